@@ -1,0 +1,7 @@
+import type { CliIo } from './io.js';
+
+// Placeholder until the subcommand lands; replaced by its owner.
+export async function runCommand(_argv: readonly string[], io: CliIo): Promise<number> {
+  io.stderr.write('burstguard: run is not implemented yet\n');
+  return Promise.resolve(1);
+}

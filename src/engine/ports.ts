@@ -1,0 +1,60 @@
+import type { Result } from '../core/result.js';
+import type { Action, ActuationError, AgentSample, Applied, PodView, ScaledObjectView } from '../core/types.js';
+
+/** The time source: Date.now in the controller, a virtual clock in the bench. Epoch ms. */
+export interface Clock {
+  now(): number;
+}
+
+/** A structured logger; pino's instance satisfies it. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** The window of samples a tick asks for. */
+export interface MetricQuery {
+  readonly namespace: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly stepS: number;
+}
+
+export interface SourceError {
+  readonly source: string;
+  readonly message: string;
+  /** The query or endpoint at fault, when there is one. */
+  readonly query?: string;
+}
+
+/** Where samples come from: Prometheus in the controller, lagged scrapes of the simulator in the bench. */
+export interface MetricSource {
+  readonly name: string;
+  /** A constant number of backend queries whatever the number of pods. */
+  fetch(q: MetricQuery, signal: AbortSignal): Promise<Result<AgentSample[], SourceError>>;
+}
+
+/** The pods and ScaledObjects the engine may act on. */
+export interface ClusterSnapshot {
+  readonly pods: readonly PodView[];
+  readonly scaledObjects: readonly ScaledObjectView[];
+}
+
+export interface ClusterView {
+  snapshot(namespace: string): Promise<Result<ClusterSnapshot, SourceError>>;
+}
+
+/** Applies actions: pods/resize and ScaledObject patches in the cluster, the simulator in the bench. */
+export interface Actuator {
+  apply(action: Action, opts: { readonly dryRun: boolean; readonly signal: AbortSignal }): Promise<Result<Applied, ActuationError>>;
+}
+
+/** Hooks the tick reports through (prom-client in the controller, counters in the bench). */
+export interface TickObserver {
+  tickDone?(report: { readonly durationMs: number; readonly actions: number; readonly skipped: number }): void;
+  actionDone?(action: Action, outcome: string): void;
+  skipped?(pod: string, reason: string): void;
+  sourceFailed?(error: SourceError): void;
+}

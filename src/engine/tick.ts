@@ -1,0 +1,165 @@
+import type { Result } from '../core/result.js';
+import type { Action, ActuationError, AgentSample, Applied, PodView, Skipped } from '../core/types.js';
+import type { Policy, PolicyContext, Recommendation } from '../policy/policy.js';
+import type { EngineConfig } from './engine-config.js';
+import { guardResize } from './guards.js';
+import { newPodMemory, rememberUsage, type PodMemory } from './pod-memory.js';
+import type { Actuator, Clock, ClusterView, Logger, MetricSource, SourceError, TickObserver } from './ports.js';
+
+/** Everything a tick talks to. The controller passes real adapters, the bench the simulator's. */
+export interface TickDeps<S = unknown> {
+  readonly clock: Clock;
+  readonly source: MetricSource;
+  readonly view: ClusterView;
+  readonly actuator: Actuator;
+  readonly policy: Policy<S>;
+  readonly log: Logger;
+  readonly observer?: TickObserver;
+}
+
+/** What survives between ticks. Created by newEngineState; owned by one engine. */
+export interface EngineState<S = unknown> {
+  readonly policyState: S;
+  readonly pods: Map<string, PodMemory>;
+  lastFetchMs?: number;
+}
+
+export interface TickReport {
+  readonly nowMs: number;
+  /** False when the tick held: no metrics or no cluster view, so nothing was changed. */
+  readonly held: boolean;
+  readonly sourceError?: SourceError;
+  readonly samples: number;
+  readonly actions: readonly Action[];
+  readonly results: ReadonlyArray<Result<Applied, ActuationError>>;
+  readonly skipped: readonly Skipped[];
+}
+
+export function newEngineState<S>(policy: Policy<S>): EngineState<S> {
+  return { policyState: policy.init(), pods: new Map() };
+}
+
+/**
+ * One iteration of the control loop: observe, recommend, guard, act. The only loop body there is:
+ * the controller calls it from its scheduler, the bench from a virtual clock. Errors at the edges are
+ * values; a failing pod is skipped with its reason and the others carry on.
+ */
+export async function tick<S>(deps: TickDeps<S>, state: EngineState<S>, cfg: EngineConfig, signal: AbortSignal): Promise<TickReport> {
+  const nowMs = deps.clock.now();
+  const view = await deps.view.snapshot(cfg.namespace);
+  if (!view.ok) return held(deps, nowMs, view.error);
+  const fromMs = state.lastFetchMs ?? nowMs - cfg.initialLookbackS * 1000;
+  const fetched = await deps.source.fetch({ namespace: cfg.namespace, fromMs, toMs: nowMs, stepS: cfg.scrapeIntervalS }, signal);
+  if (!fetched.ok) return held(deps, nowMs, fetched.error);
+  state.lastFetchMs = nowMs;
+
+  const ctx: PolicyContext = { nowMs, pods: view.value.pods, scaledObjects: view.value.scaledObjects };
+  const samples = fetched.value;
+  deps.policy.observe(state.policyState, samples, ctx);
+  rememberAll(state, samples, view.value.pods, nowMs, cfg);
+
+  const skipped: Skipped[] = [];
+  const actions = decide(deps.policy.recommend(state.policyState, ctx), ctx, state, cfg, skipped, deps.policy.name);
+  const results: Array<Result<Applied, ActuationError>> = [];
+  for (const action of actions) {
+    const result = await deps.actuator.apply(action, { dryRun: cfg.dryRun, signal });
+    results.push(result);
+    recordOutcome(state, action, result, nowMs, cfg);
+    deps.observer?.actionDone?.(action, result.ok ? result.value.outcome : `error:${result.error.code}`);
+    logOutcome(deps.log, action, result);
+  }
+  for (const s of skipped) deps.observer?.skipped?.(s.pod, s.reason);
+  deps.observer?.tickDone?.({ durationMs: deps.clock.now() - nowMs, actions: actions.length, skipped: skipped.length });
+  return { nowMs, held: false, samples: samples.length, actions, results, skipped };
+}
+
+function held(deps: TickDeps<never> | TickDeps<unknown>, nowMs: number, error: SourceError): TickReport {
+  deps.observer?.sourceFailed?.(error);
+  deps.log.warn({ source: error.source, query: error.query, err: error.message }, 'holding: no fresh view of the pods, nothing changed');
+  return { nowMs, held: true, sourceError: error, samples: 0, actions: [], results: [], skipped: [] };
+}
+
+function rememberAll<S>(state: EngineState<S>, samples: readonly AgentSample[], pods: readonly PodView[], nowMs: number, cfg: EngineConfig): void {
+  const byPod = new Map<string, AgentSample[]>();
+  for (const s of samples) {
+    const list = byPod.get(s.pod);
+    if (list) list.push(s);
+    else byPod.set(s.pod, [s]);
+  }
+  const live = new Set<string>();
+  for (const pod of pods) {
+    live.add(pod.key);
+    let m = state.pods.get(pod.key);
+    if (!m) state.pods.set(pod.key, (m = newPodMemory()));
+    rememberUsage(m, byPod.get(pod.key) ?? [], nowMs, cfg.guards.usageWindowS);
+    noteResizeStatus(m, pod, nowMs, cfg);
+  }
+  for (const key of state.pods.keys()) {
+    if (!live.has(key)) state.pods.delete(key);
+  }
+}
+
+/**
+ * The kubelet reports Deferred and Infeasible through pod conditions, after the PATCH has succeeded:
+ * fold them into the pod's memory so the guards back off (Deferred) or stop asking (Infeasible).
+ */
+function noteResizeStatus(m: PodMemory, pod: PodView, nowMs: number, cfg: EngineConfig): void {
+  if (pod.resize.phase === 'infeasible') {
+    m.infeasibleRequests ??= pod.requests;
+  } else if (pod.resize.phase === 'deferred' && (m.deferredUntilMs === undefined || nowMs >= m.deferredUntilMs)) {
+    const backoff = Math.min(cfg.deferredBackoffS.max, m.deferredBackoffS ? m.deferredBackoffS * 2 : cfg.deferredBackoffS.initial);
+    m.deferredBackoffS = backoff;
+    m.deferredUntilMs = nowMs + backoff * 1000;
+  }
+}
+
+function decide<S>(recs: readonly Recommendation[], ctx: PolicyContext, state: EngineState<S>, cfg: EngineConfig, skipped: Skipped[], policy: string): Action[] {
+  const podsByKey = new Map(ctx.pods.map((p) => [p.key, p]));
+  const actions: Action[] = [];
+  for (const rec of recs) {
+    if (rec.kind === 'scale') {
+      actions.push({ kind: 'scale', scaledObject: rec.scaledObject, minReplicas: rec.minReplicas, policy, reason: rec.reason, inputs: rec.inputs });
+      continue;
+    }
+    const pod = podsByKey.get(rec.pod);
+    const mem = state.pods.get(rec.pod);
+    if (!pod || !mem) {
+      skipped.push({ pod: rec.pod, reason: 'pod not in the cluster view' });
+      continue;
+    }
+    const g = guardResize(rec, pod, mem, cfg.guards, { nowMs: ctx.nowMs, staleAfterS: cfg.staleAfterS });
+    if (g.kind === 'skip') skipped.push({ pod: rec.pod, reason: g.reason });
+    if (g.kind !== 'resize') continue;
+    const reason = g.notes.length > 0 ? `${rec.reason}; ${g.notes.join('; ')}` : rec.reason;
+    actions.push({ kind: 'resize', pod: pod.ref, container: pod.container, requests: g.requests, limits: g.limits, policy, reason, inputs: rec.inputs });
+  }
+  return actions;
+}
+
+function recordOutcome<S>(state: EngineState<S>, action: Action, result: Result<Applied, ActuationError>, nowMs: number, cfg: EngineConfig): void {
+  if (action.kind !== 'resize') return;
+  const m = state.pods.get(`${action.pod.namespace}/${action.pod.name}`);
+  if (!m) return;
+  if (!result.ok) return;
+  const outcome = result.value.outcome;
+  if (outcome === 'applied') {
+    m.lastChangeMs = nowMs;
+    m.deferredUntilMs = undefined;
+    m.deferredBackoffS = undefined;
+  } else if (outcome === 'deferred') {
+    const backoff = Math.min(cfg.deferredBackoffS.max, m.deferredBackoffS ? m.deferredBackoffS * 2 : cfg.deferredBackoffS.initial);
+    m.deferredBackoffS = backoff;
+    m.deferredUntilMs = nowMs + backoff * 1000;
+  } else if (outcome === 'infeasible') {
+    m.infeasibleRequests = action.requests;
+  }
+}
+
+function logOutcome(log: Logger, action: Action, result: Result<Applied, ActuationError>): void {
+  const target = action.kind === 'resize' ? `${action.pod.namespace}/${action.pod.name}` : `${action.scaledObject.namespace}/${action.scaledObject.name}`;
+  if (result.ok) {
+    log.info({ target, kind: action.kind, outcome: result.value.outcome, reason: action.reason, inputs: action.inputs }, `${action.kind} ${result.value.outcome}`);
+  } else {
+    log.warn({ target, kind: action.kind, code: result.error.code, err: result.error.message, reason: action.reason }, `${action.kind} failed`);
+  }
+}
