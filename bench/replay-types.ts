@@ -1,0 +1,63 @@
+import type { EngineConfig } from '../src/engine/engine-config.js';
+import type { Policy } from '../src/policy/policy.js';
+import type { Resources } from '../src/core/types.js';
+import type { TraceHeader, TraceSample } from '../src/trace/types.js';
+import type { ResizePolicyRow, TraceSummary } from './result-types.js';
+
+/** The simulated cluster's knobs (shared design BENCH.md, "must behave like Kubernetes"). */
+export interface SimSettings {
+  readonly scrapeIntervalS: number;
+  readonly scrapeLagS: number;
+  readonly resizeLatencyS: number;
+  /** Shape of a node in the elastic pool. */
+  readonly nodeAllocatable: Resources;
+  readonly nodeProvisionDelayS: number;
+  readonly nodeRemoveDelayS: number;
+  readonly maxNodes: number;
+  /** First restart back-off after an OOM kill; doubles per kill up to the max (CrashLoopBackOff). */
+  readonly oomBackoffS: { readonly initial: number; readonly max: number };
+  readonly restartPolicy: 'Always' | 'Never';
+  /** A session killed more often than this fails. */
+  readonly maxRestarts: number;
+  /** Whether CPU throttling stretches the session (true) or is only counted (false). */
+  readonly throttleStretches: boolean;
+  /** Resources every pod starts with (the static policy keeps them). */
+  readonly initial: { readonly requests: Resources; readonly limits: Resources };
+}
+
+/** One point of a sample session's usage against its allocation, for the report's time-series charts. */
+export interface TimelinePoint {
+  readonly session: string;
+  readonly tS: number;
+  readonly memUsed: number;
+  readonly memRequest: number;
+  readonly memLimit: number;
+  readonly cpuUsed: number;
+  readonly cpuLimit: number;
+  readonly event?: 'oom' | 'evicted' | 'resize';
+}
+
+export interface ReplayInput {
+  readonly header: TraceHeader;
+  /** Opens the trace anew (streamed; called once per replay). */
+  readonly open: () => AsyncIterable<TraceSample>;
+  readonly policy: Policy;
+  readonly sim: SimSettings;
+  readonly engine: EngineConfig;
+  readonly seed: number;
+  /** Seconds replayed without scoring, so history-hungry policies are judged warm. */
+  readonly warmupS: number;
+  /** Sessions whose timelines the outcome keeps (for the report). */
+  readonly timelineSessions?: number;
+  readonly onProgress?: (traceSeconds: number) => void;
+}
+
+export interface ReplayOutcome {
+  readonly row: ResizePolicyRow;
+  readonly trace: TraceSummary;
+  readonly timeline: readonly TimelinePoint[];
+  /** Per-session scores for the report's distributions. */
+  readonly perSession: ReadonlyArray<{ readonly session: string; readonly memSlack: number; readonly peakMem: number; readonly oomKills: number }>;
+  /** A few example actions with their reasons, for the report. */
+  readonly sampleActions: ReadonlyArray<{ readonly tS: number; readonly pod: string; readonly reason: string }>;
+}
