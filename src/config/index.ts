@@ -1,14 +1,34 @@
-// Placeholder until the config module lands (its owner replaces this file, keeping these exports).
-import type { EngineConfig } from '../engine/engine-config.js';
-import type { PolicySettings } from '../policy/registry.js';
-import type { Result } from '../core/result.js';
+/**
+ * burstguard's configuration: the `config.yaml` key of the `burstguard` ConfigMap, validated with zod,
+ * every field defaulted, unknown keys rejected. See docs/configuration.md for every field.
+ */
+import { parseConfigObject } from './parse.js';
+import type { Config } from './types.js';
 
-/** burstguard's whole configuration, as one ConfigMap holds it. */
-export interface Config {
-  readonly engine: EngineConfig;
-  readonly policy: string;
-  readonly policies: PolicySettings;
+export type {
+  Config,
+  ConfigIssue,
+  HttpConfig,
+  KedaConfig,
+  LeaderElectionConfig,
+  LogConfig,
+  LogLevel,
+  MetricNames,
+  PrewarmWindow,
+  PrometheusConfig,
+  QueriesConfig,
+  ScaledObjectTarget,
+  SchedulesConfig,
+  TargetsConfig,
+} from './types.js';
+export { CONFIG_KEY, configTextFrom, loadConfigFile, loadConfigFileDetailed } from './load.js';
+export { formatIssues, formatPath, parseConfigObject, parseConfigYaml } from './parse.js';
+export { configSchema } from './schema.js';
+
+/** The configuration an empty ConfigMap yields: dry-run, predictive policy, safe guards. */
+export function defaultConfig(): Config {
+  const r = parseConfigObject({});
+  // The defaults are part of the schema; if they ever fail to validate, that is a programming error.
+  if (!r.ok) throw new Error(`burstguard: built-in defaults are invalid: ${JSON.stringify(r.error)}`);
+  return r.value;
 }
-
-export declare function defaultConfig(): Config;
-export declare function loadConfigFile(path: string): Promise<Result<Config, string>>;

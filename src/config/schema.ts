@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { POLICY_NAMES } from '../policy/registry.js';
+import { engineSchema } from './engine-schema.js';
+import { policiesSchema } from './policies-schema.js';
+import {
+  httpSchema,
+  kedaSchema,
+  leaderElectionSchema,
+  logSchema,
+  prometheusSchema,
+  schedulesSchema,
+  targetsSchema,
+} from './sections-schema.js';
+
+/**
+ * The whole `config.yaml` of the `burstguard` ConfigMap. Every field has a default, so `{}` is a valid
+ * config (dry-run, predictive policy); unknown keys are errors, so a typo never silently does nothing.
+ */
+export const configSchema = z
+  .strictObject({
+    engine: engineSchema,
+    policy: z
+      .enum(POLICY_NAMES)
+      .prefault('predictive')
+      .describe(`The policy that acts: ${POLICY_NAMES.join(', ')}.`),
+    policies: policiesSchema,
+    targets: targetsSchema,
+    prometheus: prometheusSchema,
+    keda: kedaSchema,
+    schedules: schedulesSchema,
+    leaderElection: leaderElectionSchema,
+    http: httpSchema,
+    log: logSchema,
+  })
+  .describe('burstguard configuration (ConfigMap `burstguard`, key `config.yaml`).');
+
+/** What the schema produces. */
+export type ConfigOutput = z.output<typeof configSchema>;

@@ -1,0 +1,102 @@
+import type { EngineConfig } from '../engine/engine-config.js';
+import type { PolicyName, PolicySettings } from '../policy/registry.js';
+
+/** Which pods burstguard manages. */
+export interface TargetsConfig {
+  readonly labelSelector: string;
+  readonly agentClassLabel: string;
+  /** Container to size; '' means the pod's first container. */
+  readonly container: string;
+}
+
+/** PromQL overrides per signal; '' means the default for `metricNames`. */
+export interface QueriesConfig {
+  readonly memory: string;
+  readonly cpu: string;
+  readonly contextTokens: string;
+  readonly toolCallsInFlight: string;
+  readonly toolErrors: string;
+  readonly toolRetries: string;
+}
+
+export type MetricNames = 'cadvisor' | 'otel-genai';
+
+export interface PrometheusConfig {
+  readonly url: string;
+  readonly timeoutMs: number;
+  /** '' when no token is sent. */
+  readonly bearerTokenFile: string;
+  /** '' for the system CAs. */
+  readonly caFile: string;
+  readonly insecureSkipVerify: boolean;
+  readonly podLabel: string;
+  readonly metricNames: MetricNames;
+  readonly queries: QueriesConfig;
+}
+
+export interface ScaledObjectTarget {
+  readonly name: string;
+  readonly agentClass: string;
+  readonly maxPrewarmReplicas: number;
+}
+
+export interface KedaConfig {
+  readonly scaledObjects: readonly ScaledObjectTarget[];
+  readonly restoreAfterS: number;
+}
+
+/** A scheduled pre-warm window: exactly one of minReplicas and scaleFactor is set. */
+export interface PrewarmWindow {
+  readonly name: string;
+  readonly cron: string;
+  readonly durationMinutes: number;
+  /** '' for every class. */
+  readonly agentClass: string;
+  readonly minReplicas?: number | undefined;
+  readonly scaleFactor?: number | undefined;
+}
+
+export interface SchedulesConfig {
+  readonly modelRefit: string;
+  readonly prewarm: readonly PrewarmWindow[];
+}
+
+export interface LeaderElectionConfig {
+  readonly enabled: boolean;
+  readonly leaseName: string;
+  readonly leaseDurationS: number;
+  readonly renewDeadlineS: number;
+  readonly retryPeriodS: number;
+}
+
+export interface HttpConfig {
+  readonly port: number;
+}
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+export interface LogConfig {
+  readonly level: LogLevel;
+}
+
+/** burstguard's whole configuration, as one ConfigMap holds it. */
+export interface Config {
+  readonly engine: EngineConfig;
+  readonly policy: PolicyName;
+  readonly policies: PolicySettings;
+  readonly targets: TargetsConfig;
+  readonly prometheus: PrometheusConfig;
+  readonly keda: KedaConfig;
+  readonly schedules: SchedulesConfig;
+  readonly leaderElection: LeaderElectionConfig;
+  readonly http: HttpConfig;
+  readonly log: LogConfig;
+}
+
+/** One reason a config was rejected: the field path (e.g. `policies.predictive.riskBudget`) and what is wrong. */
+export interface ConfigIssue {
+  readonly path: string;
+  readonly message: string;
+  /** 1-based line in the YAML text, when known. */
+  readonly line?: number;
+}
