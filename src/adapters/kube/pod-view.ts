@@ -1,0 +1,63 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { err, ok, type Result } from '../../core/result.js';
+import type { PodView, ScaledObjectView } from '../../core/types.js';
+import type { ClusterSnapshot, ClusterView, Logger, SourceError } from '../../engine/ports.js';
+import { podToView, type PodViewOptions } from './pod-to-view.js';
+import { scaledObjectToView, type ScaledObject } from './scaled-object-view.js';
+import type { SyncedCache } from './synced-cache.js';
+
+/** The caches a KubeClusterView reads; ScaledObjects are absent when KEDA is not installed or not wanted. */
+export interface ClusterCaches {
+  readonly pods: Pick<SyncedCache<V1Pod>, 'items'>;
+  readonly scaledObjects?: Pick<SyncedCache<ScaledObject>, 'items'>;
+}
+
+/**
+ * The engine's ClusterView over informer caches kept current by watches: a snapshot is a pass over
+ * memory, never a list call. Options are read on every snapshot so a ConfigMap reload (agent-class
+ * label, container name) applies at the next tick.
+ */
+export class KubeClusterView implements ClusterView {
+  private lastSkipped: ReadonlyArray<{ readonly pod: string; readonly reason: string }> = [];
+
+  constructor(
+    private readonly caches: ClusterCaches,
+    private readonly options: () => PodViewOptions,
+    private readonly log: Logger,
+  ) {}
+
+  snapshot(namespace: string): Promise<Result<ClusterSnapshot, SourceError>> {
+    return Promise.resolve(this.read(namespace));
+  }
+
+  /** Pods the last snapshot left out, with the reason (a terminating pod, a missing container…). */
+  skipped(): ReadonlyArray<{ readonly pod: string; readonly reason: string }> {
+    return this.lastSkipped;
+  }
+
+  private read(namespace: string): Result<ClusterSnapshot, SourceError> {
+    const rawPods = this.caches.pods.items();
+    if (!rawPods.ok) return rawPods;
+    const opts = this.options();
+    const pods: PodView[] = [];
+    const skipped: Array<{ pod: string; reason: string }> = [];
+    for (const raw of rawPods.value) {
+      if (raw.metadata?.namespace !== namespace) continue;
+      const v = podToView(raw, opts);
+      if (v.ok) pods.push(v.value);
+      else skipped.push({ pod: `${namespace}/${raw.metadata?.name ?? '?'}`, reason: v.error });
+    }
+    if (skipped.length > this.lastSkipped.length) this.log.debug({ skipped: skipped.length }, 'pods left out of the view');
+    this.lastSkipped = skipped;
+    let scaledObjects: ScaledObjectView[] = [];
+    if (this.caches.scaledObjects) {
+      const raw = this.caches.scaledObjects.items();
+      if (!raw.ok) return err(raw.error);
+      scaledObjects = raw.value
+        .filter((so) => so.metadata?.namespace === namespace)
+        .map((so) => scaledObjectToView(so, opts.agentClassLabel, opts.defaultAgentClass))
+        .flatMap((r) => (r.ok ? [r.value] : []));
+    }
+    return ok({ pods, scaledObjects });
+  }
+}
