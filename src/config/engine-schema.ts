@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { EngineConfig, GuardConfig } from '../engine/engine-config.js';
 import { resourcesSchema } from './resources-schema.js';
 
-const fraction = () => z.number().min(0).max(1);
-const seconds = () => z.number().positive();
+const fraction = (): z.ZodNumber => z.number().min(0).max(1);
+const seconds = (): z.ZodNumber => z.number().positive();
 
 /** Safety rails; defaults lean safe (raise fast, lower slowly, keep a margin above usage). */
 export const guardSchema = z

@@ -28,11 +28,25 @@ export interface ResourcesInput {
   readonly cpu: string | number;
 }
 
+/** The zod type of a resources field (spelled out because exported functions declare their return type). */
+export type ResourcesSchema = z.ZodPrefault<
+  z.ZodPipe<
+    z.ZodObject<
+      { memory: z.ZodPrefault<typeof memorySchema>; cpu: z.ZodPrefault<typeof cpuSchema> },
+      z.core.$strict
+    >,
+    z.ZodTransform<Resources, { memory: number; cpu: number }>
+  >
+>;
+
 /**
  * `{ memory: "512Mi", cpu: "250m" }` → `{ memBytes, cpuCores }`. Written like a pod spec on input so
  * people can paste what they know; the engine only ever sees bytes and cores.
  */
-export function resourcesSchema(defaults: ResourcesInput, description: string) {
+export function resourcesSchema(
+  defaults: ResourcesInput,
+  description: string,
+): ResourcesSchema {
   return z
     .strictObject({
       memory: memorySchema.prefault(defaults.memory).describe('Memory: a quantity such as 512Mi or 2Gi, or bytes.'),

@@ -11,6 +11,7 @@ import {
   schedulesSchema,
   targetsSchema,
 } from './sections-schema.js';
+import type { Config } from './types.js';
 
 /**
  * The whole `config.yaml` of the `burstguard` ConfigMap. Every field has a default, so `{}` is a valid
@@ -36,3 +37,7 @@ export const configSchema = z
 
 /** What the schema produces. */
 export type ConfigOutput = z.output<typeof configSchema>;
+
+// Compile-time proof that what the schema yields is the `Config` the rest of the code consumes.
+type Assert<T extends U, U> = T;
+export type ConfigSchemaFits = Assert<ConfigOutput, Config>;
