@@ -1,0 +1,25 @@
+import { CoreV1Api, CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesListObject, type V1Pod } from '@kubernetes/client-node';
+import type { Logger } from '../../engine/ports.js';
+import { KEDA, type ScaledObject } from './scaled-object-view.js';
+import { SyncedCache } from './synced-cache.js';
+
+/**
+ * The agent pods of one namespace matching the ConfigMap's selector, listed once and then kept current
+ * by a watch (pods list + watch). A selector change means a new cache: the caller rebuilds it.
+ */
+export function podCache(kc: KubeConfig, namespace: string, labelSelector: string, log: Logger): SyncedCache<V1Pod> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const informer = makeInformer<V1Pod>(kc, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, () => core.listNamespacedPod({ namespace, labelSelector }), labelSelector);
+  return new SyncedCache(informer, { name: 'pods', log });
+}
+
+/** KEDA ScaledObjects of the namespace (scaledobjects list + watch through the custom-objects API). */
+export function scaledObjectCache(kc: KubeConfig, namespace: string, log: Logger): SyncedCache<ScaledObject & { metadata: object }> {
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const path = `/apis/${KEDA.group}/${KEDA.version}/namespaces/${encodeURIComponent(namespace)}/${KEDA.plural}`;
+  const list = async (): Promise<KubernetesListObject<ScaledObject & { metadata: object }>> =>
+    (await custom.listNamespacedCustomObject({ group: KEDA.group, version: KEDA.version, plural: KEDA.plural, namespace })) as KubernetesListObject<
+      ScaledObject & { metadata: object }
+    >;
+  return new SyncedCache(makeInformer(kc, path, list), { name: 'scaledobjects', log });
+}
