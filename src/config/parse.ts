@@ -33,7 +33,7 @@ export function parseConfigYaml(text: string): Result<Config, ConfigIssue[]> {
       doc.errors.map((e) => ({
         path: '',
         message: `YAML: ${e.message.split('\n')[0] ?? e.code}`,
-        line: e.linePos?.[0]?.line,
+        line: lines.linePos(e.pos[0]).line,
       })),
     );
   }
