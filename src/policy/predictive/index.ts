@@ -1,11 +1,48 @@
-import type { Policy } from '../policy.js';
+/**
+ * `predictive`: burstguard's policy. It folds every scraped sample into per-pod tracks and pooled
+ * per-class burst models (models/), and sizes each pod so that requests follow expected usage while
+ * limits hold the risk-budget headroom for a burst that may start before the next action lands.
+ * See docs/models.md for the maths.
+ */
+import type { AgentSample } from '../../core/types.js';
+import type { Policy, PolicyContext, Recommendation } from '../policy.js';
+import { resolvePredictiveOptions, type PredictiveOptions } from './options.js';
+import { classTick, sizeNewPod, sizePod, type ClassTick } from './recommend.js';
+import { classModel, foldSample, newPredictiveState, noteOoms, type PredictiveState } from './state.js';
 
-/** Options of the `predictive` policy (burst models + risk-budget headroom). Owner extends. */
-export interface PredictiveOptions {
-  readonly riskBudget: number;
-}
+export { DEFAULT_PREDICTIVE_OPTIONS, resolvePredictiveOptions, type PredictiveOptions, type ResolvedPredictiveOptions } from './options.js';
+export type { PredictiveState } from './state.js';
 
-/** Placeholder until the policy lands; its owner replaces this file. */
-export function createPredictivePolicy(_opts: PredictiveOptions): Policy<null> {
-  return { name: 'predictive', init: () => null, observe: () => undefined, recommend: () => [] };
+/** Builds the predictive policy; absent options take DEFAULT_PREDICTIVE_OPTIONS. */
+export function createPredictivePolicy(opts: PredictiveOptions): Policy<PredictiveState> {
+  const o = resolvePredictiveOptions(opts);
+  return {
+    name: 'predictive',
+    init: newPredictiveState,
+    observe(st: PredictiveState, samples: readonly AgentSample[], ctx: PolicyContext): void {
+      let classes: Map<string, string> | undefined;
+      const podClass = (key: string): string | undefined => {
+        classes ??= new Map(ctx.pods.map((p) => [p.key, p.agentClass]));
+        return classes.get(key);
+      };
+      for (const s of samples) foldSample(st, s, podClass, o);
+      noteOoms(st, ctx.pods, ctx.nowMs, o);
+    },
+    recommend(st: PredictiveState, ctx: PolicyContext): Recommendation[] {
+      const ticks = new Map<string, ClassTick>();
+      const out: Recommendation[] = [];
+      for (const pod of ctx.pods) {
+        const t = st.pods.get(pod.key);
+        const cls = t?.agentClass ?? pod.agentClass;
+        const cm = classModel(st, cls, o);
+        let ct = ticks.get(cls);
+        if (!ct) ticks.set(cls, (ct = classTick(cm, ctx.nowMs, o)));
+        out.push(t && t.samples > 0 ? sizePod(pod, t, cm, ct, ctx.nowMs, o) : sizeNewPod(pod, cm, ct, o));
+      }
+      return out;
+    },
+    forget(st: PredictiveState, podKey: string): void {
+      st.pods.delete(podKey);
+    },
+  };
 }

@@ -1,0 +1,74 @@
+import { BUNDLED_PRIORS, type AgentClassPrior } from '../../../models/priors/index.js';
+
+/**
+ * Options of the `predictive` policy (burst models + risk-budget headroom). Only `riskBudget` is
+ * required; everything else defaults to DEFAULT_PREDICTIVE_OPTIONS.
+ */
+export interface PredictiveOptions {
+  /**
+   * ε: the accepted probability that memory passes the limit before the next action can land, per pod
+   * and horizon. Expected OOM kills ≈ ε × pod-horizons, so 0.002 with a 45 s horizon is about one kill
+   * per 6 pod-hours of bursty agents at worst.
+   */
+  readonly riskBudget: number;
+  /** ε for CPU (over the limit CPU is throttled, not killed, so the budget is looser). */
+  readonly cpuRiskBudget?: number;
+  /** Seconds from a scrape until an action based on it is in force and until the next one lands: lag + tick + resize latency. */
+  readonly horizonS?: number;
+  /** Requests sit this fraction above the expected usage (slack is measured against requests). */
+  readonly requestMarginFraction?: number;
+  readonly cpuRequestMarginFraction?: number;
+  /** Limits never go below the last observed usage plus this fraction. */
+  readonly usageMarginFraction?: number;
+  /** A raised limit decays back towards the model's target with this half-life (lower slowly). */
+  readonly limitHoldHalfLifeS?: number;
+  /** The prior's burst tails keep at least this weight against scraped history, which misses sub-scrape bursts. */
+  readonly priorFloorWeight?: number;
+  /** Forecast residuals kept per class for calibration. */
+  readonly residualWindow?: number;
+  /** Re-solve a class's tails after this many new outcomes (occasional refit). */
+  readonly refreshEvery?: number;
+  /** Pseudo-count that shrinks the calibration correction while few residuals exist. */
+  readonly calibrationPriorN?: number;
+  /** Priors by agent class; the bundled ones when absent. */
+  readonly priors?: ReadonlyMap<string, AgentClassPrior>;
+}
+
+/** Every option resolved. */
+export type ResolvedPredictiveOptions = Required<PredictiveOptions>;
+
+/** The defaults, with the reasoning in docs/models.md. */
+export const DEFAULT_PREDICTIVE_OPTIONS: ResolvedPredictiveOptions = {
+  riskBudget: 0.002,
+  cpuRiskBudget: 0.05,
+  horizonS: 45,
+  requestMarginFraction: 0.05,
+  cpuRequestMarginFraction: 0.1,
+  usageMarginFraction: 0.1,
+  limitHoldHalfLifeS: 600,
+  priorFloorWeight: 0.5,
+  residualWindow: 512,
+  refreshEvery: 64,
+  calibrationPriorN: 50,
+  priors: BUNDLED_PRIORS,
+};
+
+/** Fills absent options with the defaults; out-of-range numbers are clamped into range. */
+export function resolvePredictiveOptions(o: PredictiveOptions): ResolvedPredictiveOptions {
+  const d = DEFAULT_PREDICTIVE_OPTIONS;
+  const pick = (v: number | undefined, dv: number, lo: number, hi: number): number => (v === undefined || !Number.isFinite(v) ? dv : Math.min(hi, Math.max(lo, v)));
+  return {
+    riskBudget: pick(o.riskBudget, d.riskBudget, 1e-6, 0.5),
+    cpuRiskBudget: pick(o.cpuRiskBudget, d.cpuRiskBudget, 1e-6, 0.5),
+    horizonS: pick(o.horizonS, d.horizonS, 1, 3600),
+    requestMarginFraction: pick(o.requestMarginFraction, d.requestMarginFraction, 0, 10),
+    cpuRequestMarginFraction: pick(o.cpuRequestMarginFraction, d.cpuRequestMarginFraction, 0, 10),
+    usageMarginFraction: pick(o.usageMarginFraction, d.usageMarginFraction, 0, 10),
+    limitHoldHalfLifeS: pick(o.limitHoldHalfLifeS, d.limitHoldHalfLifeS, 0, 86400),
+    priorFloorWeight: pick(o.priorFloorWeight, d.priorFloorWeight, 0, 1),
+    residualWindow: Math.round(pick(o.residualWindow, d.residualWindow, 16, 65536)),
+    refreshEvery: Math.round(pick(o.refreshEvery, d.refreshEvery, 1, 1e6)),
+    calibrationPriorN: pick(o.calibrationPriorN, d.calibrationPriorN, 0, 1e6),
+    priors: o.priors ?? d.priors,
+  };
+}

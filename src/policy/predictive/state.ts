@@ -1,0 +1,240 @@
+/**
+ * The predictive policy's memory: a small record per pod (bounded: a handful of numbers and at most
+ * MAX_PENDING open forecasts) and a ClassModel per agent class, pooled so new pods learn from older
+ * ones. `foldSample` is the per-sample work: O(1) apart from the open forecasts it closes.
+ */
+import type { AgentSample, PodView } from '../../core/types.js';
+import { foldContext, foldRegression, forecastContextGrowth, newContextStats, bytesPerToken, type ContextGrowthStats } from '../../../models/context-growth.js';
+import { foldHorizonOutcome, newClassModel, stateHeadroom, type ClassModel } from '../../../models/burst-model.js';
+import { pushResidual } from '../../../models/headroom.js';
+import { priorFor } from '../../../models/priors/index.js';
+import { foldRetryRun, foldToolTransition, newToolCategoryStats, toolCategory } from '../../../models/tool-loop.js';
+import type { ResolvedPredictiveOptions } from './options.js';
+
+/** A forecast waiting for its horizon to pass, so it can be scored. */
+interface Pending {
+  readonly tMs: number;
+  readonly base: number;
+  readonly state: string;
+  readonly limit: number;
+  peakMem: number;
+  peakCpu: number;
+}
+
+const MAX_PENDING = 8;
+/** Upper-band z for context growth (about the 95th percentile of a sum of steps). */
+export const CONTEXT_Z = 1.645;
+
+/** What the policy remembers of one pod. */
+export interface PodTrack {
+  agentClass: string;
+  samples: number;
+  lastTMs: number;
+  lastMem: number;
+  lastCpu: number;
+  lastState: string;
+  lastTokens: number | undefined;
+  /** Baseline memory: an EWMA that falls fast and rises slowly (bursts lift it little). */
+  base: number;
+  /** Usage level (EWMA), what requests aim at. */
+  level: number;
+  cpuLevel: number;
+  /** Consecutive intervals with tool errors/retries, and the category they were in. */
+  runLen: number;
+  runState: string;
+  /** The largest excess above baseline this pod has shown, and when (decays). */
+  maxExcess: number;
+  maxExcessAtMs: number;
+  /** Held limits: raised at once, decaying towards the target. */
+  heldMem: number;
+  heldCpu: number;
+  heldAtMs: number;
+  /** Kubernetes restart count last seen, to notice OOM kills. */
+  restarts: number;
+  lastOomAtMs: number;
+  readonly pending: Pending[];
+  readonly context: ContextGrowthStats;
+}
+
+/** The whole policy state. */
+export interface PredictiveState {
+  readonly pods: Map<string, PodTrack>;
+  readonly classes: Map<string, ClassModel>;
+}
+
+export function newPredictiveState(): PredictiveState {
+  return { pods: new Map(), classes: new Map() };
+}
+
+/** The class model, created from its prior on first use. */
+export function classModel(st: PredictiveState, agentClass: string, o: ResolvedPredictiveOptions): ClassModel {
+  let cm = st.classes.get(agentClass);
+  if (!cm) {
+    cm = newClassModel(priorFor(agentClass, o.priors), { residualWindow: o.residualWindow, maxHistogramWeight: maxWeight(o) });
+    st.classes.set(agentClass, cm);
+  }
+  return cm;
+}
+
+function maxWeight(o: ResolvedPredictiveOptions): number {
+  // Enough history for the ε-tail to be resolvable (≈ 10/ε outcomes), never unbounded.
+  return Math.min(20000, Math.max(1000, 10 / o.riskBudget));
+}
+
+function newTrack(agentClass: string, s: AgentSample): PodTrack {
+  return {
+    agentClass,
+    samples: 0,
+    lastTMs: s.tMs,
+    lastMem: s.memBytes,
+    lastCpu: s.cpuCores,
+    lastState: 'idle',
+    lastTokens: undefined,
+    base: s.memBytes,
+    level: s.memBytes,
+    cpuLevel: s.cpuCores,
+    runLen: 0,
+    runState: 'idle',
+    maxExcess: 0,
+    maxExcessAtMs: s.tMs,
+    heldMem: 0,
+    heldCpu: 0,
+    heldAtMs: s.tMs,
+    restarts: -1,
+    lastOomAtMs: 0,
+    pending: [],
+    context: newContextStats(),
+  };
+}
+
+/** Halves `v` every `halfLifeS` seconds since `sinceMs`. */
+export function decayed(v: number, sinceMs: number, nowMs: number, halfLifeS: number): number {
+  if (halfLifeS <= 0) return 0;
+  return v * 2 ** (-Math.max(0, nowMs - sinceMs) / (halfLifeS * 1000));
+}
+
+/** Memory implied by context growth over the horizon (expected and upper band), ≥ 0. */
+export function contextMemoryGrowth(t: PodTrack, cm: ClassModel, o: ResolvedPredictiveOptions): { expected: number; upper: number; slope: number } {
+  const beta = bytesPerToken(cm.bytesPerToken, cm.prior.memory.bytesPerToken, cm.prior.memory.bytesPerTokenWeight).slope;
+  if (t.lastTokens === undefined || beta <= 0) return { expected: 0, upper: 0, slope: Math.max(0, beta) };
+  const g = forecastContextGrowth(t.context, cm.prior.context, t.lastTokens, o.horizonS, CONTEXT_Z);
+  return { expected: beta * g.expected, upper: beta * g.upper, slope: beta };
+}
+
+/** The model's memory limit for a pod in its current state (before calibration and floors). */
+export function modelMemLimit(t: PodTrack, cm: ClassModel, o: ResolvedPredictiveOptions): number {
+  const h = stateHeadroom(cm, t.lastState, tailOptions(o)).memExcess;
+  return t.base + contextMemoryGrowth(t, cm, o).upper + h;
+}
+
+export function tailOptions(o: ResolvedPredictiveOptions): { eps: number; cpuEps: number; priorFloor: number; refreshEvery: number } {
+  return { eps: o.riskBudget, cpuEps: o.cpuRiskBudget, priorFloor: o.priorFloorWeight, refreshEvery: o.refreshEvery };
+}
+
+/** Folds one sample into its pod's track and its class model. */
+export function foldSample(st: PredictiveState, s: AgentSample, podClass: (key: string) => string | undefined, o: ResolvedPredictiveOptions): void {
+  let t = st.pods.get(s.pod);
+  if (!t) {
+    t = newTrack(s.agentClass ?? podClass(s.pod) ?? 'default', s);
+    st.pods.set(s.pod, t);
+  } else if (s.tMs <= t.lastTMs && t.samples > 0) {
+    return; // a repeated or out-of-order sample carries no new information
+  }
+  const cm = classModel(st, t.agentClass, o);
+  const state = toolCategory(s.tool);
+  const dtS = (s.tMs - t.lastTMs) / 1000;
+  closeForecasts(t, cm, s, o);
+
+  if (t.samples > 0) {
+    if (t.lastState !== 'idle') {
+      let ts = cm.tools.get(t.lastState);
+      if (!ts) cm.tools.set(t.lastState, (ts = newToolCategoryStats()));
+      foldToolTransition(ts, state === t.lastState, dtS);
+    }
+    const failing = (s.toolErrors ?? 0) > 0 || (s.toolRetries ?? 0) > 0;
+    if (t.runLen > 0) foldRetryRun(cm.retry, failing);
+    if (failing) {
+      t.runLen++;
+      t.runState = state !== 'idle' ? state : t.lastState;
+    } else t.runLen = 0;
+    if (s.contextTokens !== undefined && t.lastTokens !== undefined) {
+      foldContext(t.context, t.lastTokens, s.contextTokens, dtS);
+      foldContext(cm.context, t.lastTokens, s.contextTokens, dtS);
+      if (state === 'idle' && t.lastState === 'idle' && s.contextTokens !== t.lastTokens) {
+        foldRegression(cm.bytesPerToken, s.contextTokens - t.lastTokens, s.memBytes - t.lastMem);
+      }
+    }
+    // Baseline falls fast (a burst ended) and rises slowly, more slowly still while a tool runs.
+    const a = s.memBytes < t.base ? 0.5 : state === 'idle' ? 0.2 : 0.05;
+    t.base += a * (s.memBytes - t.base);
+    t.level += 0.3 * (s.memBytes - t.level);
+    t.cpuLevel += 0.3 * (s.cpuCores - t.cpuLevel);
+  }
+  const excess = s.memBytes - t.base;
+  const kept = decayed(t.maxExcess, t.maxExcessAtMs, s.tMs, o.limitHoldHalfLifeS);
+  if (excess >= kept) {
+    t.maxExcess = excess;
+    t.maxExcessAtMs = s.tMs;
+  }
+  t.samples++;
+  t.lastTMs = s.tMs;
+  t.lastMem = s.memBytes;
+  t.lastCpu = s.cpuCores;
+  t.lastState = state;
+  if (s.contextTokens !== undefined) t.lastTokens = s.contextTokens;
+  if (t.pending.length >= MAX_PENDING) t.pending.shift();
+  t.pending.push({ tMs: s.tMs, base: t.base, state, limit: modelMemLimit(t, cm, o), peakMem: -1, peakCpu: 0 });
+}
+
+/** Adds the sample to open forecasts; scores and drops those whose horizon has passed. */
+function closeForecasts(t: PodTrack, cm: ClassModel, s: AgentSample, o: ResolvedPredictiveOptions): void {
+  const horizonMs = o.horizonS * 1000;
+  const hist = maxWeight(o);
+  let drop = 0;
+  for (const p of t.pending) {
+    if (s.tMs <= p.tMs + horizonMs) {
+      if (s.memBytes > p.peakMem) p.peakMem = s.memBytes;
+      if (s.cpuCores > p.peakCpu) p.peakCpu = s.cpuCores;
+    } else {
+      if (p.peakMem >= 0) {
+        foldHorizonOutcome(cm, p.state, p.peakMem - p.base, p.peakCpu, hist);
+        pushResidual(cm.residuals, p.peakMem - p.limit);
+      }
+      drop++;
+    }
+  }
+  if (drop > 0) t.pending.splice(0, drop);
+}
+
+/**
+ * Notices OOM kills from the cluster view (restart count up, or a newer lastOomAtMs). An OOM proves the
+ * usage passed the limit in force: the class remembers an excess of at least limit × 1.2 − baseline
+ * (the VPA-style bump, as a censored lower bound), and the calibration window gets the matching residual.
+ */
+export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: number, o: ResolvedPredictiveOptions): void {
+  for (const pod of pods) {
+    const t = st.pods.get(pod.key);
+    if (!t) continue;
+    const oomAt = pod.lastOomAtMs ?? 0;
+    const restarted = t.restarts >= 0 && pod.restarts > t.restarts;
+    const oom = oomAt > t.lastOomAtMs || (restarted && pod.lastOomAtMs === undefined);
+    t.restarts = pod.restarts;
+    if (!oom) continue;
+    t.lastOomAtMs = Math.max(oomAt, nowMs);
+    const cm = classModel(st, t.agentClass, o);
+    const limitAtKill = Math.max(pod.limits.memBytes, pod.actualLimits?.memBytes ?? 0);
+    const excess = limitAtKill * OOM_BUMP - t.base;
+    if (excess > decayed(cm.oomExcessBytes, cm.oomAtMs, nowMs, OOM_MEMORY_HALF_LIFE_S)) {
+      cm.oomExcessBytes = excess;
+      cm.oomAtMs = nowMs;
+    }
+    pushResidual(cm.residuals, limitAtKill * OOM_BUMP - modelMemLimit(t, cm, o));
+    t.heldMem = Math.max(t.heldMem, limitAtKill * OOM_BUMP);
+    t.heldAtMs = nowMs;
+  }
+}
+
+/** After an OOM kill the limit rises by at least this factor (VPA's bump). */
+export const OOM_BUMP = 1.2;
+/** How long a class remembers an OOM-proven excess (half-life). */
+export const OOM_MEMORY_HALF_LIFE_S = 6 * 3600;
