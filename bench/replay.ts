@@ -1,0 +1,150 @@
+import type { Action } from '../src/core/types.js';
+import type { Logger, TickObserver } from '../src/engine/ports.js';
+import { newEngineState, tick, type TickDeps } from '../src/engine/tick.js';
+import { oracleHorizonS, wantsLookahead } from './oracle.js';
+import type { ReplayInput, ReplayOutcome } from './replay-types.js';
+import { round } from './scoring.js';
+import { VirtualClock } from './sim/clock.js';
+import { SimCluster } from './sim/cluster.js';
+import { DEFAULT_SIM_TUNING, type SimTuning } from './sim/defaults.js';
+import { TraceFeed } from './sim/feed.js';
+import { SimActuator, SimClusterView } from './sim/ports.js';
+import type { SessionData } from './sim/session.js';
+
+export { DEFAULT_SIM_SETTINGS, DEFAULT_SIM_TUNING, type SimTuning } from './sim/defaults.js';
+
+/** Optional wiring of a replay that is not part of the bench contract (tests, perf script, report). */
+export interface ReplayHooks {
+  /** Sees every action the engine tick takes, with its outcome (the parity test listens here). */
+  readonly observer?: TickObserver;
+  /** Wall clock in ms for `replaySeconds`; performance.now by default. */
+  readonly wallClock?: () => number;
+  readonly tuning?: Partial<SimTuning>;
+  readonly log?: Logger;
+}
+
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A session whose pod is gone is forgotten by the policy once its last lagged scrapes have been served. */
+interface GoneKey {
+  readonly key: string;
+  readonly atT: number;
+}
+
+/**
+ * Replays a trace through the simulated cluster with one policy. The loop owns a virtual clock: it
+ * advances the cluster one step at a time and, every `engine.tickIntervalS`, awaits the one engine tick
+ * (src/engine/tick.ts) with the simulator's ports, exactly as the controller does with real ones. The
+ * bench has no policy logic of its own (the oracle excepted, which needs the simulator's lookahead).
+ */
+export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promise<ReplayOutcome> {
+  const tuning: SimTuning = { ...DEFAULT_SIM_TUNING, ...hooks.tuning };
+  checkSettings(input, tuning);
+  const wall = hooks.wallClock ?? ((): number => performance.now());
+  const wallStart = wall();
+  const dt = tuning.stepS;
+  const lookaheadS = Math.max(tuning.lookaheadS, oracleHorizonS(input.sim, input.engine) + dt);
+  const feed = new TraceFeed(input.open(), tuning.reorderWindowS, lookaheadS);
+  const cluster = new SimCluster({
+    sim: input.sim,
+    tuning,
+    namespace: input.engine.namespace,
+    seed: input.seed,
+    warmupS: input.warmupS,
+    timelineSessions: input.timelineSessions ?? 0,
+  });
+  if (wantsLookahead(input.policy)) input.policy.connect(cluster);
+
+  let T = 0;
+  const clock = new VirtualClock();
+  const sampleActions: Array<{ tS: number; pod: string; reason: string }> = [];
+  const observer: TickObserver = {
+    actionDone(action: Action, outcome: string): void {
+      if (sampleActions.length < tuning.sampleActions) sampleActions.push(describe(action, outcome, T));
+      hooks.observer?.actionDone?.(action, outcome);
+    },
+    skipped: (pod, reason) => hooks.observer?.skipped?.(pod, reason),
+    sourceFailed: (e) => hooks.observer?.sourceFailed?.(e),
+    tickDone: (r) => hooks.observer?.tickDone?.(r),
+  };
+  const deps: TickDeps = {
+    clock,
+    source: cluster.scrapes,
+    view: new SimClusterView(cluster),
+    actuator: new SimActuator(cluster, () => T),
+    policy: input.policy,
+    log: hooks.log ?? quiet,
+    observer,
+  };
+  const state = newEngineState(input.policy);
+  const signal = new AbortController().signal;
+
+  await feed.fillTo(Number.MIN_SAFE_INTEGER);
+  const first = feed.nextStart;
+  if (Number.isFinite(first)) {
+    const T0 = Math.floor(first / dt) * dt;
+    const tickS = input.engine.tickIntervalS;
+    let nextTickT = Math.ceil(T0 / tickS) * tickS;
+    let nextProgressT = T0;
+    const starting: SessionData[] = [];
+    const gone: GoneKey[] = [];
+    const forgetAfterS = input.sim.scrapeLagS + input.sim.scrapeIntervalS + 2 * tickS;
+    for (let k = 0; ; k++) {
+      T = T0 + k * dt;
+      if (feed.head < T + lookaheadS) await feed.fillTo(T + lookaheadS);
+      starting.length = 0;
+      feed.takeDue(T, starting);
+      if (starting.length > 0) cluster.addSessions(starting, T);
+      cluster.step(T);
+      if (T >= nextTickT) {
+        clock.setTraceSeconds(T);
+        await tick(deps, state, input.engine, signal);
+        nextTickT += tickS;
+        forgetGone(input, state.policyState, cluster.gone, gone, T, forgetAfterS);
+      }
+      if (input.onProgress !== undefined && T >= nextProgressT) {
+        input.onProgress(T);
+        nextProgressT = T + 60;
+      }
+      if (feed.drained && cluster.idle) break;
+      if (T - feed.lastSampleT > 30 * 86_400) throw new Error(`replay stalled: ${cluster.live.length} pods still exist 30 days after the last sample`);
+    }
+  }
+
+  const replaySeconds = (wall() - wallStart) / 1000;
+  const perSession = [...cluster.perSession].sort((a, b) => (a.session < b.session ? -1 : a.session > b.session ? 1 : 0));
+  return {
+    row: cluster.score.toRow(input.policy.name, replaySeconds),
+    trace: { name: input.header.name, sessions: feed.sessions, samples: feed.samples, podSeconds: round(feed.podSeconds, 3) },
+    timeline: cluster.timeline,
+    perSession,
+    sampleActions,
+  };
+}
+
+/** Hands the policy the pods that are gone, once no lagged scrape of theirs can still arrive. */
+function forgetGone(input: ReplayInput, policyState: unknown, fresh: string[], gone: GoneKey[], T: number, afterS: number): void {
+  for (const key of fresh) gone.push({ key, atT: T });
+  fresh.length = 0;
+  let i = 0;
+  while (i < gone.length && T - (gone[i] as GoneKey).atT >= afterS) {
+    input.policy.forget?.(policyState, (gone[i] as GoneKey).key);
+    i++;
+  }
+  if (i > 0) gone.splice(0, i);
+}
+
+function describe(action: Action, outcome: string, T: number): { tS: number; pod: string; reason: string } {
+  const target = action.kind === 'resize' ? `${action.pod.namespace}/${action.pod.name}` : `${action.scaledObject.namespace}/${action.scaledObject.name}`;
+  return { tS: T, pod: target, reason: outcome === 'applied' ? action.reason : `${action.reason} [${outcome}]` };
+}
+
+function checkSettings(input: ReplayInput, tuning: SimTuning): void {
+  const problems: string[] = [];
+  const positive = { stepS: tuning.stepS, tickIntervalS: input.engine.tickIntervalS, scrapeIntervalS: input.sim.scrapeIntervalS };
+  for (const [name, v] of Object.entries(positive)) if (!(v > 0)) problems.push(`${name} must be > 0 (got ${v})`);
+  for (const [name, v] of Object.entries({ scrapeLagS: input.sim.scrapeLagS, resizeLatencyS: input.sim.resizeLatencyS, warmupS: input.warmupS })) {
+    if (!(v >= 0)) problems.push(`${name} must be >= 0 (got ${v})`);
+  }
+  if (problems.length > 0) throw new Error(`replay settings: ${problems.join('; ')}`);
+}

@@ -1,0 +1,292 @@
+import { qosOf } from '../../src/core/resources.js';
+import { createRng, type Rng } from '../../src/core/rng.js';
+import type { QosClass, Resources } from '../../src/core/types.js';
+import type { SimSettings, TimelinePoint } from '../replay-types.js';
+import { Scorer, slack } from '../scoring.js';
+import type { SimTuning } from './defaults.js';
+import { oomKill, relievePressure, workResizes } from './kubelet.js';
+import { NodePool } from './nodes.js';
+import { Phase, SimPod } from './pod.js';
+import { ScrapeStore } from './scrapes.js';
+import type { SessionData } from './session.js';
+
+/** Per-session score the report's distributions read. */
+export interface SessionScore {
+  readonly session: string;
+  readonly memSlack: number;
+  readonly peakMem: number;
+  readonly oomKills: number;
+}
+
+/** Options of one simulated cluster. */
+export interface ClusterOptions {
+  readonly sim: SimSettings;
+  readonly tuning: SimTuning;
+  readonly namespace: string;
+  readonly seed: number;
+  readonly warmupS: number;
+  readonly timelineSessions: number;
+}
+
+/**
+ * The simulated cluster. `step(T)` advances it over (T - stepS, T]: pods do their sessions' work, the
+ * kubelet kills, evicts and actuates, the pool schedules and provisions, Prometheus scrapes. Every
+ * semantic is in a small function of its own (kubelet.ts, nodes.ts, scrapes.ts); this file orders them.
+ */
+export class SimCluster {
+  readonly sim: SimSettings;
+  readonly tuning: SimTuning;
+  readonly namespace: string;
+  readonly score = new Scorer();
+  readonly pool: NodePool;
+  readonly scrapes: ScrapeStore;
+  /** Existing pods (pending, running, backing off) in creation order. */
+  readonly live: SimPod[] = [];
+  readonly byKey = new Map<string, SimPod>();
+  readonly pending: SimPod[] = [];
+  readonly resizing: SimPod[] = [];
+  readonly timeline: TimelinePoint[] = [];
+  readonly perSession: SessionScore[] = [];
+  /** Keys of pods gone since the replay last asked (so the policy can forget them). */
+  readonly gone: string[] = [];
+  private readonly warmupS: number;
+  private readonly rng: Rng;
+  private readonly qos: QosClass;
+  private timelineLeft: number;
+  private anyGone = false;
+
+  constructor(o: ClusterOptions) {
+    this.sim = o.sim;
+    this.tuning = o.tuning;
+    this.namespace = o.namespace;
+    this.warmupS = o.warmupS;
+    this.timelineLeft = o.timelineSessions;
+    this.rng = createRng(o.seed).fork('scrape-offsets');
+    this.qos = qosOf(o.sim.initial.requests, o.sim.initial.limits);
+    this.pool = new NodePool(o.sim.nodeAllocatable, o.sim.nodeProvisionDelayS, o.sim.nodeRemoveDelayS, o.sim.maxNodes, o.tuning.minNodes);
+    this.scrapes = new ScrapeStore(o.sim.scrapeLagS);
+  }
+
+  /** Whether the interval ending at T is scored (after the warm-up). */
+  scored(T: number): boolean {
+    return T > this.warmupS;
+  }
+
+  /** True when no pod exists any more. */
+  get idle(): boolean {
+    return this.live.length === 0;
+  }
+
+  /** Creates a pod for each starting session; it waits for a node until the next scheduling pass. */
+  addSessions(sessions: readonly SessionData[], T: number): void {
+    const interval = this.sim.scrapeIntervalS;
+    const dt = this.tuning.stepS;
+    for (const s of sessions) {
+      const pod = new SimPod(s, this.namespace, s.id, this.sim.initial, this.qos);
+      pod.scrapeOffsetS = Math.floor((this.rng.next() * interval) / dt) * dt;
+      if (this.timelineLeft > 0) {
+        this.timelineLeft--;
+        pod.timeline = true;
+        pod.nextTimelineT = T;
+      }
+      this.live.push(pod);
+      this.byKey.set(pod.key, pod);
+      this.pending.push(pod);
+    }
+  }
+
+  /** Advances the cluster over (T - stepS, T]. */
+  step(T: number): void {
+    const dt = this.tuning.stepS;
+    const scored = this.scored(T);
+    for (const n of this.pool.nodes) n.usageMem = 0;
+    for (const pod of this.live) {
+      if (pod.phase === Phase.Running) this.advance(pod, T, dt, scored);
+      else if (pod.phase === Phase.BackOff) this.waitBackOff(pod, T, dt, scored);
+    }
+    for (const n of this.pool.nodes) if (n.usageMem > this.pool.allocatable.memBytes) relievePressure(this, n, T);
+    this.finishSessions(T);
+    this.schedule(T);
+    workResizes(this, T);
+    this.observe(T);
+    this.pool.removeIdle(T);
+    if (scored) {
+      const n = this.pool.nodes.length;
+      this.score.nodeSeconds += n * dt;
+      if (n > this.score.peakNodes) this.score.peakNodes = n;
+    }
+    if (this.anyGone) this.dropGone();
+  }
+
+  /**
+   * One pod's work over one step: progress through its session (slower when throttling stretches it),
+   * the peak memory demand crossed (demand between samples is the later sample's), the OOM check against
+   * the enforced limit, CPU throttling, and the integrals the score and the next scrape need.
+   */
+  private advance(pod: SimPod, T: number, dt: number, scored: boolean): void {
+    const s = pod.session;
+    const n = s.n;
+    const rel = s.rel;
+    const mem = s.mem;
+    const cpu = s.cpu;
+    const dur = rel[n - 1] ?? 0;
+    let i = pod.cursor;
+    const lim = pod.actLimCpu;
+    let rate = 1;
+    if (this.sim.throttleStretches && lim > 0) {
+      const d = cpu[i] ?? 0;
+      if (d > lim) rate = lim / d;
+    }
+    const p0 = pod.progress;
+    let p1 = p0 + dt * rate;
+    if (p1 > dur) p1 = dur;
+    const wall = (p1 - p0) / rate;
+    let peak = mem[i] ?? 0;
+    while (i < n - 1 && (rel[i] ?? 0) < p1) {
+      i++;
+      const m = mem[i] ?? 0;
+      if (m > peak) peak = m;
+    }
+    pod.at = i;
+    pod.cursor = (rel[i] ?? 0) > p1 || i === n - 1 ? i : i + 1;
+    pod.progress = p1;
+    if (peak > pod.peakMem) pod.peakMem = peak;
+    if (pod.actLimMem > 0 && peak > pod.actLimMem) {
+      oomKill(this, pod, T);
+      return;
+    }
+    const m = mem[i] ?? 0;
+    const c = cpu[i] ?? 0;
+    const used = lim > 0 && c > lim ? lim : c;
+    pod.usageMem = m;
+    pod.usageCpu = used;
+    pod.scrapeCpuSum += used * wall;
+    pod.scrapeSpan += wall;
+    (pod.node as NonNullable<SimPod['node']>).usageMem += m;
+    if (!scored) return;
+    const sc = this.score;
+    sc.memUsed += m * wall;
+    sc.memReq += pod.allocReqMem * wall;
+    sc.cpuUsed += used * wall;
+    sc.cpuReq += pod.allocReqCpu * wall;
+    sc.podSeconds += wall;
+    if (c > used) sc.cpuThrottled += (c - used) * wall;
+    pod.scoredMemUsed += m * wall;
+    pod.scoredMemReq += pod.allocReqMem * wall;
+  }
+
+  /** A container in CrashLoopBackOff holds its requests and uses nothing, then restarts from the start. */
+  private waitBackOff(pod: SimPod, T: number, dt: number, scored: boolean): void {
+    if (scored) {
+      this.score.memReq += pod.allocReqMem * dt;
+      this.score.cpuReq += pod.allocReqCpu * dt;
+      this.score.podSeconds += dt;
+      pod.scoredMemReq += pod.allocReqMem * dt;
+    }
+    if (T >= pod.restartAtT) {
+      pod.phase = Phase.Running;
+      pod.restartWork(T);
+    }
+  }
+
+  private finishSessions(T: number): void {
+    for (const pod of this.live) {
+      if (pod.phase === Phase.Running && pod.progress >= pod.session.durationS) {
+        if (this.scored(T)) this.score.sessionsCompleted++;
+        this.end(pod, T);
+      }
+    }
+  }
+
+  /** Binds pending pods first-fit; those that fit no ready node get nodes provisioned. */
+  private schedule(T: number): void {
+    if (this.pending.length === 0) return;
+    let keep = 0;
+    for (const pod of this.pending) {
+      if (pod.phase !== Phase.Pending) continue;
+      if (this.pool.neverFits(pod.allocReqMem, pod.allocReqCpu)) {
+        this.fail(pod, T);
+        continue;
+      }
+      const node = this.pool.findRoom(pod.allocReqMem, pod.allocReqCpu, T);
+      if (node === undefined) {
+        this.pending[keep++] = pod;
+        continue;
+      }
+      this.pool.bind(pod, node);
+      pod.phase = Phase.Running;
+      pod.restartWork(T);
+      const interval = this.sim.scrapeIntervalS;
+      pod.nextScrapeT = Math.ceil((T - pod.scrapeOffsetS) / interval) * interval + pod.scrapeOffsetS;
+    }
+    this.pending.length = keep;
+    if (keep > 0) this.pool.provisionFor(this.pending, T);
+  }
+
+  /** Scrapes due at T and timeline points. */
+  private observe(T: number): void {
+    const interval = this.sim.scrapeIntervalS;
+    for (const pod of this.live) {
+      if (pod.phase === Phase.Running && T >= pod.nextScrapeT) {
+        this.scrapes.record(pod, T);
+        while (pod.nextScrapeT <= T) pod.nextScrapeT += interval;
+      } else if (pod.phase !== Phase.Running) {
+        while (pod.nextScrapeT <= T) pod.nextScrapeT += interval;
+      }
+      if (pod.timeline && T >= pod.nextTimelineT) {
+        this.point(pod, T);
+        pod.nextTimelineT = T + this.tuning.timelineEveryS;
+      }
+    }
+  }
+
+  /** Records an event (OOM kill, eviction, resize) on the timeline of a charted session. */
+  mark(pod: SimPod, T: number, event: NonNullable<TimelinePoint['event']>): void {
+    if (pod.timeline) this.point(pod, T, event);
+  }
+
+  private point(pod: SimPod, T: number, event?: TimelinePoint['event']): void {
+    const p: TimelinePoint = {
+      session: pod.session.id,
+      tS: T,
+      memUsed: pod.phase === Phase.Running ? pod.usageMem : 0,
+      memRequest: pod.allocReqMem,
+      memLimit: pod.actLimMem,
+      cpuUsed: pod.phase === Phase.Running ? pod.usageCpu : 0,
+      cpuLimit: pod.actLimCpu,
+      ...(event === undefined ? {} : { event }),
+    };
+    this.timeline.push(p);
+  }
+
+  /** The session failed (restartPolicy Never, too many restarts, or requests no node can hold). */
+  fail(pod: SimPod, T: number): void {
+    if (this.scored(T)) this.score.sessionsFailed++;
+    this.end(pod, T);
+  }
+
+  private end(pod: SimPod, T: number): void {
+    this.pool.unbind(pod, T);
+    pod.phase = Phase.Gone;
+    this.byKey.delete(pod.key);
+    this.gone.push(pod.key);
+    this.anyGone = true;
+    this.perSession.push({ session: pod.session.id, memSlack: slack(pod.scoredMemUsed, pod.scoredMemReq), peakMem: pod.peakMem, oomKills: pod.oomKills });
+  }
+
+  private dropGone(): void {
+    let keep = 0;
+    for (const pod of this.live) if (pod.phase !== Phase.Gone) this.live[keep++] = pod;
+    this.live.length = keep;
+    this.anyGone = false;
+  }
+
+  /** The oracle's lookahead: the pod's true peak demand over the next `horizonS` seconds of its work. */
+  peakAhead(podKey: string, horizonS: number): Resources | undefined {
+    const pod = this.byKey.get(podKey);
+    if (pod === undefined) return undefined;
+    const out = { memBytes: 0, cpuCores: 0 };
+    pod.session.peakOver(pod.progress, horizonS, out);
+    return out;
+  }
+}

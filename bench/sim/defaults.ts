@@ -1,0 +1,70 @@
+import { GiB, MiB } from '../../src/core/resources.js';
+import type { SimSettings } from '../replay-types.js';
+
+/**
+ * The simulated cluster's default knobs, each the value a stock cluster has (docs/bench-methodology.md
+ * repeats the reasoning):
+ * - scrapes every 15 s (the Prometheus / metrics-server interval most clusters run);
+ * - 10 s scrape lag: the kubelet's cAdvisor refreshes container stats every 10 s (housekeeping
+ *   interval), so a scraped value is on average that old before Prometheus even stores it;
+ * - 5 s resize latency: the kubelet sees the new spec on its watch, admits it and writes the cgroup on
+ *   the next pod sync, a few seconds in practice;
+ * - a 4 vCPU / 16 GiB node with the allocatable a managed node reports after system reservations;
+ * - 90 s to provision a node (cloud VM boot and kubelet join) and 10 min before an empty node is removed
+ *   (the cluster autoscaler's scale-down-unneeded-time);
+ * - CrashLoopBackOff of 10 s doubling to 5 min after an OOM kill (kubelet defaults);
+ * - pods start at 512Mi / 0.5 CPU requested, 1Gi / 1 CPU limit: the sizing agent deployments commonly
+ *   ship with, and what `static` keeps.
+ */
+export const DEFAULT_SIM_SETTINGS: SimSettings = {
+  scrapeIntervalS: 15,
+  scrapeLagS: 10,
+  resizeLatencyS: 5,
+  nodeAllocatable: { memBytes: 14 * GiB, cpuCores: 3.9 },
+  nodeProvisionDelayS: 90,
+  nodeRemoveDelayS: 600,
+  maxNodes: 200,
+  oomBackoffS: { initial: 10, max: 300 },
+  restartPolicy: 'Always',
+  maxRestarts: 5,
+  throttleStretches: false,
+  initial: {
+    requests: { memBytes: 512 * MiB, cpuCores: 0.5 },
+    limits: { memBytes: 1 * GiB, cpuCores: 1 },
+  },
+};
+
+/** Internals of the simulator that are not part of the bench contract; tests and the perf script tune them. */
+export interface SimTuning {
+  /** The simulator's time step: the resolution of usage, OOM and throttling. */
+  readonly stepS: number;
+  /**
+   * How far ahead of the simulated time the trace is read. Bounds memory, feeds the oracle's lookahead,
+   * and decides session ends: a session with no sample for this long has ended, and a later sample of
+   * the same session starts a new session (`name#2`).
+   */
+  readonly lookaheadS: number;
+  /** How far behind the newest sample a sample may arrive (bounded reorder buffer). */
+  readonly reorderWindowS: number;
+  /** The kubelet retries a resize that failed with Error (memory limit below usage) at this period. */
+  readonly kubeletSyncS: number;
+  /** One timeline point per this many seconds for the kept sessions (events are always kept). */
+  readonly timelineEveryS: number;
+  /** How many example actions the outcome keeps. */
+  readonly sampleActions: number;
+  /** Nodes the pool starts with and never shrinks below (a cluster autoscaler node group's min size). */
+  readonly minNodes: number;
+}
+
+export const DEFAULT_SIM_TUNING: SimTuning = {
+  stepS: 1,
+  lookaheadS: 300,
+  reorderWindowS: 60,
+  kubeletSyncS: 60,
+  timelineEveryS: 10,
+  sampleActions: 40,
+  minNodes: 1,
+};
+
+/** Virtual time 0 of every replay (trace t = 0) as epoch ms: fixed so that runs are byte-identical. */
+export const SIM_EPOCH_MS = Date.UTC(2026, 0, 1);

@@ -1,0 +1,117 @@
+import type { TraceSample } from '../../src/trace/types.js';
+import { SessionData } from './session.js';
+
+/**
+ * Pulls the trace stream ahead of the simulated time and sorts it into sessions.
+ *
+ * The stream is read `lookaheadS` ahead of the simulation (the sim needs the next sample to know the
+ * current demand, and the oracle needs the future). Samples may arrive out of global time order by up to
+ * `reorderWindowS`; later than that is an error naming the session and t, never a silent misreplay.
+ * A session silent for longer than the lookahead has ended, and a later sample of the same name starts
+ * a new session `name#k` (the simulator cannot keep a pod alive on a promise of future samples).
+ */
+export class TraceFeed {
+  private readonly it: AsyncIterator<TraceSample>;
+  private maxT = Number.NEGATIVE_INFINITY;
+  private done = false;
+  private readonly latest = new Map<string, SessionData>();
+  private readonly incarnations = new Map<string, number>();
+  /** Sessions discovered and not yet handed to the cluster, in discovery order. */
+  private waiting: SessionData[] = [];
+  /** Trace summary counters. */
+  samples = 0;
+  sessions = 0;
+  podSeconds = 0;
+
+  constructor(
+    stream: AsyncIterable<TraceSample>,
+    private readonly reorderWindowS: number,
+    private readonly lookaheadS: number,
+  ) {
+    this.it = stream[Symbol.asyncIterator]();
+  }
+
+  /** True when the stream is exhausted and every session has been handed out. */
+  get drained(): boolean {
+    return this.done && this.waiting.length === 0;
+  }
+
+  /** Trace time of the newest sample read so far. */
+  get lastSampleT(): number {
+    return this.maxT;
+  }
+
+  get eof(): boolean {
+    return this.done;
+  }
+
+  /** Trace time up to which every sample has arrived (the newest sample minus the reorder window). */
+  get head(): number {
+    return this.done ? Number.POSITIVE_INFINITY : this.maxT - this.reorderWindowS;
+  }
+
+  /** Trace time of the earliest session not yet handed out (Infinity when none). */
+  get nextStart(): number {
+    let t = Number.POSITIVE_INFINITY;
+    for (const s of this.waiting) if (s.t0 < t) t = s.t0;
+    return t;
+  }
+
+  /** Reads until every sample up to trace time `t` has arrived (or the stream ends). */
+  async fillTo(t: number): Promise<void> {
+    while (!this.done && this.head < t) {
+      const r = await this.it.next();
+      if (r.done === true) this.done = true;
+      else this.add(r.value);
+    }
+  }
+
+  /** Hands out the sessions that start at or before trace time `t`, in discovery order. */
+  takeDue(t: number, into: SessionData[]): void {
+    if (this.waiting.length === 0) return;
+    let keep = 0;
+    for (const s of this.waiting) {
+      if (s.t0 <= t) into.push(s);
+      else this.waiting[keep++] = s;
+    }
+    this.waiting.length = keep;
+  }
+
+  private add(s: TraceSample): void {
+    if (s.t < this.maxT - this.reorderWindowS) {
+      throw new Error(
+        `trace sample of session '${s.session}' at t=${s.t} arrived ${round(this.maxT - s.t)} s behind the newest sample (t=${this.maxT}); ` +
+          `the replay buffers ${this.reorderWindowS} s of disorder: sort the trace by t`,
+      );
+    }
+    if (s.t > this.maxT) this.maxT = s.t;
+    if ((++this.samples & 4095) === 0) this.prune();
+    let sess = this.latest.get(s.session);
+    if (sess !== undefined && s.t < sess.lastT) {
+      throw new Error(`trace session '${s.session}' went back in time: t=${s.t} after t=${sess.lastT}`);
+    }
+    if (sess === undefined || s.t - sess.lastT > this.lookaheadS) sess = this.startSession(s);
+    else this.podSeconds += s.t - sess.lastT;
+    sess.push(s);
+  }
+
+  /** Forgets sessions that can no longer grow, so a long trace does not keep every session's samples. */
+  private prune(): void {
+    const horizon = this.maxT - this.reorderWindowS - this.lookaheadS;
+    for (const [name, sess] of this.latest) if (sess.lastT < horizon) this.latest.delete(name);
+  }
+
+  private startSession(s: TraceSample): SessionData {
+    const k = (this.incarnations.get(s.session) ?? 0) + 1;
+    this.incarnations.set(s.session, k);
+    const sess = new SessionData(k === 1 ? s.session : `${s.session}#${k}`, s.agentClass ?? 'default', s.t);
+    this.latest.set(s.session, sess);
+    this.waiting.push(sess);
+    this.sessions++;
+    return sess;
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,130 @@
+import { qosOf } from '../../src/core/resources.js';
+import { err, ok, type Result } from '../../src/core/result.js';
+import type { Action, ActuationError, Applied, PodView, ResizeState } from '../../src/core/types.js';
+import type { Actuator, ClusterSnapshot, ClusterView, SourceError } from '../../src/engine/ports.js';
+import { traceMs } from './clock.js';
+import type { SimCluster } from './cluster.js';
+import { admitResize } from './kubelet.js';
+import { Phase, ResizePhase, type SimPod } from './pod.js';
+
+/** The container burstguard sizes in every simulated pod. */
+export const SIM_CONTAINER = 'agent';
+
+const NONE: ResizeState = { phase: 'none' };
+const IN_PROGRESS: ResizeState = { phase: 'in-progress' };
+
+/** The engine's view of the simulated pods: what an informer cache of the namespace would hold. */
+export class SimClusterView implements ClusterView {
+  constructor(private readonly c: SimCluster) {}
+
+  async snapshot(): Promise<Result<ClusterSnapshot, SourceError>> {
+    const pods: PodView[] = [];
+    for (const p of this.c.live) if (p.phase !== Phase.Gone) pods.push(this.view(p));
+    return ok({ pods, scaledObjects: [] });
+  }
+
+  private view(p: SimPod): PodView {
+    const v: { -readonly [K in keyof PodView]: PodView[K] } = {
+      ref: p.ref,
+      key: p.key,
+      agentClass: p.session.agentClass,
+      container: SIM_CONTAINER,
+      qos: p.qos,
+      requests: { memBytes: p.specReqMem, cpuCores: p.specReqCpu },
+      limits: { memBytes: p.specLimMem, cpuCores: p.specLimCpu },
+      actualLimits: { memBytes: p.actLimMem, cpuCores: p.actLimCpu },
+      resize: resizeState(p),
+      running: p.phase === Phase.Running,
+      startedAtMs: traceMs(p.startedT),
+      restarts: p.restarts,
+    };
+    if (p.node !== null) {
+      v.nodeName = p.node.name;
+      v.nodeAllocatable = this.c.pool.allocatable;
+    }
+    if (!Number.isNaN(p.lastOomT)) v.lastOomAtMs = traceMs(p.lastOomT);
+    return v;
+  }
+}
+
+function resizeState(p: SimPod): ResizeState {
+  switch (p.resize) {
+    case ResizePhase.None:
+      return NONE;
+    case ResizePhase.InProgress:
+      return IN_PROGRESS;
+    case ResizePhase.Deferred:
+      return { phase: 'deferred', message: p.resizeMessage };
+    case ResizePhase.Infeasible:
+      return { phase: 'infeasible', message: p.resizeMessage };
+    case ResizePhase.Error:
+      return { phase: 'error', message: p.resizeMessage };
+  }
+}
+
+/**
+ * The simulated API server and kubelet behind `pods/resize`: validation as the API server does it
+ * (requests ≤ limits, no removal, QoS class unchanged), then the kubelet's admission (Deferred,
+ * Infeasible, or admitted and actuated after the resize latency). The PATCH itself succeeds whenever
+ * validation passes, as in Kubernetes; Deferred and Infeasible come back as Applied outcomes and in the
+ * pod's resize status.
+ */
+export class SimActuator implements Actuator {
+  constructor(
+    private readonly c: SimCluster,
+    private readonly nowT: () => number,
+  ) {}
+
+  async apply(action: Action, opts: { readonly dryRun: boolean }): Promise<Result<Applied, ActuationError>> {
+    return this.applySync(action, opts.dryRun);
+  }
+
+  applySync(action: Action, dryRun: boolean): Result<Applied, ActuationError> {
+    if (action.kind !== 'resize') {
+      return err({ action, code: 'not-found', message: 'the resize scenario has no ScaledObjects', retryable: false });
+    }
+    const pod = this.c.byKey.get(`${action.pod.namespace}/${action.pod.name}`);
+    if (pod === undefined) return err({ action, code: 'not-found', message: `pods "${action.pod.name}" not found`, retryable: false });
+    if (action.container !== SIM_CONTAINER) {
+      return err({ action, code: 'invalid', message: `container "${action.container}" not found in pod`, retryable: false });
+    }
+    const invalid = validate(pod, action);
+    if (invalid !== undefined) return err({ action, code: 'invalid', message: invalid, retryable: false });
+    if (dryRun) return ok({ outcome: 'dry-run', action });
+    pod.specReqMem = action.requests.memBytes;
+    pod.specReqCpu = action.requests.cpuCores;
+    pod.specLimMem = action.limits.memBytes;
+    pod.specLimCpu = action.limits.cpuCores;
+    const T = this.nowT();
+    const scored = this.c.scored(T);
+    if (scored) this.c.score.resizes++;
+    const phase = admitResize(this.c, pod, T);
+    if (phase !== ResizePhase.None && !pod.inResizeList) {
+      pod.inResizeList = true;
+      this.c.resizing.push(pod);
+    }
+    if (phase === ResizePhase.Deferred) {
+      if (scored) this.c.score.resizesDeferred++;
+      return ok({ outcome: 'deferred', action, message: pod.resizeMessage });
+    }
+    if (phase === ResizePhase.Infeasible) {
+      if (scored) this.c.score.resizesInfeasible++;
+      return ok({ outcome: 'infeasible', action, message: pod.resizeMessage });
+    }
+    return ok({ outcome: 'applied', action });
+  }
+}
+
+/** The API server's checks on a resize (pod-create validation plus the resize-specific rules). */
+function validate(pod: SimPod, a: Extract<Action, { kind: 'resize' }>): string | undefined {
+  const { requests: r, limits: l } = a;
+  for (const v of [r.memBytes, r.cpuCores, l.memBytes, l.cpuCores]) {
+    if (!Number.isFinite(v) || v < 0) return 'resource quantities must be finite and non-negative';
+  }
+  if ((pod.specReqMem > 0 && r.memBytes === 0) || (pod.specReqCpu > 0 && r.cpuCores === 0)) return 'resource requests cannot be removed';
+  if ((pod.specLimMem > 0 && l.memBytes === 0) || (pod.specLimCpu > 0 && l.cpuCores === 0)) return 'resource limits cannot be removed';
+  if (l.memBytes > 0 && r.memBytes > l.memBytes) return 'spec.containers[0].resources.requests: Invalid value: must be less than or equal to memory limit';
+  if (l.cpuCores > 0 && r.cpuCores > l.cpuCores) return 'spec.containers[0].resources.requests: Invalid value: must be less than or equal to cpu limit';
+  if (qosOf(r, l) !== pod.qos) return 'Pod QOS Class may not change as a result of resizing';
+  return undefined;
+}
