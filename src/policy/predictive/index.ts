@@ -37,7 +37,8 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
         const cm = classModel(st, cls, o);
         let ct = ticks.get(cls);
         if (!ct) ticks.set(cls, (ct = classTick(cm, ctx.nowMs, o)));
-        out.push(t && t.samples > 0 ? sizePod(pod, t, cm, ct, ctx.nowMs, o) : sizeNewPod(pod, cm, ct, o));
+        const rec = t && t.samples > 0 ? sizePod(pod, t, cm, ct, ctx.nowMs, o) : sizeNewPod(pod, cm, ct, o);
+        if (rec) out.push(rec);
       }
       return out;
     },

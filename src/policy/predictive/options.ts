@@ -37,8 +37,11 @@ export interface PredictiveOptions {
 /** Every option resolved. */
 export type ResolvedPredictiveOptions = Required<PredictiveOptions>;
 
-/** The defaults, with the reasoning in docs/models.md. */
-export const DEFAULT_PREDICTIVE_OPTIONS: ResolvedPredictiveOptions = {
+/**
+ * The defaults, with the reasoning in docs/models.md. Plain numbers only: the ConfigMap schema is
+ * derived from this object (src/config/policies-schema.ts); priors come from models/priors.
+ */
+export const DEFAULT_PREDICTIVE_OPTIONS: Required<Omit<PredictiveOptions, 'priors'>> = {
   riskBudget: 0.002,
   cpuRiskBudget: 0.05,
   horizonS: 45,
@@ -50,7 +53,6 @@ export const DEFAULT_PREDICTIVE_OPTIONS: ResolvedPredictiveOptions = {
   residualWindow: 512,
   refreshEvery: 64,
   calibrationPriorN: 50,
-  priors: BUNDLED_PRIORS,
 };
 
 /** Fills absent options with the defaults; out-of-range numbers are clamped into range. */
@@ -69,6 +71,6 @@ export function resolvePredictiveOptions(o: PredictiveOptions): ResolvedPredicti
     residualWindow: Math.round(pick(o.residualWindow, d.residualWindow, 16, 65536)),
     refreshEvery: Math.round(pick(o.refreshEvery, d.refreshEvery, 1, 1e6)),
     calibrationPriorN: pick(o.calibrationPriorN, d.calibrationPriorN, 0, 1e6),
-    priors: o.priors ?? d.priors,
+    priors: o.priors instanceof Map ? o.priors : BUNDLED_PRIORS,
   };
 }

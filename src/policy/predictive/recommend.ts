@@ -13,6 +13,9 @@ import { meanDurationS, pBurstContinues, pRetryContinues, pRetryWithin, pStillIn
 import type { ResolvedPredictiveOptions } from './options.js';
 import { contextMemoryGrowth, decayed, OOM_MEMORY_HALF_LIFE_S, tailOptions, type PodTrack } from './state.js';
 
+/** A new pod whose limit is within this fraction of the prior's is left alone until it has samples. */
+export const NEW_POD_TOLERANCE = 0.2;
+
 /** Per-class numbers computed once per recommend call. */
 export interface ClassTick {
   readonly correction: number;
@@ -26,8 +29,13 @@ export function classTick(cm: ClassModel, nowMs: number, o: ResolvedPredictiveOp
   };
 }
 
-/** A pod with no samples yet: sized from its class prior alone (idle state). */
-export function sizeNewPod(pod: PodView, cm: ClassModel, ct: ClassTick, o: ResolvedPredictiveOptions): ResizeRecommendation {
+/**
+ * A pod with no samples yet, sized from its class prior alone (idle state). Returns nothing when the
+ * pod's current limit is already within `NEW_POD_TOLERANCE` of the prior's: the engine cannot lower
+ * requests without fresh metrics, and any change starts its downscale cooldown, so an early action
+ * that only nudges the limit would cost the request decrease the first sampled tick can make.
+ */
+export function sizeNewPod(pod: PodView, cm: ClassModel, ct: ClassTick, o: ResolvedPredictiveOptions): ResizeRecommendation | undefined {
   const p = cm.prior;
   const h = stateHeadroom(cm, 'idle', tailOptions(o));
   const base = p.memory.baselineBytes;
@@ -35,6 +43,7 @@ export function sizeNewPod(pod: PodView, cm: ClassModel, ct: ClassTick, o: Resol
   const memRequest = base * (1 + o.requestMarginFraction);
   const cpuRequest = p.cpu.baselineCores * (1 + o.cpuRequestMarginFraction);
   const cpuLimit = Math.max(h.cpuPeak, cpuRequest);
+  if (pod.limits.memBytes >= memLimit * (1 - NEW_POD_TOLERANCE)) return undefined;
   return {
     kind: 'resize',
     pod: pod.key,
@@ -90,7 +99,9 @@ export function sizePod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
   } else target = held;
   const memLimit = target;
 
-  const expected = Math.max(t.level, t.base) + growth.expected;
+  // Requests follow the baseline (which bursts lift little), not the raw level: a request raised for a
+  // 2 s burst would sit there through the downscale cooldown, all slack.
+  const expected = t.base + growth.expected;
   let memRequest = expected * (1 + o.requestMarginFraction);
   if (t.lastState === 'idle') memRequest = Math.max(memRequest, t.lastMem);
   memRequest = Math.min(memRequest, memLimit);

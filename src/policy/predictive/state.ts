@@ -81,7 +81,10 @@ function maxWeight(o: ResolvedPredictiveOptions): number {
   return Math.min(20000, Math.max(1000, 10 / o.riskBudget));
 }
 
-function newTrack(agentClass: string, s: AgentSample): PodTrack {
+function newTrack(agentClass: string, s: AgentSample, priorBase: number): PodTrack {
+  // A container's first sample is often taken while it starts (tens of MB); starting the baseline at
+  // the class prior keeps requests from dipping and bouncing back. It falls fast if the pod is smaller.
+  const base = Math.max(s.memBytes, priorBase);
   return {
     agentClass,
     samples: 0,
@@ -90,8 +93,8 @@ function newTrack(agentClass: string, s: AgentSample): PodTrack {
     lastCpu: s.cpuCores,
     lastState: 'idle',
     lastTokens: undefined,
-    base: s.memBytes,
-    level: s.memBytes,
+    base,
+    level: base,
     cpuLevel: s.cpuCores,
     runLen: 0,
     runState: 'idle',
@@ -135,7 +138,8 @@ export function tailOptions(o: ResolvedPredictiveOptions): { eps: number; cpuEps
 export function foldSample(st: PredictiveState, s: AgentSample, podClass: (key: string) => string | undefined, o: ResolvedPredictiveOptions): void {
   let t = st.pods.get(s.pod);
   if (!t) {
-    t = newTrack(s.agentClass ?? podClass(s.pod) ?? 'default', s);
+    const agentClass = s.agentClass ?? podClass(s.pod) ?? 'default';
+    t = newTrack(agentClass, s, classModel(st, agentClass, o).prior.memory.baselineBytes);
     st.pods.set(s.pod, t);
   } else if (s.tMs <= t.lastTMs && t.samples > 0) {
     return; // a repeated or out-of-order sample carries no new information
