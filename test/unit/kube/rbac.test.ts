@@ -1,0 +1,111 @@
+// The deploy/ Role must grant exactly what the code calls: every API call listed in api-calls.ts, and
+// nothing more (no Secrets, no wildcards, no cluster scope). And the list must be honest: every
+// client-node method used anywhere in src/ must be one of CLIENT_METHODS, whose calls are in the list.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { API_CALLS, CLIENT_METHODS } from '../../../src/adapters/kube/api-calls.js';
+import { parseConfigYaml } from '../../../src/config/index.js';
+
+const root = new URL('../../../', import.meta.url).pathname;
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames?: string[];
+}
+
+function manifests(file: string): Array<Record<string, unknown>> {
+  return parseAllDocuments(readFileSync(join(root, file), 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
+}
+
+function grants(rules: Rule[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of rules) for (const g of r.apiGroups) for (const res of r.resources) for (const v of r.verbs) out.add(`${g}|${res}|${v}`);
+  return out;
+}
+
+const role = manifests('deploy/manifests/role.yaml').find((m) => m.kind === 'Role');
+const rules = (role?.rules ?? []) as Rule[];
+
+test('the Role grants every call the code makes (opt-in calls excepted)', () => {
+  const have = grants(rules);
+  for (const c of API_CALLS.filter((x) => !x.optIn)) assert.ok(have.has(`${c.group}|${c.resource}|${c.verb}`), `missing ${c.verb} ${c.group}/${c.resource} (${c.why})`);
+});
+
+test('the Role grants nothing the code does not call', () => {
+  const needed = new Set(API_CALLS.filter((x) => !x.optIn).map((c) => `${c.group}|${c.resource}|${c.verb}`));
+  for (const g of grants(rules)) assert.ok(needed.has(g), `granted but never called: ${g}`);
+});
+
+test('no Secrets, no wildcards, no cluster scope, names pinned where RBAC allows', () => {
+  assert.equal(role?.kind, 'Role');
+  for (const r of rules) {
+    for (const f of [r.apiGroups, r.resources, r.verbs]) assert.ok(!f.includes('*'), JSON.stringify(r));
+    assert.ok(!r.resources.includes('secrets'));
+  }
+  const cm = rules.find((r) => r.resources.includes('configmaps'));
+  assert.deepEqual(cm?.resourceNames, ['burstguard']);
+  const leaseNamed = rules.find((r) => r.resources.includes('leases') && r.verbs.includes('update'));
+  assert.deepEqual(leaseNamed?.resourceNames, ['burstguard']);
+  for (const f of ['deploy/manifests/rolebinding.yaml', 'deploy/manifests/role.yaml']) {
+    for (const m of manifests(f)) assert.ok(!String(m.kind).startsWith('Cluster'), `${f}: ${String(m.kind)}`);
+  }
+});
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+test('every client-node call in src/ is accounted for in CLIENT_METHODS and API_CALLS', () => {
+  const listed = new Set(API_CALLS.map((c) => `${c.group}|${c.resource}|${c.verb}`));
+  for (const [m, calls] of Object.entries(CLIENT_METHODS)) {
+    for (const c of calls) assert.ok(listed.has(`${c.group}|${c.resource}|${c.verb}`), `${m} → ${c.verb} ${c.resource} not in API_CALLS`);
+  }
+  const call = /\b((?:read|list|create|patch|replace|delete|get|deleteCollection)(?:Namespaced)?[A-Z][A-Za-z]*?)(?:WithHttpInfo)?\s*\(|\b(makeInformer)\b|\bnew (Watch)\b|\b(\w+ForAllNamespaces|\w+ClusterCustomObject)\b/g;
+  const found = new Map<string, string>();
+  for (const file of sources(join(root, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    if (!text.includes('@kubernetes/client-node')) continue;
+    for (const m of text.matchAll(call)) {
+      const name = m[1] ?? m[2] ?? m[3] ?? m[4]!;
+      // Only names that look like API methods: the generated clients' verbs + Namespaced, or the informers.
+      if (m[1] && !/Namespaced|ForAllNamespaces/.test(name)) continue;
+      found.set(name, file.slice(root.length));
+    }
+  }
+  assert.ok(found.size > 0, 'the scan found the adapters');
+  for (const [name, file] of found) assert.ok(name in CLIENT_METHODS, `${file} calls ${name}, which is not in CLIENT_METHODS / API_CALLS`);
+});
+
+test('the example ConfigMap is a valid configuration', () => {
+  const cm = manifests('deploy/manifests/configmap.yaml')[0] as { data: Record<string, string> };
+  const r = parseConfigYaml(cm.data['config.yaml']!);
+  assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.error));
+});
+
+test('the Deployment runs non-root with a read-only root filesystem', () => {
+  const d = manifests('deploy/manifests/deployment.yaml')[0] as {
+    spec: { template: { spec: { serviceAccountName: string; securityContext: { runAsNonRoot: boolean }; containers: Array<{ securityContext: { readOnlyRootFilesystem: boolean; allowPrivilegeEscalation: boolean } }> } } };
+  };
+  const pod = d.spec.template.spec;
+  assert.equal(pod.serviceAccountName, 'burstguard');
+  assert.equal(pod.securityContext.runAsNonRoot, true);
+  assert.equal(pod.containers[0]!.securityContext.readOnlyRootFilesystem, true);
+  assert.equal(pod.containers[0]!.securityContext.allowPrivilegeEscalation, false);
+});
+
+test('the Helm chart Role template names every call of the default Role', () => {
+  const text = readFileSync(join(root, 'deploy/helm/burstguard/templates/role.yaml'), 'utf8');
+  for (const c of API_CALLS) {
+    assert.ok(text.includes(`"${c.resource}"`), `chart Role lacks ${c.resource}`);
+    assert.ok(text.includes(`"${c.verb}"`), `chart Role lacks verb ${c.verb}`);
+  }
+  assert.ok(!/secrets|"\*"/.test(text));
+});
