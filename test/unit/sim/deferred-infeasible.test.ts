@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ResizePhase } from '../../../bench/sim/pod.js';
+import { GiB, MiB } from './fixtures.js';
+import { Harness, steady } from './harness.js';
+
+const node2g = { nodeAllocatable: { memBytes: 2 * GiB, cpuCores: 2 }, resizeLatencyS: 5 };
+
+test('a resize that does not fit beside the other pods is Deferred, then admitted when room frees', async () => {
+  const h = new Harness(node2g).start(steady('a', 200, 100), steady('b', 50, 100), steady('c', 200, 100));
+  const r = h.resize('a', { memBytes: 1200 * MiB, cpuCores: 0.5 }, { memBytes: 2 * GiB, cpuCores: 1 });
+  assert.ok(r.ok);
+  assert.equal(r.value.outcome, 'deferred');
+  assert.match((r.value as { message: string }).message, /Node didn't have enough resources: memory/);
+  assert.equal(h.c.score.resizesDeferred, 1);
+  h.to(10);
+  const snap = await h.view.snapshot();
+  assert.ok(snap.ok);
+  assert.equal(snap.value.pods.find((p) => p.ref.name === 'a')?.resize.phase, 'deferred');
+  assert.equal(h.pod('a').allocReqMem, 512 * MiB, 'the node keeps counting the old request');
+  h.to(50); // b finishes at 50: the kubelet retries and admits
+  assert.equal(h.pod('a').resize, ResizePhase.InProgress);
+  assert.equal(h.pod('a').allocReqMem, 1200 * MiB);
+  h.to(55);
+  assert.equal(h.pod('a').actLimMem, 2 * GiB);
+});
+
+test('a resize whose requests exceed the node allocatable is Infeasible and never retried', () => {
+  const h = new Harness(node2g).start(steady('a', 200, 100));
+  const r = h.resize('a', { memBytes: 3 * GiB, cpuCores: 0.5 }, { memBytes: 4 * GiB, cpuCores: 1 });
+  assert.ok(r.ok);
+  assert.equal(r.value.outcome, 'infeasible');
+  assert.match((r.value as { message: string }).message, /Node didn't have enough capacity/);
+  h.to(100);
+  assert.equal(h.pod('a').resize, ResizePhase.Infeasible);
+  assert.equal(h.pod('a').allocReqMem, 512 * MiB);
+  assert.equal(h.pod('a').actLimMem, 1 * GiB, 'nothing of an Infeasible resize is enforced');
+  assert.equal(h.c.score.resizesInfeasible, 1);
+  assert.equal(h.c.score.resizes, 1);
+});
+
+test('a new spec replaces a Deferred one', () => {
+  const h = new Harness(node2g).start(steady('a', 200, 100), steady('b', 200, 100), steady('c', 200, 100));
+  h.resize('a', { memBytes: 1200 * MiB, cpuCores: 0.5 }, { memBytes: 2 * GiB, cpuCores: 1 });
+  const r = h.resize('a', { memBytes: 600 * MiB, cpuCores: 0.5 }, { memBytes: 2 * GiB, cpuCores: 1 });
+  assert.ok(r.ok && r.value.outcome === 'applied');
+  h.to(5);
+  assert.equal(h.pod('a').allocReqMem, 600 * MiB);
+  assert.equal(h.pod('a').resize, ResizePhase.None);
+});
