@@ -27,7 +27,7 @@ const priorSchema = z.object({
   source: z.string().min(1),
   horizonS: z.number().positive(),
   weight: nonNeg,
-  memory: z.object({ baselineBytes: nonNeg, excessBytes: byState, bytesPerToken: z.number().finite(), bytesPerTokenWeight: nonNeg }),
+  memory: z.object({ baselineBytes: nonNeg, startupPeakBytes: knots, excessBytes: byState, bytesPerToken: z.number().finite(), bytesPerTokenWeight: nonNeg }),
   cpu: z.object({ baselineCores: nonNeg, peakCores: byState }),
   toolLoop: z.object({
     meanDurationS: z.record(z.string(), z.number().positive()).refine((r) => r['*'] !== undefined, { message: "needs an entry for '*'" }),
@@ -58,6 +58,8 @@ export interface AgentClassPrior {
   readonly weight: number;
   readonly memory: {
     readonly baselineBytes: number;
+    /** Peak usage over a pod's first minute, before an action based on its own samples can land. */
+    readonly startupPeakBytes: QuantileKnots;
     /** Peak excess above baseline over the horizon, by the state (tool category or `idle`) at its start. */
     readonly excessBytes: Readonly<Record<string, QuantileKnots>>;
     readonly bytesPerToken: number;

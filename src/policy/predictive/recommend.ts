@@ -8,13 +8,10 @@ import { MiB } from '../../core/resources.js';
 import type { PodView } from '../../core/types.js';
 import type { ResizeRecommendation } from '../policy.js';
 import { blendedMemHeadroom, stateHeadroom, type ClassModel } from '../../../models/burst-model.js';
-import { conformalCorrection } from '../../../models/headroom.js';
+import { conformalCorrection, knotTail, knotUpper, solveTail } from '../../../models/headroom.js';
 import { meanDurationS, pBurstContinues, pRetryContinues, pRetryWithin, pStillInFlight } from '../../../models/tool-loop.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 import { contextMemoryGrowth, decayed, OOM_MEMORY_HALF_LIFE_S, tailOptions, type PodTrack } from './state.js';
-
-/** A new pod whose limit is within this fraction of the prior's is left alone until it has samples. */
-export const NEW_POD_TOLERANCE = 0.2;
 
 /** Per-class numbers computed once per recommend call. */
 export interface ClassTick {
@@ -31,9 +28,11 @@ export function classTick(cm: ClassModel, nowMs: number, o: ResolvedPredictiveOp
 
 /**
  * A pod with no samples yet, sized from its class prior alone (idle state). Returns nothing when the
- * pod's current limit is already within `NEW_POD_TOLERANCE` of the prior's: the engine cannot lower
- * requests without fresh metrics, and any change starts its downscale cooldown, so an early action
- * that only nudges the limit would cost the request decrease the first sampled tick can make.
+ * pod's current limit already covers the class's start-up peak at the risk budget: until its first
+ * sampled action lands the pod is starting, and start-up peaks are far below steady-state bursts. The
+ * engine cannot lower requests without fresh metrics and any change starts its downscale cooldown,
+ * so an early action that is not needed for safety would cost the request decrease that the first
+ * sampled tick can make.
  */
 export function sizeNewPod(pod: PodView, cm: ClassModel, ct: ClassTick, o: ResolvedPredictiveOptions): ResizeRecommendation | undefined {
   const p = cm.prior;
@@ -43,7 +42,8 @@ export function sizeNewPod(pod: PodView, cm: ClassModel, ct: ClassTick, o: Resol
   const memRequest = base * (1 + o.requestMarginFraction);
   const cpuRequest = p.cpu.baselineCores * (1 + o.cpuRequestMarginFraction);
   const cpuLimit = Math.max(h.cpuPeak, cpuRequest);
-  if (pod.limits.memBytes >= memLimit * (1 - NEW_POD_TOLERANCE)) return undefined;
+  const startup = solveTail((x) => knotTail(p.memory.startupPeakBytes, x), o.riskBudget, knotUpper(p.memory.startupPeakBytes));
+  if (pod.limits.memBytes >= startup) return undefined;
   return {
     kind: 'resize',
     pod: pod.key,
