@@ -35,14 +35,16 @@ export const queriesSchema = z
     memory: z.string().prefault('').describe('Working-set memory per pod, bytes.'),
     cpu: z.string().prefault('').describe('CPU usage rate per pod, cores.'),
     contextTokens: z.string().prefault('').describe('Context tokens at the latest model call, per pod.'),
-    toolCallsInFlight: z.string().prefault('').describe('Tool calls in flight per pod and `tool` label.'),
+    toolCallsInFlight: z.string().prefault('').describe('Tool calls in flight per pod and tool (label `toolLabel`).'),
+    toolCalls: z.string().prefault('').describe('Tool calls made in the step interval, per pod.'),
     toolErrors: z.string().prefault('').describe('Tool errors in the step interval, per pod.'),
     toolRetries: z.string().prefault('').describe('Tool retries in the step interval, per pod.'),
   })
   .prefault({})
   .describe(
-    'PromQL per signal, overriding the defaults. Placeholders: {namespace}, {container}, {podLabel}, {step} (e.g. 15s). ' +
-      'Each query must return one series per pod carrying the pod label.',
+    'PromQL per signal, overriding the defaults (empty: the default). Placeholders: {namespace}, {namespaceLabel}, ' +
+      '{podLabel}, {toolLabel}, {containerMatcher}, {step} (e.g. 15s), {stepS} (e.g. 15), {rateWindow} (e.g. 60s). ' +
+      'Each query must return at most one series per pod (aggregate `by ({podLabel})`).',
   );
 
 /** Where metrics come from. */
@@ -63,6 +65,16 @@ export const prometheusSchema = z
       .prefault(false)
       .describe('Skip TLS certificate verification (testing only).'),
     podLabel: labelKey.prefault('pod').describe('Label that carries the pod name on every series.'),
+    namespaceLabel: labelKey.prefault('namespace').describe('Label that carries the namespace on every series.'),
+    toolLabel: z
+      .string()
+      .prefault('')
+      .describe("Label naming the tool on the in-flight series; empty: 'tool' (cadvisor) or 'gen_ai_tool_name' (otel-genai)."),
+    rateWindowS: z
+      .number()
+      .min(0)
+      .prefault(0)
+      .describe('Window of rate() for counters, in seconds; 0: four times the step (the scrape interval).'),
     metricNames: z
       .enum(['cadvisor', 'otel-genai'])
       .prefault('cadvisor')

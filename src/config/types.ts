@@ -15,6 +15,7 @@ export interface QueriesConfig {
   readonly cpu: string;
   readonly contextTokens: string;
   readonly toolCallsInFlight: string;
+  readonly toolCalls: string;
   readonly toolErrors: string;
   readonly toolRetries: string;
 }
@@ -30,6 +31,11 @@ export interface PrometheusConfig {
   readonly caFile: string;
   readonly insecureSkipVerify: boolean;
   readonly podLabel: string;
+  readonly namespaceLabel: string;
+  /** '' for the default of `metricNames`. */
+  readonly toolLabel: string;
+  /** 0 for four times the step. */
+  readonly rateWindowS: number;
   readonly metricNames: MetricNames;
   readonly queries: QueriesConfig;
 }

@@ -1,0 +1,108 @@
+import type { MetricNames, PrometheusConfig, QueriesConfig } from '../../config/types.js';
+
+/** The signals fetched each tick: one PromQL query each, for the whole namespace. */
+export const SIGNALS = [
+  'memory',
+  'cpu',
+  'contextTokens',
+  'toolCallsInFlight',
+  'toolCalls',
+  'toolErrors',
+  'toolRetries',
+] as const satisfies ReadonlyArray<keyof QueriesConfig>;
+export type Signal = (typeof SIGNALS)[number];
+
+/**
+ * Default PromQL per signal. Memory and CPU always come from cAdvisor (kubelet /metrics/cadvisor);
+ * the agent signals come either from burstguard's own agent series or from the OpenTelemetry GenAI
+ * semantic conventions as exported to Prometheus (dots → underscores, unit `s` → `_seconds`).
+ *
+ * Every query aggregates `by (pod)` so it returns one series per pod for the whole namespace: the
+ * number of queries per tick never depends on the number of pods.
+ */
+const CADVISOR_MEMORY =
+  'max by ({podLabel}) (max_over_time(container_memory_working_set_bytes{{namespaceLabel}="{namespace}",{containerMatcher}}[{step}]))';
+const CADVISOR_CPU =
+  'sum by ({podLabel}) (rate(container_cpu_usage_seconds_total{{namespaceLabel}="{namespace}",{containerMatcher}}[{rateWindow}]))';
+
+const perInterval = (counter: string, extra = ''): string =>
+  `sum by ({podLabel}) (rate(${counter}{{namespaceLabel}="{namespace}"${extra}}[{rateWindow}])) * {stepS}`;
+
+export const DEFAULT_QUERIES: Readonly<Record<MetricNames, Readonly<Record<Signal, string>>>> = {
+  cadvisor: {
+    memory: CADVISOR_MEMORY,
+    cpu: CADVISOR_CPU,
+    contextTokens: 'max by ({podLabel}) (last_over_time(burstguard_agent_context_tokens{{namespaceLabel}="{namespace}"}[{step}]))',
+    toolCallsInFlight:
+      'sum by ({podLabel}, {toolLabel}) (last_over_time(burstguard_agent_tool_calls_in_flight{{namespaceLabel}="{namespace}"}[{step}])) > 0',
+    toolCalls: perInterval('burstguard_agent_tool_calls_total'),
+    toolErrors: perInterval('burstguard_agent_tool_errors_total'),
+    toolRetries: perInterval('burstguard_agent_tool_retries_total'),
+  },
+  'otel-genai': {
+    memory: CADVISOR_MEMORY,
+    cpu: CADVISOR_CPU,
+    // Mean input tokens per model call in the window: the prompt (context) size the agent sends.
+    contextTokens:
+      'sum by ({podLabel}) (rate(gen_ai_client_token_usage_sum{{namespaceLabel}="{namespace}",gen_ai_token_type="input"}[{rateWindow}]))' +
+      ' / (sum by ({podLabel}) (rate(gen_ai_client_token_usage_count{{namespaceLabel}="{namespace}",gen_ai_token_type="input"}[{rateWindow}])) > 0)',
+    // The conventions define no in-flight gauge; tools executed in the window stand in for it.
+    toolCallsInFlight:
+      'sum by ({podLabel}, {toolLabel}) (rate(gen_ai_execute_tool_duration_seconds_count{{namespaceLabel}="{namespace}"}[{rateWindow}])) > 0',
+    toolCalls: perInterval('gen_ai_execute_tool_duration_seconds_count'),
+    toolErrors: perInterval('gen_ai_execute_tool_duration_seconds_count', ',error_type!=""'),
+    // No retry metric in the conventions: burstguard's own counter.
+    toolRetries: perInterval('burstguard_agent_tool_retries_total'),
+  },
+};
+
+/** The default tool label of each naming scheme. */
+export const DEFAULT_TOOL_LABEL: Readonly<Record<MetricNames, string>> = {
+  cadvisor: 'tool',
+  'otel-genai': 'gen_ai_tool_name',
+};
+
+/** Values substituted into the query templates. */
+export interface QueryVars {
+  readonly namespace: string;
+  readonly stepS: number;
+}
+
+/** A PromQL string literal body: backslashes and double quotes escaped. */
+function promString(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
+/** The tool label in use. */
+export function toolLabelOf(cfg: PrometheusConfig): string {
+  return cfg.toolLabel !== '' ? cfg.toolLabel : DEFAULT_TOOL_LABEL[cfg.metricNames];
+}
+
+/**
+ * Renders the PromQL of every signal for one fetch: the ConfigMap's override where set, the default
+ * for `metricNames` otherwise, with placeholders filled in.
+ */
+export function renderQueries(cfg: PrometheusConfig, container: string, vars: QueryVars): Readonly<Record<Signal, string>> {
+  const stepS = Math.max(1, Math.round(vars.stepS));
+  const rateWindowS = cfg.rateWindowS > 0 ? Math.round(cfg.rateWindowS) : 4 * stepS;
+  const containerMatcher =
+    container !== '' ? `container="${promString(container)}"` : 'container!="",container!="POD"';
+  const values: Readonly<Record<string, string>> = {
+    namespace: promString(vars.namespace),
+    namespaceLabel: cfg.namespaceLabel,
+    podLabel: cfg.podLabel,
+    toolLabel: toolLabelOf(cfg),
+    containerMatcher,
+    step: `${stepS}s`,
+    stepS: String(stepS),
+    rateWindow: `${rateWindowS}s`,
+  };
+  const fill = (template: string): string =>
+    template.replace(/\{(namespace|namespaceLabel|podLabel|toolLabel|containerMatcher|step|stepS|rateWindow)\}/g, (_m, k: string) => values[k] ?? '');
+  const out = {} as Record<Signal, string>;
+  for (const s of SIGNALS) {
+    const override = cfg.queries[s];
+    out[s] = fill(override !== '' ? override : DEFAULT_QUERIES[cfg.metricNames][s]);
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+import { err, ok, type Result } from '../../core/result.js';
+
+/** One series of a range-query answer, values already parsed and checked. */
+export interface Series {
+  readonly labels: Readonly<Record<string, string>>;
+  /** [epoch ms, value] pairs in time order. */
+  readonly points: ReadonlyArray<readonly [number, number]>;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v) ?? '';
+}
+
+/**
+ * Checks and decodes a Prometheus `/api/v1/query_range` answer. Anything but a success with a matrix
+ * of finite numbers is an error string saying what is wrong (the caller names the query).
+ */
+export function parseRangeResponse(status: number, body: string): Result<Series[], string> {
+  const env = parseEnvelope(status, body);
+  if (!env.ok) return env;
+  const out: Series[] = [];
+  for (const item of env.value) {
+    const s = parseSeries(item);
+    if (!s.ok) return s;
+    out.push(s.value);
+  }
+  return ok(out);
+}
+
+/** The JSON envelope down to `data.result`. */
+function parseEnvelope(status: number, body: string): Result<unknown[], string> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    const snippet = body.slice(0, 120).replace(/\s+/g, ' ');
+    return err(`HTTP ${status}: answer is not JSON (${snippet === '' ? 'empty body' : `'${snippet}'`})`);
+  }
+  if (!isRecord(json)) return err(`HTTP ${status}: answer is not a JSON object`);
+  if (json['status'] === 'error') {
+    return err(`HTTP ${status}: Prometheus error ${text(json['errorType'])}: ${text(json['error'])}`);
+  }
+  if (status < 200 || status >= 300) return err(`HTTP ${status}`);
+  if (json['status'] !== 'success') return err(`status is ${text(json['status'])}, not 'success'`);
+  const data = json['data'];
+  if (!isRecord(data)) return err('answer has no data object');
+  if (data['resultType'] !== 'matrix') return err(`resultType is ${text(data['resultType'])}, expected 'matrix'`);
+  const result = data['result'];
+  if (!Array.isArray(result)) return err('data.result is not an array');
+  return ok(result);
+}
+
+function parseSeries(item: unknown): Result<Series, string> {
+  if (!isRecord(item) || !isRecord(item['metric']) || !Array.isArray(item['values'])) {
+    return err('a series lacks metric labels or values');
+  }
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(item['metric'])) labels[k] = text(v);
+  const points: Array<readonly [number, number]> = [];
+  for (const pair of item['values'] as unknown[]) {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'number' || typeof pair[1] !== 'string') {
+      return err(`malformed sample in series ${JSON.stringify(labels)}`);
+    }
+    const value = Number(pair[1]);
+    if (!Number.isFinite(value) || pair[1].trim() === '') {
+      return err(`value '${pair[1]}' (not a finite number) in series ${JSON.stringify(labels)} at ${pair[0]}`);
+    }
+    points.push([Math.round(pair[0] * 1000), value]);
+  }
+  return ok({ labels, points });
+}

@@ -1,0 +1,109 @@
+import type { PrometheusConfig } from '../../config/types.js';
+import { err, ok, type Result } from '../../core/result.js';
+import type { AgentSample } from '../../core/types.js';
+import type { Logger, MetricQuery, MetricSource, SourceError } from '../../engine/ports.js';
+import { joinAnswers, type Answers } from './join.js';
+import { renderQueries, SIGNALS, toolLabelOf, type Signal } from './queries.js';
+import { parseRangeResponse, type Series } from './response.js';
+import { fileTokenSource, type TokenSource } from './token.js';
+import { abortMessage, createHttpGet, type HttpGet } from './transport.js';
+
+/** Prometheus keeps at most 11,000 points per series in a range answer; stay below it. */
+const MAX_POINTS = 10_000;
+
+export interface PrometheusSourceDeps {
+  /** Container whose cAdvisor series count ('' = every real container of the pod). */
+  readonly container: string;
+  readonly logger?: Logger;
+  /** Injected for tests and the bench; built from the config when absent. */
+  readonly httpGet?: HttpGet;
+  readonly token?: TokenSource;
+}
+
+/** A MetricSource over Prometheus's HTTP API, plus how many queries it sends per fetch. */
+export interface PrometheusSource extends MetricSource {
+  /** Backend queries per fetch: constant, whatever the number of pods. */
+  readonly queriesPerFetch: number;
+}
+
+/**
+ * Samples for every pod of the namespace from one `query_range` per signal (seven per tick, whatever
+ * the number of pods). A range query, rather than instant `*_over_time` queries, gives one point per
+ * step for each pod over the whole window, which is what the engine's per-pod windows fold in; all
+ * queries share start/end/step so their points join exactly by (pod, time).
+ */
+export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSourceDeps): Result<PrometheusSource, SourceError> {
+  let httpGet = deps.httpGet;
+  if (httpGet === undefined) {
+    const t = createHttpGet({ caFile: cfg.caFile, insecureSkipVerify: cfg.insecureSkipVerify });
+    if (!t.ok) return err({ source: 'prometheus', message: t.error });
+    httpGet = t.value;
+  }
+  const get = httpGet;
+  const token = deps.token ?? fileTokenSource(cfg.bearerTokenFile);
+  const base = cfg.url.replace(/\/+$/, '');
+  const toolLabel = toolLabelOf(cfg);
+
+  async function runQuery(
+    signal: Signal,
+    promql: string,
+    window: { start: number; end: number; stepS: number },
+    headers: Readonly<Record<string, string>>,
+    abort: AbortSignal,
+  ): Promise<Result<Series[], SourceError>> {
+    const url = new URL(`${base}/api/v1/query_range`);
+    url.searchParams.set('query', promql);
+    url.searchParams.set('start', window.start.toFixed(3));
+    url.searchParams.set('end', window.end.toFixed(3));
+    url.searchParams.set('step', `${window.stepS}s`);
+    url.searchParams.set('timeout', `${Math.max(1, Math.floor(cfg.timeoutMs / 1000))}s`);
+    const answer = await get(url, headers, abort);
+    if (!answer.ok) {
+      const why = abort.aborted ? abortMessage(abort) : answer.error;
+      const detail = why === 'timed out' ? `timed out after ${cfg.timeoutMs} ms` : why;
+      return err({ source: 'prometheus', query: promql, message: `${signal}: ${detail}` });
+    }
+    const parsed = parseRangeResponse(answer.value.status, answer.value.body);
+    if (!parsed.ok) return err({ source: 'prometheus', query: promql, message: `${signal}: ${parsed.error}` });
+    return ok(parsed.value);
+  }
+
+  const source: PrometheusSource = {
+    name: 'prometheus',
+    queriesPerFetch: SIGNALS.length,
+    async fetch(q: MetricQuery, signal: AbortSignal): Promise<Result<AgentSample[], SourceError>> {
+      const stepS = Math.max(1, Math.round(q.stepS));
+      const end = q.toMs / 1000;
+      const spanS = Math.max(0, Math.min(q.toMs - q.fromMs, MAX_POINTS * stepS * 1000) / 1000);
+      // Start a whole number of steps before `end`, so the newest point is exactly `toMs`.
+      const start = end - Math.floor(spanS / stepS) * stepS;
+      const queries = renderQueries(cfg, deps.container, { namespace: q.namespace, stepS });
+
+      const tok = await token.current();
+      if (!tok.ok) return err({ source: 'prometheus', message: tok.error });
+      const headers: Record<string, string> = tok.value !== '' ? { Authorization: `Bearer ${tok.value}` } : {};
+
+      const abort = AbortSignal.any([signal, AbortSignal.timeout(cfg.timeoutMs)]);
+      const results = await Promise.all(
+        SIGNALS.map((s) => runQuery(s, queries[s], { start, end, stepS }, headers, abort)),
+      );
+      const answers = {} as Record<Signal, readonly Series[]> satisfies Answers;
+      for (const [i, s] of SIGNALS.entries()) {
+        const r = results[i];
+        if (r === undefined) continue;
+        if (!r.ok) {
+          deps.logger?.warn({ signal: s, query: r.error.query, error: r.error.message }, 'prometheus query failed');
+          return r;
+        }
+        answers[s] = r.value;
+      }
+      const joined = joinAnswers(answers, { namespace: q.namespace, podLabel: cfg.podLabel, toolLabel });
+      if (!joined.ok) {
+        return err({ source: 'prometheus', query: queries[joined.error.signal], message: `${joined.error.signal}: ${joined.error.message}` });
+      }
+      deps.logger?.debug({ samples: joined.value.length, queries: SIGNALS.length, start, end, stepS }, 'prometheus fetch');
+      return ok(joined.value);
+    },
+  };
+  return ok(source);
+}
