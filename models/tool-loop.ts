@@ -4,10 +4,11 @@
  * can land.
  *
  * Maths:
- *  - Call durations per category are modelled as exponential with mean D. From scraped samples we see
- *    a category at t and, Δ later, either the same category (the call survived Δ) or not (it ended
- *    somewhere in Δ, credited Δ/2 of exposure). The estimate is D = exposure / ends, a Gamma posterior
- *    with the prior's mean duration worth `n0` calls: D = (exposure + n0·D₀) / (ends + n0).
+ *  - Call durations per category are modelled as exponential with mean D. Scrapes only tell us, Δ
+ *    after seeing a category, whether it is still in flight (survived Δ) or not (ended within Δ):
+ *    interval-censored data. With S survivals among N observations, P(survive Δ) = exp(−Δ/D) gives
+ *    the MLE D = −Δ / ln(S/N) (Δ the mean scrape gap, exact when scrapes are regular). The prior adds
+ *    n0 pseudo-observations with survival exp(−Δ/D₀), so with no data D = D₀.
  *    P(still in flight after Δ) = exp(−Δ/D).
  *  - A retry run is a stretch of intervals with tool errors or retries. Whether it continues into the
  *    next interval is a Beta–Bernoulli: p_r = (continued + a) / (continued + ended + a + b), with the
@@ -16,10 +17,11 @@
  *  - P(burst continues) = 1 − (1 − P(still in flight))·(1 − P(retry lands in horizon)).
  */
 
-/** Per-category duration evidence. */
+/** Per-category duration evidence: observations that survived / ended within their scrape gap. */
 export interface ToolCategoryStats {
-  ends: number;
-  exposureS: number;
+  survived: number;
+  ended: number;
+  gapSumS: number;
 }
 
 /** Retry-run continuation evidence. */
@@ -49,24 +51,25 @@ export function toolCategory(tool: string | undefined): string {
 }
 
 export function newToolCategoryStats(): ToolCategoryStats {
-  return { ends: 0, exposureS: 0 };
+  return { survived: 0, ended: 0, gapSumS: 0 };
 }
 
 /** Folds one observed transition of a category seen `dtS` seconds ago. */
 export function foldToolTransition(s: ToolCategoryStats, stillSame: boolean, dtS: number): void {
   if (dtS <= 0) return;
-  if (stillSame) s.exposureS += dtS;
-  else {
-    s.ends++;
-    s.exposureS += dtS / 2;
-  }
+  if (stillSame) s.survived++;
+  else s.ended++;
+  s.gapSumS += dtS;
 }
 
-/** Posterior mean call duration of a category. */
+/** Mean call duration of a category: the censored-exponential MLE with the prior as pseudo-counts. */
 export function meanDurationS(s: ToolCategoryStats | undefined, priorMeanS: number, n0: number): number {
-  const ends = s?.ends ?? 0;
-  const exposure = s?.exposureS ?? 0;
-  return (exposure + n0 * priorMeanS) / (ends + n0);
+  const n = s ? s.survived + s.ended : 0;
+  if (!s || n === 0) return priorMeanS;
+  const gap = s.gapSumS / n;
+  const pSurvive = (s.survived + n0 * Math.exp(-gap / priorMeanS)) / (n + n0);
+  const p = Math.min(1 - 1e-9, Math.max(1e-9, pSurvive));
+  return -gap / Math.log(p);
 }
 
 /** P(a call with mean duration D is still running after Δ seconds) under the exponential model. */

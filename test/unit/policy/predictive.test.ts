@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { GiB, MiB } from '../../../src/core/resources.js';
+import type { AgentSample, PodView } from '../../../src/core/types.js';
+import type { PolicyContext, ResizeRecommendation } from '../../../src/policy/policy.js';
+import { createPredictivePolicy, DEFAULT_PREDICTIVE_OPTIONS, type PredictiveOptions } from '../../../src/policy/predictive/index.js';
+
+function podView(name: string, over: Partial<PodView> = {}): PodView {
+  return {
+    ref: { namespace: 'ns', name },
+    key: `ns/${name}`,
+    agentClass: 'swe',
+    container: 'agent',
+    qos: 'Burstable',
+    requests: { memBytes: 512 * MiB, cpuCores: 0.5 },
+    limits: { memBytes: 1 * GiB, cpuCores: 1 },
+    resize: { phase: 'none' },
+    running: true,
+    startedAtMs: 0,
+    restarts: 0,
+    ...over,
+  };
+}
+
+const ctxOf = (nowMs: number, pods: PodView[]): PolicyContext => ({ nowMs, pods, scaledObjects: [] });
+
+function sample(pod: string, tS: number, memBytes: number, extra: Partial<AgentSample> = {}): AgentSample {
+  return { pod: `ns/${pod}`, tMs: tS * 1000, memBytes, cpuCores: 0.1, agentClass: 'swe', ...extra };
+}
+
+/** Feeds samples tick by tick (15 s) and returns the last tick's recommendations by pod. */
+function run(opts: PredictiveOptions, pods: PodView[], samples: AgentSample[]): Map<string, ResizeRecommendation> {
+  const p = createPredictivePolicy(opts);
+  const st = p.init();
+  const lastS = Math.max(0, ...samples.map((s) => s.tMs / 1000));
+  let recs: ResizeRecommendation[] = [];
+  for (let t = 15; t <= lastS + 15; t += 15) {
+    const batch = samples.filter((s) => s.tMs > (t - 15) * 1000 && s.tMs <= t * 1000);
+    const ctx = ctxOf(t * 1000, pods);
+    p.observe(st, batch, ctx);
+    recs = p.recommend(st, ctx).filter((r): r is ResizeRecommendation => r.kind === 'resize');
+  }
+  return new Map(recs.map((r) => [r.pod, r]));
+}
+
+function steady(pod: string, fromS: number, toS: number, mem: number, last?: Partial<AgentSample>): AgentSample[] {
+  const out: AgentSample[] = [];
+  for (let t = fromS; t <= toS; t += 15) out.push(sample(pod, t, mem, t + 15 > toS ? last : undefined));
+  return out;
+}
+
+describe('predictive policy', () => {
+  it('exports its defaults as plain numbers (the ConfigMap schema is derived from them)', () => {
+    for (const v of Object.values(DEFAULT_PREDICTIVE_OPTIONS)) assert.equal(typeof v, 'number');
+  });
+
+  it('sizes a new pod with a too-small limit from its class prior, before any sample', () => {
+    const pod = podView('new', { limits: { memBytes: 256 * MiB, cpuCores: 1 } });
+    const p = createPredictivePolicy({ riskBudget: 0.002 });
+    const st = p.init();
+    p.observe(st, [], ctxOf(15000, [pod]));
+    const [rec] = p.recommend(st, ctxOf(15000, [pod]));
+    assert.ok(rec && rec.kind === 'resize');
+    // swe prior: baseline 184 MB plus a burst tail reaching past the largest observed (+1.9 GB).
+    assert.ok(rec.limits.memBytes > 2.0e9 && rec.limits.memBytes < 2.8e9, String(rec.limits.memBytes));
+    assert.ok(Math.abs(rec.requests.memBytes - 184e6 * 1.05) < 1e6);
+    assert.match(rec.reason, /new pod, class 'swe' prior/);
+  });
+
+  it('leaves a new pod alone when its limit already covers the start-up peak (waits for a sample)', () => {
+    const pod = podView('new');
+    const p = createPredictivePolicy({ riskBudget: 0.002 });
+    const st = p.init();
+    assert.deepEqual(p.recommend(st, ctxOf(15000, [pod])), []);
+  });
+
+  it('gives a pod with a test run in flight more headroom than an idle one', () => {
+    const pods = [podView('busy'), podView('calm')];
+    const samples = [...steady('busy', 5, 120, 200e6, { tool: 'Bash:test' }), ...steady('calm', 5, 120, 200e6)];
+    const recs = run({ riskBudget: 0.05 }, pods, samples);
+    const busy = recs.get('ns/busy');
+    const calm = recs.get('ns/calm');
+    assert.ok(busy && calm);
+    assert.ok(busy.limits.memBytes > calm.limits.memBytes * 1.3, `${busy.limits.memBytes} vs ${calm.limits.memBytes}`);
+    assert.ok(Number(busy.inputs['pBurst']) > 0);
+    assert.match(busy.reason, /tool Bash:test in flight, p\(burst\) 0\.\d+/);
+    assert.match(busy.reason, /ε=0\.05/);
+  });
+
+  it('keeps requests near expected usage and limits above it', () => {
+    const recs = run({ riskBudget: 0.002 }, [podView('a')], steady('a', 5, 600, 300e6));
+    const r = recs.get('ns/a');
+    assert.ok(r);
+    assert.ok(Math.abs(r.requests.memBytes - 300e6 * 1.05) / 300e6 < 0.03, String(r.requests.memBytes));
+    assert.ok(r.limits.memBytes > 1.5e9);
+  });
+
+  it('learns from older pods of the class: a big burst raises a newcomer’s headroom', () => {
+    const base = (): AgentSample[] => steady('old', 5, 600, 200e6);
+    const bursty = base().map((s, i) => (i % 4 === 2 ? { ...s, memBytes: 9e9, tool: 'Bash:test' } : s));
+    const pods = [podView('old'), podView('newcomer')];
+    const newcomer = steady('newcomer', 560, 600, 200e6);
+    const plain = run({ riskBudget: 0.002 }, pods, [...base(), ...newcomer]).get('ns/newcomer');
+    const learned = run({ riskBudget: 0.002 }, pods, [...bursty, ...newcomer]).get('ns/newcomer');
+    assert.ok(plain && learned);
+    assert.ok(learned.limits.memBytes > plain.limits.memBytes + 2e9, `${learned.limits.memBytes} vs ${plain.limits.memBytes}`);
+  });
+
+  it('after an OOM kill the limit rises past the one that killed (×1.2)', () => {
+    const p = createPredictivePolicy({ riskBudget: 0.002 });
+    const st = p.init();
+    const limit = 3 * GiB;
+    let pod = podView('k', { limits: { memBytes: limit, cpuCores: 1 } });
+    p.observe(st, [sample('k', 5, 200e6)], ctxOf(15000, [pod]));
+    pod = { ...pod, restarts: 1, lastOomAtMs: 20000 };
+    p.observe(st, [sample('k', 25, 150e6)], ctxOf(30000, [pod]));
+    const [rec] = p.recommend(st, ctxOf(30000, [pod]));
+    assert.ok(rec && rec.kind === 'resize');
+    assert.ok(rec.limits.memBytes >= limit * 1.2 - 1, String(rec.limits.memBytes));
+  });
+
+  it('is deterministic: same samples, same recommendations', () => {
+    const samples = [...steady('a', 5, 300, 250e6, { tool: 'Bash:test', contextTokens: 5000 }), ...steady('b', 5, 300, 400e6)];
+    const pods = [podView('a'), podView('b')];
+    assert.deepEqual([...run({ riskBudget: 0.01 }, pods, samples)], [...run({ riskBudget: 0.01 }, pods, samples)]);
+  });
+
+  it('never recommends a limit below the last observed usage, and keeps requests ≤ limits (property)', () => {
+    const tools = [undefined, 'Bash:test', 'Read', 'Bash:pkg_install'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ mem: fc.double({ min: 1e6, max: 64e9, noNaN: true }), cpu: fc.double({ min: 0, max: 16, noNaN: true }), tool: fc.integer({ min: 0, max: 3 }), errs: fc.integer({ min: 0, max: 2 }), tokens: fc.option(fc.integer({ min: 0, max: 300000 })) }), { minLength: 1, maxLength: 40 }),
+        fc.constantFrom('swe', 'swe-limited', 'chat', 'unknown'),
+        (steps, cls) => {
+          const p = createPredictivePolicy({ riskBudget: 0.002 });
+          const st = p.init();
+          const pod = podView('x', { agentClass: cls });
+          steps.forEach((s, i) => {
+            const t = (i + 1) * 15000;
+            const smp: AgentSample = { pod: 'ns/x', tMs: t - 5000, memBytes: s.mem, cpuCores: s.cpu, toolErrors: s.errs, ...(tools[s.tool] ? { tool: tools[s.tool] } : {}), ...(s.tokens !== null ? { contextTokens: s.tokens } : {}) };
+            p.observe(st, [smp], ctxOf(t, [pod]));
+            for (const r of p.recommend(st, ctxOf(t, [pod]))) {
+              assert.ok(r.kind === 'resize');
+              assert.ok(r.limits.memBytes >= s.mem, `limit ${r.limits.memBytes} < usage ${s.mem}`);
+              assert.ok(r.limits.cpuCores >= s.cpu);
+              assert.ok(r.requests.memBytes <= r.limits.memBytes && r.requests.cpuCores <= r.limits.cpuCores);
+              for (const v of [r.requests.memBytes, r.requests.cpuCores, r.limits.memBytes, r.limits.cpuCores]) assert.ok(Number.isFinite(v) && v > 0);
+              if (!tools[s.tool]) assert.ok(r.requests.memBytes >= s.mem || r.requests.memBytes === r.limits.memBytes);
+            }
+          });
+        },
+      ),
+      { numRuns: 150, seed: 11 },
+    );
+  });
+
+  it('forgets pods', () => {
+    const p = createPredictivePolicy({ riskBudget: 0.002 });
+    const st = p.init();
+    p.observe(st, [sample('gone', 5, 1e8)], ctxOf(15000, [podView('gone')]));
+    assert.equal(st.pods.size, 1);
+    p.forget?.(st, 'ns/gone');
+    assert.equal(st.pods.size, 0);
+  });
+});
