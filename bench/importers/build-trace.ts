@@ -42,6 +42,8 @@ export interface BuildOptions {
   readonly name: string;
   readonly generatedBy: string;
   readonly agentClass?: string;
+  /** Each chosen session is generated this many times with independent resource draws (default 1). */
+  readonly replicas?: number;
 }
 
 async function rows(path: string): Promise<Result<CsvRow[]>> {
@@ -108,7 +110,9 @@ export async function buildSynthTrace(source: StepSource, o: BuildOptions): Prom
   const acts = await loadActivities(source, o.dataDir, root.fork('load'), o.agentClass);
   if (!acts.ok) return acts;
   if (acts.value.length === 0) return err(new Error(`${source}: no sessions found under ${o.dataDir}`));
-  const chosen = pickSeeded(acts.value, o.sessions, root.fork('pick'));
+  const picked = pickSeeded(acts.value, o.sessions, root.fork('pick'));
+  const replicas = Math.max(1, o.replicas ?? 1);
+  const chosen = replicas === 1 ? picked : picked.flatMap((a) => Array.from({ length: replicas }, (_, r) => ({ ...a, id: `${a.id}~${r}` })));
   const sessions = chosen.map((a) => ({ id: `${source}/${a.id}`, samples: synthesizeSession(a, o.params, o.seed).map((s) => ({ ...s, session: `${source}/${a.id}` })) }));
   const merged = await place(sessions, chosen.map((a) => a.durationSeconds), o, root.fork('arrivals'));
   if (!merged.ok) return merged;

@@ -69,7 +69,7 @@ export interface ResourceModelParams {
   readonly idleCpuSigma: number;
   readonly idleCpuMaxCores: number;
   readonly rampSeconds: number;
-  /** Profiles by exact tool name (`Bash:test`); unknown `Bash:*` use `Bash:other`, anything else `defaultTool`. */
+  /** Profiles by exact tool name (`Bash:test`); then unknown `Bash:*` use `Bash:other`, `Api:fn` uses `Api`; else `defaultTool`. */
   readonly tools: Readonly<Record<string, ToolProfile>>;
   readonly defaultTool: ToolProfile;
   /** Whether the agent's model (or its KV / prompt cache) lives in the pod: only then context costs memory. */
@@ -137,7 +137,8 @@ export const defaultResourceParams: ResourceModelParams = {
 
 /** The profile for a tool name under the given parameters. */
 export function toolProfile(params: ResourceModelParams, tool: string): ToolProfile {
-  return params.tools[tool] ?? (tool.startsWith('Bash') ? params.tools['Bash:other'] : undefined) ?? params.defaultTool;
+  const family = tool.split(':')[0] ?? tool;
+  return params.tools[tool] ?? (family === 'Bash' ? params.tools['Bash:other'] : params.tools[family]) ?? params.defaultTool;
 }
 
 function lognormal(rng: Rng, median: number, sigma: number): number {
