@@ -100,7 +100,7 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
         clock.setTraceSeconds(T);
         await tick(deps, state, input.engine, signal);
         nextTickT += tickS;
-        forgetGone(input, state.policyState, cluster.gone, gone, T, forgetAfterS);
+        forgetGone(input, state.policyState, { fresh: cluster.gone, waiting: gone, T, afterS: forgetAfterS });
       }
       if (input.onProgress !== undefined && T >= nextProgressT) {
         input.onProgress(T);
@@ -123,7 +123,8 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
 }
 
 /** Hands the policy the pods that are gone, once no lagged scrape of theirs can still arrive. */
-function forgetGone(input: ReplayInput, policyState: unknown, fresh: string[], gone: GoneKey[], T: number, afterS: number): void {
+function forgetGone(input: ReplayInput, policyState: unknown, o: { fresh: string[]; waiting: GoneKey[]; T: number; afterS: number }): void {
+  const { fresh, waiting: gone, T, afterS } = o;
   for (const key of fresh) gone.push({ key, atT: T });
   fresh.length = 0;
   let i = 0;

@@ -17,10 +17,10 @@ const IN_PROGRESS: ResizeState = { phase: 'in-progress' };
 export class SimClusterView implements ClusterView {
   constructor(private readonly c: SimCluster) {}
 
-  async snapshot(): Promise<Result<ClusterSnapshot, SourceError>> {
+  snapshot(): Promise<Result<ClusterSnapshot, SourceError>> {
     const pods: PodView[] = [];
     for (const p of this.c.live) if (p.phase !== Phase.Gone) pods.push(this.view(p));
-    return ok({ pods, scaledObjects: [] });
+    return Promise.resolve(ok({ pods, scaledObjects: [] }));
   }
 
   private view(p: SimPod): PodView {
@@ -75,8 +75,8 @@ export class SimActuator implements Actuator {
     private readonly nowT: () => number,
   ) {}
 
-  async apply(action: Action, opts: { readonly dryRun: boolean }): Promise<Result<Applied, ActuationError>> {
-    return this.applySync(action, opts.dryRun);
+  apply(action: Action, opts: { readonly dryRun: boolean }): Promise<Result<Applied, ActuationError>> {
+    return Promise.resolve(this.applySync(action, opts.dryRun));
   }
 
   applySync(action: Action, dryRun: boolean): Result<Applied, ActuationError> {

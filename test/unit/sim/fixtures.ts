@@ -25,10 +25,17 @@ export function sorted(...parts: TraceSample[][]): TraceSample[] {
   return parts.flat().sort((a, b) => a.t - b.t);
 }
 
+/** A trace stream over an array (what the trace reader yields, without the file). */
 export function streamOf(samples: readonly TraceSample[]): () => AsyncIterable<TraceSample> {
-  return async function* () {
-    yield* samples;
-  };
+  return () => ({
+    [Symbol.asyncIterator](): AsyncIterator<TraceSample> {
+      let i = 0;
+      return {
+        next: (): Promise<IteratorResult<TraceSample>> =>
+          Promise.resolve(i < samples.length ? { done: false, value: samples[i++] as TraceSample } : { done: true, value: undefined }),
+      };
+    },
+  });
 }
 
 export function sim(over: Partial<SimSettings> = {}): SimSettings {
@@ -72,7 +79,7 @@ export function run(samples: readonly TraceSample[], o: RunOptions = {}): Promis
     {
       header,
       open: streamOf(samples),
-      policy: (o.policy ?? idle) as Policy,
+      policy: o.policy ?? idle,
       sim: sim(o.sim),
       engine: engine(o.engine),
       seed: o.seed ?? 1,
