@@ -19,6 +19,12 @@ export interface ClusterCaches {
  */
 export class KubeClusterView implements ClusterView {
   private lastSkipped: ReadonlyArray<{ readonly pod: string; readonly reason: string }> = [];
+  /**
+   * Conversions by object identity: the informer replaces a pod's object on every change, so an
+   * unchanged object converts to the same view. Keeps a snapshot of 10,000 quiet pods a map lookup each.
+   */
+  private converted = new WeakMap<V1Pod, Result<PodView, string>>();
+  private convertedWith: PodViewOptions | undefined;
 
   constructor(
     private readonly caches: ClusterCaches,
@@ -39,11 +45,16 @@ export class KubeClusterView implements ClusterView {
     const rawPods = this.caches.pods.items();
     if (!rawPods.ok) return rawPods;
     const opts = this.options();
+    if (!sameOptions(opts, this.convertedWith)) {
+      this.converted = new WeakMap();
+      this.convertedWith = opts;
+    }
     const pods: PodView[] = [];
     const skipped: Array<{ pod: string; reason: string }> = [];
     for (const raw of rawPods.value) {
       if (raw.metadata?.namespace !== namespace) continue;
-      const v = podToView(raw, opts);
+      let v = this.converted.get(raw);
+      if (!v) this.converted.set(raw, (v = podToView(raw, opts)));
       if (v.ok) pods.push(v.value);
       else skipped.push({ pod: `${namespace}/${raw.metadata?.name ?? '?'}`, reason: v.error });
     }
@@ -60,4 +71,8 @@ export class KubeClusterView implements ClusterView {
     }
     return ok({ pods, scaledObjects });
   }
+}
+
+function sameOptions(a: PodViewOptions, b: PodViewOptions | undefined): boolean {
+  return b !== undefined && a.agentClassLabel === b.agentClassLabel && a.defaultAgentClass === b.defaultAgentClass && a.container === b.container;
 }

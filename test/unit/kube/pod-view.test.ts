@@ -117,3 +117,21 @@ test('the cluster view holds (SourceError) when either cache is not synced', asy
   const c = await new KubeClusterView({ pods: synced([makePod()]) }, opts, silentLog).snapshot('agents');
   assert.ok(c.ok && c.value.scaledObjects.length === 0, 'no KEDA: no ScaledObjects, pods still served');
 });
+
+test('conversions are reused for unchanged objects and redone for new objects or new options', async () => {
+  const pods = [makePod()];
+  let label = 'burstguard.io/agent-class';
+  const view = new KubeClusterView({ pods: synced(pods) }, () => ({ agentClassLabel: label, defaultAgentClass: 'default' }), silentLog);
+  const a = await view.snapshot('agents');
+  const b = await view.snapshot('agents');
+  assert.ok(a.ok && b.ok);
+  assert.equal(a.value.pods[0], b.value.pods[0], 'same object, same view');
+  const replaced = makePod();
+  replaced.spec!.containers[0]!.resources!.limits = { cpu: '2', memory: '2Gi' };
+  pods[0] = replaced;
+  const c = await view.snapshot('agents');
+  assert.ok(c.ok && c.value.pods[0]!.limits.cpuCores === 2, 'a watch update (new object) is seen');
+  label = 'team';
+  const d = await view.snapshot('agents');
+  assert.ok(d.ok && d.value.pods[0]!.agentClass === 'default', 'a reloaded agent-class label applies at once');
+});

@@ -1,0 +1,187 @@
+// `npm run bench:controller`: the controller's tick with fake I/O at 1,000 and 10,000 agent pods.
+// What is real: the engine tick, the configured policy (predictive by default), the Prometheus
+// MetricSource (query rendering, JSON parsing, the join by pod) behind a fake HTTP transport, and the
+// informer-backed ClusterView (V1Pod → PodView on every snapshot). What is fake: the HTTP answers
+// (generated per request, their generation time measured and subtracted), the pod cache (in memory),
+// and the actuator (no-op). Prints figures; asserts nothing.
+//
+// Each size runs in its own child process so RSS is that size's alone.
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import type { V1Pod } from '@kubernetes/client-node';
+import { KubeClusterView } from '../../src/adapters/kube/pod-view.js';
+import { formatCpu, formatMemory } from '../../src/adapters/kube/quantity.js';
+import { createPrometheusSource, renderQueries, SIGNALS, type HttpGet, type Signal } from '../../src/adapters/prometheus/index.js';
+import { defaultConfig } from '../../src/config/index.js';
+import { ok } from '../../src/core/result.js';
+import type { Action } from '../../src/core/types.js';
+import type { Actuator, Logger } from '../../src/engine/ports.js';
+import { newEngineState, tick } from '../../src/engine/tick.js';
+import { createPolicy } from '../../src/policy/registry.js';
+
+const NAMESPACE = 'agents';
+const SIZES = [1000, 10000];
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+function pod(i: number): V1Pod {
+  const resources = { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } };
+  return {
+    metadata: { name: `agent-${i}`, namespace: NAMESPACE, labels: { 'burstguard.io/agent-class': i % 3 === 0 ? 'coder' : 'researcher' }, resourceVersion: '1' },
+    spec: { nodeName: `node-${i % 50}`, containers: [{ name: 'agent', image: 'agent:1', resources }] },
+    status: {
+      phase: 'Running',
+      qosClass: 'Burstable',
+      containerStatuses: [{ name: 'agent', image: 'agent:1', imageID: '', ready: true, restartCount: 0, state: { running: { startedAt: new Date(0) } }, resources }],
+    },
+  };
+}
+
+/** A deterministic usage curve per pod: a base plus a slow context-growth ramp that resets (episodes). */
+function usage(i: number, tS: number): { mem: number; cpu: number; tokens: number; tools: number } {
+  const episode = 600 + (i % 7) * 60;
+  const phase = (tS + i * 37) % episode;
+  const mem = (300 + (i % 5) * 40) * 2 ** 20 + phase * 0.9 * 2 ** 20;
+  return { mem, cpu: 0.1 + ((i * 13 + Math.floor(tS / 15)) % 10) / 20, tokens: 2000 + phase * 90, tools: (i + Math.floor(tS / 15)) % 4 };
+}
+
+/** A fake Prometheus answering query_range from the URL, counting requests and the time spent answering. */
+function fakePrometheus(n: number, querySignal: Map<string, Signal>): { get: HttpGet; requests: number; answerMs: number } {
+  const state = { requests: 0, answerMs: 0 };
+  const get: HttpGet = (url) => {
+    const t0 = performance.now();
+    state.requests += 1;
+    const signal = querySignal.get(url.searchParams.get('query') ?? '');
+    const start = Number(url.searchParams.get('start'));
+    const end = Number(url.searchParams.get('end'));
+    const step = Number((url.searchParams.get('step') ?? '15s').replace('s', ''));
+    const parts: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const values: string[] = [];
+      for (let t = start; t <= end + 1e-9; t += step) {
+        const u = usage(i, t);
+        const v = signal === 'memory' ? u.mem : signal === 'cpu' ? u.cpu : signal === 'contextTokens' ? u.tokens : signal === 'toolCallsInFlight' ? 1 : u.tools;
+        values.push(`[${t.toFixed(3)},"${v}"]`);
+      }
+      const tool = signal === 'toolCallsInFlight' ? `,"tool":"${i % 2 === 0 ? 'Bash:test' : 'Read'}"` : '';
+      parts.push(`{"metric":{"pod":"agent-${i}"${tool}},"values":[${values.join(',')}]}`);
+    }
+    const body = `{"status":"success","data":{"resultType":"matrix","result":[${parts.join(',')}]}}`;
+    state.answerMs += performance.now() - t0;
+    return Promise.resolve(ok({ status: 200, body }));
+  };
+  return {
+    get,
+    get requests() {
+      return state.requests;
+    },
+    get answerMs() {
+      return state.answerMs;
+    },
+  };
+}
+
+function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))] ?? NaN;
+}
+
+async function runSize(n: number): Promise<void> {
+  const base = defaultConfig();
+  const cfg = { ...base.engine, namespace: NAMESPACE, dryRun: false };
+  const policy = createPolicy(base.policy, base.policies);
+  if (!policy.ok) throw new Error(policy.error);
+  const queries = renderQueries(base.prometheus, base.targets.container, { namespace: NAMESPACE, stepS: cfg.scrapeIntervalS });
+  const querySignal = new Map(SIGNALS.map((s) => [queries[s], s] as const));
+  const prom = fakePrometheus(n, querySignal);
+  const source = createPrometheusSource(base.prometheus, { container: base.targets.container, httpGet: prom.get, token: { current: () => Promise.resolve(ok('')) } });
+  if (!source.ok) throw new Error(source.error.message);
+  const pods = Array.from({ length: n }, (_, i) => pod(i));
+  const view = new KubeClusterView(
+    { pods: { items: () => ok(pods) } },
+    () => ({ agentClassLabel: base.targets.agentClassLabel, defaultAgentClass: 'default' }),
+    silent,
+  );
+  // The actuator does what the API server would keep: the pod's spec takes the new resources, so the
+  // next tick sees them (otherwise every pod would be re-resized every tick).
+  let actions = 0;
+  const index = new Map(pods.map((p, i) => [p.metadata!.name!, i]));
+  const actuator: Actuator = {
+    apply: (action: Action) => {
+      actions += 1;
+      const i = action.kind === 'resize' ? index.get(action.pod.name) : undefined;
+      const p = i === undefined ? undefined : pods[i];
+      if (p && i !== undefined && action.kind === 'resize') {
+        // A new object, as the informer delivers on a watch event.
+        const q = (r: { cpuCores: number; memBytes: number }) => ({ cpu: formatCpu(r.cpuCores), memory: formatMemory(r.memBytes) });
+        const resources = { requests: q(action.requests), limits: q(action.limits) };
+        pods[i] = { ...p, spec: { ...p.spec!, containers: [{ ...p.spec!.containers[0]!, resources }] } };
+      }
+      return Promise.resolve(ok({ outcome: 'applied' as const, action }));
+    },
+  };
+  let nowMs = Date.parse('2026-11-27T08:00:00Z');
+  const deps = { clock: { now: () => nowMs }, source: source.value, view, actuator, policy: policy.value, log: silent };
+  const state = newEngineState(policy.value);
+  const signal = new AbortController().signal;
+  const warmup = 5;
+  const measured = n >= 10000 ? 10 : 30;
+  const times: number[] = [];
+  let fetches = 0;
+  const spent = { view: 0, fetch: 0 };
+  const timed = async <T>(key: 'view' | 'fetch', f: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const r = await f();
+    spent[key] += performance.now() - t0;
+    return r;
+  };
+  const counted = {
+    ...deps,
+    view: { snapshot: (ns: string) => timed('view', () => view.snapshot(ns)) },
+    source: { name: 'counted', fetch: (q: Parameters<typeof source.value.fetch>[0], s: AbortSignal) => ((fetches += 1), timed('fetch', () => source.value.fetch(q, s))) },
+  };
+  let measuredView = 0;
+  let measuredFetch = 0;
+  for (let k = 0; k < warmup + measured; k++) {
+    nowMs += cfg.tickIntervalS * 1000;
+    const answerBefore = prom.answerMs;
+    const before = { ...spent };
+    const t0 = performance.now();
+    await tick(counted, state, cfg, signal);
+    const answer = prom.answerMs - answerBefore;
+    const dt = performance.now() - t0 - answer;
+    if (k >= warmup) {
+      times.push(dt);
+      measuredView += spent.view - before.view;
+      measuredFetch += spent.fetch - before.fetch - answer;
+    }
+  }
+  const ticks = warmup + measured;
+  const rssMb = process.memoryUsage().rss / 2 ** 20;
+  const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
+  console.log(
+    [
+      `pods=${n}`,
+      `tick_ms_median=${quantile(times, 0.5).toFixed(1)}`,
+      `tick_ms_p95=${quantile(times, 0.95).toFixed(1)}`,
+      `rss_mb=${rssMb.toFixed(0)}`,
+      `heap_mb=${heapMb.toFixed(0)}`,
+      `fetch_calls_per_tick=${(fetches / ticks).toFixed(2)}`,
+      `promql_queries_per_tick=${(prom.requests / ticks).toFixed(2)}`,
+      `of_which_view_ms=${(measuredView / measured).toFixed(1)}`,
+      `of_which_fetch_parse_join_ms=${(measuredFetch / measured).toFixed(1)}`,
+      `actions_per_tick=${(actions / ticks).toFixed(1)}`,
+      `ticks_measured=${measured}`,
+    ].join(' '),
+  );
+}
+
+const arg = process.argv.indexOf('--pods');
+if (arg >= 0) {
+  await runSize(Number(process.argv[arg + 1]));
+} else {
+  console.log(`controller tick, policy=${defaultConfig().policy}, node ${process.version} (tick time excludes generating the fake Prometheus answers; includes parsing them)`);
+  for (const n of SIZES) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--pods', String(n)], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = 1;
+  }
+}
