@@ -1,7 +1,97 @@
+import { writeFile } from 'node:fs/promises';
+import { benchEngineConfig, BENCH_POLICY_NAMES, policyFactory, simSettingsFor } from '../../bench/bench-deps.js';
+import { bundledTraceDir, findTraces } from '../../bench/bundled-traces.js';
+import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from '../../bench/options.js';
+import { ProgressBar } from '../../bench/progress.js';
+import { DEFAULT_SIM_SETTINGS, replay } from '../../bench/replay.js';
+import { renderReport } from '../../bench/report/render.js';
+import { resultJsonText, toBenchResult } from '../../bench/result-json.js';
+import { runBench, type BenchDeps, type ReplayFn } from '../../bench/run-bench.js';
+import { formatResultTable } from '../../bench/table.js';
+import { defaultConfig, loadConfigFile, type Config } from '../config/index.js';
+import { err, ok, type Result } from '../core/result.js';
+import { TraceFormatError } from '../trace/reader.js';
 import type { CliIo } from './io.js';
 
-// Placeholder until the subcommand lands; replaced by its owner.
-export async function benchCommand(_argv: readonly string[], io: CliIo): Promise<number> {
-  io.stderr.write('burstguard: bench is not implemented yet\n');
-  return Promise.resolve(1);
+/** Sessions whose usage-vs-allocation timelines each replay keeps for the report. */
+const REPORT_TIMELINE_SESSIONS = 4;
+
+async function loadConfig(path: string | undefined): Promise<Result<Config, string>> {
+  if (path === undefined) return ok(defaultConfig());
+  return loadConfigFile(path);
+}
+
+function traceList(opts: BenchOptions): Result<string[], string> {
+  if (opts.traces.length > 0) return ok([...opts.traces]);
+  const dir = bundledTraceDir();
+  const found = dir === undefined ? [] : findTraces(dir);
+  if (found.length === 0) return err(`no bundled traces found${dir === undefined ? '' : ` in ${dir}`}; name one with --trace PATH`);
+  return ok(found);
+}
+
+function fail(io: CliIo, message: string, withUsage = false): number {
+  io.stderr.write(`burstguard bench: ${message}\n${withUsage ? BENCH_USAGE : ''}`);
+  return 2;
+}
+
+/**
+ * `burstguard bench` with an injectable simulator (tests pass a fake). Exit 0 on success, 2 on bad
+ * input (flags, config, trace errors), 1 when a replay itself fails.
+ */
+export async function runBenchCommand(argv: readonly string[], io: CliIo, replayFn: ReplayFn): Promise<number> {
+  const parsed = parseBenchArgs(argv, BENCH_POLICY_NAMES);
+  if (!parsed.ok) return fail(io, parsed.error, true);
+  const opts = parsed.value;
+  if (opts.help) {
+    io.stdout.write(BENCH_USAGE);
+    return 0;
+  }
+  if (opts.scenario === 'replicas') {
+    io.stderr.write('burstguard bench: --scenario replicas is not available in this build yet (resize is)\n');
+    return 1;
+  }
+  const config = await loadConfig(opts.configPath);
+  if (!config.ok) return fail(io, `config: ${config.error}`);
+  const traces = traceList(opts);
+  if (!traces.ok) return fail(io, traces.error);
+
+  const sim = simSettingsFor(DEFAULT_SIM_SETTINGS, config.value.policies);
+  const engine = benchEngineConfig(config.value.engine);
+  const bar = io.stderrIsTty ? new ProgressBar(io.stderr) : undefined;
+  const deps: BenchDeps = {
+    replay: replayFn,
+    makePolicy: policyFactory(config.value.policies, sim, engine),
+    sim,
+    engine,
+    timelineSessions: opts.report !== undefined ? REPORT_TIMELINE_SESSIONS : 0,
+    ...(bar ? { onProgress: (p) => bar.update(`${p.trace}: ${p.policy}`, p.fraction) } : {}),
+  };
+  let runs;
+  try {
+    runs = await runBench({ traces: traces.value, policies: opts.policies, seed: opts.seed, warmupS: opts.warmupS }, deps);
+  } catch (e) {
+    bar?.clear();
+    if (e instanceof TraceFormatError) return fail(io, e.message);
+    io.stderr.write(`burstguard bench: replay failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+  bar?.clear();
+
+  const results = runs.map((r) => toBenchResult(r, opts.seed, opts.warmupS));
+  // `--json -` owns stdout: the human table moves to stderr so a pipe gets nothing but JSON.
+  const tableOut = opts.json === '-' ? io.stderr : io.stdout;
+  tableOut.write(results.map(formatResultTable).join('\n'));
+  const json = resultJsonText(results);
+  if (opts.json === '-') io.stdout.write(json);
+  else if (opts.json !== undefined) await writeFile(opts.json, json);
+  if (opts.report !== undefined) {
+    await writeFile(opts.report, renderReport(runs, results, { seed: opts.seed, warmupS: opts.warmupS, sim, engine }));
+    io.stderr.write(`report written to ${opts.report}\n`);
+  }
+  return 0;
+}
+
+/** `burstguard bench [--trace PATH ...] [--policies a,b,c] ... [--json FILE|-] [--report FILE.html]` (BENCH.md). */
+export async function benchCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  return runBenchCommand(argv, io, replay);
 }

@@ -1,0 +1,35 @@
+import { err, ok, type Result } from '../src/core/result.js';
+import type { EngineConfig } from '../src/engine/engine-config.js';
+import type { Policy } from '../src/policy/policy.js';
+import { createPolicy, POLICY_NAMES, type PolicySettings } from '../src/policy/registry.js';
+import { createOraclePolicy, oracleHorizonS } from './oracle.js';
+import type { SimSettings } from './replay-types.js';
+
+/** Every policy the bench can replay: the product's causal ones plus the bench-only oracle. */
+export const BENCH_POLICY_NAMES: readonly string[] = [...POLICY_NAMES, 'oracle'];
+
+/**
+ * The simulated cluster for a config: pods start at the `static` policy's requests and limits (what
+ * the deployment ships with, and what `static` then keeps), everything else from the simulator's
+ * defaults.
+ */
+export function simSettingsFor(base: SimSettings, policies: PolicySettings): SimSettings {
+  return { ...base, initial: { requests: policies.static.requests, limits: policies.static.limits } };
+}
+
+/**
+ * The engine config the bench runs: the ConfigMap's, but acting. A default ConfigMap is dry-run
+ * (recommend only), and a dry-run replay would score every policy as `static`.
+ */
+export function benchEngineConfig(engine: EngineConfig): EngineConfig {
+  return { ...engine, dryRun: false };
+}
+
+/** Builds policies by name for one bench run: a fresh object per replay, the oracle wired to its horizon. */
+export function policyFactory(settings: PolicySettings, sim: SimSettings, engine: EngineConfig): (name: string) => Result<Policy, string> {
+  return (name) => {
+    if (name === 'oracle') return ok(createOraclePolicy({ horizonS: oracleHorizonS(sim, engine), marginFraction: 0 }) as Policy);
+    const p = createPolicy(name, settings);
+    return p.ok ? p : err(p.error);
+  };
+}

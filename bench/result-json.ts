@@ -1,0 +1,63 @@
+import type { BenchResult, ResizePolicyRow } from './result-types.js';
+import type { TraceRun } from './run-bench.js';
+
+/**
+ * How far a causal policy is from the oracle (policy minus oracle): the number to shrink. Extra field
+ * of the result JSON (extras are allowed by the contract).
+ */
+export interface OracleGap {
+  readonly policy: string;
+  readonly memSlack: number;
+  readonly cpuSlack: number;
+  readonly oomKills: number;
+  readonly memRequestedGiBHours: number;
+  readonly nodeHours: number;
+}
+
+/** Rounds away float noise so differences print (and compare) the same on every platform. */
+function r6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+/** The gap of `policy` to `oracle` in a run, when both were replayed. */
+export function oracleGap(rows: readonly ResizePolicyRow[], policy = 'predictive'): OracleGap | undefined {
+  const p = rows.find((r) => r.policy === policy);
+  const o = rows.find((r) => r.policy === 'oracle');
+  if (!p || !o) return undefined;
+  return {
+    policy,
+    memSlack: r6(p.memSlack - o.memSlack),
+    cpuSlack: r6(p.cpuSlack - o.cpuSlack),
+    oomKills: p.oomKills - o.oomKills,
+    memRequestedGiBHours: r6(p.memRequestedGiBHours - o.memRequestedGiBHours),
+    nodeHours: r6(p.nodeHours - o.nodeHours),
+  };
+}
+
+/**
+ * The result JSON of one trace (BENCH.md "Result JSON"): binding fields first, then extras that make
+ * a result file self-describing (seed, warm-up, where the trace came from). Everything here is a
+ * function of the inputs, so one seed gives the same object apart from `replaySeconds`.
+ */
+export function toBenchResult(run: TraceRun, seed: number, warmupS: number): BenchResult {
+  const rows = run.outcomes.map((o) => o.outcome.row);
+  const first = run.outcomes[0]?.outcome.trace;
+  const trace = first ?? { name: run.header.name, sessions: run.scan.sessions, samples: run.scan.samples, podSeconds: 0 };
+  const gap = oracleGap(rows);
+  return {
+    scenario: 'resize',
+    trace: { name: trace.name, sessions: trace.sessions, samples: trace.samples, podSeconds: trace.podSeconds },
+    policies: rows,
+    seed,
+    warmupSeconds: warmupS,
+    source: run.header.source,
+    license: run.header.license,
+    ...(gap ? { gapToOracle: gap } : {}),
+  };
+}
+
+/** One object for one trace, an array for several (BENCH.md); two-space indented, newline-terminated. */
+export function resultJsonText(results: readonly BenchResult[]): string {
+  const body = results.length === 1 ? results[0] : results;
+  return `${JSON.stringify(body, null, 2)}\n`;
+}

@@ -1,0 +1,80 @@
+import type { Result } from '../src/core/result.js';
+import type { EngineConfig } from '../src/engine/engine-config.js';
+import type { Policy } from '../src/policy/policy.js';
+import { openTraceSource, scanTrace } from '../src/trace/reader.js';
+import type { TraceHeader } from '../src/trace/types.js';
+import type { ReplayInput, ReplayOutcome, SimSettings } from './replay-types.js';
+
+/** The simulator entry point (bench/replay.ts); injected so tests can run the bench without it. */
+export type ReplayFn = (input: ReplayInput) => Promise<ReplayOutcome>;
+
+/** What the bench needs besides its options: the simulator, the policies, and the cluster's knobs. */
+export interface BenchDeps {
+  readonly replay: ReplayFn;
+  /** Builds a fresh policy by name (`oracle` included), or says why it cannot. */
+  readonly makePolicy: (name: string) => Result<Policy, string>;
+  readonly sim: SimSettings;
+  readonly engine: EngineConfig;
+  /** Sessions whose timelines each replay keeps (for the report); 0 when no report is wanted. */
+  readonly timelineSessions: number;
+  /** Called as a replay advances: which trace and policy, and the fraction of trace time done. */
+  readonly onProgress?: (p: { readonly trace: string; readonly policy: string; readonly fraction: number }) => void;
+}
+
+/** The checked shape of a trace, from a full validating pass before any replay. */
+export interface TraceScan {
+  readonly sessions: number;
+  readonly samples: number;
+  readonly firstT: number;
+  readonly lastT: number;
+}
+
+/** One trace replayed under every requested policy, in the order the policies were asked for. */
+export interface TraceRun {
+  readonly path: string;
+  readonly header: TraceHeader;
+  readonly scan: TraceScan;
+  readonly outcomes: ReadonlyArray<{ readonly policy: string; readonly outcome: ReplayOutcome }>;
+}
+
+export interface RunRequest {
+  readonly traces: readonly string[];
+  readonly policies: readonly string[];
+  readonly seed: number;
+  readonly warmupS: number;
+}
+
+/**
+ * Replays every trace under every policy. Each trace is validated in full first, so a bad line fails
+ * the bench (TraceFormatError) before minutes of replay are spent; then each policy gets a fresh
+ * policy object, a fresh stream of the trace and the same seed, so the rows differ only by policy.
+ */
+export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceRun[]> {
+  const runs: TraceRun[] = [];
+  for (const path of req.traces) {
+    const scanned = await scanTrace(path);
+    const scan: TraceScan = { sessions: scanned.sessions, samples: scanned.samples, firstT: scanned.firstT, lastT: scanned.lastT };
+    const source = await openTraceSource(path);
+    const outcomes: Array<{ policy: string; outcome: ReplayOutcome }> = [];
+    for (const name of req.policies) {
+      const policy = deps.makePolicy(name);
+      if (!policy.ok) throw new Error(policy.error);
+      const progress = deps.onProgress;
+      const span = Math.max(scan.lastT, 1e-9);
+      const outcome = await deps.replay({
+        header: source.header,
+        open: source.open,
+        policy: policy.value,
+        sim: deps.sim,
+        engine: deps.engine,
+        seed: req.seed,
+        warmupS: req.warmupS,
+        timelineSessions: deps.timelineSessions,
+        ...(progress ? { onProgress: (t: number) => progress({ trace: source.header.name, policy: name, fraction: Math.min(1, t / span) }) } : {}),
+      });
+      outcomes.push({ policy: name, outcome });
+    }
+    runs.push({ path, header: source.header, scan, outcomes });
+  }
+  return runs;
+}
