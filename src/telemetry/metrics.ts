@@ -1,0 +1,111 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Action } from '../core/types.js';
+import type { SourceError, TickObserver } from '../engine/ports.js';
+
+/** The controller's own metrics, all prefixed `burstguard_`, registered on the Registry passed in. */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly ticksTotal: Counter;
+  /** Ticks the scheduler skipped because the previous one was still running. */
+  readonly ticksSkippedTotal: Counter;
+  readonly tickDurationSeconds: Histogram;
+  readonly actionsTotal: Counter<'kind' | 'outcome'>;
+  /** |actual − forecast| / actual of the peak a model predicted, by resource. */
+  readonly forecastErrorRatio: Histogram<'resource'>;
+  readonly skippedPodsTotal: Counter<'reason'>;
+  readonly configReloadsTotal: Counter<'result'>;
+  readonly sourceErrorsTotal: Counter<'source'>;
+  /** 1 while this replica holds the lease. */
+  readonly leader: Gauge;
+  readonly prewarmWindowsActive: Gauge;
+}
+
+/**
+ * Creates every metric on `registry`. Pass a fresh Registry per controller (and per test): the global
+ * default registry would make two instances collide on metric names.
+ */
+export function createMetrics(registry: Registry): Metrics {
+  const registers = [registry];
+  return {
+    registry,
+    ticksTotal: new Counter({ name: 'burstguard_ticks_total', help: 'Control-loop ticks run.', registers }),
+    ticksSkippedTotal: new Counter({
+      name: 'burstguard_ticks_skipped_total',
+      help: 'Ticks not started because the previous tick was still running.',
+      registers,
+    }),
+    tickDurationSeconds: new Histogram({
+      name: 'burstguard_tick_duration_seconds',
+      help: 'Wall time of one tick: fetch, decide, act.',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    actionsTotal: new Counter({
+      name: 'burstguard_actions_total',
+      help: 'Actions by kind (resize, scale) and outcome (applied, dry-run, deferred, infeasible, error:<code>).',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    }),
+    forecastErrorRatio: new Histogram({
+      name: 'burstguard_forecast_error_ratio',
+      help: 'Relative error of forecast peaks against what was then observed, by resource.',
+      labelNames: ['resource'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2],
+      registers,
+    }),
+    skippedPodsTotal: new Counter({
+      name: 'burstguard_skipped_pods_total',
+      help: 'Pods a tick passed over, by reason.',
+      labelNames: ['reason'],
+      registers,
+    }),
+    configReloadsTotal: new Counter({
+      name: 'burstguard_config_reloads_total',
+      help: 'ConfigMap changes seen, by result (applied, rejected, unchanged).',
+      labelNames: ['result'],
+      registers,
+    }),
+    sourceErrorsTotal: new Counter({
+      name: 'burstguard_source_errors_total',
+      help: 'Failed metric or cluster fetches (the tick held: no action).',
+      labelNames: ['source'],
+      registers,
+    }),
+    leader: new Gauge({ name: 'burstguard_leader', help: '1 while this replica holds the leader lease.', registers }),
+    prewarmWindowsActive: new Gauge({
+      name: 'burstguard_prewarm_windows_active',
+      help: 'Scheduled pre-warm windows currently open.',
+      registers,
+    }),
+  };
+}
+
+/**
+ * A bounded label from a free-text reason: the text before the first ':' or ';', digits folded, so
+ * "last resize Deferred; retrying after … 2026-…" and friends stay one series each.
+ */
+export function reasonLabel(reason: string): string {
+  const head = reason.split(/[:;]/, 1)[0] ?? reason;
+  const folded = head.replace(/\d+(\.\d+)?/g, 'N').replace(/\s+/g, ' ').trim();
+  return folded.length > 60 ? folded.slice(0, 60) : folded === '' ? 'unspecified' : folded;
+}
+
+/** The TickObserver that feeds the metrics (the engine tick reports through it). */
+export function metricsObserver(m: Metrics): Required<TickObserver> {
+  return {
+    tickDone(report: { readonly durationMs: number }): void {
+      m.ticksTotal.inc();
+      m.tickDurationSeconds.observe(report.durationMs / 1000);
+    },
+    actionDone(action: Action, outcome: string): void {
+      // Outcomes are a closed set (applied, dry-run, deferred, infeasible, error:<code>); the cap is a fuse.
+      m.actionsTotal.inc({ kind: action.kind, outcome: outcome.slice(0, 40) });
+    },
+    skipped(_pod: string, reason: string): void {
+      m.skippedPodsTotal.inc({ reason: reasonLabel(reason) });
+    },
+    sourceFailed(error: SourceError): void {
+      m.sourceErrorsTotal.inc({ source: error.source });
+    },
+  };
+}
