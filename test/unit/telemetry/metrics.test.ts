@@ -15,9 +15,17 @@ const resize: Action = {
   inputs: {},
 };
 
-async function value(reg: Registry, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+/** A metric's values; histograms also name the sub-series (`…_count`, `…_sum`). */
+type Values = ReadonlyArray<{ value: number; labels: Record<string, string | number>; metricName?: string }>;
+
+async function values(reg: Registry, name: string): Promise<Values> {
   const m = await reg.getSingleMetric(name)?.get();
-  return m?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l) && (v.metricName ?? name) === name)?.value;
+  return (m?.values ?? []) as Values;
+}
+
+async function value(reg: Registry, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+  const vs = await values(reg, name);
+  return vs.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l) && (v.metricName ?? name) === name)?.value;
 }
 
 test('every metric is prefixed burstguard_ and lives on the registry given', async () => {
@@ -55,9 +63,9 @@ test('the TickObserver feeds ticks, durations, actions, skips and source errors'
   obs.sourceFailed({ source: 'prometheus', message: 'down' });
 
   assert.equal(await value(reg, 'burstguard_ticks_total'), 2);
-  const h = await reg.getSingleMetric('burstguard_tick_duration_seconds')?.get();
-  assert.equal(h?.values.find((v) => v.metricName === 'burstguard_tick_duration_seconds_count')?.value, 2);
-  assert.equal(h?.values.find((v) => v.metricName === 'burstguard_tick_duration_seconds_sum')?.value, 2.04);
+  const h = await values(reg, 'burstguard_tick_duration_seconds');
+  assert.equal(h.find((v) => v.metricName === 'burstguard_tick_duration_seconds_count')?.value, 2);
+  assert.equal(h.find((v) => v.metricName === 'burstguard_tick_duration_seconds_sum')?.value, 2.04);
   assert.equal(await value(reg, 'burstguard_actions_total', { kind: 'resize', outcome: 'applied' }), 2);
   assert.equal(await value(reg, 'burstguard_actions_total', { kind: 'resize', outcome: 'error:conflict' }), 1);
   assert.equal(await value(reg, 'burstguard_skipped_pods_total', { reason: 'last resize Deferred' }), 2);
