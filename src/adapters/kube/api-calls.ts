@@ -55,4 +55,5 @@ export const CLIENT_METHODS: Readonly<Record<string, ReadonlyArray<Pick<ApiCall,
     { group: '', resource: 'configmaps', verb: 'watch' },
   ],
   Watch: [{ group: '', resource: 'configmaps', verb: 'watch' }],
+  ListWatch: [{ group: '', resource: 'configmaps', verb: 'watch' }],
 };

@@ -1,4 +1,4 @@
-import { CoreV1Api, CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesListObject, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, ListWatch, makeInformer, Watch, type KubeConfig, type KubernetesListObject, type V1ConfigMap, type V1Pod } from '@kubernetes/client-node';
 import type { Logger } from '../../engine/ports.js';
 import { KEDA, type ScaledObject } from './scaled-object-view.js';
 import { SyncedCache } from './synced-cache.js';
@@ -22,4 +22,32 @@ export function scaledObjectCache(kc: KubeConfig, namespace: string, log: Logger
       ScaledObject & { metadata: object }
     >;
   return new SyncedCache(makeInformer(kc, path, list), { name: 'scaledobjects', log });
+}
+
+/**
+ * The one burstguard ConfigMap, listed and watched by a `metadata.name` field selector so that the
+ * Role can pin the ConfigMap by resourceNames. `onChange` gets the object on add and update, and
+ * undefined on delete.
+ */
+export function configMapWatch(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  log: Logger,
+  onChange: (cm: V1ConfigMap | undefined) => void,
+): SyncedCache<V1ConfigMap> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const fieldSelector = `metadata.name=${name}`;
+  const informer = new ListWatch<V1ConfigMap>(
+    `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps`,
+    new Watch(kc),
+    () => core.listNamespacedConfigMap({ namespace, fieldSelector }),
+    false,
+    undefined,
+    fieldSelector,
+  );
+  informer.on('add', (cm) => onChange(cm));
+  informer.on('update', (cm) => onChange(cm));
+  informer.on('delete', () => onChange(undefined));
+  return new SyncedCache(informer, { name: 'configmap', log });
 }

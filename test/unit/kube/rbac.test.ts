@@ -68,7 +68,7 @@ test('every client-node call in src/ is accounted for in CLIENT_METHODS and API_
   for (const [m, calls] of Object.entries(CLIENT_METHODS)) {
     for (const c of calls) assert.ok(listed.has(`${c.group}|${c.resource}|${c.verb}`), `${m} → ${c.verb} ${c.resource} not in API_CALLS`);
   }
-  const call = /\b((?:read|list|create|patch|replace|delete|get|deleteCollection)(?:Namespaced)?[A-Z][A-Za-z]*?)(?:WithHttpInfo)?\s*\(|\b(makeInformer)\b|\bnew (Watch)\b|\b(\w+ForAllNamespaces|\w+ClusterCustomObject)\b/g;
+  const call = /\b((?:read|list|create|patch|replace|delete|get|deleteCollection)(?:Namespaced)?[A-Z][A-Za-z]*?)(?:WithHttpInfo)?\s*\(|\b(makeInformer)\b|\bnew (Watch|ListWatch)\b|\b(\w+ForAllNamespaces|\w+ClusterCustomObject)\b/g;
   const found = new Map<string, string>();
   for (const file of sources(join(root, 'src'))) {
     const text = readFileSync(file, 'utf8');
