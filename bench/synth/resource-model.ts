@@ -194,13 +194,66 @@ function overlaps(c: ToolCall, t: number): boolean {
   return c.start <= t && c.end > t - 1;
 }
 
-/** Everything the sample at t reports beside memory and CPU. */
-interface SampleExtras {
-  readonly context: number | undefined;
-  readonly inFlight: ToolCall | undefined;
-  readonly starts: number;
-  readonly retries: number;
-  readonly errors: number;
+/** What the calls contribute to the sample at t, and the counts it reports. */
+interface CallsAt {
+  mem: number;
+  cpu: number;
+  hold: number;
+  inFlight: ToolCall | undefined;
+  starts: number;
+  retries: number;
+  errors: number;
+}
+
+function callsAt(calls: readonly CallDraw[], t: number, params: ResourceModelParams, rng: Rng): CallsAt {
+  const r: CallsAt = { mem: 0, cpu: 0, hold: 0, inFlight: undefined, starts: 0, retries: 0, errors: 0 };
+  for (const d of calls) {
+    const c = d.call;
+    if (c.start > t) break;
+    if (c.start > t - 1) {
+      r.starts++;
+      if (c.retry) r.retries++;
+    }
+    if (c.error && c.end > t - 1 && c.end <= t) r.errors++;
+    if (!overlaps(c, t)) continue;
+    r.inFlight = c;
+    const ramp = Math.min(1, (Math.min(t, c.end) - c.start + 1) / params.rampSeconds);
+    r.mem += d.bump * ramp * (0.85 + 0.15 * rng.next());
+    r.cpu += d.cpu * (0.6 + 0.6 * rng.next());
+    r.hold = Math.max(r.hold, d.hold);
+  }
+  return r;
+}
+
+/** Memory and CPU of the spikes alive at t (spikes[from..] with start <= t), each decayed by its age. */
+function spikesAt(spikes: readonly Spike[], from: number, t: number, shape: readonly number[]): { mem: number; cpu: number } {
+  let mem = 0;
+  let cpu = 0;
+  for (let i = from; i < spikes.length; i++) {
+    const s = spikes[i];
+    if (s === undefined || s.t > t) break;
+    // Age in whole samples: a spike in (t − 1, t] is at age 0 in the sample at t.
+    const age = s.t === t ? 0 : Math.ceil(t - s.t - 1e-9) - 1;
+    const f = shape[Math.max(0, age)] ?? 0;
+    mem += s.bytes * f;
+    cpu += s.cpu * f;
+  }
+  return { mem, cpu };
+}
+
+/**
+ * A step function sampled at t = 0 … end: at each t, the sum (or the latest value) of the events at or
+ * before t + offset. Events must be sorted by time.
+ */
+function perSecond(events: readonly { at: number; value: number }[], end: number, offset: number, mode: 'sum' | 'latest'): (number | undefined)[] {
+  const out: (number | undefined)[] = [];
+  let i = 0;
+  let acc: number | undefined;
+  for (let t = 0; t <= end; t++) {
+    for (; i < events.length && (events[i]?.at ?? Infinity) <= t + offset; i++) acc = mode === 'sum' ? (acc ?? 0) + (events[i]?.value ?? 0) : events[i]?.value;
+    out.push(acc);
+  }
+  return out;
 }
 
 /**
@@ -213,58 +266,38 @@ export function synthesizeSession(activity: SessionActivity, params: ResourceMod
   const baseline = params.baselineBytes * Math.exp(params.baselineSigma * base.normal());
   const { calls, spikes } = drawCalls(activity, params, base.fork('calls'), heavy);
   const secRng = base.fork('seconds');
-  const points = [...activity.contextPoints].sort((a, b) => a.t - b.t);
-  const byEnd = [...calls].sort((a, b) => a.call.end - b.call.end);
   const end = Math.ceil(activity.durationSeconds);
+  // A finished call's retained memory counts from the first sample whose interval starts after it ended.
+  const retained = perSecond(calls.map((d) => ({ at: d.call.end, value: d.retain })).sort((a, b) => a.at - b.at), end, -1, 'sum');
+  const contextAt = perSecond([...activity.contextPoints].sort((a, b) => a.t - b.t).map((p) => ({ at: p.t, value: p.tokens })), end, 0, 'latest');
   const out: TraceSample[] = [];
-  let retained = 0;
-  let retainIdx = 0;
-  let pointIdx = 0;
   let spikeIdx = 0;
   for (let t = 0; t <= end; t++) {
-    while (retainIdx < byEnd.length && (byEnd[retainIdx]?.call.end ?? Infinity) <= t - 1) retained += byEnd[retainIdx++]?.retain ?? 0;
-    while (pointIdx < points.length && (points[pointIdx]?.t ?? Infinity) <= t) pointIdx++;
     // Spikes older than the shape no longer matter.
     while (spikeIdx < spikes.length && (spikes[spikeIdx]?.t ?? Infinity) <= t - params.spikeShape.length) spikeIdx++;
-    const context = pointIdx > 0 ? points[pointIdx - 1]?.tokens : undefined;
-    let mem = (t === 0 ? params.startupBytes : baseline + retained) + params.noiseBytes * secRng.normal();
-    let cpu = Math.min(params.idleCpuMaxCores, lognormal(secRng, params.idleCpuMedianCores, params.idleCpuSigma));
-    let inFlight: ToolCall | undefined;
-    let hold = 0;
-    let starts = 0;
-    let retries = 0;
-    let errors = 0;
-    for (const d of calls) {
-      const c = d.call;
-      if (c.start > t) break;
-      if (c.start > t - 1) {
-        starts++;
-        if (c.retry) retries++;
-      }
-      if (c.error && c.end > t - 1 && c.end <= t) errors++;
-      if (!overlaps(c, t)) continue;
-      inFlight = c;
-      const ramp = Math.min(1, (Math.min(t, c.end) - c.start + 1) / params.rampSeconds);
-      mem += d.bump * ramp * (0.85 + 0.15 * secRng.next());
-      cpu += d.cpu * (0.6 + 0.6 * secRng.next());
-      hold = Math.max(hold, d.hold);
-    }
-    for (let i = spikeIdx; i < spikes.length; i++) {
-      const s = spikes[i];
-      if (s === undefined || s.t > t) break;
-      const k = Math.max(0, Math.ceil(t - s.t - 1e-9) - (s.t === t ? 0 : 1));
-      const f = params.spikeShape[k] ?? 0;
-      mem += s.bytes * f;
-      cpu += s.cpu * f;
-    }
-    mem += hold;
+    const context = contextAt[t];
+    const idle = (t === 0 ? params.startupBytes : baseline + (retained[t] ?? 0)) + params.noiseBytes * secRng.normal();
+    const idleCpu = Math.min(params.idleCpuMaxCores, lognormal(secRng, params.idleCpuMedianCores, params.idleCpuSigma));
+    const c = callsAt(calls, t, params, secRng);
+    const s = spikesAt(spikes, spikeIdx, t, params.spikeShape);
+    let mem = idle + c.mem + s.mem + c.hold;
+    let cpu = idleCpu + c.cpu + s.cpu;
     if (params.modelInPod && context !== undefined) {
       mem += params.contextBytesPerToken * context;
-      if (inFlight === undefined) cpu += params.modelCpuCores * (0.8 + 0.2 * secRng.next());
+      if (c.inFlight === undefined) cpu += params.modelCpuCores * (0.8 + 0.2 * secRng.next());
     }
-    out.push(sampleAt(activity, t, Math.max(0, Math.round(mem)), cpu, { context, inFlight, starts, retries, errors }));
+    out.push(sampleAt(activity, t, Math.max(0, Math.round(mem)), cpu, { context, ...c }));
   }
   return out;
+}
+
+/** Everything the sample at t reports beside memory and CPU. */
+interface SampleExtras {
+  readonly context: number | undefined;
+  readonly inFlight: ToolCall | undefined;
+  readonly starts: number;
+  readonly retries: number;
+  readonly errors: number;
 }
 
 function sampleAt(activity: SessionActivity, t: number, memBytes: number, cpu: number, x: SampleExtras): TraceSample {
