@@ -1,4 +1,4 @@
-import { MiB } from '../core/resources.js';
+import { MiB, qosOf } from '../core/resources.js';
 import type { PodView, Resources } from '../core/types.js';
 import type { ResizeRecommendation } from '../policy/policy.js';
 import type { GuardConfig } from './engine-config.js';
@@ -19,7 +19,9 @@ const RESOURCES: readonly Res[] = ['memBytes', 'cpuCores'];
  * Order matters and is the order a careful operator would reason in: first what may not be touched at
  * all (QoS, resize in flight, Deferred back-off), then the hard floors and ceilings (bounds, recent
  * usage, Infeasible), then the soft rules that slow decreases (staleness, cooldown, step size), then
- * hysteresis, and last the QoS shape (requests ≤ limits, or equal for Guaranteed).
+ * the hard bounds once more (they win over the soft rules), the QoS shape (requests ≤ limits, or equal
+ * for Guaranteed; a Burstable pod keeps a gap after rounding), and last hysteresis, which never blocks
+ * a raise back to the usage floor nor a way off an Infeasible request.
  */
 export function guardResize(
   rec: ResizeRecommendation,
@@ -37,53 +39,92 @@ export function guardResize(
   const peak = recentPeak(mem);
   const stale = mem.lastSampleMs === undefined || ctx.nowMs - mem.lastSampleMs > ctx.staleAfterS * 1000;
   const cooling = mem.lastChangeMs !== undefined && ctx.nowMs - mem.lastChangeMs < cfg.downscaleCooldownS * 1000;
-  const limits: Record<Res, number> = { ...rec.limits };
-  const requests: Record<Res, number> = { ...rec.requests };
+  const limits: Record<Res, number> = { memBytes: 0, cpuCores: 0 };
+  const requests: Record<Res, number> = { memBytes: 0, cpuCores: 0 };
+  const floors: Record<Res, number> = { memBytes: 0, cpuCores: 0 };
+  const slow = { stale, cooling, maxDecreaseFraction: cfg.maxDecreaseFraction, notes };
 
   for (const r of RESOURCES) {
-    const floor = Math.max(cfg.minResources[r], peak[r] * (1 + cfg.usageMarginFraction));
-    if (limits[r] < floor) {
-      notes.push(`${r} limit raised to the floor ${fmt(r, floor)} (recent peak ${fmt(r, peak[r])} + margin, min bound)`);
-      limits[r] = floor;
-    }
-    if (limits[r] > cfg.maxResources[r]) {
-      notes.push(`${r} limit capped at bound ${fmt(r, cfg.maxResources[r])}`);
-      limits[r] = cfg.maxResources[r];
-    }
-    requests[r] = clamp(requests[r], cfg.minResources[r], cfg.maxResources[r]);
-    const ceiling = requestCeiling(r, pod, mem);
-    if (ceiling !== undefined && requests[r] > ceiling) {
-      notes.push(`${r} request held at ${fmt(r, ceiling)}: the node cannot fit more (Infeasible)`);
-      requests[r] = ceiling;
-    }
-    for (const [target, current, what] of [
-      [limits, pod.limits[r], 'limit'],
-      [requests, pod.requests[r], 'request'],
-    ] as const) {
-      if (target[r] >= current) continue;
-      if (stale) {
-        notes.push(`${r} ${what} not lowered: metrics are stale`);
-        target[r] = current;
-      } else if (cooling) {
-        target[r] = current;
-      } else {
-        const lowest = current * (1 - cfg.maxDecreaseFraction);
-        if (target[r] < lowest) target[r] = lowest;
-      }
-    }
+    const g = guardOne(r, { rec, pod, mem, cfg, peak: peak[r] }, slow);
+    limits[r] = g.limit;
+    requests[r] = g.request;
+    floors[r] = g.floor;
   }
   shapeForQos(pod, requests, limits);
-  const rounded = { requests: round(requests), limits: round(limits) };
-  if (!worthChanging(pod, rounded, cfg.minChangeFraction)) return { kind: 'unchanged' };
+  const rounded = { requests: round(requests, cfg.maxResources), limits: round(limits, cfg.maxResources) };
+  keepBurstable(pod, rounded, cfg);
+  const urgent = restoresFloor(pod, rounded.limits, floors) || leavesInfeasible(pod, rounded.requests);
+  if (!urgent && !worthChanging(pod, rounded, cfg.minChangeFraction)) return { kind: 'unchanged' };
   return { kind: 'resize', ...rounded, notes };
 }
 
-function requestCeiling(r: Res, pod: PodView, mem: PodMemory): number | undefined {
+interface SlowRules {
+  readonly stale: boolean;
+  readonly cooling: boolean;
+  readonly maxDecreaseFraction: number;
+  readonly notes: string[];
+}
+
+/**
+ * One resource through the rails: the hard floor (usage + margin, min bound) and ceiling (max bound,
+ * Infeasible) first, then the soft rules on decreases, then the hard bounds once more because they
+ * win over the soft rules.
+ */
+function guardOne(
+  r: Res,
+  x: { readonly rec: ResizeRecommendation; readonly pod: PodView; readonly mem: PodMemory; readonly cfg: GuardConfig; readonly peak: number },
+  slow: SlowRules,
+): { limit: number; request: number; floor: number } {
+  const { rec, pod, mem, cfg } = x;
+  const notes = slow.notes;
+  const lo = cfg.minResources[r];
+  const hi = cfg.maxResources[r];
+  // The usage floor; when it is above the max bound, the bound wins (said in a note).
+  const usageFloor = Math.max(lo, x.peak * (1 + cfg.usageMarginFraction));
+  const floor = Math.min(hi, usageFloor);
+  let limit = rec.limits[r];
+  if (limit < floor) {
+    notes.push(`${r} limit raised to the floor ${fmt(r, floor)} (recent peak ${fmt(r, x.peak)} + margin, min bound)`);
+    limit = floor;
+  }
+  if (limit > hi) {
+    notes.push(`${r} limit capped at bound ${fmt(r, hi)}`);
+    limit = hi;
+  }
+  if (usageFloor > hi) notes.push(`${r} usage floor ${fmt(r, usageFloor)} is above the max bound ${fmt(r, hi)}`);
+  let request = clamp(rec.requests[r], lo, hi);
+  const ceiling = requestCeiling(r, pod, mem, lo);
+  if (ceiling !== undefined && request > ceiling) {
+    notes.push(`${r} request held at ${fmt(r, ceiling)}: the node cannot fit more (Infeasible)`);
+    request = ceiling;
+  }
+  limit = slowDecrease(r, 'limit', limit, pod.limits[r], slow);
+  // A request the kubelet called Infeasible was never granted: leaving it is not a decrease.
+  request = slowDecrease(r, 'request', request, ceiling === undefined ? pod.requests[r] : Math.min(pod.requests[r], ceiling), slow);
+  return { limit: clamp(limit, floor, hi), request: clamp(request, lo, hi), floor };
+}
+
+/**
+ * Decreases wait: not at all on stale metrics, not during the cooldown after a change, and otherwise
+ * by at most maxDecreaseFraction of the current value per action. Increases pass untouched.
+ */
+function slowDecrease(r: Res, what: string, target: number, current: number, s: SlowRules): number {
+  if (target >= current) return target;
+  if (s.stale) {
+    s.notes.push(`${r} ${what} not lowered: metrics are stale`);
+    return current;
+  }
+  if (s.cooling) return current;
+  return Math.max(target, current * (1 - s.maxDecreaseFraction));
+}
+
+function requestCeiling(r: Res, pod: PodView, mem: PodMemory, lo: number): number | undefined {
   const infeasible = mem.infeasibleRequests?.[r];
   const node = pod.nodeAllocatable?.[r];
   if (infeasible === undefined) return undefined;
-  // Infeasible means "more than the node can ever give"; fall back to the largest size that fits.
-  return Math.min(infeasible * 0.95, node ?? Number.POSITIVE_INFINITY);
+  // Infeasible means "more than the node can ever give"; fall back to the largest size that fits,
+  // but never below the min bound (a node that cannot fit the minimum is a configuration error).
+  return Math.max(lo, Math.min(infeasible * 0.95, node ?? Number.POSITIVE_INFINITY));
 }
 
 /** Keeps the QoS class: Guaranteed moves requests and limits together; Burstable keeps requests ≤ limits. */
@@ -99,10 +140,38 @@ function shapeForQos(pod: PodView, requests: Record<Res, number>, limits: Record
       if (requests[r] <= 0 && pod.requests[r] > 0) requests[r] = Math.min(pod.requests[r], limits[r]);
     }
   }
-  // Burstable must stay Burstable: if the result would be requests == limits on both, keep a gap.
-  if (pod.qos === 'Burstable' && requests.memBytes === limits.memBytes && requests.cpuCores === limits.cpuCores) {
-    requests.cpuCores = Math.max(0.001, limits.cpuCores - 0.001);
-  }
+}
+
+/**
+ * Burstable must stay Burstable: if rounding left requests == limits on both resources, open a gap of
+ * one unit, preferring to raise a limit (always safe) over lowering a request, and staying in bounds.
+ */
+function keepBurstable(pod: PodView, next: { requests: Resources; limits: Resources }, cfg: GuardConfig): void {
+  if (pod.qos !== 'Burstable' || qosOf(next.requests, next.limits) !== 'Guaranteed') return;
+  const unit: Record<Res, number> = { memBytes: MiB, cpuCores: 0.001 };
+  const lim: Record<Res, number> = { ...next.limits };
+  const req: Record<Res, number> = { ...next.requests };
+  const raisable = RESOURCES.find((r) => lim[r] + unit[r] <= cfg.maxResources[r]);
+  const lowerable = RESOURCES.find((r) => req[r] - unit[r] >= cfg.minResources[r]);
+  if (raisable !== undefined) lim[raisable] = tidy(raisable, lim[raisable] + unit[raisable]);
+  else if (lowerable !== undefined) req[lowerable] = tidy(lowerable, req[lowerable] - unit[lowerable]);
+  else return; // min == max on both: no Burstable shape exists within the bounds.
+  Object.assign(next, { requests: req, limits: lim });
+}
+
+/** Undoes float noise after adding a millicore. */
+function tidy(r: Res, v: number): number {
+  return r === 'cpuCores' ? Math.round(v * 1000) / 1000 : v;
+}
+
+/** A raise that brings a limit back up to its usage floor is always worth a resize, hysteresis or not. */
+function restoresFloor(pod: PodView, next: Resources, floors: Record<Res, number>): boolean {
+  return RESOURCES.some((r) => pod.limits[r] < floors[r] && next[r] > pod.limits[r]);
+}
+
+/** A pod stuck on an Infeasible resize gets any feasible change: staying put helps nobody. */
+function leavesInfeasible(pod: PodView, next: Resources): boolean {
+  return pod.resize.phase === 'infeasible' && RESOURCES.some((r) => next[r] < pod.requests[r]);
 }
 
 function worthChanging(pod: PodView, next: { requests: Resources; limits: Resources }, minChange: number): boolean {
@@ -121,8 +190,12 @@ function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }
 
-function round(r: Record<Res, number>): Resources {
-  return { memBytes: Math.ceil(r.memBytes / MiB) * MiB, cpuCores: Math.ceil(r.cpuCores * 1000 - 1e-9) / 1000 };
+/** Rounds up to whole MiB and millicores, as quantities are written, without passing the max bound. */
+function round(r: Record<Res, number>, max: Resources): Resources {
+  return {
+    memBytes: Math.min(max.memBytes, Math.ceil(r.memBytes / MiB) * MiB),
+    cpuCores: Math.min(max.cpuCores, Math.ceil(r.cpuCores * 1000 - 1e-9) / 1000),
+  };
 }
 
 function fmt(r: Res, v: number): string {
