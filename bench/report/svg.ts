@@ -34,31 +34,34 @@ export function linear(domain: readonly [number, number], range: readonly [numbe
  */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
+  const step = niceStep(lo, hi, count);
+  // Whole multiples of the step, printed at the step's precision: 0.6, not 0.6000000000000001.
+  const out: number[] = [];
+  for (let k = Math.ceil(lo / step - 1e-9); k <= Math.floor(hi / step + 1e-9); k++) out.push(atPrecisionOf(k * step, step));
+  return out;
+}
+
+function niceStep(lo: number, hi: number, count: number): number {
   const raw = (hi - lo) / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.round(v / step) * step);
-  return out;
+  return [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+}
+
+function atPrecisionOf(v: number, step: number): number {
+  return Number(v.toFixed(Math.max(0, -Math.floor(Math.log10(step) + 1e-9)))) + 0;
 }
 
 /** A domain widened to whole tick steps on both ends, so the axis starts and ends on a labelled tick. */
 export function niceDomain(lo: number, hi: number, count = 5): [number, number] {
   if (!(hi > lo)) return [lo, lo + 1];
-  const raw = (hi - lo) / Math.max(1, count);
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  return [Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step];
+  const step = niceStep(lo, hi, count);
+  return [atPrecisionOf(Math.floor(lo / step + 1e-9) * step, step), atPrecisionOf(Math.ceil(hi / step - 1e-9) * step, step)];
 }
 
-/** The upper end of a nice axis that contains `max` (and at least `min`). */
+/** The upper end of a nice axis that contains `max` (and starts at `min`). */
 export function niceMax(max: number, min = 0): number {
   if (!(max > min)) return min + 1;
-  const ticks = niceTicks(min, max, 5);
-  const last = ticks[ticks.length - 1] ?? max;
-  if (last >= max) return last;
-  const step = ticks.length > 1 ? (ticks[1] ?? 0) - (ticks[0] ?? 0) : max;
-  return last + step;
+  return niceDomain(min, max, 5)[1];
 }
 
 /** The plot area inside an SVG: outer size and margins. */

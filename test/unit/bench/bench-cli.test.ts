@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { benchCommand } from '../../../src/cli/bench-cmd.js';
+import type { BenchResult } from '../../../bench/result-types.js';
+import { capture, tempDir, tinyTrace } from './cli-helpers.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const FAST = ['--policies', 'static,predictive,oracle'];
+
+/** The JSON with the one field allowed to differ between runs of a seed removed. */
+function withoutTimings(json: string): string {
+  const v = JSON.parse(json) as BenchResult | BenchResult[];
+  for (const r of Array.isArray(v) ? v : [v]) for (const p of r.policies) delete (p as { replaySeconds?: number }).replaySeconds;
+  return JSON.stringify(v);
+}
+
+describe('burstguard bench: bad input exits 2 with a clear message', () => {
+  const trace = tinyTrace();
+  const cases: ReadonlyArray<readonly [string, readonly string[], RegExp]> = [
+    ['unknown flag', ['--trace', trace, '--frobnicate'], /Unknown option '--frobnicate'/],
+    ['stray argument', ['--trace', trace, 'extra'], /extra/],
+    ['negative seed', ['--trace', trace, '--seed=-1'], /--seed expects a whole number >= 0/],
+    ['non-numeric seed', ['--trace', trace, '--seed', 'abc'], /--seed expects/],
+    ['fractional seed', ['--trace', trace, '--seed', '1.5'], /--seed expects a whole number/],
+    ['bad warm-up', ['--trace', trace, '--warmup', 'soon'], /--warmup expects a number/],
+    ['unknown policy', ['--trace', trace, '--policies', 'static,magic'], /unknown policy 'magic' \(known: .*predictive.*oracle/],
+    ['empty policy list', ['--trace', trace, '--policies', ','], /--policies expects/],
+    ['repeated policy', ['--trace', trace, '--policies', 'vpa,vpa'], /names 'vpa' twice/],
+    ['unknown scenario', ['--trace', trace, '--scenario', 'chaos'], /--scenario expects resize or replicas/],
+    ['missing value', ['--trace'], /argument missing|--trace/],
+    ['report to stdout', ['--trace', trace, '--report', '-'], /--report expects a file name/],
+  ];
+  for (const [name, argv, says] of cases) {
+    it(name, async () => {
+      const c = capture();
+      assert.equal(await benchCommand(argv, c.io), 2);
+      assert.match(c.err(), says);
+      assert.equal(c.out(), '');
+    });
+  }
+
+  it('a missing trace file names the file', async () => {
+    const c = capture();
+    assert.equal(await benchCommand(['--trace', '/nonexistent/t.jsonl'], c.io), 2);
+    assert.match(c.err(), /\/nonexistent\/t\.jsonl:1: file: cannot read/);
+  });
+
+  it('a malformed trace names file, line and field before any replay', async () => {
+    const dir = tempDir();
+    const good = readFileSync(tinyTrace(dir), 'utf8').split('\n');
+    good[3] = good[3]!.replace(/"cpuCores":[0-9.]+/, '"cpuCores":-2');
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, good.join('\n'));
+    const c = capture();
+    assert.equal(await benchCommand(['--trace', bad], c.io), 2);
+    assert.match(c.err(), new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: cpuCores: must be >= 0`));
+  });
+
+  it('an invalid config file exits 2', async () => {
+    const cfg = join(tempDir(), 'bad.yaml');
+    writeFileSync(cfg, 'policies:\n  predictive: [1, 2]\nnotAKey: 3\n');
+    const c = capture();
+    assert.equal(await benchCommand(['--trace', tinyTrace(), '--config', cfg], c.io), 2);
+    assert.match(c.err(), /config: .*bad\.yaml/);
+  });
+});
+
+describe('burstguard bench: output', () => {
+  it('--json - prints only parseable JSON on stdout, the table on stderr', async () => {
+    const c = capture();
+    assert.equal(await benchCommand(['--trace', tinyTrace(), ...FAST, '--json', '-'], c.io), 0);
+    const r = JSON.parse(c.out()) as BenchResult;
+    assert.equal(r.scenario, 'resize');
+    assert.equal(r.trace.name, 'tiny');
+    assert.equal(r.trace.sessions, 4);
+    assert.deepEqual(r.policies.map((p) => p.policy), ['static', 'predictive', 'oracle']);
+    for (const field of ['oomKills', 'evictions', 'sessionsFailed', 'lostWorkSeconds', 'memSlack', 'cpuSlack', 'cpuThrottledCoreSeconds', 'memRequestedGiBHours', 'memUsedGiBHours', 'cpuRequestedCoreHours', 'resizes', 'resizesDeferred', 'resizesInfeasible', 'peakNodes', 'nodeHours', 'replaySeconds']) {
+      assert.equal(typeof (r.policies[0] as Record<string, unknown>)[field], 'number', field);
+    }
+    assert.ok(r.gapToOracle !== undefined);
+    assert.match(c.err(), /policy +OOM kills/);
+  });
+
+  it('prints the side-by-side table with the oracle gap on stdout by default', async () => {
+    const c = capture();
+    assert.equal(await benchCommand(['--trace', tinyTrace(), ...FAST], c.io), 0);
+    assert.match(c.out(), /^tiny: 4 sessions, \d+ samples/);
+    assert.match(c.out(), /\nstatic +\d+/);
+    assert.match(c.out(), /gap predictive - oracle: mem slack/);
+  });
+
+  it('the same seed gives byte-identical JSON apart from replaySeconds', async () => {
+    const trace = tinyTrace();
+    const runs: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const c = capture();
+      assert.equal(await benchCommand(['--trace', trace, '--seed', '7', '--json', '-'], c.io), 0);
+      runs.push(withoutTimings(c.out()));
+    }
+    assert.equal(runs[0], runs[1]);
+  });
+
+  it('several traces give an array, written to --json FILE', async () => {
+    const dir = tempDir();
+    const a = tinyTrace(dir);
+    const out = join(dir, 'r.json');
+    const c = capture();
+    assert.equal(await benchCommand(['--trace', a, '--trace', a, '--policies', 'static', '--json', out], c.io), 0);
+    const v = JSON.parse(readFileSync(out, 'utf8')) as BenchResult[];
+    assert.ok(Array.isArray(v));
+    assert.equal(v.length, 2);
+  });
+
+  it('--report writes one self-contained HTML file with SVG charts', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'r.html');
+    const c = capture();
+    assert.equal(await benchCommand(['--trace', tinyTrace(dir), ...FAST, '--report', out], c.io), 0);
+    const html = readFileSync(out, 'utf8');
+    assert.match(html, /^<!doctype html>/);
+    assert.ok((html.match(/<svg /g) ?? []).length >= 10, 'charts');
+    assert.doesNotMatch(html, /<script|<link |src="http|href="http/);
+    assert.match(html, /session task-\d/);
+    assert.match(html, /class="(oom|evicted)"/);
+    assert.match(c.err(), /report written to/);
+  });
+
+  it('draws a progress bar on stderr only when it is a terminal', async () => {
+    const trace = tinyTrace();
+    const tty = capture(true);
+    assert.equal(await benchCommand(['--trace', trace, '--policies', 'static', '--json', '-'], tty.io), 0);
+    assert.ok(tty.err().includes('\r\u001b[K['), 'redraws in place');
+    assert.match(tty.err(), /\[[#.]+\] +\d+% tiny: static/);
+    const pipe = capture(false);
+    assert.equal(await benchCommand(['--trace', trace, '--policies', 'static', '--json', '-'], pipe.io), 0);
+    assert.doesNotMatch(pipe.err(), /\r/);
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const c = capture();
+    assert.equal(await benchCommand(['--help'], c.io), 0);
+    assert.match(c.out(), /usage: burstguard bench/);
+  });
+
+  it('the real process: `bench --json -` writes nothing but JSON to stdout', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'bench', '--trace', tinyTrace(), '--policies', 'static', '--json', '-'], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const v = JSON.parse(r.stdout) as BenchResult;
+    assert.equal(v.policies.length, 1);
+  });
+
+  it('the real process exits 2 on a bad flag', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'bench', '--seed', 'x'], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--seed expects/);
+  });
+});

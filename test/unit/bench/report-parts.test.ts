@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decimate } from '../../../bench/report/charts.js';
+import { niceDomain, niceMax, niceTicks } from '../../../bench/report/svg.js';
+import { oracleGap } from '../../../bench/result-json.js';
+import type { TimelinePoint } from '../../../bench/replay-types.js';
+import type { ResizePolicyRow } from '../../../bench/result-types.js';
+import { formatResultTable, humanSeconds } from '../../../bench/table.js';
+
+function row(policy: string, over: Partial<ResizePolicyRow> = {}): ResizePolicyRow {
+  return {
+    policy, oomKills: 0, evictions: 0, sessionsFailed: 0, lostWorkSeconds: 0, memSlack: 0.5, cpuSlack: 0.5, cpuThrottledCoreSeconds: 0,
+    memRequestedGiBHours: 2, memUsedGiBHours: 1, cpuRequestedCoreHours: 1, resizes: 0, resizesDeferred: 0, resizesInfeasible: 0,
+    peakNodes: 1, nodeHours: 1, replaySeconds: 0.1, ...over,
+  };
+}
+
+describe('report scales', () => {
+  const cases: ReadonlyArray<readonly [number, number, number[]]> = [
+    [0, 1, [0, 0.2, 0.4, 0.6, 0.8, 1]],
+    [0, 7, [0, 2, 4, 6]],
+    [0, 150, [0, 50, 100, 150]],
+    [-0.15, 0.8, [0, 0.2, 0.4, 0.6, 0.8]],
+  ];
+  for (const [lo, hi, want] of cases) {
+    it(`niceTicks(${lo}, ${hi})`, () => assert.deepEqual(niceTicks(lo, hi, 5), want));
+  }
+  it('niceMax and niceDomain land on ticks that contain the data', () => {
+    assert.equal(niceMax(0.145), 0.15);
+    assert.equal(niceMax(11), 15);
+    assert.equal(niceMax(0.7), 0.8);
+    assert.deepEqual(niceDomain(-0.145, 0.61, 5), [-0.2, 0.8]);
+  });
+});
+
+describe('timeline decimation', () => {
+  const pts: TimelinePoint[] = Array.from({ length: 5000 }, (_, i) => ({
+    session: 's', tS: i, memUsed: i === 2345 ? 9e9 : 1e8, memRequest: i < 3000 ? 1e9 : 2e9, memLimit: 2e9, cpuUsed: 0.1, cpuLimit: 1,
+    ...(i === 4000 ? { event: 'oom' as const } : {}),
+  }));
+  const d = decimate(pts, 400);
+  it('keeps at most about the budget, in time order', () => {
+    assert.ok(d.length <= 420, `${d.length}`);
+    assert.ok(d.every((p, i) => i === 0 || d[i - 1]!.tS <= p.tS));
+  });
+  it('keeps the burst, the event and the step change', () => {
+    assert.ok(d.some((p) => p.memUsed === 9e9));
+    assert.ok(d.some((p) => p.event === 'oom'));
+    assert.ok(d.some((p) => p.tS === 3000));
+  });
+});
+
+describe('terminal table', () => {
+  it('aligns one row per policy and prints the gap to the oracle', () => {
+    const rows = [row('static', { oomKills: 12 }), row('predictive', { memSlack: 0.2 }), row('oracle', { memSlack: 0.1, nodeHours: 0.5 })];
+    const text = formatResultTable({ scenario: 'resize', trace: { name: 't', sessions: 3, samples: 30, podSeconds: 7200 }, policies: rows, gapToOracle: oracleGap(rows) });
+    const lines = text.trimEnd().split('\n');
+    assert.equal(lines[0], 't: 3 sessions, 30 samples, 2.0 pod-hours');
+    assert.match(lines[3]!, /^static +12 /);
+    assert.equal(new Set(lines.slice(1, 6).map((l) => l.length)).size <= 2, true);
+    assert.match(lines[6]!, /^gap predictive - oracle: mem slack \+10\.0 pts/);
+    assert.match(lines[6]!, /node-hours \+0\.50$/);
+  });
+  it('no gap without both predictive and oracle', () => {
+    assert.equal(oracleGap([row('static'), row('oracle')]), undefined);
+  });
+  it('human seconds', () => {
+    assert.deepEqual([humanSeconds(59), humanSeconds(600), humanSeconds(36000)], ['59s', '10.0m', '10.0h']);
+  });
+});
