@@ -11,8 +11,8 @@
  * (see headroom.ts). The risk-budget limit is base + growth + h_ε with P(X > h_ε) = ε; CPU likewise
  * with its own (looser) budget, since CPU over its limit is throttled rather than killed.
  *
- * Tails are re-solved at most every `refreshEvery` folds per state (occasional refit), so the per-pod
- * cost of a forecast is a cache lookup.
+ * Tails are re-solved at most every `refreshEvery` folds (and every 2 % of new evidence) per state
+ * (occasional refit), so the per-pod cost of a forecast is a cache lookup.
  */
 import { addToHistogram, histogramTail, histogramUpper, newLogHistogram, type LogHistogram } from './log-histogram.js';
 import { knotTail, knotUpper, priorWeight, solveTail, newResidualWindow, type ResidualWindow } from './headroom.js';
@@ -50,6 +50,8 @@ export interface ClassModel {
   oomAtMs: number;
   folds: number;
   readonly cache: Map<string, TailCache>;
+  /** The last bytes-per-token fit and the pair count it saw (refitted occasionally). */
+  slopeFit?: { readonly n: number; readonly slope: number };
 }
 
 /** Sizes of the learned structures. */
@@ -135,7 +137,8 @@ export interface TailOptions {
 export function stateHeadroom(cm: ClassModel, state: string, o: TailOptions): { memExcess: number; cpuPeak: number } {
   const key = cm.prior.memory.excessBytes[state] !== undefined || cm.strata.has(state) ? state : '*';
   const c = cm.cache.get(key);
-  if (c && c.eps === o.eps && cm.folds - c.folds < o.refreshEvery) return c;
+  // Re-solve after `refreshEvery` new outcomes, or after 2 % new evidence in big fleets, whichever is later.
+  if (c && c.eps === o.eps && cm.folds - c.folds < Math.max(o.refreshEvery, 0.02 * cm.folds)) return c;
   const memExcess = solveTail(memExcessTail(cm, key, o.priorFloor), o.eps, memUpper(cm, key));
   const cpuPeak = solveTail(cpuPeakTail(cm, key, o.priorFloor), o.cpuEps, cpuUpper(cm, key));
   const fresh = { folds: cm.folds, eps: o.eps, memExcess, cpuPeak };

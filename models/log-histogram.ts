@@ -11,6 +11,8 @@ export interface LogHistogram {
   readonly min: number;
   readonly binsPerOctave: number;
   readonly counts: Float64Array;
+  /** edges[i] is the lower edge of bin i (edges[0] = 0), edges[bins] the top of the grid. */
+  readonly edges: Float64Array;
   total: number;
   readonly maxWeight: number;
 }
@@ -18,7 +20,9 @@ export interface LogHistogram {
 /** A histogram covering [0, max) with resolution `binsPerOctave` above `min`. */
 export function newLogHistogram(min: number, max: number, binsPerOctave: number, maxWeight: number): LogHistogram {
   const bins = 2 + Math.ceil(Math.log2(max / min) * binsPerOctave);
-  return { min, binsPerOctave, counts: new Float64Array(bins), total: 0, maxWeight };
+  const edges = new Float64Array(bins + 1);
+  for (let i = 1; i <= bins; i++) edges[i] = min * 2 ** ((i - 1) / binsPerOctave);
+  return { min, binsPerOctave, counts: new Float64Array(bins), edges, total: 0, maxWeight };
 }
 
 /** The bin a value falls in. */
@@ -30,12 +34,12 @@ export function binOf(h: LogHistogram, x: number): number {
 
 /** Lower edge of bin i. */
 export function binLow(h: LogHistogram, i: number): number {
-  return i === 0 ? 0 : h.min * 2 ** ((i - 1) / h.binsPerOctave);
+  return h.edges[i] ?? 0;
 }
 
 /** Upper edge of bin i. */
 export function binHigh(h: LogHistogram, i: number): number {
-  return h.min * 2 ** (i / h.binsPerOctave);
+  return h.edges[i + 1] ?? h.min * 2 ** (i / h.binsPerOctave);
 }
 
 /** Adds one observation (weight 1 unless told). */

@@ -62,98 +62,163 @@ export function sizeNewPod(pod: PodView, cm: ClassModel, ct: ClassTick, o: Resol
   };
 }
 
-/** A pod with history: the full forecast. */
-export function sizePod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions): ResizeRecommendation {
-  const tl = cm.prior.toolLoop;
-  const tail = tailOptions(o);
-  const growth = contextMemoryGrowth(t, cm, o);
-  const sinceS = Math.max(0, (nowMs - t.lastTMs) / 1000);
+/** The numbers behind one pod's sizing, before they are worded. */
+interface Sizing {
+  readonly memLimit: number;
+  readonly memRequest: number;
+  readonly cpuLimit: number;
+  readonly cpuRequest: number;
+  readonly pBurst: number;
+  readonly pRetry: number;
+  readonly headroom: number;
+  readonly growthUpper: number;
+  readonly slope: number;
+  readonly podBurst: number;
+  readonly binding: string;
+  readonly cpuPeak: number;
+}
 
-  // Tool loop: is the burst of the last state still on (or coming back as a retry) when we land?
-  let pBurst = 0;
-  let headroom: number;
-  const head = stateHeadroom(cm, t.lastState, tail);
-  const pRetry = t.runLen > 0 ? pRetryWithin(pRetryContinues(cm.retry, tl.pRetryContinues, tl.weight), t.runLen - 1, o.horizonS, tl.retryBackoffS, tl.retryBackoffFactor) : 0;
-  if (t.lastState !== 'idle') {
-    const meanS = meanDurationS(cm.tools.get(t.lastState), tl.meanDurationS[t.lastState] ?? tl.meanDurationS['*'] ?? 1, tl.weight);
-    pBurst = pBurstContinues(pStillInFlight(meanS, sinceS), pRetry);
-    headroom = head.memExcess;
-  } else if (pRetry > 0 && t.runState !== 'idle') {
-    pBurst = pRetry;
-    headroom = blendedMemHeadroom(cm, t.runState, pRetry, tail);
-  } else {
-    headroom = head.memExcess;
-  }
-
-  const podBurst = decayed(t.maxExcess, t.maxExcessAtMs, nowMs, o.limitHoldHalfLifeS);
-  const model = t.base + growth.upper + headroom + ct.correction;
-  const floorUsage = t.lastMem * (1 + o.usageMarginFraction);
-  let target = Math.max(model, t.base + ct.oomExcess, t.base + podBurst * (1 + o.usageMarginFraction), floorUsage);
-  const binding = target === model ? 'model' : target === floorUsage ? 'usage' : target === t.base + ct.oomExcess ? 'oom-memory' : 'pod-burst';
-
-  // Raise at once; lower slowly: the held limit decays towards the target.
-  const held = t.heldMem > 0 ? target + Math.max(0, decayed(t.heldMem - target, t.heldAtMs, nowMs, o.limitHoldHalfLifeS)) : target;
-  if (target >= held || t.heldMem === 0) {
-    t.heldMem = target;
-    t.heldAtMs = nowMs;
-  } else target = held;
-  const memLimit = target;
-
-  // Requests follow the baseline (which bursts lift little), not the raw level: a request raised for a
-  // 2 s burst would sit there through the downscale cooldown, all slack.
-  const expected = t.base + growth.expected;
-  let memRequest = expected * (1 + o.requestMarginFraction);
-  if (t.lastState === 'idle') memRequest = Math.max(memRequest, t.lastMem);
-  memRequest = Math.min(memRequest, memLimit);
-
-  const cpuRequest = Math.max(t.cpuLevel * (1 + o.cpuRequestMarginFraction), 0.001);
-  const cpuTarget = Math.max(head.cpuPeak, t.lastCpu * (1 + o.usageMarginFraction), cpuRequest);
-  const cpuHeld = t.heldCpu > 0 ? cpuTarget + Math.max(0, decayed(t.heldCpu - cpuTarget, t.heldAtMs, nowMs, o.limitHoldHalfLifeS)) : cpuTarget;
-  const cpuLimit = Math.max(cpuTarget, cpuHeld);
-  t.heldCpu = cpuLimit;
-
-  const state = t.lastState === 'idle' ? (pRetry > 0 ? `idle in a retry run of ${t.runState}` : 'idle') : `tool ${t.lastState} in flight`;
-  const reason =
-    `memory limit ${fmtMem(memLimit)}: ${state}, p(burst) ${pBurst.toFixed(2)}, class ${t.agentClass} burst p${pct(o.riskBudget)} +${fmtMem(headroom)}` +
-    (ct.correction > 0 ? `, calibration +${fmtMem(ct.correction)}` : '') +
-    (growth.upper > 0 ? `, context growth +${fmtMem(growth.upper)}` : '') +
-    `, ε=${o.riskBudget}, headroom +${Math.round(((memLimit - t.base) / Math.max(t.base, 1)) * 100)}% over baseline ${fmtMem(t.base)}` +
-    (binding !== 'model' ? ` (held by ${binding})` : '') +
-    `; request ${fmtMem(memRequest)} at expected usage; cpu ${fmtCpu(cpuRequest)}/${fmtCpu(cpuLimit)}`;
+/**
+ * A pod with history: the full forecast. Returns nothing when every target is within SKIP_FRACTION of
+ * the pod's spec and the limit is well clear of usage: the guards would call it unchanged anyway, and
+ * not wording a reason for every pod on every tick keeps the tick O(pods) with a small constant.
+ */
+export function sizePod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions): ResizeRecommendation | undefined {
+  const z = forecastPod(t, cm, ct, nowMs, o);
+  if (unchanged(pod, z, t)) return undefined;
   return {
     kind: 'resize',
     pod: pod.key,
-    requests: { memBytes: memRequest, cpuCores: Math.min(cpuRequest, cpuLimit) },
-    limits: { memBytes: memLimit, cpuCores: cpuLimit },
-    reason,
+    requests: { memBytes: z.memRequest, cpuCores: z.cpuRequest },
+    limits: { memBytes: z.memLimit, cpuCores: z.cpuLimit },
+    reason: describe(t, z, ct, o),
     inputs: {
       agentClass: t.agentClass,
       state: t.lastState,
-      pBurst,
+      pBurst: z.pBurst,
       baseBytes: t.base,
       levelBytes: t.level,
-      headroomBytes: headroom,
+      headroomBytes: z.headroom,
       calibrationBytes: ct.correction,
-      contextGrowthBytes: growth.upper,
-      bytesPerToken: growth.slope,
+      contextGrowthBytes: z.growthUpper,
+      bytesPerToken: z.slope,
       oomMemoryBytes: ct.oomExcess,
-      podBurstBytes: podBurst,
+      podBurstBytes: z.podBurst,
       lastUsageBytes: t.lastMem,
       riskBudget: o.riskBudget,
-      binding,
-      cpuPeakCores: head.cpuPeak,
+      binding: z.binding,
+      cpuPeakCores: z.cpuPeak,
     },
   };
 }
 
+/** Targets within this fraction of the spec are not worth a recommendation. */
+export const SKIP_FRACTION = 0.01;
+
+function near(a: number, b: number): boolean {
+  return Math.abs(a - b) <= SKIP_FRACTION * b;
+}
+
+function unchanged(pod: PodView, z: Sizing, t: PodTrack): boolean {
+  return (
+    near(z.memLimit, pod.limits.memBytes) &&
+    near(z.memRequest, pod.requests.memBytes) &&
+    near(z.cpuLimit, pod.limits.cpuCores) &&
+    near(z.cpuRequest, pod.requests.cpuCores) &&
+    pod.limits.memBytes > t.lastMem * 1.5
+  );
+}
+
+function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions): Sizing {
+  const tl = cm.prior.toolLoop;
+  const tail = tailOptions(o);
+  const growth = contextMemoryGrowth(t, cm, o);
+
+  // Tool loop: is the burst of the last state still on (or coming back as a retry) when we land?
+  const head = stateHeadroom(cm, t.lastState, tail);
+  const pRetry = t.runLen > 0 ? pRetryWithin(pRetryContinues(cm.retry, tl.pRetryContinues, tl.weight), t.runLen - 1, o.horizonS, tl.retryBackoffS, tl.retryBackoffFactor) : 0;
+  let pBurst = 0;
+  let headroom = head.memExcess;
+  if (t.lastState !== 'idle') {
+    const meanS = meanDurationS(cm.tools.get(t.lastState), tl.meanDurationS[t.lastState] ?? tl.meanDurationS['*'] ?? 1, tl.weight);
+    pBurst = pBurstContinues(pStillInFlight(meanS, Math.max(0, (nowMs - t.lastTMs) / 1000)), pRetry);
+  } else if (pRetry > 0 && t.runState !== 'idle') {
+    pBurst = pRetry;
+    headroom = blendedMemHeadroom(cm, t.runState, pRetry, tail);
+  }
+
+  const podBurst = t.maxExcess > 0 ? decayed(t.maxExcess, t.maxExcessAtMs, nowMs, o.limitHoldHalfLifeS) : 0;
+  const model = t.base + growth.upper + headroom + ct.correction;
+  const floorUsage = t.lastMem * (1 + o.usageMarginFraction);
+  const target = Math.max(model, t.base + ct.oomExcess, t.base + podBurst * (1 + o.usageMarginFraction), floorUsage);
+  const binding = target === model ? 'model' : target === floorUsage ? 'usage' : target === t.base + ct.oomExcess ? 'oom-memory' : 'pod-burst';
+  const memLimit = hold(t, 'mem', target, nowMs, o.limitHoldHalfLifeS);
+
+  // Requests follow the baseline (which bursts lift little), not the raw level: a request raised for a
+  // 2 s burst would sit there through the downscale cooldown, all slack.
+  let memRequest = (t.base + growth.expected) * (1 + o.requestMarginFraction);
+  if (t.lastState === 'idle') memRequest = Math.max(memRequest, t.lastMem);
+  memRequest = Math.min(memRequest, memLimit);
+
+  const cpuRequest = Math.max(t.cpuLevel * (1 + o.cpuRequestMarginFraction), 0.001);
+  const cpuLimit = hold(t, 'cpu', Math.max(head.cpuPeak, t.lastCpu * (1 + o.usageMarginFraction), cpuRequest), nowMs, o.limitHoldHalfLifeS);
+  return {
+    memLimit,
+    memRequest,
+    cpuLimit,
+    cpuRequest: Math.min(cpuRequest, cpuLimit),
+    pBurst,
+    pRetry,
+    headroom,
+    growthUpper: growth.upper,
+    slope: growth.slope,
+    podBurst,
+    binding,
+    cpuPeak: head.cpuPeak,
+  };
+}
+
+/** Raise at once; lower slowly: the held limit decays towards a lower target with the given half-life. */
+function hold(t: PodTrack, r: 'mem' | 'cpu', target: number, nowMs: number, halfLifeS: number): number {
+  const held = r === 'mem' ? t.heldMem : t.heldCpu;
+  const at = r === 'mem' ? t.heldAtMs : t.heldCpuAtMs;
+  const value = held > target ? target + decayed(held - target, at, nowMs, halfLifeS) : target;
+  if (value >= held || held === 0 || value === target) {
+    if (r === 'mem') {
+      t.heldMem = value;
+      t.heldAtMs = nowMs;
+    } else {
+      t.heldCpu = value;
+      t.heldCpuAtMs = nowMs;
+    }
+  }
+  return value;
+}
+
+function describe(t: PodTrack, z: Sizing, ct: ClassTick, o: ResolvedPredictiveOptions): string {
+  const state = t.lastState === 'idle' ? (z.pRetry > 0 ? `idle in a retry run of ${t.runState}` : 'idle') : `tool ${t.lastState} in flight`;
+  return (
+    `memory limit ${fmtMem(z.memLimit)}: ${state}, p(burst) ${Math.round(z.pBurst * 100) / 100}, class ${t.agentClass} burst p${pct(o.riskBudget)} +${fmtMem(z.headroom)}` +
+    (ct.correction > 0 ? `, calibration +${fmtMem(ct.correction)}` : '') +
+    (z.growthUpper > 0 ? `, context growth +${fmtMem(z.growthUpper)}` : '') +
+    `, ε=${o.riskBudget}, headroom +${Math.round(((z.memLimit - t.base) / Math.max(t.base, 1)) * 100)}% over baseline ${fmtMem(t.base)}` +
+    (z.binding !== 'model' ? ` (held by ${z.binding})` : '') +
+    `; request ${fmtMem(z.memRequest)} at expected usage; cpu ${fmtCpu(z.cpuRequest)}/${fmtCpu(z.cpuLimit)}`
+  );
+}
+
 function fmtMem(b: number): string {
-  return b >= 1024 * MiB ? `${(b / (1024 * MiB)).toFixed(2)}Gi` : `${Math.round(b / MiB)}Mi`;
+  return b >= 1024 * MiB ? `${Math.round(b / (10.24 * MiB)) / 100}Gi` : `${Math.round(b / MiB)}Mi`;
 }
 
 function fmtCpu(c: number): string {
   return `${Math.round(c * 1000)}m`;
 }
 
+const pctLabels = new Map<number, string>();
+
 function pct(eps: number): string {
-  return String(Number(((1 - eps) * 100).toFixed(2)));
+  let l = pctLabels.get(eps);
+  if (l === undefined) pctLabels.set(eps, (l = String(Number(((1 - eps) * 100).toFixed(2)))));
+  return l;
 }

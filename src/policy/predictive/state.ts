@@ -5,7 +5,7 @@
  */
 import type { AgentSample, PodView } from '../../core/types.js';
 import { foldContext, foldRegression, forecastContextGrowth, newContextStats, bytesPerToken, type ContextGrowthStats } from '../../../models/context-growth.js';
-import { foldHorizonOutcome, newClassModel, stateHeadroom, type ClassModel } from '../../../models/burst-model.js';
+import { foldHorizonOutcome, newClassModel, stateHeadroom, type ClassModel, type TailOptions } from '../../../models/burst-model.js';
 import { pushResidual } from '../../../models/headroom.js';
 import { priorFor } from '../../../models/priors/index.js';
 import { foldRetryRun, foldToolTransition, newToolCategoryStats, toolCategory } from '../../../models/tool-loop.js';
@@ -49,6 +49,7 @@ export interface PodTrack {
   heldMem: number;
   heldCpu: number;
   heldAtMs: number;
+  heldCpuAtMs: number;
   /** Kubernetes restart count last seen, to notice OOM kills. */
   restarts: number;
   lastOomAtMs: number;
@@ -103,6 +104,7 @@ function newTrack(agentClass: string, s: AgentSample, priorBase: number): PodTra
     heldMem: 0,
     heldCpu: 0,
     heldAtMs: s.tMs,
+    heldCpuAtMs: s.tMs,
     restarts: -1,
     lastOomAtMs: 0,
     pending: [],
@@ -118,10 +120,21 @@ export function decayed(v: number, sinceMs: number, nowMs: number, halfLifeS: nu
 
 /** Memory implied by context growth over the horizon (expected and upper band), ≥ 0. */
 export function contextMemoryGrowth(t: PodTrack, cm: ClassModel, o: ResolvedPredictiveOptions): { expected: number; upper: number; slope: number } {
-  const beta = bytesPerToken(cm.bytesPerToken, cm.prior.memory.bytesPerToken, cm.prior.memory.bytesPerTokenWeight).slope;
-  if (t.lastTokens === undefined || beta <= 0) return { expected: 0, upper: 0, slope: Math.max(0, beta) };
+  const beta = classSlope(cm, o);
+  if (t.lastTokens === undefined || beta <= 0) return NO_GROWTH;
   const g = forecastContextGrowth(t.context, cm.prior.context, t.lastTokens, o.horizonS, CONTEXT_Z);
   return { expected: beta * g.expected, upper: beta * g.upper, slope: beta };
+}
+
+const NO_GROWTH = { expected: 0, upper: 0, slope: 0 };
+
+/** The class's bytes-per-token slope, refitted from its sufficient statistics only occasionally. */
+function classSlope(cm: ClassModel, o: ResolvedPredictiveOptions): number {
+  const n = cm.bytesPerToken.n;
+  if (cm.slopeFit === undefined || n - cm.slopeFit.n >= Math.max(o.refreshEvery, 0.02 * n)) {
+    cm.slopeFit = { n, slope: bytesPerToken(cm.bytesPerToken, cm.prior.memory.bytesPerToken, cm.prior.memory.bytesPerTokenWeight).slope };
+  }
+  return cm.slopeFit.slope;
 }
 
 /** The model's memory limit for a pod in its current state (before calibration and floors). */
@@ -130,8 +143,13 @@ export function modelMemLimit(t: PodTrack, cm: ClassModel, o: ResolvedPredictive
   return t.base + contextMemoryGrowth(t, cm, o).upper + h;
 }
 
-export function tailOptions(o: ResolvedPredictiveOptions): { eps: number; cpuEps: number; priorFloor: number; refreshEvery: number } {
-  return { eps: o.riskBudget, cpuEps: o.cpuRiskBudget, priorFloor: o.priorFloorWeight, refreshEvery: o.refreshEvery };
+const tailOptionsCache = new WeakMap<ResolvedPredictiveOptions, TailOptions>();
+
+/** The tail-solve options of a policy's options (one object per policy, not per call). */
+export function tailOptions(o: ResolvedPredictiveOptions): TailOptions {
+  let t = tailOptionsCache.get(o);
+  if (!t) tailOptionsCache.set(o, (t = { eps: o.riskBudget, cpuEps: o.cpuRiskBudget, priorFloor: o.priorFloorWeight, refreshEvery: o.refreshEvery }));
+  return t;
 }
 
 /** Folds one sample into its pod's track and its class model. */
@@ -175,8 +193,7 @@ export function foldSample(st: PredictiveState, s: AgentSample, podClass: (key: 
     t.cpuLevel += 0.3 * (s.cpuCores - t.cpuLevel);
   }
   const excess = s.memBytes - t.base;
-  const kept = decayed(t.maxExcess, t.maxExcessAtMs, s.tMs, o.limitHoldHalfLifeS);
-  if (excess >= kept) {
+  if (excess > 0 && (excess >= t.maxExcess || excess >= decayed(t.maxExcess, t.maxExcessAtMs, s.tMs, o.limitHoldHalfLifeS))) {
     t.maxExcess = excess;
     t.maxExcessAtMs = s.tMs;
   }
