@@ -19,18 +19,18 @@ export interface ReactiveOptions {
   readonly growFactor: number;
   /** Usage below this fraction of the limit counts as low (0.5). */
   readonly lowFraction: number;
-  /** Usage must stay low this long before a shrink (600 s). */
+  /** Usage must stay low this long before a shrink (300 s, like HPA's scale-down stabilisation). */
   readonly lowForS: number;
   /** A shrink sets the limit to the peak of the low period times this factor (1.3). */
   readonly shrinkHeadroom: number;
 }
 
-/** Defaults: raise ×1.5 past 90 % of the limit; after 10 min under 50 %, shrink to peak ×1.3. */
+/** Defaults: raise ×1.5 past 90 % of the limit; after 5 min under 50 %, shrink to peak ×1.3. */
 export const DEFAULT_REACTIVE_OPTIONS: ReactiveOptions = {
   thresholdFraction: 0.9,
   growFactor: 1.5,
   lowFraction: 0.5,
-  lowForS: 600,
+  lowForS: 300,
   shrinkHeadroom: 1.3,
 };
 

@@ -9,7 +9,7 @@ import type { Policy, PolicyContext, Recommendation, ResizeRecommendation } from
 import { addCpuSample, addMemorySample, newAggregate, newContainerState, recordOom, type Aggregate, type AggregateConfig, type ContainerState } from './aggregate.js';
 import { estimate, type EstimatorConfig, type VpaRecommendation } from './estimator.js';
 import { DEFAULT_VPA_OPTIONS, type VpaOptions } from './options.js';
-import { comparePriority, GroupBudget, lowersSomeResource, proportionalLimit, shouldUpdate, type UpdatePriority, type UpdaterConfig } from './updater.js';
+import { comparePriority, GroupBudget, lowersSomeResource, proportionalLimit, resourceDiff, shouldUpdate, type UpdatePriority, type UpdaterConfig } from './updater.js';
 
 export { DEFAULT_VPA_OPTIONS, type VpaOptions } from './options.js';
 export type { VpaRecommendation } from './estimator.js';
@@ -31,6 +31,10 @@ interface PodTrack {
   originalRequests: Resources;
   originalLimits: Resources;
   admission: 'pending' | 'done';
+  /** Admission is retried until this time (see admit). */
+  admissionUntilMs: number;
+  /** Whether any sample of the pod has arrived yet. */
+  sampled: boolean;
   /** Requests of the last resize the kubelet called Infeasible (InPlace mode's cache). */
   lastInfeasible?: Resources;
 }
@@ -68,13 +72,14 @@ export function createVpaPolicy(opts: VpaOptions): Policy<VpaState> {
       for (const s of samples) {
         const t = state.pods.get(s.pod) ?? newTrack(state, s.pod, s.agentClass ?? 'default', s.tMs);
         if (t.latest === undefined || s.tMs >= t.latest.tMs) t.latest = s;
+        t.sampled = true;
       }
       if (state.nextRecommenderMs !== undefined && ctx.nowMs < state.nextRecommenderMs) return;
       state.nextRecommenderMs = ctx.nowMs + o.recommenderIntervalS * 1000;
       runRecommender(state, ctx, aggCfg, estCfg);
     },
     recommend(state, ctx) {
-      const out: Recommendation[] = o.emulateAdmission ? admit(state, ctx) : [];
+      const out: Recommendation[] = o.emulateAdmission ? admit(state, ctx, updCfg) : [];
       if (state.nextUpdaterMs !== undefined && ctx.nowMs < state.nextUpdaterMs) return out;
       state.nextUpdaterMs = ctx.nowMs + o.updaterIntervalS * 1000;
       const admitted = new Set(out.map((r) => (r.kind === 'resize' ? r.pod : '')));
@@ -98,6 +103,8 @@ function newTrack(state: VpaState, key: string, agentClass: string, startMs: num
     originalRequests: zero,
     originalLimits: zero,
     admission: 'done',
+    admissionUntilMs: 0,
+    sampled: false,
   };
   state.pods.set(key, t);
   return t;
@@ -116,6 +123,7 @@ function trackPods(state: VpaState, pods: readonly PodView[]): void {
       t.originalLimits = p.limits;
       // The webhook can only have acted if the class had a recommendation when the pod appeared.
       t.admission = state.recommendations.has(p.agentClass) ? 'pending' : 'done';
+      t.admissionUntilMs = p.startedAtMs + ADMISSION_WINDOW_MS;
     }
     if (p.resize.phase === 'infeasible' || p.resize.phase === 'error') t.lastInfeasible = p.requests;
   }
@@ -165,16 +173,27 @@ function aggregateOf(state: VpaState, cls: string, cfg: AggregateConfig): Aggreg
   return agg;
 }
 
-/** Emulated admission: pods seen for the first time get the current target once. */
-function admit(state: VpaState, ctx: PolicyContext): ResizeRecommendation[] {
+/** How long after a pod's start the emulated admission keeps asking for the target. */
+const ADMISSION_WINDOW_MS = 30 * 60 * 1000;
+
+/**
+ * Emulated admission: a pod first seen while its class had a recommendation is asked to take the
+ * target. The engine guards hold decreases until a pod has fresh metrics and step them down, so the
+ * request is repeated (from the pod's first sample on, for at most ADMISSION_WINDOW_MS) until the pod's
+ * requests are within the update threshold of the target; the webhook would have set them at creation.
+ */
+function admit(state: VpaState, ctx: PolicyContext, cfg: UpdaterConfig): ResizeRecommendation[] {
   const out: ResizeRecommendation[] = [];
   for (const p of ctx.pods) {
     const t = state.pods.get(p.key);
     if (!t || t.admission === 'done') continue;
-    t.admission = 'done';
     const rec = state.recommendations.get(t.agentClass);
-    if (!rec || !p.running) continue;
-    const resized = toResize(p, t, rec, 'admission: new pod gets the current target', { outsideRecommendedRange: false, resourceDiff: 0 });
+    if (!rec || ctx.nowMs > t.admissionUntilMs || resourceDiff(p.requests, rec.target) < cfg.podUpdateThreshold) {
+      t.admission = 'done';
+      continue;
+    }
+    if (!t.sampled || !p.running || p.resize.phase !== 'none') continue;
+    const resized = toResize(p, t, rec, 'admission: new pod gets the current target', { outsideRecommendedRange: false, resourceDiff: resourceDiff(p.requests, rec.target) });
     if (resized) out.push(resized);
   }
   return out;

@@ -45,20 +45,20 @@ test('low usage for lowForS shrinks the limit to the low-period peak × headroom
   const p = createReactivePolicy(DEFAULT_REACTIVE_OPTIONS);
   const s = p.init();
   const out: ResizeRecommendation[] = [];
-  for (let i = 0; i <= 41; i++) out.push(...step(p, s, pod('a'), T0 + i * 15_000, [(i === 3 ? 300 : 200) * MiB, 0.6]));
-  assert.equal(out.length, 1, 'one shrink after 600 s');
+  for (let i = 0; i <= 21; i++) out.push(...step(p, s, pod('a'), T0 + i * 15_000, [(i === 3 ? 300 : 200) * MiB, 0.6]));
+  assert.equal(out.length, 1, 'one shrink after 300 s');
   const r = out[0];
   assert.ok(r);
   assert.ok(Math.abs(r.limits.memBytes - 300 * MiB * 1.3) < 1, `limit ${r.limits.memBytes / MiB}Mi`);
   assert.equal(r.limits.cpuCores, 1, 'cpu at 60 % is not low');
-  assert.match(r.reason, /memory under 50% of its limit for 600 s/);
+  assert.match(r.reason, /memory under 50% of its limit for 300 s/);
 });
 
 test('a burst in the middle of a low period restarts the wait', () => {
   const p = createReactivePolicy(DEFAULT_REACTIVE_OPTIONS);
   const s = p.init();
   let n = 0;
-  for (let i = 0; i <= 41; i++) n += step(p, s, pod('a'), T0 + i * 15_000, [(i === 30 ? 700 : 200) * MiB, 0.6]).length;
+  for (let i = 0; i <= 21; i++) n += step(p, s, pod('a'), T0 + i * 15_000, [(i === 15 ? 700 : 200) * MiB, 0.6]).length;
   assert.equal(n, 0);
 });
 
