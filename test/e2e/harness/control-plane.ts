@@ -111,7 +111,7 @@ export async function startControlPlane(opts: { readyTimeoutMs?: number } = {}):
         return (await httpsStatus(`${server}/readyz`)) === 200 ? true : undefined;
       }, readyTimeoutMs, 500);
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n${logs()}`);
+      throw new Error(`${(e as Error).message}\n${logs()}`, { cause: e });
     }
   };
   const stopApiServer = async (): Promise<void> => {

@@ -46,10 +46,10 @@ export async function startController(o: ControllerOptions): Promise<Controller>
     '--metrics-port', String(metricsPort), '--identity', o.identity,
   ];
   // No KUBECONFIG or in-cluster variables leak in: the flag is the only way to the API server.
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test' };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', TZ: 'UTC' };
   const proc = startProc(`controller-${o.identity}`, process.execPath, args, logFile, env);
   const logLines = (): Array<Record<string, unknown>> => {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(logFile, 'utf8');
     } catch {
@@ -78,7 +78,7 @@ export async function startController(o: ControllerOptions): Promise<Controller>
     logLines,
     logTail: (lines = 40) => tail(logFile, lines),
     waitForLog: (what, pred, timeoutMs = 30_000) =>
-      waitFor(`controller ${o.identity} to log ${what}`, async () => logLines().find(pred), timeoutMs),
+      waitFor(`controller ${o.identity} to log ${what}`, () => logLines().find(pred), timeoutMs),
     metrics: async () => {
       const r = await get('/metrics');
       return r?.ok === true ? r.text() : '';

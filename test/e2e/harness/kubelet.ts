@@ -129,6 +129,28 @@ function condition(type: string, reason: string, message: string, pod: k8s.V1Pod
   return { type, status: 'True', reason, message, lastTransitionTime: new Date(), observedGeneration: pod.metadata?.generation };
 }
 
+/** The status a kubelet writes for answer `a`, or undefined when it has nothing (new) to say. */
+function answeredStatus(pod: k8s.V1Pod, a: ResizeAnswer): k8s.V1PodStatus | undefined {
+  const status = pod.status ?? {};
+  const base = withoutResizeConditions(status.conditions);
+  const verdict = (type: string, reason: string, message: string): k8s.V1PodStatus | undefined =>
+    (status.conditions ?? []).some((c) => c.type === type && c.reason === reason)
+      ? undefined
+      : { ...status, conditions: [...base, condition(type, reason, message, pod)] };
+  switch (a.kind) {
+    case 'ignore':
+      return undefined;
+    case 'accept':
+      return { ...status, conditions: base, containerStatuses: runningStatus(pod, pod.spec?.containers[0]?.resources) };
+    case 'deferred':
+      return verdict('PodResizePending', 'Deferred', a.message ?? 'Node didn\'t have enough resource: memory');
+    case 'infeasible':
+      return verdict('PodResizePending', 'Infeasible', a.message ?? 'Node didn\'t have enough capacity: memory');
+    case 'error':
+      return verdict('PodResizeInProgress', 'Error', a.message ?? 'attempting to set memory limit below current usage');
+  }
+}
+
 /**
  * Answers every pending resize in `namespace` once: the fake kubelet's reconcile pass. Returns the names
  * of pods whose status it wrote. Conflicts (someone else wrote the pod) are left for the next pass.
@@ -138,26 +160,12 @@ export async function reconcileResizes(core: k8s.CoreV1Api, namespace: string, a
   const written: string[] = [];
   for (const pod of list.items) {
     if (pod.status?.phase !== 'Running' || !resizePending(pod)) continue;
-    const a = answer(pod);
-    if (a.kind === 'ignore') continue;
-    const base = withoutResizeConditions(pod.status.conditions);
-    const already = (type: string, reason: string): boolean =>
-      (pod.status?.conditions ?? []).some((c) => c.type === type && c.reason === reason);
-    if (a.kind === 'accept') {
-      pod.status = { ...pod.status, conditions: base, containerStatuses: runningStatus(pod, pod.spec?.containers[0]?.resources) };
-    } else if (a.kind === 'deferred') {
-      if (already('PodResizePending', 'Deferred')) continue;
-      pod.status = { ...pod.status, conditions: [...base, condition('PodResizePending', 'Deferred', a.message ?? 'Node didn\'t have enough resource: memory', pod)] };
-    } else if (a.kind === 'infeasible') {
-      if (already('PodResizePending', 'Infeasible')) continue;
-      pod.status = { ...pod.status, conditions: [...base, condition('PodResizePending', 'Infeasible', a.message ?? 'Node didn\'t have enough capacity: memory', pod)] };
-    } else {
-      if (already('PodResizeInProgress', 'Error')) continue;
-      pod.status = { ...pod.status, conditions: [...base, condition('PodResizeInProgress', 'Error', a.message ?? 'attempting to set memory limit below current usage', pod)] };
-    }
+    const status = answeredStatus(pod, answer(pod));
+    if (status === undefined) continue;
+    const name = pod.metadata?.name ?? '';
     try {
-      await core.replaceNamespacedPodStatus({ name: pod.metadata?.name ?? '', namespace, body: pod });
-      written.push(pod.metadata?.name ?? '');
+      await core.replaceNamespacedPodStatus({ name, namespace, body: { ...pod, status } });
+      written.push(name);
     } catch (e) {
       if (statusOf(e) !== 409) throw e;
     }

@@ -106,7 +106,7 @@ export class GiveUp extends Error {}
  * Polls `check` until it returns a value other than undefined, or throws with `what` and the last error
  * once `timeoutMs` has passed. The waiting is the test's patience, never its assertion.
  */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 250): Promise<T> {
+export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -118,7 +118,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
       last = e;
     }
     if (Date.now() > deadline) {
-      const why = last instanceof Error ? last.message : last === undefined ? 'condition never held' : String(last);
+      const why = last instanceof Error ? last.message : last === undefined ? 'condition never held' : JSON.stringify(last);
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${why}`);
     }
     await new Promise((r) => setTimeout(r, everyMs));

@@ -1,0 +1,165 @@
+/**
+ * Bursts against the real API server, Prometheus and the controller process (ServiceAccount token, deploy/
+ * Role only). Five agent pods run side by side in one namespace, each playing one story; the tests then
+ * read what landed in the API server:
+ * - ctx: context growth (a trace replayed by the exporter) is resized before usage reaches the old limit;
+ * - tool: a tool loop drives CPU up and the CPU limit is raised;
+ * - down: an oversized idle pod is scaled down slowly and never below its usage;
+ * - deferred / infeasible: the kubelet answers PodResizePending and the controller handles it.
+ * And the RBAC boundary: the controller's token cannot read Secrets or touch another namespace.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { contextGrowthTrace, drive, driveTrace, ramp, type Driver } from './harness/drive.js';
+import { callStatus, clients, tokenKubeConfig } from './harness/kube.js';
+import { createAgentPod, markRunning } from './harness/kubelet.js';
+import { eventsFor } from './harness/observe.js';
+import { waitFor } from './harness/proc.js';
+import { Gi, Mi } from './harness/quantities.js';
+import { mintToken } from './harness/sa-token.js';
+import { baseConfig, startWorld, type Scene, type World } from './harness/world.js';
+
+const PATIENCE = 120_000;
+
+describe('bursts: resize through the real API server', { timeout: 420_000 }, () => {
+  let world: World;
+  let scene: Scene;
+  const drivers = new Map<string, Driver>();
+
+  before(async () => {
+    world = await startWorld();
+    scene = await world.scene('bursts');
+    const { ns } = scene;
+    const core = world.admin.core;
+    const pods = [
+      { name: 'ctx', requests: { memBytes: 256 * Mi, cpuCores: 0.25 }, limits: { memBytes: 1 * Gi, cpuCores: 1 } },
+      { name: 'tool', requests: { memBytes: 256 * Mi, cpuCores: 0.2 }, limits: { memBytes: 1 * Gi, cpuCores: 0.5 } },
+      { name: 'down', requests: { memBytes: 1 * Gi, cpuCores: 0.5 }, limits: { memBytes: 2 * Gi, cpuCores: 1 } },
+      { name: 'deferred', requests: { memBytes: 256 * Mi, cpuCores: 0.25 }, limits: { memBytes: 1 * Gi, cpuCores: 1 } },
+      { name: 'infeasible', requests: { memBytes: 256 * Mi, cpuCores: 0.25 }, limits: { memBytes: 1 * Gi, cpuCores: 1 } },
+    ];
+    for (const p of pods) {
+      await createAgentPod(core, ns, p);
+      await markRunning(core, ns, p.name);
+    }
+    scene.answer('deferred', { kind: 'deferred' });
+    // The node has no room for more memory for this pod: any raise of its limit is Infeasible.
+    scene.answer('infeasible', (p) => {
+      const lim = p.spec?.containers[0]?.resources?.limits?.memory;
+      return lim === '1Gi' ? { kind: 'accept' } : { kind: 'infeasible', message: 'Node didn\'t have enough capacity: memory' };
+    });
+
+    const ex = world.exporter;
+    // 300 Mi growing 12 Mi/s: reaches the old 1 Gi limit about 60 s in, unless resized first.
+    drivers.set('ctx', driveTrace(ex, ns, 'ctx', contextGrowthTrace('ctx', 120, 300 * Mi, 12 * Mi)));
+    const toolCpu = ramp(0.1, 0.48, 20);
+    drivers.set('tool', drive(ex, ns, 'tool', (t) => ({
+      memBytes: 300 * Mi, cpuCores: toolCpu(t), toolCallsInFlight: { 'Bash:test': 3 }, toolCallsPerS: 2, toolRetriesPerS: 0.5, toolErrorsPerS: 0.5,
+    })));
+    drivers.set('down', drive(ex, ns, 'down', () => ({ memBytes: 200 * Mi, cpuCores: 0.05, contextTokens: 4000 })));
+    const toPlateau = ramp(300 * Mi, 920 * Mi, 30);
+    drivers.set('deferred', drive(ex, ns, 'deferred', (t) => ({ memBytes: toPlateau(t), cpuCores: 0.2 })));
+    drivers.set('infeasible', drive(ex, ns, 'infeasible', (t) => ({ memBytes: toPlateau(t), cpuCores: 0.2 })));
+
+    await scene.writeConfig(baseConfig(ns, world.prom.url));
+    await scene.startController('bursts-0');
+  });
+
+  after(async () => {
+    for (const d of drivers.values()) d.stop();
+    await world?.close();
+  });
+
+  it('resizes a context-growth burst before usage reaches the old limit', async () => {
+    await scene.check(async () => {
+      const raised = await waitFor('ctx memory limit above 1Gi', () => {
+        const first = scene.history.byPod.get('ctx')?.find((s) => s.limits.memBytes > 1 * Gi);
+        return first;
+      }, PATIENCE);
+      const reached = drivers.get('ctx')?.firstMemAtLeast(1 * Gi);
+      assert.ok(reached === undefined || raised.tMs < reached,
+        `limit raised at ${raised.tMs}, usage reached the old limit at ${reached}`);
+      assert.ok(drivers.get('ctx')!.peakMemUntil(raised.tMs) < 1 * Gi);
+      const events = await eventsFor(world.admin.core, scene.ns, { object: 'ctx', reason: 'BurstguardResized' });
+      assert.ok(events.length > 0, 'an Event explains the resize');
+      assert.match(events[0]?.message ?? '', /\S/);
+    });
+  });
+
+  it('raises CPU for a tool-loop burst', async () => {
+    await scene.check(async () => {
+      const raised = await waitFor('tool cpu limit above 500m', () =>
+        scene.history.byPod.get('tool')?.find((s) => s.limits.cpuCores > 0.5), PATIENCE);
+      assert.ok(raised.limits.cpuCores > 0.5);
+      assert.ok(raised.requests.cpuCores <= raised.limits.cpuCores, 'stays Burstable');
+    });
+  });
+
+  it('scales down slowly and never below usage', async () => {
+    await scene.check(async () => {
+      await waitFor('two memory-limit decreases of the idle pod', () => {
+        const h = scene.history.byPod.get('down') ?? [];
+        const decreases = h.filter((s, i) => i > 0 && s.limits.memBytes < (h[i - 1]?.limits.memBytes ?? 0));
+        return decreases.length >= 2 ? true : undefined;
+      }, PATIENCE);
+      const h = scene.history.byPod.get('down') ?? [];
+      const usageWithMargin = 200 * Mi * 1.15;
+      for (let i = 1; i < h.length; i++) {
+        const prev = h[i - 1]!;
+        const cur = h[i]!;
+        if (cur.limits.memBytes < prev.limits.memBytes) {
+          // maxDecreaseFraction 0.25: one step keeps at least 75 % (1 % for quantity rounding).
+          assert.ok(cur.limits.memBytes >= prev.limits.memBytes * 0.75 * 0.99, `step ${prev.limits.memBytes} -> ${cur.limits.memBytes} too large`);
+        }
+        assert.ok(cur.limits.memBytes >= usageWithMargin * 0.99, `limit ${cur.limits.memBytes} below usage + margin ${usageWithMargin}`);
+        assert.ok(cur.requests.memBytes <= cur.limits.memBytes);
+      }
+    });
+  });
+
+  it('records a Deferred resize, backs off, and the resize completes once the kubelet has room', async () => {
+    await scene.check(async () => {
+      await waitFor('PodResizePending/Deferred on the pod', () =>
+        scene.history.byPod.get('deferred')?.find((s) => s.conditions.includes('PodResizePending/Deferred')), PATIENCE);
+      await waitFor('a BurstguardResizeDeferred Event', async () => {
+        const ev = await eventsFor(world.admin.core, scene.ns, { object: 'deferred', reason: 'BurstguardResizeDeferred' });
+        return ev.length > 0 ? ev : undefined;
+      }, 30_000);
+      scene.answer('deferred', { kind: 'accept' });
+      const done = await waitFor('the deferred resize applied', () => {
+        const s = scene.history.latest('deferred');
+        return s !== undefined && s.limits.memBytes > 1 * Gi && s.statusLimitsMem === s.limits.memBytes && s.conditions.length === 0 ? s : undefined;
+      }, 60_000);
+      assert.ok(done.limits.memBytes > 1 * Gi);
+    });
+  });
+
+  it('records an Infeasible resize and does not retry it in a loop', async () => {
+    await scene.check(async () => {
+      await waitFor('a BurstguardResizeInfeasible Event', async () => {
+        const ev = await eventsFor(world.admin.core, scene.ns, { object: 'infeasible', reason: 'BurstguardResizeInfeasible' });
+        return ev.length > 0 ? ev : undefined;
+      }, PATIENCE);
+      const pod = () => world.admin.core.readNamespacedPod({ name: 'infeasible', namespace: scene.ns });
+      const g0 = (await pod()).metadata?.generation ?? 0;
+      // Watch ten ticks: an Infeasible size is not asked again and again.
+      await new Promise((r) => setTimeout(r, 10_000));
+      const g1 = (await pod()).metadata?.generation ?? 0;
+      assert.ok(g1 - g0 <= 2, `generation went ${g0} -> ${g1} in 10 ticks`);
+    });
+  });
+
+  it('the controller\'s token is bound to the Role only: no Secrets, no other namespace, and it never met a 403', async () => {
+    await scene.check(async () => {
+      const token = await mintToken(world.admin, scene.ns);
+      const sa = clients(tokenKubeConfig(world.cp, 'sa', token, scene.ns));
+      assert.equal(await callStatus(() => sa.core.listNamespacedSecret({ namespace: scene.ns })), 403);
+      assert.equal(await callStatus(() => sa.core.readNamespacedSecret({ name: 'any', namespace: scene.ns })), 403);
+      assert.equal(await callStatus(() => sa.core.listNamespacedPod({ namespace: 'default' })), 403);
+      assert.equal(await callStatus(() => sa.core.createNamespacedPod({ namespace: scene.ns, body: { metadata: { name: 'x' }, spec: { containers: [{ name: 'x', image: 'x' }] } } })), 403);
+      assert.equal(await callStatus(() => sa.core.listNamespacedPod({ namespace: scene.ns })), 200);
+      const forbidden = scene.controllers.flatMap((c) => c.logLines()).filter((l) => l.status === 403 || /forbidden/i.test(JSON.stringify(l)));
+      assert.deepEqual(forbidden, [], 'the Role covers everything the controller called');
+    });
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * One scenario file's world: a control plane, the exporter and Prometheus scraping it (shared by the
+ * file's tests, since starting them costs seconds), and per scenario a namespace with the controller's
+ * ServiceAccount, its ConfigMap, the fake kubelet and the controller processes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as k8s from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { startApiProxy, type ApiProxy } from './api-proxy.js';
+import { startControlPlane, type ControlPlane } from './control-plane.js';
+import { startController, type Controller } from './controller.js';
+import { startExporter, type Exporter } from './exporter.js';
+import { adminKubeConfig, clients, createNamespace, statusOf, type Clients } from './kube.js';
+import { createNode, startKubelet, type ResizeAnswer } from './kubelet.js';
+import { recordPods, type PodHistory } from './observe.js';
+import { waitFor } from './proc.js';
+import { startPrometheus, type PromServer } from './prometheus.js';
+import { createControllerIdentity, writeServiceAccountKubeconfig } from './sa-token.js';
+
+export const CONFIGMAP = 'burstguard';
+
+export interface World {
+  readonly cp: ControlPlane;
+  readonly admin: Clients;
+  readonly exporter: Exporter;
+  readonly prom: PromServer;
+  readonly dir: string;
+  scene(prefix: string, opts?: { viaProxy?: boolean }): Promise<Scene>;
+  close(): Promise<void>;
+}
+
+export interface Scene {
+  readonly ns: string;
+  readonly world: World;
+  /** The controller's kubeconfig (ServiceAccount token only; through the proxy when asked). */
+  readonly kubeconfig: string;
+  readonly proxy?: ApiProxy;
+  readonly history: PodHistory;
+  readonly controllers: Controller[];
+  /** How the fake kubelet answers resizes of a pod (default: accept). */
+  answer(pod: string, a: ResizeAnswer | ((p: k8s.V1Pod) => ResizeAnswer)): void;
+  /** Creates or replaces the ConfigMap's config.yaml. */
+  writeConfig(config: object | string): Promise<void>;
+  startController(identity: string): Promise<Controller>;
+  /** Re-throws `e` with the controllers' and API server's log tails attached. */
+  explain(e: unknown): Error;
+  /** Runs `body`, attaching the logs to any failure. */
+  check(body: () => Promise<void>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The config every scenario starts from: fast ticks, short windows, actuation on. */
+export function baseConfig(ns: string, promUrl: string): Record<string, unknown> {
+  return {
+    engine: {
+      namespace: ns,
+      dryRun: false,
+      tickIntervalS: 1,
+      initialLookbackS: 60,
+      scrapeIntervalS: 1,
+      staleAfterS: 5,
+      guards: {
+        minResources: { memory: '64Mi', cpu: '50m' },
+        maxResources: { memory: '4Gi', cpu: '4' },
+        usageMarginFraction: 0.15,
+        usageWindowS: 30,
+        minChangeFraction: 0.05,
+        downscaleCooldownS: 3,
+        maxDecreaseFraction: 0.25,
+      },
+      deferredBackoffS: { initial: 1, max: 4 },
+    },
+    prometheus: { url: promUrl, timeoutMs: 2000 },
+    leaderElection: { enabled: true, leaseDurationS: 6, renewDeadlineS: 4, retryPeriodS: 1 },
+    log: { level: 'debug' },
+  };
+}
+
+/** Deep merge of plain objects (arrays and scalars from `b` win). */
+export function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] = v !== null && typeof v === 'object' && !Array.isArray(v) && cur !== null && typeof cur === 'object' && !Array.isArray(cur)
+      ? merge(cur as Record<string, unknown>, v as Record<string, unknown>)
+      : v;
+  }
+  return out;
+}
+
+export async function startWorld(): Promise<World> {
+  const dir = mkdtempSync(join(tmpdir(), 'burstguard-e2e-'));
+  const cp = await startControlPlane();
+  const admin = clients(adminKubeConfig(cp));
+  await createNode(admin.core);
+  const exporter = await startExporter();
+  const prom = await startPrometheus([exporter.target]);
+  const scenes: Scene[] = [];
+
+  const world: World = {
+    cp, admin, exporter, prom, dir,
+    scene: async (prefix, opts = {}) => {
+      const s = await newScene(world, prefix, opts.viaProxy === true);
+      scenes.push(s);
+      return s;
+    },
+    close: async () => {
+      for (const s of scenes) await s.close().catch(() => undefined);
+      await prom.close().catch(() => undefined);
+      await exporter.close().catch(() => undefined);
+      await cp.stop();
+      if (process.env.BURSTGUARD_E2E_KEEP !== '1') rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+async function newScene(world: World, prefix: string, viaProxy: boolean): Promise<Scene> {
+  const { admin, cp } = world;
+  const ns = await createNamespace(admin.core, prefix);
+  const dir = mkdtempSync(join(world.dir, `${prefix}-`));
+  await createControllerIdentity(admin, ns);
+  const proxy = viaProxy ? await startApiProxy(cp.server, cp.caFile, dir) : undefined;
+  const kubeconfig = join(dir, 'kubeconfig.yaml');
+  await writeServiceAccountKubeconfig(admin, proxy ?? cp, kubeconfig, ns);
+  const answers = new Map<string, ResizeAnswer | ((p: k8s.V1Pod) => ResizeAnswer)>();
+  const kubelet = startKubelet(admin.core, ns, (p) => {
+    const a = answers.get(p.metadata?.name ?? '');
+    if (a === undefined) return { kind: 'accept' };
+    return typeof a === 'function' ? a(p) : a;
+  });
+  const history = recordPods(admin.core, ns);
+  const controllers: Controller[] = [];
+
+  const explain = (e: unknown): Error => {
+    const logs = controllers.map((c) => `--- controller ${c.identity} (exit: ${c.proc.isRunning() ? 'running' : 'ended'}) ---\n${c.logTail(60)}`).join('\n');
+    const msg = e instanceof Error ? e.message : String(e);
+    const err = new Error(`${msg}\n${logs}\n${cp.logs(15)}`);
+    if (e instanceof Error && e.stack !== undefined) err.stack = `${err.message}\n${e.stack.split('\n').slice(1).join('\n')}`;
+    return err;
+  };
+
+  return {
+    ns, world, kubeconfig, history, controllers,
+    ...(proxy ? { proxy } : {}),
+    answer: (pod, a) => {
+      answers.set(pod, a);
+    },
+    writeConfig: async (config) => {
+      const text = typeof config === 'string' ? config : stringify(config);
+      const body = { metadata: { name: CONFIGMAP, namespace: ns }, data: { 'config.yaml': text } };
+      try {
+        await admin.core.replaceNamespacedConfigMap({ name: CONFIGMAP, namespace: ns, body });
+      } catch (e) {
+        if (statusOf(e) !== 404) throw e;
+        await admin.core.createNamespacedConfigMap({ namespace: ns, body });
+      }
+    },
+    startController: async (identity) => {
+      const c = await startController({ kubeconfig, namespace: ns, configmap: CONFIGMAP, identity, dir });
+      controllers.push(c);
+      try {
+        await waitFor(`controller ${identity} /healthz`, async () => {
+          if (!c.proc.isRunning()) throw new Error(`controller ${identity} exited (${String(await c.proc.exited)})`);
+          return (await c.httpStatus('/healthz')) === 200 ? true : undefined;
+        }, 90_000, 500);
+      } catch (e) {
+        throw explain(e);
+      }
+      return c;
+    },
+    explain,
+    check: async (body) => {
+      try {
+        await body();
+      } catch (e) {
+        throw explain(e);
+      }
+    },
+    close: async () => {
+      for (const c of controllers) await c.stop().catch(() => undefined);
+      await kubelet.stop();
+      await history.stop();
+      await proxy?.close();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The controller when the world misbehaves, one controller process watching one namespace through a
+ * recording proxy in front of the real API server:
+ * - a resize meets a real 409 (the pod changed between the controller's read and its patch) and is retried;
+ * - Prometheus goes away: the controller holds (no scale-down on missing data) and resumes when it returns;
+ * - kube-apiserver restarts: the controller reconnects (watch, Lease, actuation) without being restarted.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { drive, ramp, type Driver } from './harness/drive.js';
+import { mergePatch } from './harness/kube.js';
+import { createAgentPod, markRunning } from './harness/kubelet.js';
+import { waitFor } from './harness/proc.js';
+import { Gi, Mi } from './harness/quantities.js';
+import { baseConfig, startWorld, type Scene, type World } from './harness/world.js';
+
+const PATIENCE = 120_000;
+
+describe('resilience: conflicts, Prometheus outage, API server restart', { timeout: 480_000 }, () => {
+  let world: World;
+  let scene: Scene;
+  const drivers: Driver[] = [];
+
+  const growingPod = async (name: string): Promise<void> => {
+    await createAgentPod(world.admin.core, scene.ns, { name, requests: { memBytes: 256 * Mi, cpuCores: 0.25 }, limits: { memBytes: 1 * Gi, cpuCores: 1 } });
+    await markRunning(world.admin.core, scene.ns, name);
+    const mem = ramp(300 * Mi, 960 * Mi, 40);
+    drivers.push(drive(world.exporter, scene.ns, name, (t) => ({ memBytes: mem(t), cpuCores: 0.2, contextTokens: 8000 + 1000 * t })));
+  };
+
+  before(async () => {
+    world = await startWorld();
+    scene = await world.scene('resilience', { viaProxy: true });
+    // The first resize of 'conflict' meets a pod that changed after the controller read it.
+    let bumped = false;
+    scene.proxy!.beforeForward = async (req) => {
+      if (bumped || req.method !== 'PATCH' || !req.path.startsWith(`/api/v1/namespaces/${scene.ns}/pods/conflict/resize`)) return;
+      bumped = true;
+      await world.admin.core.patchNamespacedPod({ name: 'conflict', namespace: scene.ns, body: { metadata: { annotations: { 'e2e/touched': String(Date.now()) } } } }, mergePatch);
+    };
+    await growingPod('conflict');
+
+    await scene.writeConfig(baseConfig(scene.ns, world.prom.url));
+    await scene.startController('resilience-0');
+  });
+
+  after(async () => {
+    for (const d of drivers) d.stop();
+    await world?.close();
+  });
+
+  it('retries a resize that met a 409 conflict', async () => {
+    await scene.check(async () => {
+      await waitFor('conflict memory limit raised', () => scene.history.byPod.get('conflict')?.find((s) => s.limits.memBytes > 1 * Gi), PATIENCE);
+      const resizes = scene.proxy!.seen.filter((r) => r.method === 'PATCH' && r.path.includes('/pods/conflict/resize'));
+      assert.equal(resizes[0]?.status, 409, `first resize answered ${resizes[0]?.status}`);
+      assert.ok(resizes.some((r) => r.status === 200), 'a later attempt succeeded');
+    });
+  });
+
+  it('holds (no scale-down) while Prometheus is away and resumes when it returns', async () => {
+    await scene.check(async () => {
+      // Created now so that its step-by-step descent (2 Gi towards ~170 Mi, 25 % per step) is under way.
+      await createAgentPod(world.admin.core, scene.ns, { name: 'idle', requests: { memBytes: 1 * Gi, cpuCores: 0.5 }, limits: { memBytes: 2 * Gi, cpuCores: 1 } });
+      await markRunning(world.admin.core, scene.ns, 'idle');
+      drivers.push(drive(world.exporter, scene.ns, 'idle', () => ({ memBytes: 150 * Mi, cpuCores: 0.05 })));
+      await waitFor('a first scale-down of the idle pod', () => {
+        const h = scene.history.byPod.get('idle') ?? [];
+        return h.some((s) => s.limits.memBytes < 2 * Gi) ? true : undefined;
+      }, PATIENCE);
+      await world.prom.stop();
+      const held = scene.history.latest('idle')!.limits.memBytes;
+      const stoppedAt = Date.now();
+      try {
+        // Several cooldowns (3 s) and ticks (1 s) long: a controller that ignored the outage would step down.
+        await new Promise((r) => setTimeout(r, 12_000));
+        const during = (scene.history.byPod.get('idle') ?? []).filter((s) => s.tMs >= stoppedAt);
+        assert.ok(during.every((s) => s.limits.memBytes >= held), `limit went below ${held} while Prometheus was down`);
+        assert.ok(scene.controllers[0]!.proc.isRunning(), 'the controller survives the outage');
+      } finally {
+        await world.prom.start();
+      }
+      await waitFor('scale-down resumed after Prometheus returned', () =>
+        scene.history.latest('idle')!.limits.memBytes < held ? true : undefined, PATIENCE);
+    });
+  });
+
+  it('recovers after kube-apiserver restarts: a pod created afterwards is resized', async () => {
+    await scene.check(async () => {
+      await world.cp.stopApiServer();
+      await new Promise((r) => setTimeout(r, 3_000));
+      await world.cp.startApiServer();
+      assert.ok(scene.controllers[0]!.proc.isRunning(), 'the controller rode out the restart');
+      await growingPod('after-restart');
+      await waitFor('after-restart memory limit raised', () =>
+        scene.history.byPod.get('after-restart')?.find((s) => s.limits.memBytes > 1 * Gi), PATIENCE);
+      const lease = await world.admin.coordination.readNamespacedLease({ name: 'burstguard', namespace: scene.ns });
+      assert.equal(lease.spec?.holderIdentity, 'resilience-0');
+    });
+  });
+});
