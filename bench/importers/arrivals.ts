@@ -30,9 +30,10 @@ export async function loadAzureArrivals(dataDir: string): Promise<Result<number[
 
 /**
  * Start times for n sessions that follow the real arrival process: every k-th arrival over the whole
- * trace (random phase) so the hour's rate swings are kept, then stretched in time so that
- * arrival rate × mean session duration = targetConcurrency (Little's law), i.e. that many sessions run
- * at once on average.
+ * trace (random phase) so the hour's rate swings are kept, then stretched in time so that on average
+ * `targetConcurrency` sessions run at once, measured as total session-seconds / trace span (the span
+ * runs to the end of the last session). The stretch is found by bisection; when long sessions make the
+ * target unreachable, arrivals are squeezed to a quarter of the Little's-law span and no further.
  */
 export function placeSessions(durations: readonly number[], arrivals: readonly number[], targetConcurrency: number, rng: Rng): number[] {
   const n = durations.length;
@@ -42,12 +43,21 @@ export function placeSessions(durations: readonly number[], arrivals: readonly n
   const picked: number[] = [];
   for (let i = 0; i < n; i++) picked.push(arrivals[Math.min(arrivals.length - 1, phase + i * stride)] ?? 0);
   const first = picked[0] ?? 0;
-  const rel = picked.map((a) => a - first);
-  const span = rel[rel.length - 1] ?? 0;
-  const meanDuration = durations.reduce((a, b) => a + b, 0) / n;
-  const wantedSpan = (n * meanDuration) / targetConcurrency;
-  const scale = span > 0 ? wantedSpan / span : 0;
-  return rel.map((r, i) => (span > 0 ? r * scale : (i * wantedSpan) / n));
+  const last = picked[n - 1] ?? first;
+  // Positions in [0, 1] along the arrival span (evenly spread if all arrivals coincide).
+  const unit = picked.map((a, i) => (last > first ? (a - first) / (last - first) : n > 1 ? i / (n - 1) : 0));
+  const total = durations.reduce((a, b) => a + b, 0);
+  const concurrency = (span: number): number => total / Math.max(1e-9, ...unit.map((u, i) => u * span + (durations[i] ?? 0)));
+  const little = total / targetConcurrency;
+  let lo = little / 4;
+  let hi = little * 4;
+  if (concurrency(lo) <= targetConcurrency) hi = lo;
+  for (let k = 0; k < 60 && hi - lo > 1e-6; k++) {
+    const mid = (lo + hi) / 2;
+    if (concurrency(mid) > targetConcurrency) lo = mid;
+    else hi = mid;
+  }
+  return unit.map((u) => u * hi);
 }
 
 /** One session's samples with t relative to its own start. */
