@@ -1,7 +1,101 @@
-import type { CliIo } from './io.js';
+import { parseArgs } from 'node:util';
+import type { CliIo, Command } from './io.js';
 
-// Placeholder until the subcommand lands; replaced by its owner.
-export async function runCommand(_argv: readonly string[], io: CliIo): Promise<number> {
-  io.stderr.write('burstguard: run is not implemented yet\n');
-  return Promise.resolve(1);
+const usage = `Usage: burstguard run [--kubeconfig PATH] [--namespace NS] [--configmap NAME] [--metrics-port N] [--identity ID]
+
+Runs the controller in the agents' namespace (also the container entrypoint).
+  --kubeconfig PATH   kubeconfig to use; default: in-cluster service account, else $KUBECONFIG or ~/.kube/config
+  --namespace NS      namespace to manage; default: the pod's own (service-account file), else the context's
+  --configmap NAME    ConfigMap holding config.yaml (watched, hot-reloaded); default: burstguard
+  --metrics-port N    port of /metrics, /healthz, /readyz; default: the ConfigMap's http.port (8080)
+  --identity ID       leader-election identity; default: $POD_NAME, else the hostname
+`;
+
+/** The parsed command line of `burstguard run`. */
+export interface RunArgs {
+  readonly kubeconfig?: string;
+  readonly namespace?: string;
+  readonly configMap: string;
+  readonly metricsPort?: number;
+  readonly identity?: string;
 }
+
+/** Parses `run`'s flags; an error is the message to print with the usage. */
+export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArgs | 'help' } | { ok: false; error: string } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        kubeconfig: { type: 'string' },
+        namespace: { type: 'string' },
+        configmap: { type: 'string' },
+        'metrics-port': { type: 'string' },
+        identity: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+  if (values.help === true) return { ok: true, value: 'help' };
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? values[k] : undefined);
+  const portText = str('metrics-port');
+  let metricsPort: number | undefined;
+  if (portText !== undefined) {
+    metricsPort = Number(portText);
+    if (!/^\d+$/.test(portText) || metricsPort > 65535) return { ok: false, error: `--metrics-port: '${portText}' is not a port number` };
+  }
+  const namespace = str('namespace');
+  if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) return { ok: false, error: `--namespace: '${namespace}' is not a namespace name` };
+  const configMap = str('configmap') ?? 'burstguard';
+  for (const [k, v] of [
+    ['kubeconfig', str('kubeconfig')],
+    ['identity', str('identity')],
+    ['configmap', configMap],
+  ] as const) {
+    if (v !== undefined && v.trim() === '') return { ok: false, error: `--${k} must not be empty` };
+  }
+  return {
+    ok: true,
+    value: {
+      configMap,
+      ...(str('kubeconfig') !== undefined ? { kubeconfig: str('kubeconfig') } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
+      ...(metricsPort !== undefined ? { metricsPort } : {}),
+      ...(str('identity') !== undefined ? { identity: str('identity') } : {}),
+    },
+  };
+}
+
+/**
+ * `burstguard run`: parses flags, starts the controller, and stops it cleanly on SIGTERM/SIGINT
+ * (ticks finish or abort, the Lease is released, the HTTP server closes).
+ */
+export const runCommand: Command = async (argv: readonly string[], io: CliIo): Promise<number> => {
+  const parsed = parseRunArgs(argv);
+  if (!parsed.ok) {
+    io.stderr.write(`burstguard run: ${parsed.error}\n\n${usage}`);
+    return 2;
+  }
+  if (parsed.value === 'help') {
+    io.stdout.write(usage);
+    return 0;
+  }
+  const { runController } = await import('../runtime/main.js');
+  const stop = new AbortController();
+  const onSignal = (sig: NodeJS.Signals): void => {
+    io.stderr.write(`burstguard: ${sig} received, shutting down\n`);
+    stop.abort(new Error(sig));
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    return await runController(parsed.value, stop.signal);
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+};
