@@ -1,0 +1,91 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../engine/ports.js';
+
+/** Readiness as the composition root sees it: config loaded, informers synced, and why not. */
+export interface Readiness {
+  readonly ready: boolean;
+  /** Shown in the /readyz body when not ready, e.g. "no valid config yet". */
+  readonly reason?: string;
+}
+
+export interface HttpServerOptions {
+  /** The controller's own Registry (never prom-client's global one). */
+  readonly registry: Registry;
+  readonly readiness: () => Readiness;
+  readonly logger?: Logger;
+}
+
+/** A started server. */
+export interface RunningHttpServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * /metrics (Prometheus text from the injected Registry), /healthz (the process answers), /readyz (200
+ * only when `readiness()` says so: Kubernetes then routes and counts this replica as available).
+ */
+export function createHttpHandler(o: HttpServerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const text = (res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void => {
+    res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+    res.end(body);
+  };
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      text(res, 405, 'method not allowed\n');
+      return;
+    }
+    switch (path) {
+      case '/metrics':
+        o.registry.metrics().then(
+          (body) => text(res, 200, body, o.registry.contentType),
+          (e: unknown) => {
+            o.logger?.error({ error: String(e) }, 'collecting metrics failed');
+            text(res, 500, 'collecting metrics failed\n');
+          },
+        );
+        return;
+      case '/healthz':
+        text(res, 200, 'ok\n');
+        return;
+      case '/readyz': {
+        let r: Readiness;
+        try {
+          r = o.readiness();
+        } catch (e) {
+          r = { ready: false, reason: `readiness check failed: ${String(e)}` };
+        }
+        text(res, r.ready ? 200 : 503, r.ready ? 'ready\n' : `not ready: ${r.reason ?? 'starting'}\n`);
+        return;
+      }
+      default:
+        text(res, 404, 'not found\n');
+    }
+  };
+}
+
+/** Starts the server on `port` (0 = any free port) and `host` ('0.0.0.0' in a pod, 127.0.0.1 in tests). */
+export async function startHttpServer(o: HttpServerOptions & { readonly port: number; readonly host: string }): Promise<RunningHttpServer> {
+  const server: Server = createServer(createHttpHandler(o));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : o.port;
+  o.logger?.info({ port, host: o.host }, 'http server listening');
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
