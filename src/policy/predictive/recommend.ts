@@ -76,6 +76,8 @@ interface Sizing {
   readonly podBurst: number;
   readonly binding: string;
   readonly cpuPeak: number;
+  /** Request increases held back so a limit raise can land first. */
+  readonly sequenced?: boolean;
 }
 
 /**
@@ -84,7 +86,7 @@ interface Sizing {
  * not wording a reason for every pod on every tick keeps the tick O(pods) with a small constant.
  */
 export function sizePod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions): ResizeRecommendation | undefined {
-  const z = forecastPod(t, cm, ct, nowMs, o);
+  const z = sequenceForNode(pod, t, forecastPod(t, cm, ct, nowMs, o));
   if (unchanged(pod, z, t)) return undefined;
   return {
     kind: 'resize',
@@ -110,6 +112,27 @@ export function sizePod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
       cpuPeakCores: z.cpuPeak,
     },
   };
+}
+
+/**
+ * A resize is admitted or Deferred as a whole, and only a request increase can be Deferred (the node's
+ * other pods hold the room). So a needed memory-limit raise never travels with a request increase: it
+ * goes alone (requests held at the spec, which the kubelet has allocated) and the requests follow on a
+ * later tick. While a resize is Deferred, requests go back to what was last allocated, so the limit
+ * part can land.
+ */
+function sequenceForNode(pod: PodView, t: PodTrack, z: Sizing): Sizing {
+  if (pod.resize.phase === 'none') {
+    t.allocatedMemRequest = pod.requests.memBytes;
+    t.allocatedCpuRequest = pod.requests.cpuCores;
+  }
+  const actualLimit = pod.actualLimits?.memBytes ?? pod.limits.memBytes;
+  const deferred = pod.resize.phase === 'deferred';
+  if (!deferred && z.memLimit <= actualLimit * (1 + SKIP_FRACTION)) return z;
+  const memCap = deferred ? (t.allocatedMemRequest ?? pod.requests.memBytes) : pod.requests.memBytes;
+  const cpuCap = deferred ? (t.allocatedCpuRequest ?? pod.requests.cpuCores) : pod.requests.cpuCores;
+  if (z.memRequest <= memCap && z.cpuRequest <= cpuCap) return z;
+  return { ...z, memRequest: Math.min(z.memRequest, memCap), cpuRequest: Math.min(z.cpuRequest, cpuCap), sequenced: true };
 }
 
 /** Targets within this fraction of the spec are not worth a recommendation. */
@@ -203,7 +226,7 @@ function describe(t: PodTrack, z: Sizing, ct: ClassTick, o: ResolvedPredictiveOp
     (z.growthUpper > 0 ? `, context growth +${fmtMem(z.growthUpper)}` : '') +
     `, ε=${o.riskBudget}, headroom +${Math.round(((z.memLimit - t.base) / Math.max(t.base, 1)) * 100)}% over baseline ${fmtMem(t.base)}` +
     (z.binding !== 'model' ? ` (held by ${z.binding})` : '') +
-    `; request ${fmtMem(z.memRequest)} at expected usage; cpu ${fmtCpu(z.cpuRequest)}/${fmtCpu(z.cpuLimit)}`
+    `; request ${fmtMem(z.memRequest)} ${z.sequenced === true ? 'held: the limit raise goes first, alone' : 'at expected usage'}; cpu ${fmtCpu(z.cpuRequest)}/${fmtCpu(z.cpuLimit)}`
   );
 }
 

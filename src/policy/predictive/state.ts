@@ -50,6 +50,9 @@ export interface PodTrack {
   heldCpu: number;
   heldAtMs: number;
   heldCpuAtMs: number;
+  /** Requests last seen settled (no resize pending): what the kubelet has allocated. */
+  allocatedMemRequest?: number;
+  allocatedCpuRequest?: number;
   /** Kubernetes restart count last seen, to notice OOM kills. */
   restarts: number;
   lastOomAtMs: number;
