@@ -71,29 +71,37 @@ function wrapStreamError(e: unknown, file: string, line: number): TraceFormatErr
 
 /**
  * Splits a (possibly gzip-compressed) byte stream into numbered UTF-8 lines, streaming: memory is
- * bounded by the longest line. A trailing `\r` is dropped (CRLF files). Every failure, from I/O to
- * gzip to an over-long line, is thrown as a TraceFormatError.
+ * bounded by the chunk size and the longest line. Lines come in batches (one per decoded chunk)
+ * because an async step per line would cost more than parsing the line. A trailing `\r` is dropped
+ * (CRLF files). Every failure, from I/O to gzip to an over-long line, is thrown as a TraceFormatError.
  */
-export async function* readLines(source: ByteSource, file: string): AsyncGenerator<NumberedLine> {
+export async function* readLineBatches(source: ByteSource, file: string): AsyncGenerator<NumberedLine[]> {
   const decoder = new StringDecoder('utf8');
   let partial = '';
   let line = 1;
   try {
     for await (const chunk of maybeGunzip(source)) {
       partial += decoder.write(chunk);
+      const batch: NumberedLine[] = [];
       let start = 0;
       for (let nl = partial.indexOf('\n'); nl !== -1; nl = partial.indexOf('\n', start)) {
         const end = nl > start && partial.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        yield { text: partial.slice(start, end), line };
+        batch.push({ text: partial.slice(start, end), line });
         line += 1;
         start = nl + 1;
       }
       partial = partial.slice(start);
+      if (batch.length > 0) yield batch;
       if (partial.length > MAX_LINE_CHARS) traceFail(file, line, undefined, `line longer than ${MAX_LINE_CHARS} characters (not a trace line)`);
     }
     partial += decoder.end();
   } catch (e) {
     throw wrapStreamError(e, file, line);
   }
-  if (partial.length > 0) yield { text: partial.endsWith('\r') ? partial.slice(0, -1) : partial, line };
+  if (partial.length > 0) yield [{ text: partial.endsWith('\r') ? partial.slice(0, -1) : partial, line }];
+}
+
+/** The same lines one at a time (convenient where speed does not matter). */
+export async function* readLines(source: ByteSource, file: string): AsyncGenerator<NumberedLine> {
+  for await (const batch of readLineBatches(source, file)) yield* batch;
 }

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { TraceFormatError, traceFail } from './errors.js';
-import { readLines, type NumberedLine } from './lines.js';
+import { readLineBatches, type NumberedLine } from './lines.js';
 import type { TraceHeader, TraceSample } from './types.js';
 import { SessionClock, validateHeader, validateSample, type FieldProblem } from './validate.js';
 
@@ -39,15 +39,18 @@ function isBlank(text: string): boolean {
   return text.trim().length === 0;
 }
 
-async function* validatedSamples(lines: AsyncGenerator<NumberedLine>, file: string): AsyncGenerator<TraceSample> {
+async function* validatedSamples(first: readonly NumberedLine[], batches: AsyncGenerator<NumberedLine[]>, file: string): AsyncGenerator<TraceSample> {
   const clock = new SessionClock();
-  for await (const l of lines) {
-    if (isBlank(l.text)) continue;
+  const check = (l: NumberedLine): TraceSample => {
     const r = validateSample(parseJson(file, l));
     if (!r.ok) fail(file, l.line, r.error);
     const order = clock.advance(r.value.session, r.value.t, l.line);
     if (order) fail(file, l.line, order);
-    yield r.value;
+    return r.value;
+  };
+  for (const l of first) if (!isBlank(l.text)) yield check(l);
+  for await (const batch of batches) {
+    for (const l of batch) if (!isBlank(l.text)) yield check(l);
   }
 }
 
@@ -58,15 +61,23 @@ async function* validatedSamples(lines: AsyncGenerator<NumberedLine>, file: stri
  * the stream: nothing is half-read silently.
  */
 export async function parseTrace(source: AsyncIterable<Uint8Array | string>, file: string): Promise<OpenedTrace> {
-  const lines = readLines(source, file);
-  let first: IteratorResult<NumberedLine>;
-  do first = await lines.next();
-  while (first.done !== true && isBlank(first.value.text));
-  if (first.done === true) traceFail(file, 1, 'format', 'empty file: expected the trace header line');
-  const header = validateHeader(parseJson(file, first.value));
+  const batches = readLineBatches(source, file);
+  // The header is the first non-blank line; the rest of its batch is the first samples.
+  let pending: NumberedLine[] = [];
+  let headerLine: NumberedLine | undefined;
+  while (headerLine === undefined) {
+    const next = await batches.next();
+    if (next.done === true) traceFail(file, 1, 'format', 'empty file: expected the trace header line');
+    const i = next.value.findIndex((l) => !isBlank(l.text));
+    if (i >= 0) {
+      headerLine = next.value[i];
+      pending = next.value.slice(i + 1);
+    }
+  }
+  const header = validateHeader(parseJson(file, headerLine));
   if (!header.ok) {
-    await lines.return(undefined);
-    fail(file, first.value.line, header.error);
+    await batches.return(undefined);
+    fail(file, headerLine.line, header.error);
   }
   let taken = false;
   const samples: AsyncIterable<TraceSample> = {
@@ -75,11 +86,11 @@ export async function parseTrace(source: AsyncIterable<Uint8Array | string>, fil
       // re-opens the file for another pass.
       if (taken) throw new Error('trace samples can be iterated only once; open the trace again');
       taken = true;
-      return validatedSamples(lines, file);
+      return validatedSamples(pending, batches, file);
     },
   };
   const close = async (): Promise<void> => {
-    await lines.return(undefined);
+    await batches.return(undefined);
   };
   return { header: header.value, samples, close };
 }

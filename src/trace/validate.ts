@@ -66,6 +66,35 @@ export function validateHeader(v: unknown): Result<TraceHeader, FieldProblem> {
   return ok(v as unknown as TraceHeader);
 }
 
+function goodNumber(x: unknown): x is number {
+  return typeof x === 'number' && x >= 0 && x !== Infinity;
+}
+
+function goodCount(x: unknown): boolean {
+  return x === undefined || (goodNumber(x) && Number.isInteger(x));
+}
+
+/**
+ * The fast path for the lines that make up nearly every trace: plain type checks and one object
+ * literal per shape-stable sample. Anything unusual returns undefined and goes through the
+ * field-by-field checks below, which name the problem. (`x >= 0` is false for NaN, so NaN fails too.)
+ */
+// eslint-disable-next-line complexity -- one flat list of type checks is what makes this path fast
+function wellFormedSample(v: Obj): TraceSample | undefined {
+  const { session, t, memBytes, cpuCores, contextTokens, toolCalls, toolRetries, toolErrors, tool, agentClass } = v;
+  if (typeof session !== 'string' || session.length === 0 || !goodNumber(t) || !goodNumber(memBytes) || !goodNumber(cpuCores)) return undefined;
+  if (!(contextTokens === undefined || goodNumber(contextTokens)) || !goodCount(toolCalls) || !goodCount(toolRetries) || !goodCount(toolErrors)) return undefined;
+  if (!(tool === undefined || typeof tool === 'string') || !(agentClass === undefined || (typeof agentClass === 'string' && agentClass.length > 0))) return undefined;
+  const s: { -readonly [K in keyof TraceSample]: TraceSample[K] } = { session, t, memBytes, cpuCores };
+  if (contextTokens !== undefined) s.contextTokens = contextTokens;
+  if (toolCalls !== undefined) s.toolCalls = toolCalls as number;
+  if (toolRetries !== undefined) s.toolRetries = toolRetries as number;
+  if (toolErrors !== undefined) s.toolErrors = toolErrors as number;
+  if (tool !== undefined) s.tool = tool;
+  if (agentClass !== undefined) s.agentClass = agentClass;
+  return s;
+}
+
 const OPTIONAL_FIELDS = ['contextTokens', 'toolCalls', 'toolRetries', 'toolErrors', 'tool', 'agentClass'] as const;
 
 /** Required fields first, so the first problem named is the most basic one. */
@@ -88,6 +117,8 @@ const SAMPLE_CHECKS: ReadonlyArray<(o: Obj) => FieldProblem | undefined> = [
  */
 export function validateSample(v: unknown): Result<TraceSample, FieldProblem> {
   if (!isObject(v)) return err({ message: `a sample must be a JSON object, got ${describe(v)}` });
+  const fast = wellFormedSample(v);
+  if (fast !== undefined) return ok(fast);
   for (const check of SAMPLE_CHECKS) {
     const problem = check(v);
     if (problem) return err(problem);
