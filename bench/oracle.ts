@@ -1,19 +1,33 @@
 import { MiB } from '../src/core/resources.js';
-import type { Resources } from '../src/core/types.js';
+import type { PodView } from '../src/core/types.js';
 import type { EngineConfig } from '../src/engine/engine-config.js';
-import type { Policy, Recommendation } from '../src/policy/policy.js';
+import type { Policy, PolicyContext, Recommendation } from '../src/policy/policy.js';
 import type { SimSettings } from './replay-types.js';
+import type { DemandAhead } from './sim/session.js';
 
-/** What the simulator tells the oracle: a pod's true peak demand over its next seconds of work. */
+export type { DemandAhead } from './sim/session.js';
+
+/** What the simulator tells the oracle: a pod's true demand over its next seconds of work. */
 export interface Lookahead {
-  peakAhead(podKey: string, horizonS: number): Resources | undefined;
+  demandAhead(podKey: string, horizonS: number): DemandAhead | undefined;
 }
 
 export interface OracleOptions {
-  /** How far ahead to size for: a decision must hold until the next one can land. */
+  /** How far ahead the limits must hold: until the next decision can land (oracleHorizonS). */
   readonly horizonS: number;
+  /**
+   * How far ahead the requests look. Requests are what the node reserves and what slack is measured
+   * against; the engine lowers them only after its cooldown, so they follow the mean demand over about
+   * that long rather than every burst. Default: max(horizonS, 300).
+   */
+  readonly requestWindowS?: number;
   /** Headroom above the true peak (0: exactly the peak; the engine rounds up to whole MiB / millicores). */
   readonly marginFraction: number;
+  /**
+   * The engine's hysteresis (GuardConfig.minChangeFraction): a needed raise smaller than this would be
+   * dropped as not worth a resize, so the oracle raises by at least this much. Default 0.
+   */
+  readonly minRaiseFraction?: number;
 }
 
 /** A policy that needs the simulator's lookahead before its first tick. */
@@ -35,11 +49,19 @@ export function oracleHorizonS(sim: SimSettings, engine: EngineConfig): number {
   return engine.tickIntervalS + sim.scrapeLagS + sim.resizeLatencyS;
 }
 
+/** Oracle options for a simulator and engine: limits over the actuation horizon, requests over the cooldown. */
+export function oracleOptions(sim: SimSettings, engine: EngineConfig): OracleOptions {
+  const horizonS = oracleHorizonS(sim, engine);
+  return { horizonS, requestWindowS: Math.max(horizonS, engine.guards.downscaleCooldownS), marginFraction: 0, minRaiseFraction: engine.guards.minChangeFraction };
+}
+
 /**
- * `oracle`, bench only: it knows the future. Every tick it sizes each pod's requests and limits to the
- * pod's true peak demand over the actuation horizon, read from the simulator. It goes through the same
- * engine tick and guards as every other policy, so it is the floor no causal policy can beat under the
- * same rails, and the gap to it is the number to shrink.
+ * `oracle`, bench only: it knows the future. Every tick it sets each pod's limits to the pod's true peak
+ * demand over the actuation horizon (so nothing is OOM-killed or throttled that any policy could have
+ * saved) and its requests to the true mean demand ahead, never more than the node has free beside the
+ * other pods (a request that does not fit is Deferred and would hold the limit back with it). It goes
+ * through the same engine tick and guards as every other policy, so it is the floor no causal policy
+ * can beat under the same rails, and the gap to it is the number to shrink.
  */
 export function createOraclePolicy(opts: OracleOptions): LookaheadPolicy<null> {
   let lookahead: Lookahead | undefined;
@@ -52,23 +74,71 @@ export function createOraclePolicy(opts: OracleOptions): LookaheadPolicy<null> {
     observe: () => undefined,
     recommend(_s, ctx): Recommendation[] {
       if (lookahead === undefined) return [];
+      const requestWindowS = opts.requestWindowS ?? Math.max(opts.horizonS, 300);
+      const room = freeRoom(ctx);
       const out: Recommendation[] = [];
       const f = 1 + opts.marginFraction;
       for (const pod of ctx.pods) {
-        const peak = lookahead.peakAhead(pod.key, opts.horizonS);
-        if (peak === undefined || peak.memBytes <= 0) continue;
-        const mem = peak.memBytes * f;
-        const cpu = Math.max(0.001, peak.cpuCores * f);
+        const near = lookahead.demandAhead(pod.key, opts.horizonS);
+        const far = lookahead.demandAhead(pod.key, requestWindowS);
+        if (near === undefined || far === undefined || near.peakMemBytes <= 0) continue;
+        const free = room.free(pod);
+        const memLimit = raised(near.peakMemBytes * f, pod.limits.memBytes, opts.minRaiseFraction ?? 0);
+        const cpuLimit = Math.max(0.001, near.peakCpuCores * f);
+        const memRequest = Math.min(far.meanMemBytes * f, memLimit, free.memBytes);
+        const cpuRequest = Math.max(0.001, Math.min(far.meanCpuCores * f, cpuLimit, free.cpuCores));
+        room.take(pod, memRequest, cpuRequest);
         out.push({
           kind: 'resize',
           pod: pod.key,
-          requests: { memBytes: mem, cpuCores: cpu },
-          limits: { memBytes: mem, cpuCores: pod.limits.cpuCores > 0 ? cpu * 1.25 : 0 },
-          reason: `oracle: true peak over the next ${opts.horizonS}s is ${Math.round(peak.memBytes / MiB)}Mi / ${Math.round(peak.cpuCores * 1000)}m`,
-          inputs: { horizonS: opts.horizonS, peakMemBytes: peak.memBytes, peakCpuCores: peak.cpuCores },
+          requests: { memBytes: memRequest, cpuCores: cpuRequest },
+          limits: { memBytes: memLimit, cpuCores: pod.limits.cpuCores > 0 ? cpuLimit : 0 },
+          reason: `oracle: true peak over the next ${opts.horizonS}s is ${Math.round(near.peakMemBytes / MiB)}Mi / ${Math.round(near.peakCpuCores * 1000)}m`,
+          inputs: { horizonS: opts.horizonS, peakMemBytes: near.peakMemBytes, peakCpuCores: near.peakCpuCores, meanMemBytes: far.meanMemBytes },
         });
       }
       return out;
+    },
+  };
+}
+
+/** A limit above the current one is raised by at least the engine's hysteresis, or the raise would be dropped. */
+function raised(want: number, current: number, minRaise: number): number {
+  return want > current ? Math.max(want, current * (1 + minRaise)) : want;
+}
+
+interface NodeRoom {
+  /** Requests the pod can have on its node beside the other pods' (spec) requests; unbounded when unbound. */
+  free(pod: PodView): { memBytes: number; cpuCores: number };
+  /** Books the pod's new requests, so the next pod on the node sees what is left. */
+  take(pod: PodView, memBytes: number, cpuCores: number): void;
+}
+
+/** The requests booked on each node (from the pods' specs), so the oracle never asks for a Deferred resize. */
+function freeRoom(ctx: PolicyContext): NodeRoom {
+  const used = new Map<string, { memBytes: number; cpuCores: number }>();
+  for (const p of ctx.pods) {
+    if (p.nodeName === undefined) continue;
+    const u = used.get(p.nodeName) ?? { memBytes: 0, cpuCores: 0 };
+    u.memBytes += p.requests.memBytes;
+    u.cpuCores += p.requests.cpuCores;
+    used.set(p.nodeName, u);
+  }
+  const unbounded = { memBytes: Number.POSITIVE_INFINITY, cpuCores: Number.POSITIVE_INFINITY };
+  return {
+    free(pod) {
+      const cap = pod.nodeAllocatable;
+      const u = pod.nodeName === undefined ? undefined : used.get(pod.nodeName);
+      if (cap === undefined || u === undefined) return unbounded;
+      // 1 MiB / 1 m below the edge: the engine rounds requests up.
+      return { memBytes: cap.memBytes - (u.memBytes - pod.requests.memBytes) - MiB, cpuCores: cap.cpuCores - (u.cpuCores - pod.requests.cpuCores) - 0.001 };
+    },
+    take(pod, memBytes, cpuCores) {
+      const u = pod.nodeName === undefined ? undefined : used.get(pod.nodeName);
+      if (u === undefined) return;
+      // Decreases may be held back by the engine's guards: book only increases.
+      u.memBytes += Math.max(0, Math.ceil(memBytes / MiB) * MiB - pod.requests.memBytes);
+      u.cpuCores += Math.max(0, Math.ceil(cpuCores * 1000) / 1000 - pod.requests.cpuCores);
     },
   };
 }

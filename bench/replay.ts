@@ -38,17 +38,20 @@ interface GoneKey {
  * bench has no policy logic of its own (the oracle excepted, which needs the simulator's lookahead).
  */
 export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promise<ReplayOutcome> {
+  // The bench replays what acting would do: a ConfigMap still in dry-run (the controller's safe
+  // default) is replayed as if actuation were on, or every policy would score as static.
+  const engine = input.engine.dryRun ? { ...input.engine, dryRun: false } : input.engine;
   const tuning: SimTuning = { ...DEFAULT_SIM_TUNING, ...hooks.tuning };
   checkSettings(input, tuning);
   const wall = hooks.wallClock ?? ((): number => performance.now());
   const wallStart = wall();
   const dt = tuning.stepS;
-  const lookaheadS = Math.max(tuning.lookaheadS, oracleHorizonS(input.sim, input.engine) + dt);
+  const lookaheadS = Math.max(tuning.lookaheadS, oracleHorizonS(input.sim, engine) + dt);
   const feed = new TraceFeed(input.open(), tuning.reorderWindowS, lookaheadS);
   const cluster = new SimCluster({
     sim: input.sim,
     tuning,
-    namespace: input.engine.namespace,
+    namespace: engine.namespace,
     seed: input.seed,
     warmupS: input.warmupS,
     timelineSessions: input.timelineSessions ?? 0,
@@ -83,7 +86,7 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
   const first = feed.nextStart;
   if (Number.isFinite(first)) {
     const T0 = Math.floor(first / dt) * dt;
-    const tickS = input.engine.tickIntervalS;
+    const tickS = engine.tickIntervalS;
     let nextTickT = Math.ceil(T0 / tickS) * tickS;
     let nextProgressT = T0;
     const starting: SessionData[] = [];
@@ -98,7 +101,7 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
       cluster.step(T);
       if (T >= nextTickT) {
         clock.setTraceSeconds(T);
-        await tick(deps, state, input.engine, signal);
+        await tick(deps, state, engine, signal);
         nextTickT += tickS;
         forgetGone(input, state.policyState, { fresh: cluster.gone, waiting: gone, T, afterS: forgetAfterS });
       }

@@ -1,6 +1,6 @@
 import { qosOf } from '../../src/core/resources.js';
 import { createRng, type Rng } from '../../src/core/rng.js';
-import type { QosClass, Resources } from '../../src/core/types.js';
+import type { QosClass } from '../../src/core/types.js';
 import type { SimSettings, TimelinePoint } from '../replay-types.js';
 import { Scorer, slack } from '../scoring.js';
 import type { SimTuning } from './defaults.js';
@@ -8,7 +8,7 @@ import { oomKill, relievePressure, workResizes } from './kubelet.js';
 import { NodePool } from './nodes.js';
 import { Phase, SimPod } from './pod.js';
 import { ScrapeStore } from './scrapes.js';
-import type { SessionData } from './session.js';
+import type { DemandAhead, SessionData } from './session.js';
 
 /** Per-session score the report's distributions read. */
 export interface SessionScore {
@@ -281,12 +281,12 @@ export class SimCluster {
     this.anyGone = false;
   }
 
-  /** The oracle's lookahead: the pod's true peak demand over the next `horizonS` seconds of its work. */
-  peakAhead(podKey: string, horizonS: number): Resources | undefined {
+  /** The oracle's lookahead: the pod's true demand over the next `horizonS` seconds of its work. */
+  demandAhead(podKey: string, horizonS: number): DemandAhead | undefined {
     const pod = this.byKey.get(podKey);
     if (pod === undefined) return undefined;
-    const out = { memBytes: 0, cpuCores: 0 };
-    pod.session.peakOver(pod.progress, horizonS, out);
+    const out: DemandAhead = { peakMemBytes: 0, peakCpuCores: 0, meanMemBytes: 0, meanCpuCores: 0 };
+    pod.session.demandOver(pod.progress, horizonS, out);
     return out;
   }
 }

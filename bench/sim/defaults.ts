@@ -1,4 +1,5 @@
-import { GiB, MiB } from '../../src/core/resources.js';
+import { GiB } from '../../src/core/resources.js';
+import { DEFAULT_STATIC_OPTIONS } from '../../src/policy/static.js';
 import type { SimSettings } from '../replay-types.js';
 
 /**
@@ -13,8 +14,8 @@ import type { SimSettings } from '../replay-types.js';
  * - 90 s to provision a node (cloud VM boot and kubelet join) and 10 min before an empty node is removed
  *   (the cluster autoscaler's scale-down-unneeded-time);
  * - CrashLoopBackOff of 10 s doubling to 5 min after an OOM kill (kubelet defaults);
- * - pods start at 512Mi / 0.5 CPU requested, 1Gi / 1 CPU limit: the sizing agent deployments commonly
- *   ship with, and what `static` keeps.
+ * - pods start at the `static` policy's default sizes (the pod template a deployment ships with, and
+ *   what `static` then keeps).
  */
 export const DEFAULT_SIM_SETTINGS: SimSettings = {
   scrapeIntervalS: 15,
@@ -28,10 +29,7 @@ export const DEFAULT_SIM_SETTINGS: SimSettings = {
   restartPolicy: 'Always',
   maxRestarts: 5,
   throttleStretches: false,
-  initial: {
-    requests: { memBytes: 512 * MiB, cpuCores: 0.5 },
-    limits: { memBytes: 1 * GiB, cpuCores: 1 },
-  },
+  initial: { requests: DEFAULT_STATIC_OPTIONS.requests, limits: DEFAULT_STATIC_OPTIONS.limits },
 };
 
 /** Internals of the simulator that are not part of the bench contract; tests and the perf script tune them. */

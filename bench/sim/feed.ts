@@ -11,7 +11,9 @@ import { SessionData } from './session.js';
  * a new session `name#k` (the simulator cannot keep a pod alive on a promise of future samples).
  */
 export class TraceFeed {
-  private readonly it: AsyncIterator<TraceSample>;
+  private readonly it: AsyncIterator<TraceSample> | null;
+  /** In-memory traces (also synchronously iterable) are read without a promise per sample. */
+  private readonly syncIt: Iterator<TraceSample> | null;
   private maxT = Number.NEGATIVE_INFINITY;
   private done = false;
   private readonly latest = new Map<string, SessionData>();
@@ -28,7 +30,9 @@ export class TraceFeed {
     private readonly reorderWindowS: number,
     private readonly lookaheadS: number,
   ) {
-    this.it = stream[Symbol.asyncIterator]();
+    const sync = (stream as Partial<Iterable<TraceSample>>)[Symbol.iterator];
+    this.syncIt = typeof sync === 'function' ? sync.call(stream) : null;
+    this.it = this.syncIt === null ? stream[Symbol.asyncIterator]() : null;
   }
 
   /** True when the stream is exhausted and every session has been handed out. */
@@ -59,8 +63,18 @@ export class TraceFeed {
 
   /** Reads until every sample up to trace time `t` has arrived (or the stream ends). */
   async fillTo(t: number): Promise<void> {
+    const sync = this.syncIt;
+    if (sync !== null) {
+      while (!this.done && this.head < t) {
+        const r = sync.next();
+        if (r.done === true) this.done = true;
+        else this.add(r.value);
+      }
+      return;
+    }
+    const it = this.it as AsyncIterator<TraceSample>;
     while (!this.done && this.head < t) {
-      const r = await this.it.next();
+      const r = await it.next();
       if (r.done === true) this.done = true;
       else this.add(r.value);
     }

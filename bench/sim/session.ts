@@ -8,17 +8,17 @@ import type { TraceSample } from '../../src/trace/types.js';
  */
 export class SessionData {
   n = 0;
+  /** Trace time of the latest sample. */
+  lastT: number;
   rel: Float64Array;
   mem: Float64Array;
   cpu: Float64Array;
   /** NaN where the sample has no contextTokens. */
   ctx: Float64Array;
-  cumCalls: Float64Array;
-  cumRetries: Float64Array;
-  cumErrors: Float64Array;
-  hasCalls = false;
-  hasRetries = false;
-  hasErrors = false;
+  // Running sums of the tool counts; empty (length 0) until a sample carries the count.
+  cumCalls: Float64Array = EMPTY;
+  cumRetries: Float64Array = EMPTY;
+  cumErrors: Float64Array = EMPTY;
   /** Tool in flight per sample; allocated only once a sample names a tool. */
   tools: Array<string | undefined> | null = null;
 
@@ -30,18 +30,23 @@ export class SessionData {
     readonly t0: number,
   ) {
     const cap = 64;
+    this.lastT = t0;
     this.rel = new Float64Array(cap);
     this.mem = new Float64Array(cap);
     this.cpu = new Float64Array(cap);
     this.ctx = new Float64Array(cap);
-    this.cumCalls = new Float64Array(cap);
-    this.cumRetries = new Float64Array(cap);
-    this.cumErrors = new Float64Array(cap);
   }
 
-  /** Trace time of the latest sample. */
-  get lastT(): number {
-    return this.t0 + this.durationS;
+  get hasCalls(): boolean {
+    return this.cumCalls.length > 0;
+  }
+
+  get hasRetries(): boolean {
+    return this.cumRetries.length > 0;
+  }
+
+  get hasErrors(): boolean {
+    return this.cumErrors.length > 0;
   }
 
   /** Session time from first to last sample: the pod-seconds of work it represents. */
@@ -52,56 +57,83 @@ export class SessionData {
   push(s: TraceSample): void {
     if (this.n === this.rel.length) this.grow();
     const i = this.n++;
-    const prev = i > 0 ? i - 1 : -1;
+    this.lastT = s.t;
     this.rel[i] = s.t - this.t0;
     this.mem[i] = s.memBytes;
     this.cpu[i] = s.cpuCores;
     this.ctx[i] = s.contextTokens ?? Number.NaN;
-    this.cumCalls[i] = (prev >= 0 ? (this.cumCalls[prev] ?? 0) : 0) + (s.toolCalls ?? 0);
-    this.cumRetries[i] = (prev >= 0 ? (this.cumRetries[prev] ?? 0) : 0) + (s.toolRetries ?? 0);
-    this.cumErrors[i] = (prev >= 0 ? (this.cumErrors[prev] ?? 0) : 0) + (s.toolErrors ?? 0);
-    if (s.toolCalls !== undefined) this.hasCalls = true;
-    if (s.toolRetries !== undefined) this.hasRetries = true;
-    if (s.toolErrors !== undefined) this.hasErrors = true;
+    if (s.toolCalls !== undefined || this.cumCalls.length > 0) this.cumCalls = addCount(this.cumCalls, i, s.toolCalls, this.rel.length);
+    if (s.toolRetries !== undefined || this.cumRetries.length > 0) this.cumRetries = addCount(this.cumRetries, i, s.toolRetries, this.rel.length);
+    if (s.toolErrors !== undefined || this.cumErrors.length > 0) this.cumErrors = addCount(this.cumErrors, i, s.toolErrors, this.rel.length);
     if (s.tool !== undefined && this.tools === null) this.tools = new Array<string | undefined>(i);
     if (this.tools !== null) this.tools[i] = s.tool;
   }
 
   private grow(): void {
     const cap = this.rel.length * 2;
-    const bigger = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.rel = bigger(this.rel);
-    this.mem = bigger(this.mem);
-    this.cpu = bigger(this.cpu);
-    this.ctx = bigger(this.ctx);
-    this.cumCalls = bigger(this.cumCalls);
-    this.cumRetries = bigger(this.cumRetries);
-    this.cumErrors = bigger(this.cumErrors);
+    this.rel = resized(this.rel, cap);
+    this.mem = resized(this.mem, cap);
+    this.cpu = resized(this.cpu, cap);
+    this.ctx = resized(this.ctx, cap);
+    if (this.cumCalls.length > 0) this.cumCalls = resized(this.cumCalls, cap);
+    if (this.cumRetries.length > 0) this.cumRetries = resized(this.cumRetries, cap);
+    if (this.cumErrors.length > 0) this.cumErrors = resized(this.cumErrors, cap);
   }
 
   /**
-   * Largest memory and CPU demand over session time [fromRel, fromRel + horizonS]: what the oracle
-   * sizes to. Demand between samples is the later sample's, so the sample covering `fromRel` counts.
+   * Largest and mean memory and CPU demand over session time [fromRel, fromRel + horizonS]: what the
+   * oracle sizes to. Demand between samples is the later sample's, so the sample covering `fromRel`
+   * counts; the mean weighs each sample by the time it covers inside the window.
    */
-  peakOver(fromRel: number, horizonS: number, out: { memBytes: number; cpuCores: number }): void {
-    let mem = 0;
-    let cpu = 0;
+  demandOver(fromRel: number, horizonS: number, out: DemandAhead): void {
+    let peakMem = 0;
+    let peakCpu = 0;
+    let memSum = 0;
+    let cpuSum = 0;
+    let span = 0;
     const end = fromRel + horizonS;
-    let i = lowerBound(this.rel, this.n, fromRel);
-    for (; i < this.n; i++) {
+    let prev = fromRel;
+    for (let i = lowerBound(this.rel, this.n, fromRel); i < this.n; i++) {
       const m = this.mem[i] ?? 0;
       const c = this.cpu[i] ?? 0;
-      if (m > mem) mem = m;
-      if (c > cpu) cpu = c;
+      if (m > peakMem) peakMem = m;
+      if (c > peakCpu) peakCpu = c;
+      const r = Math.min(this.rel[i] ?? 0, end);
+      const w = r > prev ? r - prev : 0;
+      memSum += m * w;
+      cpuSum += c * w;
+      span += w;
+      prev = r;
       if ((this.rel[i] ?? 0) >= end) break;
     }
-    out.memBytes = mem;
-    out.cpuCores = cpu;
+    out.peakMemBytes = peakMem;
+    out.peakCpuCores = peakCpu;
+    out.meanMemBytes = span > 0 ? memSum / span : peakMem;
+    out.meanCpuCores = span > 0 ? cpuSum / span : peakCpu;
   }
+}
+
+/** A pod's true demand over a window of its future work (bench oracle only). */
+export interface DemandAhead {
+  peakMemBytes: number;
+  peakCpuCores: number;
+  meanMemBytes: number;
+  meanCpuCores: number;
+}
+
+const EMPTY = new Float64Array(0);
+
+function resized(a: Float64Array, cap: number): Float64Array {
+  const b = new Float64Array(cap);
+  b.set(a);
+  return b;
+}
+
+/** Appends count `c` at index i of a running sum, allocating the column on its first count. */
+function addCount(cum: Float64Array, i: number, c: number | undefined, cap: number): Float64Array {
+  const a = cum.length === 0 ? new Float64Array(cap) : cum;
+  a[i] = (i > 0 ? (a[i - 1] ?? 0) : 0) + (c ?? 0);
+  return a;
 }
 
 /** First index in a[0..n) with a[i] >= x (n when none). */

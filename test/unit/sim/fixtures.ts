@@ -38,8 +38,11 @@ export function streamOf(samples: readonly TraceSample[]): () => AsyncIterable<T
   });
 }
 
+/** The tests' pod template: 512Mi / 0.5 CPU requested, 1Gi / 1 CPU limit (Burstable), whatever the defaults become. */
+export const TEST_INITIAL = { requests: { memBytes: 512 * MiB, cpuCores: 0.5 }, limits: { memBytes: 1 * GiB, cpuCores: 1 } };
+
 export function sim(over: Partial<SimSettings> = {}): SimSettings {
-  return { ...DEFAULT_SIM_SETTINGS, ...over };
+  return { ...DEFAULT_SIM_SETTINGS, initial: TEST_INITIAL, ...over };
 }
 
 /** Engine settings that let a test's policy act freely (no cooldown, big steps). */

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TraceSample } from '../../../src/trace/types.js';
-import { createOraclePolicy, oracleHorizonS } from '../../../bench/oracle.js';
+import { createOraclePolicy, oracleHorizonS, oracleOptions, type DemandAhead } from '../../../bench/oracle.js';
 import { DEFAULT_SIM_SETTINGS } from '../../../bench/sim/defaults.js';
-import { engine, MiB, run } from './fixtures.js';
+import type { PodView } from '../../../src/core/types.js';
+import { pod } from '../../support/fakes.js';
+import { engine, GiB, MiB, run, sorted, flat } from './fixtures.js';
 
 // 300 MiB with two 20 s bursts to 1500 MiB, above the 1 GiB starting limit.
 function bursty(): TraceSample[] {
@@ -17,7 +19,7 @@ function bursty(): TraceSample[] {
 
 test('the oracle sizes to the true peak ahead: no OOM where the static sizing is killed', async () => {
   const horizonS = oracleHorizonS(DEFAULT_SIM_SETTINGS, engine());
-  const oracle = await run(bursty(), { policy: createOraclePolicy({ horizonS, marginFraction: 0 }) });
+  const oracle = await run(bursty(), { policy: createOraclePolicy({ ...oracleOptions(DEFAULT_SIM_SETTINGS, engine()), horizonS }) });
   const fixed = await run(bursty());
   assert.ok(fixed.row.oomKills >= 2);
   assert.equal(oracle.row.oomKills, 0);
@@ -32,4 +34,38 @@ test('the actuation horizon is tick + scrape lag + resize latency', () => {
 test('without the simulator lookahead the oracle recommends nothing', () => {
   const p = createOraclePolicy({ horizonS: 30, marginFraction: 0 });
   assert.deepEqual(p.recommend(null, { nowMs: 0, pods: [], scaledObjects: [] }), []);
+});
+
+/** An oracle wired to a fixed future, to test its arithmetic without a simulator. */
+function oracleSeeing(ahead: Record<string, DemandAhead>, minRaiseFraction = 0) {
+  const p = createOraclePolicy({ horizonS: 30, requestWindowS: 300, marginFraction: 0, minRaiseFraction });
+  p.connect({ demandAhead: (key) => ahead[key] });
+  return p;
+}
+
+const onNode = (name: string, over: Partial<PodView> = {}): PodView =>
+  pod(name, { nodeName: 'n1', nodeAllocatable: { memBytes: 2 * GiB, cpuCores: 2 }, ...over });
+
+test('the oracle never asks two pods of one node for more requests than the node has free', () => {
+  const want: DemandAhead = { peakMemBytes: 1500 * MiB, peakCpuCores: 0.2, meanMemBytes: 1200 * MiB, meanCpuCores: 0.1 };
+  const p = oracleSeeing({ 'agents/a': want, 'agents/b': want });
+  const recs = p.recommend(null, { nowMs: 0, pods: [onNode('a'), onNode('b')], scaledObjects: [] });
+  const total = recs.reduce((s, r) => s + (r.kind === 'resize' ? r.requests.memBytes : 0), 0);
+  assert.ok(total <= 2 * GiB, `requests ${total / MiB}Mi on a 2048Mi node`);
+  for (const r of recs) assert.ok(r.kind === 'resize' && r.limits.memBytes === 1500 * MiB, 'limits are not admission-checked: both get the peak');
+});
+
+test('a needed raise smaller than the engine hysteresis is made big enough to pass it', () => {
+  const p = oracleSeeing({ 'agents/a': { peakMemBytes: 1.01 * GiB, peakCpuCores: 0.2, meanMemBytes: 500 * MiB, meanCpuCores: 0.1 } }, 0.05);
+  const [r] = p.recommend(null, { nowMs: 0, pods: [onNode('a')], scaledObjects: [] });
+  assert.ok(r && r.kind === 'resize');
+  assert.equal(r.limits.memBytes, 1 * GiB * 1.05);
+});
+
+test('on shared nodes the oracle keeps every pod alive where static sizing is killed or evicted', async () => {
+  const trace = sorted(...['a', 'b', 'c', 'd'].map((s, i) => bursty().map((x) => ({ ...x, session: s, t: x.t + i * 7 }))), flat('e', 0, 600, 300));
+  const node = { nodeAllocatable: { memBytes: 4 * GiB, cpuCores: 4 } };
+  const oracle = await run(trace, { sim: node, policy: createOraclePolicy(oracleOptions(DEFAULT_SIM_SETTINGS, engine())) });
+  assert.equal(oracle.row.oomKills, 0);
+  assert.equal(oracle.row.resizesDeferred, 0);
 });
