@@ -110,6 +110,7 @@ export function sizePod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
       riskBudget: o.riskBudget,
       binding: z.binding,
       cpuPeakCores: z.cpuPeak,
+      requestsHeld: z.sequenced === true,
     },
   };
 }

@@ -146,13 +146,47 @@ describe('predictive policy', () => {
               assert.ok(r.limits.cpuCores >= s.cpu);
               assert.ok(r.requests.memBytes <= r.limits.memBytes && r.requests.cpuCores <= r.limits.cpuCores);
               for (const v of [r.requests.memBytes, r.requests.cpuCores, r.limits.memBytes, r.limits.cpuCores]) assert.ok(Number.isFinite(v) && v > 0);
-              if (!tools[s.tool]) assert.ok(r.requests.memBytes >= s.mem || r.requests.memBytes === r.limits.memBytes);
+              const held = r.inputs['requestsHeld'] === true;
+              if (!tools[s.tool] && !held) assert.ok(r.requests.memBytes >= s.mem || r.requests.memBytes === r.limits.memBytes);
+              if (held) assert.ok(r.requests.memBytes <= pod.requests.memBytes && r.requests.cpuCores <= pod.requests.cpuCores);
             }
           });
         },
       ),
       { numRuns: 150, seed: 11 },
     );
+  });
+
+  it('sends a needed limit raise alone, holding request increases for a later tick (Deferred-proof)', () => {
+    const pod = podView('grow', { limits: { memBytes: 1 * GiB, cpuCores: 1 }, requests: { memBytes: 256 * MiB, cpuCores: 0.1 } });
+    const p = createPredictivePolicy({ riskBudget: 0.002 });
+    const st = p.init();
+    p.observe(st, [sample('grow', 5, 600e6)], ctxOf(15000, [pod]));
+    const [first] = p.recommend(st, ctxOf(15000, [pod]));
+    assert.ok(first && first.kind === 'resize');
+    assert.ok(first.limits.memBytes > 2 * GiB);
+    assert.equal(first.requests.memBytes, 256 * MiB);
+    assert.equal(first.inputs['requestsHeld'], true);
+    // Once the limit is in place, the request follows.
+    const raised = { ...pod, limits: first.limits, actualLimits: first.limits };
+    p.observe(st, [sample('grow', 20, 600e6)], ctxOf(30000, [raised]));
+    const [second] = p.recommend(st, ctxOf(30000, [raised]));
+    assert.ok(second && second.kind === 'resize');
+    assert.ok(second.requests.memBytes >= 600e6, String(second.requests.memBytes));
+  });
+
+  it('while a resize is Deferred, requests fall back to what was allocated so the limit can land', () => {
+    const pod = podView('d', { requests: { memBytes: 256 * MiB, cpuCores: 0.1 }, limits: { memBytes: 1 * GiB, cpuCores: 1 } });
+    const p = createPredictivePolicy({ riskBudget: 0.002 });
+    const st = p.init();
+    p.observe(st, [sample('d', 5, 600e6)], ctxOf(15000, [pod]));
+    p.recommend(st, ctxOf(15000, [pod]));
+    const deferred: PodView = { ...pod, requests: { memBytes: 700 * MiB, cpuCores: 0.1 }, limits: { memBytes: 4 * GiB, cpuCores: 1 }, actualLimits: pod.limits, resize: { phase: 'deferred', message: 'no room' } };
+    p.observe(st, [sample('d', 20, 1.2e9)], ctxOf(30000, [deferred]));
+    const [rec] = p.recommend(st, ctxOf(30000, [deferred]));
+    assert.ok(rec && rec.kind === 'resize');
+    assert.equal(rec.requests.memBytes, 256 * MiB);
+    assert.ok(rec.limits.memBytes > 2 * GiB);
   });
 
   it('forgets pods', () => {
