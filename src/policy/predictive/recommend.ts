@@ -184,8 +184,12 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
   if (t.lastState === 'idle') memRequest = Math.max(memRequest, t.lastMem);
   memRequest = Math.min(memRequest, memLimit);
 
+  // CPU limits cost no slack (slack is against requests) and over-limit CPU is only throttled, so the
+  // limit stands at the class's any-state peak rather than following the tool in flight: a limit that
+  // toggles with every test run would restart the downscale cooldown that memory requests wait on.
   const cpuRequest = Math.max(t.cpuLevel * (1 + o.cpuRequestMarginFraction), 0.001);
-  const cpuLimit = hold(t, 'cpu', Math.max(head.cpuPeak, t.lastCpu * (1 + o.usageMarginFraction), cpuRequest), nowMs, o.limitHoldHalfLifeS);
+  const cpuStanding = Math.max(head.cpuPeak, stateHeadroom(cm, '*', tail).cpuPeak);
+  const cpuLimit = hold(t, 'cpu', Math.max(cpuStanding, t.lastCpu * (1 + o.usageMarginFraction), cpuRequest), nowMs, o.limitHoldHalfLifeS);
   return {
     memLimit,
     memRequest,
