@@ -14,6 +14,9 @@ export class TraceFeed {
   private readonly it: AsyncIterator<TraceSample> | null;
   /** In-memory traces (also synchronously iterable) are read without a promise per sample. */
   private readonly syncIt: Iterator<TraceSample> | null;
+  /** An array is read by index: no iterator result per sample either. */
+  private readonly array: readonly TraceSample[] | null;
+  private next = 0;
   private maxT = Number.NEGATIVE_INFINITY;
   private done = false;
   private readonly latest = new Map<string, SessionData>();
@@ -30,9 +33,10 @@ export class TraceFeed {
     private readonly reorderWindowS: number,
     private readonly lookaheadS: number,
   ) {
+    this.array = Array.isArray(stream) ? (stream as readonly TraceSample[]) : null;
     const sync = (stream as Partial<Iterable<TraceSample>>)[Symbol.iterator];
-    this.syncIt = typeof sync === 'function' ? sync.call(stream) : null;
-    this.it = this.syncIt === null ? stream[Symbol.asyncIterator]() : null;
+    this.syncIt = this.array === null && typeof sync === 'function' ? sync.call(stream) : null;
+    this.it = this.array === null && this.syncIt === null ? stream[Symbol.asyncIterator]() : null;
   }
 
   /** True when the stream is exhausted and every session has been handed out. */
@@ -63,6 +67,14 @@ export class TraceFeed {
 
   /** Reads until every sample up to trace time `t` has arrived (or the stream ends). */
   async fillTo(t: number): Promise<void> {
+    const arr = this.array;
+    if (arr !== null) {
+      while (!this.done && this.head < t) {
+        if (this.next < arr.length) this.add(arr[this.next++] as TraceSample);
+        else this.done = true;
+      }
+      return;
+    }
     const sync = this.syncIt;
     if (sync !== null) {
       while (!this.done && this.head < t) {

@@ -29,7 +29,8 @@ export class SessionData {
     /** Trace time of the first sample. */
     readonly t0: number,
   ) {
-    const cap = 64;
+    // Agent sessions run minutes at one sample a second: start big enough that most never grow.
+    const cap = 256;
     this.lastT = t0;
     this.rel = new Float64Array(cap);
     this.mem = new Float64Array(cap);
