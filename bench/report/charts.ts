@@ -45,7 +45,7 @@ export function slackVsOomChart(rows: readonly ResizePolicyRow[]): string {
   const parts = [svgOpen(f, 'Memory slack against OOM kills and evictions, per policy')];
   parts.push(axes(f, x, y, { fmtX: pct, fmtY: (v) => (Number.isInteger(v) ? String(v) : ''), xLabel: 'memory slack (share of requested memory unused)', yLabel: 'OOM kills + evictions' }));
   if (lo < 0) parts.push(`<line class="zero" x1="${f1(x(0))}" x2="${f1(x(0))}" y1="${f1(f.top)}" y2="${f1(f.height - f.bottom)}"/>`);
-  parts.push(`<text class="hint" x="${f1(x(0) + 8)}" y="${f1(f.top + 4)}">↙ better: less waste, fewer kills</text>`);
+  parts.push(`<text class="hint" x="${f1(f.left + 8)}" y="${f1(f.top + 4)}">best: no kills, slack just above 0 %${lo < 0 ? ' (left of the dashed line: pods use more than they request)' : ''}</text>`);
   const placed: Array<{ x0: number; x1: number; y: number }> = [];
   rows.forEach((r, i) => {
     const cx = x(r.memSlack);
@@ -140,7 +140,7 @@ export function timelinePanel(points: readonly TimelinePoint[], policy: string, 
   const kills = pts.filter((p) => p.event === 'oom' || p.event === 'evicted');
   const parts = [svgOpen(f, `${policy}: memory over the session`)];
   parts.push(`<text class="chart-title" x="4" y="14" fill="${color}">${esc(policy)}${kills.length > 0 ? ` · ${kills.length} kill${kills.length > 1 ? 's' : ''}` : ''}</text>`);
-  parts.push(axes(f, x, y, { fmtX: (v) => `${v}m`, fmtY: (v) => gib(v), xTicks: 4, yTicks: 3 }));
+  parts.push(axes(f, x, y, { fmtX: (v) => `${v}m`, fmtY: (v) => gib(v), xTicks: 4, yTicks: 4 }));
   if (pts.length > 0) {
     const usage = pts.map((p) => [px(p), y(p.memUsed / GiB)] as const);
     const first = usage[0];

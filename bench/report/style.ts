@@ -41,7 +41,7 @@ svg text { font-family: inherit; }
 .key .k-oom::before { width: 0; height: 0; border-left: 6px solid transparent; border-right: 6px solid transparent; border-top: 9px solid #c0392b; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; background: #fff; }
 th, td { padding: 4px 7px; font-size: 12.5px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
-th { font-size: 12px; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); }
+th { font-size: 11.5px; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); white-space: normal; vertical-align: bottom; min-width: 52px; }
 td:first-child, th:first-child { text-align: left; }
 td.best { font-weight: 700; background: #eafaf1; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }

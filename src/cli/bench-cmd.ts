@@ -13,8 +13,11 @@ import { err, ok, type Result } from '../core/result.js';
 import { TraceFormatError } from '../trace/reader.js';
 import type { CliIo } from './io.js';
 
-/** Sessions whose usage-vs-allocation timelines each replay keeps for the report. */
-const REPORT_TIMELINE_SESSIONS = 4;
+/**
+ * Sessions whose usage-vs-allocation timelines each replay keeps for the report; the report shows
+ * the few most telling of them (kills first, then the largest peaks).
+ */
+const REPORT_TIMELINE_SESSIONS = 16;
 
 async function loadConfig(path: string | undefined): Promise<Result<Config, string>> {
   if (path === undefined) return ok(defaultConfig());
