@@ -13,6 +13,7 @@ import { createPrometheusSource } from '../adapters/prometheus/index.js';
 import type { RunArgs } from '../cli/run-cmd.js';
 import { defaultConfig, type Config } from '../config/index.js';
 import type { EngineConfig } from '../engine/engine-config.js';
+import type { Logger } from 'pino';
 import type { Clock, MetricSource } from '../engine/ports.js';
 import { newEngineState, tick, type EngineState } from '../engine/tick.js';
 import type { Policy } from '../policy/policy.js';
@@ -23,6 +24,8 @@ import { watchConfig } from './config-watch.js';
 import { LeaderElector } from './leader-election.js';
 
 const realClock: Clock = { now: () => Date.now() };
+/** How long start-up waits for the ConfigMap before running on the defaults. */
+const CONFIG_WAIT_MS = 30_000;
 
 /** Runs the controller until `stop` aborts; resolves to the process exit code. */
 export async function runController(args: RunArgs, stop: AbortSignal, env: ClusterAccessEnv = processEnv): Promise<number> {
@@ -30,12 +33,19 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   const { kc, namespace, identity } = access;
   let config: Config = defaultConfig();
   const log = createLogger({ level: config.log.level, base: { replica: identity, namespace } });
+  // pino children keep the level they were created with: remember them so a reload can change theirs too.
+  const children: Logger[] = [];
+  const child = (component: string): Logger => {
+    const c = log.child({ component });
+    children.push(c);
+    return c;
+  };
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createMetrics(registry);
   const clock = realClock;
 
-  const kube = new KubeRuntime({ kc, namespace, identity, clock, log: log.child({ component: 'kube' }), config: () => config });
+  const kube = new KubeRuntime({ kc, namespace, identity, clock, log: child('kube'), config: () => config });
   const configMapTarget = { apiVersion: 'v1', kind: 'ConfigMap', namespace, name: args.configMap };
 
   // Policy and engine state follow the config; a policy change starts from fresh state.
@@ -43,34 +53,46 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   let state: EngineState = newEngineState(policy);
   let source: MetricSource | undefined;
   const rebuildSource = (): void => {
-    const s = createPrometheusSource(config.prometheus, { container: config.targets.container, logger: log.child({ component: 'prometheus' }) });
+    const s = createPrometheusSource(config.prometheus, { container: config.targets.container, logger: child('prometheus') });
     if (s.ok) source = s.value;
     else log.error({ err: s.error.message }, 'cannot build the Prometheus source; holding');
   };
-  rebuildSource();
 
+  const feed = { delivered: false, synced: (): boolean => false };
   const cfgWatch = watchConfig(
     (onData) => {
-      const cache = configMapWatch(kc, namespace, args.configMap, log.child({ component: 'config' }), (cm) => onData(cm?.data));
+      const cache = configMapWatch(kc, namespace, args.configMap, child('config'), (cm) => {
+        feed.delivered = true;
+        onData(cm?.data);
+      });
+      feed.synced = () => cache.isSynced();
       void cache.start();
       return { stop: () => void cache.stop() };
     },
     {
-      logger: log.child({ component: 'config' }),
+      logger: child('config'),
       reloads: metrics.configReloadsTotal,
       recordEvent: (e) => kube.events.record(configMapTarget, { type: e.type, reason: `Burstguard${e.reason}`, message: e.message }),
       onApply: (next, previous) => {
         config = next;
         log.level = next.log.level;
+        for (const c of children) c.level = next.log.level;
         if (!previous || previous.policy !== next.policy || JSON.stringify(previous.policies) !== JSON.stringify(next.policies)) {
           policy = mustPolicy(next);
           state = newEngineState(policy);
         }
         if (!previous || JSON.stringify(previous.prometheus) !== JSON.stringify(next.prometheus)) rebuildSource();
-        void kube.sync();
+        if (previous) void kube.sync();
       },
     },
   );
+  // Leader election, the port and the first informers need the ConfigMap's values: wait for its first
+  // version (or for proof there is none usable), then fall back to the defaults (dry-run) if need be.
+  await waitUntil(() => feed.delivered || feed.synced(), CONFIG_WAIT_MS, stop);
+  if (cfgWatch.watcher.current() === undefined) {
+    log.warn({ configMap: args.configMap }, 'no valid configuration; running on the defaults (dryRun) until one arrives');
+    rebuildSource();
+  }
 
   const le = config.leaderElection;
   const elector = new LeaderElector(kubeLeaseApi(kc, namespace, le.leaseName), {
@@ -79,17 +101,19 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     renewDeadlineS: le.renewDeadlineS,
     retryPeriodS: le.retryPeriodS,
     clock,
-    log: log.child({ component: 'leader-election' }),
+    log: child('leader-election'),
     onStartedLeading: () => metrics.leader.set(1),
     onStoppedLeading: () => metrics.leader.set(0),
   });
-  const leading = (): boolean => !config.leaderElection.enabled || elector.isLeader();
+  // Whether leader election is on is read once: switching it needs a restart (config-watch says so).
+  const electing = le.enabled;
+  const leading = (): boolean => !electing || elector.isLeader();
 
   await kube.sync();
   const http = await serveHttp(args.metricsPort ?? config.http.port, registry, () => kube.ready());
   log.info({ namespace, identity, inCluster: access.inCluster, configMap: args.configMap, port: args.metricsPort ?? config.http.port }, 'burstguard controller started');
 
-  const electing = config.leaderElection.enabled ? elector.run(stop) : Promise.resolve();
+  const election = electing ? elector.run(stop) : Promise.resolve();
   const observer = metricsObserver(metrics);
   while (!stop.aborted) {
     const started = clock.now();
@@ -108,7 +132,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
 
   log.info({}, 'shutting down');
   cfgWatch.stop();
-  await electing; // run() releases the Lease once the signal has aborted
+  await election; // run() releases the Lease once the signal has aborted
   await kube.stop();
   await new Promise<void>((resolve) => http.close(() => resolve()));
   log.flush();
@@ -142,6 +166,11 @@ function serveHttp(port: number, registry: Registry, ready: () => boolean): Prom
     server.once('error', reject);
     server.listen(port, () => resolve(server));
   });
+}
+
+async function waitUntil(done: () => boolean, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!done() && !signal.aborted && Date.now() < until) await sleep(100, signal);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

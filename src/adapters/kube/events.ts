@@ -1,6 +1,6 @@
 import type { CoreV1Event } from '@kubernetes/client-node';
 import type { Result } from '../../core/result.js';
-import type { Action, ActuationError, Applied, Resources } from '../../core/types.js';
+import type { Action, ActuationError, Applied, PodView, Resources } from '../../core/types.js';
 import type { Clock, Logger } from '../../engine/ports.js';
 import { apiFailure } from './api-errors.js';
 import type { EventApi } from './apis.js';
@@ -13,6 +13,8 @@ export const EVENT_REASONS = {
   resizeDeferred: 'BurstguardResizeDeferred',
   resizeInfeasible: 'BurstguardResizeInfeasible',
   resizeFailed: 'BurstguardResizeFailed',
+  /** The kubelet could not apply a resize (PodResizeInProgress reason Error, e.g. a memory-limit decrease below usage). */
+  resizeError: 'BurstguardResizeError',
   scaled: 'BurstguardScaled',
   scaleFailed: 'BurstguardScaleFailed',
   dryRun: 'BurstguardDryRun',
@@ -50,6 +52,22 @@ export function describeAction(action: Action): string {
 function inputsText(action: Action): string {
   const parts = Object.entries(action.inputs).map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toPrecision(4) : String(v)}`);
   return parts.length > 0 ? ` [${parts.join(' ')}]` : '';
+}
+
+/** Pure: the Event for a kubelet verdict the view found on a pod (Deferred, Infeasible, Error). */
+export function verdictEvent(pod: PodView): EventSpec | undefined {
+  const r = pod.resize;
+  if (r.phase !== 'deferred' && r.phase !== 'infeasible' && r.phase !== 'error') return undefined;
+  const res = (x: Resources): string => `${formatMemory(x.memBytes)} mem, ${formatCpu(x.cpuCores)} cpu`;
+  const asked = `requests ${res(pod.requests)}; limits ${res(pod.limits)}`;
+  const next =
+    r.phase === 'deferred'
+      ? 'burstguard backs off and retries'
+      : r.phase === 'infeasible'
+        ? 'burstguard stops asking for this size and falls back to the largest that fits'
+        : 'the kubelet kept the previous resources';
+  const reason = r.phase === 'deferred' ? EVENT_REASONS.resizeDeferred : r.phase === 'infeasible' ? EVENT_REASONS.resizeInfeasible : EVENT_REASONS.resizeError;
+  return { type: 'Warning', reason, message: `kubelet: ${r.phase} (${r.message}) for ${asked} of container ${pod.container}; ${next}` };
 }
 
 /** Pure: the Event an action's outcome becomes. */

@@ -4,7 +4,7 @@ import { err, ok } from '../../core/result.js';
 import type { Actuator, Clock, ClusterView, Logger } from '../../engine/ports.js';
 import { kubeEventApi, kubePodApi, kubeScaledObjectApi } from './apis.js';
 import { DryRunActuator } from './dry-run-actuator.js';
-import { EventRecorder } from './events.js';
+import { EventRecorder, verdictEvent } from './events.js';
 import { podCache, scaledObjectCache } from './informers.js';
 import { KedaActuator } from './keda-actuator.js';
 import { KubeActuator } from './kube-actuator.js';
@@ -58,6 +58,10 @@ export class KubeRuntime {
         return { agentClassLabel: t.agentClassLabel, defaultAgentClass: 'default', ...(t.container !== '' ? { container: t.container } : {}) };
       },
       o.log,
+      (pod) => {
+        const spec = verdictEvent(pod);
+        if (spec) void this.events.record({ apiVersion: 'v1', kind: 'Pod', ...pod.ref }, spec);
+      },
     );
   }
 

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { err, ok, type Result } from '../../core/result.js';
-import type { PodView, ScaledObjectView } from '../../core/types.js';
+import type { PodView, ResizeState, ScaledObjectView } from '../../core/types.js';
 import type { ClusterSnapshot, ClusterView, Logger, SourceError } from '../../engine/ports.js';
 import { podToView, type PodViewOptions } from './pod-to-view.js';
 import { scaledObjectToView, type ScaledObject } from './scaled-object-view.js';
@@ -26,10 +26,18 @@ export class KubeClusterView implements ClusterView {
   private converted = new WeakMap<V1Pod, Result<PodView, string>>();
   private convertedWith: PodViewOptions | undefined;
 
+  /** The resize phase each pod had at the last snapshot, to report kubelet verdicts once, when they appear. */
+  private phases = new Map<string, ResizeState['phase']>();
+
   constructor(
     private readonly caches: ClusterCaches,
     private readonly options: () => PodViewOptions,
     private readonly log: Logger,
+    /**
+     * Called when a pod's resize turns Deferred, Infeasible or Error between two snapshots (the kubelet
+     * answers after the PATCH succeeded, so the actuator cannot see it): the controller records an Event.
+     */
+    private readonly onResizeVerdict?: (pod: PodView) => void,
   ) {}
 
   snapshot(namespace: string): Promise<Result<ClusterSnapshot, SourceError>> {
@@ -58,6 +66,7 @@ export class KubeClusterView implements ClusterView {
       if (v.ok) pods.push(v.value);
       else skipped.push({ pod: `${namespace}/${raw.metadata?.name ?? '?'}`, reason: v.error });
     }
+    this.noteVerdicts(pods);
     if (skipped.length > this.lastSkipped.length) this.log.debug({ skipped: skipped.length }, 'pods left out of the view');
     this.lastSkipped = skipped;
     let scaledObjects: ScaledObjectView[] = [];
@@ -71,7 +80,18 @@ export class KubeClusterView implements ClusterView {
     }
     return ok({ pods, scaledObjects });
   }
+
+  private noteVerdicts(pods: readonly PodView[]): void {
+    const next = new Map<string, ResizeState['phase']>();
+    for (const pod of pods) {
+      next.set(pod.key, pod.resize.phase);
+      if (VERDICTS.has(pod.resize.phase) && this.phases.get(pod.key) !== pod.resize.phase) this.onResizeVerdict?.(pod);
+    }
+    this.phases = next;
+  }
 }
+
+const VERDICTS: ReadonlySet<ResizeState['phase']> = new Set(['deferred', 'infeasible', 'error']);
 
 function sameOptions(a: PodViewOptions, b: PodViewOptions | undefined): boolean {
   return b !== undefined && a.agentClassLabel === b.agentClassLabel && a.defaultAgentClass === b.defaultAgentClass && a.container === b.container;

@@ -96,3 +96,22 @@ test('the composite routes by kind and by dryRun, and records one Event per acti
   assert.deepEqual(seen, ['resize agent-0', 'scale coder', 'dry resize', 'dry scale']);
   assert.deepEqual(events, ['Pod/agent-0 BurstguardResized', 'ScaledObject/coder BurstguardScaled', 'Pod/agent-0 BurstguardDryRun', 'ScaledObject/coder BurstguardDryRun']);
 });
+
+test('kubelet verdicts become Warning Events naming the sizes', async () => {
+  const { podToView } = await import('../../../src/adapters/kube/pod-to-view.js');
+  const { verdictEvent } = await import('../../../src/adapters/kube/events.js');
+  const pod = makePod();
+  pod.status!.conditions = [{ type: 'PodResizePending', status: 'True', reason: 'Infeasible', message: "Node didn't have enough capacity" }];
+  const v = podToView(pod, { agentClassLabel: 'a', defaultAgentClass: 'd' });
+  assert.ok(v.ok);
+  const e = verdictEvent(v.value);
+  assert.equal(e?.reason, EVENT_REASONS.resizeInfeasible);
+  assert.equal(e?.type, 'Warning');
+  assert.match(e!.message, /infeasible \(Node didn't have enough capacity\) for requests 512Mi mem, 250m cpu; limits 1Gi mem, 1 cpu/);
+  pod.status!.conditions = [{ type: 'PodResizeInProgress', status: 'True', reason: 'Error', message: 'memory limit below usage' }];
+  const err2 = podToView(pod, { agentClassLabel: 'a', defaultAgentClass: 'd' });
+  assert.ok(err2.ok && verdictEvent(err2.value)?.reason === EVENT_REASONS.resizeError);
+  pod.status!.conditions = [];
+  const none = podToView(pod, { agentClassLabel: 'a', defaultAgentClass: 'd' });
+  assert.ok(none.ok && verdictEvent(none.value) === undefined);
+});

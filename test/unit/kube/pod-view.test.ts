@@ -135,3 +135,30 @@ test('conversions are reused for unchanged objects and redone for new objects or
   const d = await view.snapshot('agents');
   assert.ok(d.ok && d.value.pods[0]!.agentClass === 'default', 'a reloaded agent-class label applies at once');
 });
+
+test('a kubelet verdict (Deferred, Infeasible, Error) is reported once, when it appears', async () => {
+  const p = makePod();
+  const pods = [p];
+  const seen: string[] = [];
+  const view = new KubeClusterView(
+    { pods: synced(pods) },
+    () => ({ agentClassLabel: 'burstguard.io/agent-class', defaultAgentClass: 'default' }),
+    silentLog,
+    (pod) => seen.push(`${pod.ref.name}:${pod.resize.phase}`),
+  );
+  await view.snapshot('agents');
+  const deferred = makePod();
+  deferred.status!.conditions = [{ type: 'PodResizePending', status: 'True', reason: 'Deferred', message: 'no room' }];
+  pods[0] = deferred;
+  await view.snapshot('agents');
+  await view.snapshot('agents');
+  const infeasible = makePod();
+  infeasible.status!.conditions = [{ type: 'PodResizePending', status: 'True', reason: 'Infeasible', message: 'too big' }];
+  pods[0] = infeasible;
+  await view.snapshot('agents');
+  pods[0] = makePod();
+  await view.snapshot('agents');
+  pods[0] = deferred;
+  await view.snapshot('agents');
+  assert.deepEqual(seen, ['agent-0:deferred', 'agent-0:infeasible', 'agent-0:deferred']);
+});
