@@ -117,10 +117,11 @@ export function sizePod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
 
 /**
  * A resize is admitted or Deferred as a whole, and only a request increase can be Deferred (the node's
- * other pods hold the room). So a needed memory-limit raise never travels with a request increase: it
- * goes alone (requests held at the spec, which the kubelet has allocated) and the requests follow on a
- * later tick. While a resize is Deferred, requests go back to what was last allocated, so the limit
- * part can land.
+ * other pods hold the room). So an urgent memory-limit raise (more than URGENT_RAISE_FRACTION short)
+ * never travels with a request increase: it goes alone (requests held at the spec, which the kubelet
+ * has allocated) and the requests follow on a later tick; small raises travel together, so a limit
+ * that creeps up with context growth does not starve the requests. While a resize is Deferred,
+ * requests go back to what was last allocated, so the limit part can land.
  */
 function sequenceForNode(pod: PodView, t: PodTrack, z: Sizing): Sizing {
   if (pod.resize.phase === 'none') {
@@ -129,12 +130,15 @@ function sequenceForNode(pod: PodView, t: PodTrack, z: Sizing): Sizing {
   }
   const actualLimit = pod.actualLimits?.memBytes ?? pod.limits.memBytes;
   const deferred = pod.resize.phase === 'deferred';
-  if (!deferred && z.memLimit <= actualLimit * (1 + SKIP_FRACTION)) return z;
+  if (!deferred && actualLimit >= z.memLimit * (1 - URGENT_RAISE_FRACTION)) return z;
   const memCap = deferred ? (t.allocatedMemRequest ?? pod.requests.memBytes) : pod.requests.memBytes;
   const cpuCap = deferred ? (t.allocatedCpuRequest ?? pod.requests.cpuCores) : pod.requests.cpuCores;
   if (z.memRequest <= memCap && z.cpuRequest <= cpuCap) return z;
   return { ...z, memRequest: Math.min(z.memRequest, memCap), cpuRequest: Math.min(z.cpuRequest, cpuCap), sequenced: true };
 }
+
+/** A limit short of its target by more than this is urgent and goes alone; smaller raises travel with requests. */
+export const URGENT_RAISE_FRACTION = 0.1;
 
 /** Targets within this fraction of the spec are not worth a recommendation. */
 export const SKIP_FRACTION = 0.01;
