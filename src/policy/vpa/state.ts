@@ -72,6 +72,8 @@ export function trackPods(state: VpaState, pods: readonly PodView[]): void {
       t.admissionUntilMs = p.startedAtMs + ADMISSION_WINDOW_MS;
     }
     if (p.resize.phase === 'infeasible' || p.resize.phase === 'error') t.lastInfeasible = p.requests;
+    // Once a later spec was accepted (the condition cleared), the cached attempt no longer applies.
+    else if (p.resize.phase === 'none') t.lastInfeasible = undefined;
   }
 }
 

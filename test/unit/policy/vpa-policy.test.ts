@@ -186,3 +186,17 @@ test('same samples in the same order give the same recommendations', () => {
   const run = () => JSON.stringify(drive({}, () => [pod('a'), pod('b')], (p) => ({ mem: (p.key.endsWith('a') ? 700 : 900) * MiB, cpu: 0.3 }), 45).all);
   assert.equal(run(), run());
 });
+
+test('the Infeasible cache clears once the pod no longer shows the condition', () => {
+  const policy = createVpaPolicy({ ...DEFAULT_VPA_OPTIONS, emulateAdmission: false });
+  const state = policy.init();
+  const counts: number[] = [];
+  for (let m = 0; m < 4; m++) {
+    const nowMs = T0 + m * MIN;
+    const resize: PodView['resize'] = m < 2 ? { phase: 'infeasible', message: 'x' } : { phase: 'none' };
+    const ctx: PolicyContext = { nowMs, pods: [pod('a', { resize }), pod('b', { resize })], scaledObjects: [] };
+    policy.observe(state, ctx.pods.map((p) => ({ pod: p.key, tMs: nowMs - 1000, memBytes: 2 * GiB, cpuCores: 1 })), ctx);
+    counts.push(policy.recommend(state, ctx).length);
+  }
+  assert.deepEqual(counts.map((c) => c > 0), [false, false, true, true]);
+});
