@@ -94,7 +94,10 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
     const forgetAfterS = input.sim.scrapeLagS + input.sim.scrapeIntervalS + 2 * tickS;
     for (let k = 0; ; k++) {
       T = T0 + k * dt;
-      if (feed.head < T + lookaheadS) await feed.fillTo(T + lookaheadS);
+      if (feed.head < T + lookaheadS) {
+        if (feed.isSync) feed.fillToSync(T + lookaheadS);
+        else await feed.fillTo(T + lookaheadS);
+      }
       starting.length = 0;
       feed.takeDue(T, starting);
       if (starting.length > 0) cluster.addSessions(starting, T);

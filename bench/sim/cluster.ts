@@ -219,7 +219,7 @@ export class SimCluster {
       const interval = this.sim.scrapeIntervalS;
       pod.nextScrapeT = Math.ceil((T - pod.scrapeOffsetS) / interval) * interval + pod.scrapeOffsetS;
     }
-    this.pending.length = keep;
+    if (keep !== this.pending.length) this.pending.length = keep;
     if (keep > 0) this.pool.provisionFor(this.pending, T);
   }
 

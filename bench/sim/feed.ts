@@ -65,8 +65,27 @@ export class TraceFeed {
     return t;
   }
 
+  /** True when the stream is read synchronously (in memory): `fillToSync` may be used, no await needed. */
+  get isSync(): boolean {
+    return this.it === null;
+  }
+
   /** Reads until every sample up to trace time `t` has arrived (or the stream ends). */
   async fillTo(t: number): Promise<void> {
+    if (this.it === null) {
+      this.fillToSync(t);
+      return;
+    }
+    const it = this.it;
+    while (!this.done && this.head < t) {
+      const r = await it.next();
+      if (r.done === true) this.done = true;
+      else this.add(r.value);
+    }
+  }
+
+  /** `fillTo` for in-memory streams (isSync): no promise per call. */
+  fillToSync(t: number): void {
     const arr = this.array;
     if (arr !== null) {
       while (!this.done && this.head < t) {
@@ -75,18 +94,9 @@ export class TraceFeed {
       }
       return;
     }
-    const sync = this.syncIt;
-    if (sync !== null) {
-      while (!this.done && this.head < t) {
-        const r = sync.next();
-        if (r.done === true) this.done = true;
-        else this.add(r.value);
-      }
-      return;
-    }
-    const it = this.it as AsyncIterator<TraceSample>;
+    const sync = this.syncIt as Iterator<TraceSample>;
     while (!this.done && this.head < t) {
-      const r = await it.next();
+      const r = sync.next();
       if (r.done === true) this.done = true;
       else this.add(r.value);
     }
@@ -100,25 +110,28 @@ export class TraceFeed {
       if (s.t0 <= t) into.push(s);
       else this.waiting[keep++] = s;
     }
-    this.waiting.length = keep;
+    if (keep !== this.waiting.length) this.waiting.length = keep;
   }
 
   private add(s: TraceSample): void {
-    if (s.t < this.maxT - this.reorderWindowS) {
+    // Each field read once: samples from a parser come in several shapes, so every read is a lookup.
+    const t = s.t;
+    const name = s.session;
+    if (t < this.maxT - this.reorderWindowS) {
       throw new Error(
-        `trace sample of session '${s.session}' at t=${s.t} arrived ${round(this.maxT - s.t)} s behind the newest sample (t=${this.maxT}); ` +
+        `trace sample of session '${name}' at t=${t} arrived ${round(this.maxT - t)} s behind the newest sample (t=${this.maxT}); ` +
           `the replay buffers ${this.reorderWindowS} s of disorder: sort the trace by t`,
       );
     }
-    if (s.t > this.maxT) this.maxT = s.t;
+    if (t > this.maxT) this.maxT = t;
     if ((++this.samples & 4095) === 0) this.prune();
-    let sess = this.latest.get(s.session);
-    if (sess !== undefined && s.t < sess.lastT) {
-      throw new Error(`trace session '${s.session}' went back in time: t=${s.t} after t=${sess.lastT}`);
+    let sess = this.latest.get(name);
+    if (sess !== undefined && t < sess.lastT) {
+      throw new Error(`trace session '${name}' went back in time: t=${t} after t=${sess.lastT}`);
     }
-    if (sess === undefined || s.t - sess.lastT > this.lookaheadS) sess = this.startSession(s);
-    else this.podSeconds += s.t - sess.lastT;
-    sess.push(s);
+    if (sess === undefined || t - sess.lastT > this.lookaheadS) sess = this.startSession(name, t, s.agentClass);
+    else this.podSeconds += t - sess.lastT;
+    sess.push(s, t);
   }
 
   /** Forgets sessions that can no longer grow, so a long trace does not keep every session's samples. */
@@ -127,11 +140,11 @@ export class TraceFeed {
     for (const [name, sess] of this.latest) if (sess.lastT < horizon) this.latest.delete(name);
   }
 
-  private startSession(s: TraceSample): SessionData {
-    const k = (this.incarnations.get(s.session) ?? 0) + 1;
-    this.incarnations.set(s.session, k);
-    const sess = new SessionData(k === 1 ? s.session : `${s.session}#${k}`, s.agentClass ?? 'default', s.t);
-    this.latest.set(s.session, sess);
+  private startSession(name: string, t: number, agentClass: string | undefined): SessionData {
+    const k = (this.incarnations.get(name) ?? 0) + 1;
+    this.incarnations.set(name, k);
+    const sess = new SessionData(k === 1 ? name : `${name}#${k}`, agentClass ?? 'default', t);
+    this.latest.set(name, sess);
     this.waiting.push(sess);
     this.sessions++;
     return sess;

@@ -128,6 +128,6 @@ export class NodePool {
       }
       this.nodes[keep++] = n;
     }
-    this.nodes.length = keep;
+    if (keep !== this.nodes.length) this.nodes.length = keep;
   }
 }

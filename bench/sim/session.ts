@@ -55,19 +55,24 @@ export class SessionData {
     return this.n === 0 ? 0 : (this.rel[this.n - 1] ?? 0);
   }
 
-  push(s: TraceSample): void {
+  /** Appends a sample; `t` is `s.t`, already read by the caller. */
+  push(s: TraceSample, t: number = s.t): void {
     if (this.n === this.rel.length) this.grow();
     const i = this.n++;
-    this.lastT = s.t;
-    this.rel[i] = s.t - this.t0;
+    this.lastT = t;
+    this.rel[i] = t - this.t0;
     this.mem[i] = s.memBytes;
     this.cpu[i] = s.cpuCores;
     this.ctx[i] = s.contextTokens ?? Number.NaN;
-    if (s.toolCalls !== undefined || this.cumCalls.length > 0) this.cumCalls = addCount(this.cumCalls, i, s.toolCalls, this.rel.length);
-    if (s.toolRetries !== undefined || this.cumRetries.length > 0) this.cumRetries = addCount(this.cumRetries, i, s.toolRetries, this.rel.length);
-    if (s.toolErrors !== undefined || this.cumErrors.length > 0) this.cumErrors = addCount(this.cumErrors, i, s.toolErrors, this.rel.length);
-    if (s.tool !== undefined && this.tools === null) this.tools = new Array<string | undefined>(i);
-    if (this.tools !== null) this.tools[i] = s.tool;
+    const calls = s.toolCalls;
+    const retries = s.toolRetries;
+    const errors = s.toolErrors;
+    const tool = s.tool;
+    if (calls !== undefined || this.cumCalls.length > 0) this.cumCalls = addCount(this.cumCalls, i, calls, this.rel.length);
+    if (retries !== undefined || this.cumRetries.length > 0) this.cumRetries = addCount(this.cumRetries, i, retries, this.rel.length);
+    if (errors !== undefined || this.cumErrors.length > 0) this.cumErrors = addCount(this.cumErrors, i, errors, this.rel.length);
+    if (tool !== undefined && this.tools === null) this.tools = new Array<string | undefined>(i);
+    if (this.tools !== null) this.tools[i] = tool;
   }
 
   private grow(): void {
