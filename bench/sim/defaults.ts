@@ -3,7 +3,7 @@ import { DEFAULT_STATIC_OPTIONS } from '../../src/policy/static.js';
 import type { SimSettings } from '../replay-types.js';
 
 /**
- * The simulated cluster's default knobs, each the value a stock cluster has (docs/bench-methodology.md
+ * The simulated cluster's default knobs, each the value a stock cluster has (bench/sim/README.md
  * repeats the reasoning):
  * - scrapes every 15 s (the Prometheus / metrics-server interval most clusters run);
  * - 10 s scrape lag: the kubelet's cAdvisor refreshes container stats every 10 s (housekeeping
