@@ -110,6 +110,6 @@ export class SyncedCache<T> {
 
 function describe(e: unknown): string {
   if (e instanceof Error) return e.message;
-  if (typeof e === 'object' && e !== null && 'message' in e) return String((e as { message: unknown }).message);
+  if (typeof e === 'object' && e !== null && 'message' in e) return String((e).message);
   return String(e);
 }

@@ -107,7 +107,7 @@ test('kubelet verdicts become Warning Events naming the sizes', async () => {
   const e = verdictEvent(v.value);
   assert.equal(e?.reason, EVENT_REASONS.resizeInfeasible);
   assert.equal(e?.type, 'Warning');
-  assert.match(e!.message, /infeasible \(Node didn't have enough capacity\) for requests 512Mi mem, 250m cpu; limits 1Gi mem, 1 cpu/);
+  assert.match(e.message, /infeasible \(Node didn't have enough capacity\) for requests 512Mi mem, 250m cpu; limits 1Gi mem, 1 cpu/);
   pod.status!.conditions = [{ type: 'PodResizeInProgress', status: 'True', reason: 'Error', message: 'memory limit below usage' }];
   const err2 = podToView(pod, { agentClassLabel: 'a', defaultAgentClass: 'd' });
   assert.ok(err2.ok && verdictEvent(err2.value)?.reason === EVENT_REASONS.resizeError);

@@ -34,21 +34,21 @@ export class FakePodApi implements PodApi {
 
   read(namespace: string, name: string): Promise<V1Pod> {
     this.calls.push(`get ${name}`);
-    try {
+    return later(() => {
       const copy = clone(this.get(namespace, name));
       this.afterRead?.(this.get(namespace, name));
-      return Promise.resolve(copy);
-    } catch (e) {
-      return Promise.reject(e as Error);
-    }
+      return copy;
+    });
   }
 
   patchResize(namespace: string, name: string, body: object): Promise<V1Pod> {
     this.calls.push(`patch-resize ${name}`);
     this.bodies.push(body);
     const fail = this.patchFailures.shift();
-    if (fail) return Promise.reject(fail);
-    try {
+    if (fail) return later(() => {
+      throw fail;
+    });
+    return later(() => {
       const pod = this.get(namespace, name);
       const b = body as ResizeBody;
       const rv = b.metadata?.resourceVersion;
@@ -71,22 +71,23 @@ export class FakePodApi implements PodApi {
       next.metadata!.generation = (pod.metadata!.generation ?? 1) + 1;
       this.onResized?.(next);
       this.pods.set(`${namespace}/${name}`, next);
-      return Promise.resolve(clone(next));
-    } catch (e) {
-      return Promise.reject(e as Error);
-    }
+      return clone(next);
+    });
   }
 
   patchMetadata(namespace: string, name: string, body: object): Promise<V1Pod> {
     this.calls.push(`patch ${name}`);
     this.bodies.push(body);
-    try {
+    return later(() => {
       const pod = this.get(namespace, name);
       const ann = (body as { metadata: { annotations: Record<string, string> } }).metadata.annotations;
       pod.metadata!.annotations = { ...pod.metadata!.annotations, ...ann };
-      return Promise.resolve(clone(pod));
-    } catch (e) {
-      return Promise.reject(e as Error);
-    }
+      return clone(pod);
+    });
   }
+}
+
+/** Runs `f` on a later microtask: a throw becomes a rejection, as an HTTP client's would. */
+function later<T>(f: () => T): Promise<T> {
+  return Promise.resolve().then(f);
 }

@@ -44,20 +44,18 @@ export class FakeScaledObjectApi implements ScaledObjectApi {
 
   read(namespace: string, name: string): Promise<ScaledObject> {
     this.calls.push(`get ${name}`);
-    try {
+    return later(() => {
       const so = this.get(namespace, name);
       const copy = clone(so);
       this.afterRead?.(so as { metadata: { resourceVersion?: string } });
-      return Promise.resolve(copy);
-    } catch (e) {
-      return Promise.reject(e as Error);
-    }
+      return copy;
+    });
   }
 
   patch(namespace: string, name: string, body: object): Promise<ScaledObject> {
     this.calls.push(`patch ${name}`);
     this.bodies.push(body);
-    try {
+    return later(() => {
       const so = this.get(namespace, name);
       const rv = (body as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
       if (rv !== undefined && rv !== so.metadata?.resourceVersion) throw apiError(409, 'the object has been modified');
@@ -67,9 +65,12 @@ export class FakeScaledObjectApi implements ScaledObjectApi {
       if (min > max) throw apiError(422, 'minReplicaCount must be less than or equal to maxReplicaCount');
       const stored = { ...next, metadata: { ...next.metadata, resourceVersion: String(Number(so.metadata?.resourceVersion ?? 0) + 1) } };
       this.objects.set(`${namespace}/${name}`, stored);
-      return Promise.resolve(clone(stored));
-    } catch (e) {
-      return Promise.reject(e as Error);
-    }
+      return clone(stored);
+    });
   }
+}
+
+/** Runs `f` on a later microtask: a throw becomes a rejection, as an HTTP client's would. */
+function later<T>(f: () => T): Promise<T> {
+  return Promise.resolve().then(f);
 }
