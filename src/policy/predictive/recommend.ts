@@ -39,8 +39,9 @@ export function sizeNewPod(pod: PodView, cm: ClassModel, ct: ClassTick, o: Resol
   const h = stateHeadroom(cm, 'idle', tailOptions(o));
   const base = p.memory.baselineBytes;
   const memLimit = base + Math.max(h.memExcess + ct.correction, ct.oomExcess);
-  const memRequest = base * (1 + o.requestMarginFraction);
-  const cpuRequest = p.cpu.baselineCores * (1 + o.cpuRequestMarginFraction);
+  // The limit raise is the point of acting early; it must not wait on room for a request increase.
+  const memRequest = Math.min(base * (1 + o.requestMarginFraction), pod.requests.memBytes > 0 ? pod.requests.memBytes : Infinity);
+  const cpuRequest = Math.min(p.cpu.baselineCores * (1 + o.cpuRequestMarginFraction), pod.requests.cpuCores > 0 ? pod.requests.cpuCores : Infinity);
   const cpuLimit = Math.max(h.cpuPeak, cpuRequest);
   const startup = solveTail((x) => knotTail(p.memory.startupPeakBytes, x), o.riskBudget, knotUpper(p.memory.startupPeakBytes));
   if (pod.limits.memBytes >= startup) return undefined;
