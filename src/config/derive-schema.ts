@@ -8,8 +8,12 @@ import { cpuSchema, memorySchema } from './resources-schema.js';
  * step with the policies without a second list to maintain. `Resources` values (memBytes + cpuCores)
  * are accepted in pod-spec form (`{ memory: "1Gi", cpu: "500m" }`) as everywhere else in the config.
  */
-export function schemaFromDefaults(defaults: Readonly<Record<string, unknown>>, description: string): z.ZodType {
-  return objectSchema(defaults).prefault({}).describe(description);
+export function schemaFromDefaults(
+  defaults: Readonly<Record<string, unknown>>,
+  description: string,
+  fieldDocs: Readonly<Record<string, string>> = {},
+): z.ZodType {
+  return objectSchema(defaults, fieldDocs).prefault({}).describe(description);
 }
 
 function isResources(v: object): v is { memBytes: number; cpuCores: number } {
@@ -17,15 +21,20 @@ function isResources(v: object): v is { memBytes: number; cpuCores: number } {
   return keys.length === 2 && keys[0] === 'cpuCores' && keys[1] === 'memBytes';
 }
 
-function objectSchema(defaults: Readonly<Record<string, unknown>>): z.ZodType {
+function objectSchema(defaults: Readonly<Record<string, unknown>>, fieldDocs: Readonly<Record<string, string>> = {}): z.ZodType {
   const shape: Record<string, z.ZodType> = {};
   for (const [key, value] of Object.entries(defaults)) {
-    shape[key] = valueSchema(value);
+    const s = valueSchema(value, key);
+    const doc = fieldDocs[key];
+    shape[key] = doc !== undefined ? s.describe(doc) : s;
   }
   return z.strictObject(shape);
 }
 
-function valueSchema(value: unknown): z.ZodType {
+function valueSchema(value: unknown, key = ''): z.ZodType {
+  // Byte and core counts may be written as quantities ("250Mi", "25m"), like everywhere else.
+  if (typeof value === 'number' && /Bytes$/.test(key)) return memorySchema.prefault(value);
+  if (typeof value === 'number' && /Cores$/.test(key)) return cpuSchema.prefault(value);
   if (typeof value === 'number') return z.number().prefault(value);
   if (typeof value === 'boolean') return z.boolean().prefault(value);
   if (typeof value === 'string') return z.string().prefault(value);

@@ -5,6 +5,7 @@ import type { PolicySettings } from '../policy/registry.js';
 import * as staticPolicy from '../policy/static.js';
 import * as vpa from '../policy/vpa/index.js';
 import { schemaFromDefaults } from './derive-schema.js';
+import { POLICY_FIELD_DOCS } from './policy-field-docs.js';
 
 /**
  * Fallbacks used only while a policy module exports no `DEFAULT_*` options constant. They match the
@@ -34,6 +35,10 @@ export function policyDefaults(name: keyof PolicySettings): Readonly<Record<stri
   return exportedDefaults(mods[name]) ?? FALLBACK_DEFAULTS[name];
 }
 
+function derived(name: keyof PolicySettings, description: string): z.ZodType {
+  return schemaFromDefaults(policyDefaults(name), description, POLICY_FIELD_DOCS[name]);
+}
+
 /** Range checks on well-known policy fields, applied when the field exists in the policy's options. */
 function withRanges(schema: z.ZodType, checks: Readonly<Record<string, readonly [number, number, string]>>): z.ZodType {
   return schema.superRefine((value, ctx) => {
@@ -48,18 +53,34 @@ function withRanges(schema: z.ZodType, checks: Readonly<Record<string, readonly 
 /** The `policies` section: every policy's options, each defaulting to the policy's own defaults. */
 export const policiesSchema = z
   .strictObject({
-    static: schemaFromDefaults(policyDefaults('static'), 'Options of the static policy: fixed requests and limits.'),
+    static: derived('static', 'Options of the static policy: fixed requests and limits.'),
     vpa: withRanges(
-      schemaFromDefaults(policyDefaults('vpa'), 'Options of the vpa policy (VPA recommender re-implementation).'),
-      { targetPercentile: [0, 1, 'must be between 0 and 1'] },
+      derived('vpa', 'Options of the vpa policy (VPA recommender re-implementation).'),
+      {
+        targetPercentile: [0, 1, 'must be between 0 and 1'],
+        lowerBoundPercentile: [0, 1, 'must be between 0 and 1'],
+        upperBoundPercentile: [0, 1, 'must be between 0 and 1'],
+        safetyMarginFraction: [0, 10, 'must be between 0 and 10'],
+        evictionTolerance: [0, 1, 'must be between 0 and 1'],
+      },
     ),
     reactive: withRanges(
-      schemaFromDefaults(policyDefaults('reactive'), 'Options of the reactive policy (resize past a usage threshold).'),
-      { thresholdFraction: [0, 1, 'must be between 0 and 1'] },
+      derived('reactive', 'Options of the reactive policy (resize past a usage threshold).'),
+      {
+        thresholdFraction: [0, 1, 'must be between 0 and 1'],
+        lowFraction: [0, 1, 'must be between 0 and 1'],
+        growFactor: [1, 100, 'must be at least 1'],
+      },
     ),
     predictive: withRanges(
-      schemaFromDefaults(policyDefaults('predictive'), 'Options of the predictive policy (burst models + risk budget).'),
-      { riskBudget: [0, 1, 'must be between 0 and 1 (probability of a burst exceeding the limit)'] },
+      derived('predictive', 'Options of the predictive policy (burst models + risk budget).'),
+      {
+        // The ranges the policy itself clamps to (resolvePredictiveOptions): say so instead of clamping silently.
+        riskBudget: [1e-6, 0.5, 'must be between 0.000001 and 0.5 (probability that memory passes the limit)'],
+        cpuRiskBudget: [1e-6, 0.5, 'must be between 0.000001 and 0.5'],
+        horizonS: [1, 3600, 'must be between 1 and 3600 seconds'],
+        priorFloorWeight: [0, 1, 'must be between 0 and 1'],
+      },
     ),
   })
   .transform((p) => p as unknown as PolicySettings)
