@@ -105,7 +105,12 @@ function rememberAll<S>(state: EngineState<S>, samples: readonly AgentSample[], 
  */
 function noteResizeStatus(m: PodMemory, pod: PodView, nowMs: number, cfg: EngineConfig): void {
   if (pod.resize.phase === 'infeasible') {
-    m.infeasibleRequests ??= pod.requests;
+    // A fallback the kubelet calls Infeasible too lowers the ceiling again, so the pod steps down
+    // (5 % a round, see guards.ts) until a size fits instead of staying stuck on the first fallback.
+    const prev = m.infeasibleRequests;
+    m.infeasibleRequests = prev === undefined
+      ? pod.requests
+      : { memBytes: Math.min(prev.memBytes, pod.requests.memBytes), cpuCores: Math.min(prev.cpuCores, pod.requests.cpuCores) };
   } else if (pod.resize.phase === 'deferred' && (m.deferredUntilMs === undefined || nowMs >= m.deferredUntilMs)) {
     const backoff = Math.min(cfg.deferredBackoffS.max, m.deferredBackoffS ? m.deferredBackoffS * 2 : cfg.deferredBackoffS.initial);
     m.deferredBackoffS = backoff;
