@@ -102,6 +102,13 @@ export class TraceFeed {
     }
   }
 
+  /** How many sessions not yet handed out start in (from, to] (the replicas oracle's lookahead). */
+  countStarting(from: number, to: number): number {
+    let n = 0;
+    for (const s of this.waiting) if (s.t0 > from && s.t0 <= to) n++;
+    return n;
+  }
+
   /** Hands out the sessions that start at or before trace time `t`, in discovery order. */
   takeDue(t: number, into: SessionData[]): void {
     if (this.waiting.length === 0) return;
