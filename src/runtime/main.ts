@@ -1,19 +1,18 @@
 /**
  * The composition root of `burstguard run`: the only place that knows every concrete adapter. It
- * builds the logger, metrics, API clients, informers, actuators, policy and leader election, then
- * runs the engine tick on a schedule while this replica leads, until the stop signal.
+ * builds the logger, metrics, API clients, informers, actuators, policy and leader election, then lets
+ * the scheduler run the engine tick (and pre-warm windows) while this replica leads, until `stop`.
  */
-import { createServer, type Server } from 'node:http';
+import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { KubeRuntime } from '../adapters/kube/kube-runtime.js';
-import { kubeLeaseApi } from '../adapters/kube/lease-api.js';
 import { configMapWatch } from '../adapters/kube/informers.js';
 import { resolveClusterAccess, processEnv, type ClusterAccessEnv } from '../adapters/kube/kube-config.js';
+import { KubeRuntime } from '../adapters/kube/kube-runtime.js';
+import { kubeLeaseApi } from '../adapters/kube/lease-api.js';
+import { planPrewarm } from '../adapters/kube/prewarm-plan.js';
 import { createPrometheusSource } from '../adapters/prometheus/index.js';
 import type { RunArgs } from '../cli/run-cmd.js';
 import { defaultConfig, type Config } from '../config/index.js';
-import type { EngineConfig } from '../engine/engine-config.js';
-import type { Logger } from 'pino';
 import type { Clock, MetricSource } from '../engine/ports.js';
 import { newEngineState, tick, type EngineState } from '../engine/tick.js';
 import type { Policy } from '../policy/policy.js';
@@ -21,16 +20,19 @@ import { createPolicy } from '../policy/registry.js';
 import { createLogger } from '../telemetry/logger.js';
 import { createMetrics, metricsObserver } from '../telemetry/metrics.js';
 import { watchConfig } from './config-watch.js';
+import { startHttpServer } from './http.js';
 import { LeaderElector } from './leader-election.js';
+import { startScheduler, type ScheduleConfig } from './scheduler.js';
 
 const realClock: Clock = { now: () => Date.now() };
-/** How long start-up waits for the ConfigMap before running on the defaults. */
+/** How long start-up waits for the ConfigMap before running on the defaults (dry-run). */
 const CONFIG_WAIT_MS = 30_000;
 
 /** Runs the controller until `stop` aborts; resolves to the process exit code. */
 export async function runController(args: RunArgs, stop: AbortSignal, env: ClusterAccessEnv = processEnv): Promise<number> {
   const access = resolveClusterAccess(args, env);
   const { kc, namespace, identity } = access;
+  const clock = realClock;
   let config: Config = defaultConfig();
   const log = createLogger({ level: config.log.level, base: { replica: identity, namespace } });
   // pino children keep the level they were created with: remember them so a reload can change theirs too.
@@ -43,12 +45,9 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createMetrics(registry);
-  const clock = realClock;
-
   const kube = new KubeRuntime({ kc, namespace, identity, clock, log: child('kube'), config: () => config });
-  const configMapTarget = { apiVersion: 'v1', kind: 'ConfigMap', namespace, name: args.configMap };
 
-  // Policy and engine state follow the config; a policy change starts from fresh state.
+  // Policy, engine state and metric source follow the config; a policy change starts from fresh state.
   let policy: Policy = mustPolicy(config);
   let state: EngineState = newEngineState(policy);
   let source: MetricSource | undefined;
@@ -57,7 +56,8 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     if (s.ok) source = s.value;
     else log.error({ err: s.error.message }, 'cannot build the Prometheus source; holding');
   };
-
+  let scheduler: ReturnType<typeof startScheduler> | undefined;
+  const configMapTarget = { apiVersion: 'v1', kind: 'ConfigMap', namespace, name: args.configMap };
   const feed = { delivered: false, synced: (): boolean => false };
   const cfgWatch = watchConfig(
     (onData) => {
@@ -82,12 +82,13 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
           state = newEngineState(policy);
         }
         if (!previous || JSON.stringify(previous.prometheus) !== JSON.stringify(next.prometheus)) rebuildSource();
+        scheduler?.reconfigure(scheduleOf(next));
         if (previous) void kube.sync();
       },
     },
   );
   // Leader election, the port and the first informers need the ConfigMap's values: wait for its first
-  // version (or for proof there is none usable), then fall back to the defaults (dry-run) if need be.
+  // version (or for proof that there is none), then fall back to the defaults if need be.
   await waitUntil(() => feed.delivered || feed.synced(), CONFIG_WAIT_MS, stop);
   if (cfgWatch.watcher.current() === undefined) {
     log.warn({ configMap: args.configMap }, 'no valid configuration; running on the defaults (dryRun) until one arrives');
@@ -105,38 +106,86 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     onStartedLeading: () => metrics.leader.set(1),
     onStoppedLeading: () => metrics.leader.set(0),
   });
-  // Whether leader election is on is read once: switching it needs a restart (config-watch says so).
+  // Leader election on/off is read once: switching it needs a restart (config-watch reports it).
   const electing = le.enabled;
+  if (!electing) metrics.leader.set(1);
   const leading = (): boolean => !electing || elector.isLeader();
 
   await kube.sync();
-  const http = await serveHttp(args.metricsPort ?? config.http.port, registry, () => kube.ready());
-  log.info({ namespace, identity, inCluster: access.inCluster, configMap: args.configMap, port: args.metricsPort ?? config.http.port }, 'burstguard controller started');
+  const port = args.metricsPort ?? config.http.port;
+  const http = await startHttpServer({
+    registry,
+    port,
+    host: access.inCluster ? '0.0.0.0' : '127.0.0.1',
+    logger: child('http'),
+    readiness: () =>
+      cfgWatch.watcher.current() === undefined
+        ? { ready: false, reason: 'no valid configuration yet' }
+        : kube.ready()
+          ? { ready: true }
+          : { ready: false, reason: 'informers not synced' },
+  });
 
-  const election = electing ? elector.run(stop) : Promise.resolve();
   const observer = metricsObserver(metrics);
-  while (!stop.aborted) {
-    const started = clock.now();
-    if (leading() && source) {
-      const engineCfg: EngineConfig = { ...config.engine, namespace };
-      const tickSignal = AbortSignal.any([stop, AbortSignal.timeout(Math.max(1000, engineCfg.tickIntervalS * 1000 * 4))]);
-      try {
-        await tick({ clock, source, view: kube.view, actuator: kube.actuator, policy, log, observer }, state, engineCfg, tickSignal);
-      } catch (e) {
-        // A tick never throws by design; if one does, log and keep the loop alive.
-        log.error({ err: e instanceof Error ? e.stack : String(e) }, 'tick failed');
-      }
+  const lastInWindowMs = new Map<string, number>();
+  let inFlight: Promise<void> = Promise.resolve();
+  const onTick = (): Promise<void> => (inFlight = tickOnce());
+  const tickOnce = async (): Promise<void> => {
+    if (!leading() || !source || stop.aborted) return;
+    const engineCfg = { ...config.engine, namespace };
+    const signal = AbortSignal.any([stop, AbortSignal.timeout(Math.max(5_000, engineCfg.tickIntervalS * 4_000))]);
+    await tick({ clock, source, view: kube.view, actuator: kube.actuator, policy, log, observer }, state, engineCfg, signal);
+    await prewarm(signal, engineCfg.dryRun);
+  };
+  // Pre-warm windows are reconciled on every tick: level-triggered, so a new leader finishes the job.
+  const prewarm = async (signal: AbortSignal, dryRun: boolean): Promise<void> => {
+    if (config.keda.scaledObjects.length === 0 || !scheduler) return;
+    const snap = await kube.view.snapshot(namespace);
+    if (!snap.ok) return;
+    const actions = planPrewarm({
+      nowMs: clock.now(),
+      targets: config.keda.scaledObjects,
+      windows: scheduler.openWindows(),
+      scaledObjects: snap.value.scaledObjects,
+      restoreAfterS: config.keda.restoreAfterS,
+      lastInWindowMs,
+    });
+    metrics.prewarmWindowsActive.set(scheduler.openWindows().length);
+    for (const a of actions) {
+      const r = await kube.actuator.apply(a, { dryRun, signal });
+      observer.actionDone(a, r.ok ? r.value.outcome : `error:${r.error.code}`);
+      if (r.ok) log.info({ target: a.scaledObject.name, minReplicas: a.minReplicas, outcome: r.value.outcome, reason: r.value.action.reason }, 'pre-warm scale');
+      else log.warn({ target: a.scaledObject.name, code: r.error.code, err: r.error.message }, 'pre-warm scale failed');
     }
-    await sleep(Math.max(0, config.engine.tickIntervalS * 1000 - (clock.now() - started)), stop);
-  }
+  };
+  scheduler = startScheduler(scheduleOf(config), {
+    clock,
+    logger: child('scheduler'),
+    onTick,
+    // The policies fold every sample as it arrives; a periodic refit has nothing extra to do yet.
+    onRefit: () => Promise.resolve(log.debug({}, 'model refit: models are refitted incrementally at each tick')),
+    onWindowStart: () => undefined,
+    onWindowEnd: () => undefined,
+    onTickSkipped: () => metrics.ticksSkippedTotal.inc(),
+  });
+  const election = electing ? elector.run(stop) : Promise.resolve();
+  log.info({ namespace, identity, inCluster: access.inCluster, configMap: args.configMap, port: http.port }, 'burstguard controller started');
 
+  await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   log.info({}, 'shutting down');
+  scheduler.stop();
   cfgWatch.stop();
+  // Let the tick in flight finish (its signal is aborted, so it stops at the next action) before the Lease goes.
+  await Promise.race([inFlight, new Promise((r) => setTimeout(r, 5_000).unref())]);
   await election; // run() releases the Lease once the signal has aborted
   await kube.stop();
-  await new Promise<void>((resolve) => http.close(() => resolve()));
+  await http.close();
   log.flush();
   return 0;
+}
+
+function scheduleOf(c: Config): ScheduleConfig {
+  return { tickIntervalS: c.engine.tickIntervalS, modelRefit: c.schedules.modelRefit, prewarm: c.schedules.prewarm };
 }
 
 function mustPolicy(config: Config): Policy {
@@ -145,43 +194,9 @@ function mustPolicy(config: Config): Policy {
   return p.value;
 }
 
-function serveHttp(port: number, registry: Registry, ready: () => boolean): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/metrics') {
-      registry.metrics().then(
-        (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
-        () => res.writeHead(500).end(),
-      );
-    } else if (path === '/healthz') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-    } else if (path === '/readyz') {
-      const r = ready();
-      res.writeHead(r ? 200 : 503, { 'content-type': 'text/plain' }).end(r ? 'ready\n' : 'informers not synced\n');
-    } else {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, () => resolve(server));
-  });
-}
-
 async function waitUntil(done: () => boolean, timeoutMs: number, signal: AbortSignal): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (!done() && !signal.aborted && Date.now() < until) await sleep(100, signal);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+  while (!done() && !signal.aborted && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
