@@ -135,7 +135,11 @@ async function newScene(world: World, prefix: string, viaProxy: boolean): Promis
   const controllers: Controller[] = [];
 
   const explain = (e: unknown): Error => {
-    const logs = controllers.map((c) => `--- controller ${c.identity} (exit: ${c.proc.isRunning() ? 'running' : 'ended'}) ---\n${c.logTail(60)}`).join('\n');
+    const quiet = (l: Record<string, unknown>): boolean => l.level === 'debug' || l.level === 'trace' || l.level === 20 || l.level === 10;
+    const logs = controllers.map((c) => {
+      const lines = c.logLines().filter((l) => !quiet(l)).slice(-40).map((l) => JSON.stringify(l).slice(0, 600));
+      return `--- controller ${c.identity} (${c.proc.isRunning() ? 'running' : 'ended'}; info and above, last 40) ---\n${lines.join('\n')}`;
+    }).join('\n');
     const msg = e instanceof Error ? e.message : String(e);
     const err = new Error(`${msg}\n${logs}\n${cp.logs(15)}`);
     if (e instanceof Error && e.stack !== undefined) err.stack = `${err.message}\n${e.stack.split('\n').slice(1).join('\n')}`;
