@@ -50,6 +50,8 @@ export interface ClassModel {
   oomAtMs: number;
   folds: number;
   readonly cache: Map<string, TailCache>;
+  /** Peak memory over each pod's first minute (and start-up OOM kills as lower bounds), absolute bytes. */
+  readonly startup: LogHistogram;
   /** The last bytes-per-token fit and the pair count it saw (refitted occasionally). */
   slopeFit?: { readonly n: number; readonly slope: number };
 }
@@ -74,7 +76,26 @@ export function newClassModel(prior: AgentClassPrior, limits: ClassModelLimits):
     oomAtMs: 0,
     folds: 0,
     cache: new Map(),
+    startup: newLogHistogram(MiB, 256 * 1024 * MiB, 4, limits.maxHistogramWeight),
   };
+}
+
+/** Folds a pod's start-up peak (or an OOM kill's bumped limit during start-up) into its class. */
+export function foldStartupPeak(cm: ClassModel, peakBytes: number): void {
+  addToHistogram(cm.startup, peakBytes);
+}
+
+/**
+ * The memory a starting pod of the class needs at the risk budget: the ε-quantile of the prior's
+ * start-up knots mixed with the class's observed start-up peaks (shrinkage, no floor: a start-up peak
+ * is seen whole within its first scrapes or proven by a kill, so the data may overrule the prior).
+ */
+export function startupLimit(cm: ClassModel, eps: number): number {
+  const k = cm.prior.memory.startupPeakBytes;
+  const h = cm.startup;
+  const w = priorWeight(h.total, Math.min(cm.prior.weight, 20), 0);
+  const tail = (x: number): number => w * knotTail(k, x) + (1 - w) * histogramTail(h, x);
+  return solveTail(tail, eps, Math.max(knotUpper(k), histogramUpper(h)));
 }
 
 function stratum(cm: ClassModel, state: string, maxWeight: number): StratumStats {

@@ -44,6 +44,7 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
     },
     forget(st: PredictiveState, podKey: string): void {
       st.pods.delete(podKey);
+      st.unsampledRestarts.delete(podKey);
     },
   };
 }

@@ -7,11 +7,11 @@
 import { MiB } from '../../core/resources.js';
 import type { PodView } from '../../core/types.js';
 import type { ResizeRecommendation } from '../policy.js';
-import { blendedMemHeadroom, stateHeadroom, type ClassModel } from '../../../models/burst-model.js';
-import { conformalCorrection, knotTail, knotUpper, solveTail } from '../../../models/headroom.js';
+import { blendedMemHeadroom, startupLimit, stateHeadroom, type ClassModel } from '../../../models/burst-model.js';
+import { conformalCorrection } from '../../../models/headroom.js';
 import { meanDurationS, pBurstContinues, pRetryContinues, pRetryWithin, pStillInFlight } from '../../../models/tool-loop.js';
 import type { ResolvedPredictiveOptions } from './options.js';
-import { contextMemoryGrowth, decayed, OOM_MEMORY_HALF_LIFE_S, tailOptions, type PodTrack } from './state.js';
+import { contextMemoryGrowth, decayed, OOM_BUMP, OOM_MEMORY_HALF_LIFE_S, tailOptions, type PodTrack } from './state.js';
 
 /** Per-class numbers computed once per recommend call. */
 export interface ClassTick {
@@ -38,19 +38,24 @@ export function sizeNewPod(pod: PodView, cm: ClassModel, ct: ClassTick, o: Resol
   const p = cm.prior;
   const h = stateHeadroom(cm, 'idle', tailOptions(o));
   const base = p.memory.baselineBytes;
-  const memLimit = base + Math.max(h.memExcess + ct.correction, ct.oomExcess);
+  const priorLimit = base + Math.max(h.memExcess + ct.correction, ct.oomExcess);
   // The limit raise is the point of acting early; it must not wait on room for a request increase.
   const memRequest = Math.min(base * (1 + o.requestMarginFraction), pod.requests.memBytes > 0 ? pod.requests.memBytes : Infinity);
   const cpuRequest = Math.min(p.cpu.baselineCores * (1 + o.cpuRequestMarginFraction), pod.requests.cpuCores > 0 ? pod.requests.cpuCores : Infinity);
   const cpuLimit = Math.max(h.cpuPeak, cpuRequest);
-  const startup = solveTail((x) => knotTail(p.memory.startupPeakBytes, x), o.riskBudget, knotUpper(p.memory.startupPeakBytes));
+  // A pod that was killed before its first sample needs more than it had, whatever the statistics say.
+  const killed = pod.restarts > 0 ? pod.limits.memBytes * OOM_BUMP : 0;
+  const startup = Math.max(startupLimit(cm, o.riskBudget), killed);
   if (pod.limits.memBytes >= startup) return undefined;
+  const memLimit = Math.max(priorLimit, startup * (1 + o.usageMarginFraction));
   return {
     kind: 'resize',
     pod: pod.key,
     requests: { memBytes: memRequest, cpuCores: cpuRequest },
     limits: { memBytes: memLimit, cpuCores: cpuLimit },
-    reason: `memory limit ${fmtMem(memLimit)}: new pod, class '${p.agentClass}' prior (baseline ${fmtMem(base)}, burst p${pct(o.riskBudget)} +${fmtMem(h.memExcess)}), ε=${o.riskBudget}; request ${fmtMem(memRequest)} at the prior baseline`,
+    reason:
+      `memory limit ${fmtMem(memLimit)}: new pod, class '${p.agentClass}' prior (baseline ${fmtMem(base)}, burst p${pct(o.riskBudget)} +${fmtMem(h.memExcess)}), ` +
+      `start-up needs ${fmtMem(startup)}${killed > 0 ? ' (killed before its first sample)' : ''}, ε=${o.riskBudget}; request ${fmtMem(memRequest)}`,
     inputs: {
       agentClass: p.agentClass,
       state: 'new',
@@ -59,6 +64,7 @@ export function sizeNewPod(pod: PodView, cm: ClassModel, ct: ClassTick, o: Resol
       calibrationBytes: ct.correction,
       riskBudget: o.riskBudget,
       cpuPeakCores: h.cpuPeak,
+      startupBytes: startup,
     },
   };
 }

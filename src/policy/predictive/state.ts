@@ -5,7 +5,7 @@
  */
 import type { AgentSample, PodView } from '../../core/types.js';
 import { foldContext, foldRegression, forecastContextGrowth, newContextStats, bytesPerToken, type ContextGrowthStats } from '../../../models/context-growth.js';
-import { foldHorizonOutcome, newClassModel, stateHeadroom, type ClassModel, type TailOptions } from '../../../models/burst-model.js';
+import { foldHorizonOutcome, foldStartupPeak, newClassModel, stateHeadroom, type ClassModel, type TailOptions } from '../../../models/burst-model.js';
 import { pushResidual } from '../../../models/headroom.js';
 import { priorFor } from '../../../models/priors/index.js';
 import { foldRetryRun, foldToolTransition, newToolCategoryStats, toolCategory } from '../../../models/tool-loop.js';
@@ -58,17 +58,25 @@ export interface PodTrack {
   lastOomAtMs: number;
   readonly pending: Pending[];
   readonly context: ContextGrowthStats;
+  /** First sample time and the peak since; folded into the class once the start-up window has passed. */
+  firstTMs: number;
+  startupPeak: number;
 }
 
 /** The whole policy state. */
 export interface PredictiveState {
   readonly pods: Map<string, PodTrack>;
   readonly classes: Map<string, ClassModel>;
+  /** Restart counts of pods killed before their first sample (no track yet). */
+  readonly unsampledRestarts: Map<string, number>;
 }
 
 export function newPredictiveState(): PredictiveState {
-  return { pods: new Map(), classes: new Map() };
+  return { pods: new Map(), classes: new Map(), unsampledRestarts: new Map() };
 }
+
+/** How long after its first sample a pod counts as starting (its peak then is a start-up peak). */
+export const STARTUP_WINDOW_MS = 60_000;
 
 /** The class model, created from its prior on first use. */
 export function classModel(st: PredictiveState, agentClass: string, o: ResolvedPredictiveOptions): ClassModel {
@@ -112,6 +120,8 @@ function newTrack(agentClass: string, s: AgentSample, priorBase: number): PodTra
     lastOomAtMs: 0,
     pending: [],
     context: newContextStats(),
+    firstTMs: s.tMs,
+    startupPeak: -1,
   };
 }
 
@@ -195,6 +205,13 @@ export function foldSample(st: PredictiveState, s: AgentSample, podClass: (key: 
     t.level += 0.3 * (s.memBytes - t.level);
     t.cpuLevel += 0.3 * (s.cpuCores - t.cpuLevel);
   }
+  if (t.startupPeak >= 0 || t.samples === 0) {
+    if (s.tMs - t.firstTMs <= STARTUP_WINDOW_MS) t.startupPeak = Math.max(t.startupPeak, s.memBytes);
+    else {
+      foldStartupPeak(cm, t.startupPeak);
+      t.startupPeak = -1;
+    }
+  }
   const excess = s.memBytes - t.base;
   if (excess > 0 && (excess >= t.maxExcess || excess >= decayed(t.maxExcess, t.maxExcessAtMs, s.tMs, o.limitHoldHalfLifeS))) {
     t.maxExcess = excess;
@@ -238,7 +255,10 @@ function closeForecasts(t: PodTrack, cm: ClassModel, s: AgentSample, o: Resolved
 export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: number, o: ResolvedPredictiveOptions): void {
   for (const pod of pods) {
     const t = st.pods.get(pod.key);
-    if (!t) continue;
+    if (!t) {
+      noteUnsampledOom(st, pod, o);
+      continue;
+    }
     const oomAt = pod.lastOomAtMs ?? 0;
     const restarted = t.restarts >= 0 && pod.restarts > t.restarts;
     const oom = oomAt > t.lastOomAtMs || (restarted && pod.lastOomAtMs === undefined);
@@ -256,6 +276,19 @@ export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: n
     t.heldMem = Math.max(t.heldMem, limitAtKill * OOM_BUMP);
     t.heldAtMs = nowMs;
   }
+}
+
+/**
+ * A pod killed before its first sample: its start-up needed more than its limit, so the class's
+ * start-up evidence gets the bumped limit (a censored lower bound) and new pods of the class start
+ * bigger.
+ */
+function noteUnsampledOom(st: PredictiveState, pod: PodView, o: ResolvedPredictiveOptions): void {
+  const seen = st.unsampledRestarts.get(pod.key) ?? 0;
+  if (pod.restarts <= seen) return;
+  st.unsampledRestarts.set(pod.key, pod.restarts);
+  const limitAtKill = Math.max(pod.limits.memBytes, pod.actualLimits?.memBytes ?? 0);
+  foldStartupPeak(classModel(st, pod.agentClass, o), limitAtKill * OOM_BUMP);
 }
 
 /** After an OOM kill the limit rises by at least this factor (VPA's bump). */

@@ -189,6 +189,23 @@ describe('predictive policy', () => {
     assert.ok(rec.limits.memBytes > 2 * GiB);
   });
 
+  it('learns start-up peaks per class: after a pod is killed before its first sample, new pods start bigger', () => {
+    const small = { memBytes: 512 * MiB, cpuCores: 1 };
+    const p = createPredictivePolicy({ riskBudget: 0.002 });
+    const st = p.init();
+    const first = podView('first', { limits: small });
+    assert.deepEqual(p.recommend(st, ctxOf(15000, [first])), [], 'the prior says 512Mi covers a start-up');
+    const killed = { ...first, restarts: 1, lastOomAtMs: 16000 };
+    const second = podView('second', { limits: small });
+    p.observe(st, [], ctxOf(30000, [killed, second]));
+    const recs = p.recommend(st, ctxOf(30000, [killed, second]));
+    const forSecond = recs.find((r) => r.kind === 'resize' && r.pod === 'ns/second');
+    const forKilled = recs.find((r) => r.kind === 'resize' && r.pod === 'ns/first');
+    assert.ok(forSecond && forSecond.kind === 'resize' && forSecond.limits.memBytes > 512 * MiB * 1.2);
+    assert.ok(forKilled && forKilled.kind === 'resize' && forKilled.limits.memBytes >= 512 * MiB * 1.2);
+    assert.match(forKilled.reason, /killed before its first sample/);
+  });
+
   it('forgets pods', () => {
     const p = createPredictivePolicy({ riskBudget: 0.002 });
     const st = p.init();
