@@ -55,6 +55,14 @@ function parsePolicies(raw: string | undefined, known: readonly string[]): Resul
   return ok(names);
 }
 
+function checkFileFlags(values: { json?: string | undefined; report?: string | undefined; config?: string | undefined }): string | undefined {
+  for (const [flag, v] of [['json', values.json], ['report', values.report], ['config', values.config]] as const) {
+    if (v !== undefined && v.length === 0) return `--${flag} expects a file name`;
+  }
+  if (values.report === '-') return '--report expects a file name (the report is HTML, not for stdout)';
+  return undefined;
+}
+
 /**
  * Parses `burstguard bench` arguments. `knownPolicies` is what this build can replay. Errors are one
  * readable line each (the command prints them with the usage and exits 2).
@@ -89,10 +97,8 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
   if (!seed.ok) return seed;
   const warmup = parseNonNegative('warmup', values.warmup, 0, false);
   if (!warmup.ok) return warmup;
-  for (const [flag, v] of [['json', values.json], ['report', values.report], ['config', values.config]] as const) {
-    if (v !== undefined && v.length === 0) return err(`--${flag} expects a file name`);
-  }
-  if (values.report === '-') return err('--report expects a file name (the report is HTML, not for stdout)');
+  const files = checkFileFlags(values);
+  if (files !== undefined) return err(files);
   return ok({
     traces: values.trace ?? [],
     scenario,

@@ -4,9 +4,9 @@ import { bundledTraceDir, findTraces } from '../../bench/bundled-traces.js';
 import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from '../../bench/options.js';
 import { ProgressBar } from '../../bench/progress.js';
 import { DEFAULT_SIM_SETTINGS, replay } from '../../bench/replay.js';
-import { renderReport } from '../../bench/report/render.js';
+import { renderReport, type ReportContext } from '../../bench/report/render.js';
 import { resultJsonText, toBenchResult } from '../../bench/result-json.js';
-import { runBench, type BenchDeps, type ReplayFn } from '../../bench/run-bench.js';
+import { runBench, type BenchDeps, type ReplayFn, type TraceRun } from '../../bench/run-bench.js';
 import { formatResultTable } from '../../bench/table.js';
 import { defaultConfig, loadConfigFile, type Config } from '../config/index.js';
 import { err, ok, type Result } from '../core/result.js';
@@ -37,14 +37,8 @@ function fail(io: CliIo, message: string, withUsage = false): number {
   return 2;
 }
 
-/**
- * `burstguard bench` with an injectable simulator (tests pass a fake). Exit 0 on success, 2 on bad
- * input (flags, config, trace errors), 1 when a replay itself fails.
- */
-export async function runBenchCommand(argv: readonly string[], io: CliIo, replayFn: ReplayFn): Promise<number> {
-  const parsed = parseBenchArgs(argv, BENCH_POLICY_NAMES);
-  if (!parsed.ok) return fail(io, parsed.error, true);
-  const opts = parsed.value;
+/** `--help`, and what this build cannot do yet: the exit code, or undefined to go on. */
+function earlyExit(opts: BenchOptions, io: CliIo): number | undefined {
   if (opts.help) {
     io.stdout.write(BENCH_USAGE);
     return 0;
@@ -53,6 +47,49 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo, replay
     io.stderr.write('burstguard bench: --scenario replicas is not available in this build yet (resize is)\n');
     return 1;
   }
+  return undefined;
+}
+
+/** Runs the replays; a trace error is bad input (2), anything else a failed replay (1). */
+async function replayAll(opts: BenchOptions, traces: readonly string[], deps: BenchDeps, io: CliIo, bar?: ProgressBar): Promise<TraceRun[] | number> {
+  try {
+    const runs = await runBench({ traces, policies: opts.policies, seed: opts.seed, warmupS: opts.warmupS }, deps);
+    bar?.clear();
+    return runs;
+  } catch (e) {
+    // The bar goes first, so the message starts on a clean line.
+    bar?.clear();
+    if (e instanceof TraceFormatError) return fail(io, e.message);
+    io.stderr.write(`burstguard bench: replay failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}
+
+/** The table, the JSON and the report of a finished bench. */
+async function writeOutputs(opts: BenchOptions, runs: readonly TraceRun[], io: CliIo, ctx: ReportContext): Promise<void> {
+  const results = runs.map((r) => toBenchResult(r, opts.seed, opts.warmupS));
+  // `--json -` owns stdout: the human table moves to stderr so a pipe gets nothing but JSON.
+  const tableOut = opts.json === '-' ? io.stderr : io.stdout;
+  tableOut.write(results.map(formatResultTable).join('\n'));
+  const json = resultJsonText(results);
+  if (opts.json === '-') io.stdout.write(json);
+  else if (opts.json !== undefined) await writeFile(opts.json, json);
+  if (opts.report !== undefined) {
+    await writeFile(opts.report, renderReport(runs, results, ctx));
+    io.stderr.write(`report written to ${opts.report}\n`);
+  }
+}
+
+/**
+ * `burstguard bench` with an injectable simulator (tests pass a fake). Exit 0 on success, 2 on bad
+ * input (flags, config, trace errors), 1 when a replay itself fails.
+ */
+export async function runBenchCommand(argv: readonly string[], io: CliIo, replayFn: ReplayFn): Promise<number> {
+  const parsed = parseBenchArgs(argv, BENCH_POLICY_NAMES);
+  if (!parsed.ok) return fail(io, parsed.error, true);
+  const opts = parsed.value;
+  const early = earlyExit(opts, io);
+  if (early !== undefined) return early;
   const config = await loadConfig(opts.configPath);
   if (!config.ok) return fail(io, `config: ${config.error}`);
   const traces = traceList(opts);
@@ -69,27 +106,14 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo, replay
     timelineSessions: opts.report !== undefined ? REPORT_TIMELINE_SESSIONS : 0,
     ...(bar ? { onProgress: (p) => bar.update(`${p.trace}: ${p.policy}`, p.fraction) } : {}),
   };
-  let runs;
-  try {
-    runs = await runBench({ traces: traces.value, policies: opts.policies, seed: opts.seed, warmupS: opts.warmupS }, deps);
-  } catch (e) {
-    bar?.clear();
-    if (e instanceof TraceFormatError) return fail(io, e.message);
-    io.stderr.write(`burstguard bench: replay failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return 1;
-  }
-  bar?.clear();
+  const runs = await replayAll(opts, traces.value, deps, io, bar);
+  if (typeof runs === 'number') return runs;
 
-  const results = runs.map((r) => toBenchResult(r, opts.seed, opts.warmupS));
-  // `--json -` owns stdout: the human table moves to stderr so a pipe gets nothing but JSON.
-  const tableOut = opts.json === '-' ? io.stderr : io.stdout;
-  tableOut.write(results.map(formatResultTable).join('\n'));
-  const json = resultJsonText(results);
-  if (opts.json === '-') io.stdout.write(json);
-  else if (opts.json !== undefined) await writeFile(opts.json, json);
-  if (opts.report !== undefined) {
-    await writeFile(opts.report, renderReport(runs, results, { seed: opts.seed, warmupS: opts.warmupS, sim, engine }));
-    io.stderr.write(`report written to ${opts.report}\n`);
+  try {
+    await writeOutputs(opts, runs, io, { seed: opts.seed, warmupS: opts.warmupS, sim, engine });
+  } catch (e) {
+    io.stderr.write(`burstguard bench: cannot write the results: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
   }
   return 0;
 }

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { benchCommand } from '../../../src/cli/bench-cmd.js';
+import { benchCommand, runBenchCommand } from '../../../src/cli/bench-cmd.js';
 import type { BenchResult } from '../../../bench/result-types.js';
 import { capture, tempDir, tinyTrace } from './cli-helpers.js';
 
@@ -138,6 +138,22 @@ describe('burstguard bench: output', () => {
     const pipe = capture(false);
     assert.equal(await benchCommand(['--trace', trace, '--policies', 'static', '--json', '-'], pipe.io), 0);
     assert.doesNotMatch(pipe.err(), /\r/);
+  });
+
+  it('a replay that fails exits 1 with its message, an unwritable output too', async () => {
+    const c = capture();
+    const broken = (): Promise<never> => Promise.reject(new Error('simulator exploded'));
+    assert.equal(await runBenchCommand(['--trace', tinyTrace(), '--policies', 'static'], c.io, broken), 1);
+    assert.match(c.err(), /replay failed: .*simulator exploded/);
+    const w = capture();
+    assert.equal(await benchCommand(['--trace', tinyTrace(), '--policies', 'static', '--json', '/nonexistent/dir/r.json'], w.io), 1);
+    assert.match(w.err(), /cannot write the results/);
+  });
+
+  it('--scenario replicas says it is not available yet', async () => {
+    const c = capture();
+    assert.equal(await benchCommand(['--trace', tinyTrace(), '--scenario', 'replicas'], c.io), 1);
+    assert.match(c.err(), /replicas is not available/);
   });
 
   it('--help prints the usage and exits 0', async () => {
