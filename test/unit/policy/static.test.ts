@@ -55,3 +55,13 @@ test('defaults are a Burstable 512Mi/250m request under a 2Gi/1 limit', () => {
   assert.deepEqual(DEFAULT_STATIC_OPTIONS.requests, { memBytes: 512 * MiB, cpuCores: 0.25 });
   assert.deepEqual(DEFAULT_STATIC_OPTIONS.limits, { memBytes: 2 * GiB, cpuCores: 1 });
 });
+
+test('the registry builds every policy from defaultPolicySettings()', async () => {
+  const { createPolicy, defaultPolicySettings, POLICY_NAMES } = await import('../../../src/policy/registry.js');
+  for (const name of POLICY_NAMES) {
+    const p = createPolicy(name, defaultPolicySettings());
+    assert.ok(p.ok, name);
+    assert.equal(p.value.name, name);
+  }
+  assert.equal(createPolicy('nope', defaultPolicySettings()).ok, false);
+});
