@@ -84,15 +84,21 @@ function actuate(c: SimCluster, pod: SimPod, T: number): void {
   c.mark(pod, T, 'resize');
 }
 
-/** Kills the container at its memory limit; it restarts after CrashLoopBackOff or the session fails. */
+/**
+ * Kills the container at its memory limit; it restarts after CrashLoopBackOff (doubling per kill, reset
+ * after 10 min of running) or the session fails (restartPolicy Never, more than maxRestarts).
+ */
 export function oomKill(c: SimCluster, pod: SimPod, T: number): void {
   if (c.scored(T)) {
     c.score.oomKills++;
     c.score.lostWorkSeconds += pod.progress;
     pod.oomKills++;
   }
+  // The kubelet resets the back-off once a container has run 10 minutes without trouble.
+  if (T - pod.startedT >= BACKOFF_RESET_S) pod.backoffLevel = 0;
   pod.lastOomT = T;
   pod.restarts++;
+  pod.backoffLevel++;
   c.mark(pod, T, 'oom');
   pod.usageMem = 0;
   pod.usageCpu = 0;
@@ -103,7 +109,7 @@ export function oomKill(c: SimCluster, pod: SimPod, T: number): void {
   }
   const b = c.sim.oomBackoffS;
   pod.phase = Phase.BackOff;
-  pod.restartAtT = T + Math.min(b.max, b.initial * 2 ** (pod.restarts - 1));
+  pod.restartAtT = T + Math.min(b.max, b.initial * 2 ** (pod.backoffLevel - 1));
 }
 
 /**
@@ -131,6 +137,7 @@ export function relievePressure(c: SimCluster, node: SimNode, T: number): void {
     c.pool.unbind(victim, T);
     victim.resetResources(c.sim.initial);
     victim.restarts = 0;
+    victim.backoffLevel = 0;
     victim.progress = 0;
     victim.usageMem = 0;
     victim.usageCpu = 0;
@@ -138,6 +145,9 @@ export function relievePressure(c: SimCluster, node: SimNode, T: number): void {
     c.pending.push(victim);
   }
 }
+
+/** Run time after which the kubelet forgets earlier crashes when computing the back-off. */
+const BACKOFF_RESET_S = 600;
 
 function setResize(pod: SimPod, phase: ResizePhase, message: string): ResizePhase {
   pod.resize = phase;

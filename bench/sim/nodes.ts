@@ -1,5 +1,5 @@
 import type { Resources } from '../../src/core/types.js';
-import type { SimPod } from './pod.js';
+import { ResizePhase, type SimPod } from './pod.js';
 
 /** A node of the elastic pool. `reqMem`/`reqCpu` sum the allocated requests of the pods bound to it. */
 export class SimNode {
@@ -49,10 +49,22 @@ export class NodePool {
     return reqMem > this.allocatable.memBytes || reqCpu > this.allocatable.cpuCores;
   }
 
-  /** The first ready node with room for these requests. */
+  /**
+   * The first ready node with room for these requests. The scheduler counts a pod as
+   * max(desired unless Infeasible, allocated): a Deferred resize keeps its room from being taken.
+   */
   findRoom(reqMem: number, reqCpu: number, T: number): SimNode | undefined {
+    const cap = this.allocatable;
     for (const n of this.nodes) {
-      if (n.isReady(T) && n.reqMem + reqMem <= this.allocatable.memBytes && n.reqCpu + reqCpu <= this.allocatable.cpuCores) return n;
+      if (!n.isReady(T) || n.reqMem + reqMem > cap.memBytes || n.reqCpu + reqCpu > cap.cpuCores) continue;
+      let mem = n.reqMem + reqMem;
+      let cpu = n.reqCpu + reqCpu;
+      for (const p of n.pods) {
+        if (p.resize !== ResizePhase.Deferred) continue;
+        mem += Math.max(0, p.specReqMem - p.allocReqMem);
+        cpu += Math.max(0, p.specReqCpu - p.allocReqCpu);
+      }
+      if (mem <= cap.memBytes && cpu <= cap.cpuCores) return n;
     }
     return undefined;
   }

@@ -66,6 +66,8 @@ export class SimPod {
   startedT = 0;
   restartAtT = 0;
   restarts = 0;
+  /** Kills since the container last ran 10 min without one: the CrashLoopBackOff exponent. */
+  backoffLevel = 0;
   lastOomT = Number.NaN;
 
   // Scrape accumulators since the last scrape.

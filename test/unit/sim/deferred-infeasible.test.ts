@@ -48,3 +48,16 @@ test('a new spec replaces a Deferred one', () => {
   assert.equal(h.pod('a').allocReqMem, 600 * MiB);
   assert.equal(h.pod('a').resize, ResizePhase.None);
 });
+
+test('the scheduler keeps the room a Deferred resize is waiting for', () => {
+  // a, b, c hold 1536 of 2048 MiB; a asks for 1200 (Deferred). d (512) would fit by allocated requests
+  // alone, but the scheduler counts a at its desired 1200 and sends d elsewhere.
+  const h = new Harness({ ...node2g, nodeProvisionDelayS: 30 }).start(steady('a', 200, 100), steady('b', 200, 100), steady('c', 200, 100));
+  const r = h.resize('a', { memBytes: 1200 * MiB, cpuCores: 0.5 }, { memBytes: 2 * GiB, cpuCores: 1 });
+  assert.ok(r.ok && r.value.outcome === 'deferred');
+  h.c.addSessions([steady('d', 100, 100, 0.1, 5)], 5);
+  h.to(6);
+  assert.equal(h.pod('d').node, null, 'd waits for a new node');
+  h.to(36);
+  assert.equal(h.pod('d').node?.name, 'node-2');
+});

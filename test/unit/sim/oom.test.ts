@@ -54,3 +54,15 @@ test('a brief spike between steps still kills: the OOM check sees the peak of ev
   h.to(11);
   assert.equal(h.c.score.oomKills, 1);
 });
+
+test('the back-off resets after the container has run 10 minutes without a kill', () => {
+  // 300 MiB, then 1500 MiB at 700 s of work: every run is killed 700 s in, longer than the 600 s reset.
+  const rows: Array<[number, number, number]> = [];
+  for (let r = 0; r <= 800; r++) rows.push([r, r < 700 ? 300 : 1500, 0.1]);
+  const h = new Harness({ oomBackoffS: { initial: 10, max: 300 }, maxRestarts: 10 }).start(session('a', rows));
+  h.to(700);
+  assert.equal(h.pod('a').restartAtT, 710);
+  h.to(1410); // restarted at 710, killed again at 1410
+  assert.equal(h.pod('a').restarts, 2);
+  assert.equal(h.pod('a').restartAtT, 1420, 'still 10 s: the kubelet forgot the first crash');
+});
