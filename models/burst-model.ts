@@ -17,7 +17,7 @@
 import { addToHistogram, histogramTail, histogramUpper, newLogHistogram, type LogHistogram } from './log-histogram.js';
 import { knotTail, knotUpper, priorWeight, solveTail, newResidualWindow, type ResidualWindow } from './headroom.js';
 import { knotsFor, type AgentClassPrior } from './priors/index.js';
-import { newContextStats, newRegressionAcc, type ContextGrowthStats, type RegressionAcc } from './context-growth.js';
+import { newContextStats, newRegressionAcc, type ContextGrowthStats, type ContextPrior, type RegressionAcc } from './context-growth.js';
 import { newRetryRunStats, type RetryRunStats, type ToolCategoryStats } from './tool-loop.js';
 
 const MiB = 1024 * 1024;
@@ -54,6 +54,8 @@ export interface ClassModel {
   readonly startup: LogHistogram;
   /** The last bytes-per-token fit and the pair count it saw (refitted occasionally). */
   slopeFit?: { readonly n: number; readonly slope: number };
+  /** The class's pooled context rates as a prior for its pods, and the step count it saw. */
+  contextFit?: { readonly steps: number; readonly prior: ContextPrior };
 }
 
 /** Sizes of the learned structures. */

@@ -4,7 +4,18 @@
  * ones. `foldSample` is the per-sample work: O(1) apart from the open forecasts it closes.
  */
 import type { AgentSample, PodView } from '../../core/types.js';
-import { foldContext, foldRegression, forecastContextGrowth, newContextStats, bytesPerToken, type ContextGrowthStats } from '../../../models/context-growth.js';
+import {
+  bytesPerToken,
+  contextRates,
+  foldContext,
+  foldRegression,
+  forecastContextGrowth,
+  newContextStats,
+  newRegressionAcc,
+  type ContextGrowthStats,
+  type ContextPrior,
+  type RegressionAcc,
+} from '../../../models/context-growth.js';
 import { foldHorizonOutcome, foldStartupPeak, newClassModel, stateHeadroom, type ClassModel, type TailOptions } from '../../../models/burst-model.js';
 import { pushResidual } from '../../../models/headroom.js';
 import { priorFor } from '../../../models/priors/index.js';
@@ -61,6 +72,9 @@ export interface PodTrack {
   /** First sample time and the peak since; folded into the class once the start-up window has passed. */
   firstTMs: number;
   startupPeak: number;
+  /** The pod's own bytes-per-token evidence and its last fit. */
+  readonly bytesPerToken: RegressionAcc;
+  slopeFit?: { readonly n: number; readonly cls: number; readonly slope: number };
 }
 
 /** The whole policy state. */
@@ -122,6 +136,7 @@ function newTrack(agentClass: string, s: AgentSample, priorBase: number): PodTra
     context: newContextStats(),
     firstTMs: s.tMs,
     startupPeak: -1,
+    bytesPerToken: newRegressionAcc(),
   };
 }
 
@@ -133,13 +148,15 @@ export function decayed(v: number, sinceMs: number, nowMs: number, halfLifeS: nu
 
 /** Memory implied by context growth over the horizon (expected and upper band), ≥ 0. */
 export function contextMemoryGrowth(t: PodTrack, cm: ClassModel, o: ResolvedPredictiveOptions): { expected: number; upper: number; slope: number } {
-  const beta = classSlope(cm, o);
+  const beta = podSlope(t, cm, o);
   if (t.lastTokens === undefined || beta <= 0) return NO_GROWTH;
-  const g = forecastContextGrowth(t.context, cm.prior.context, t.lastTokens, o.horizonS, CONTEXT_Z);
+  const g = forecastContextGrowth(t.context, classContextPrior(cm, o), t.lastTokens, o.horizonS, CONTEXT_Z);
   return { expected: beta * g.expected, upper: beta * g.upper, slope: beta };
 }
 
 const NO_GROWTH = { expected: 0, upper: 0, slope: 0 };
+/** Idle pairs a pod's own bytes-per-token fit needs before it weighs as much as its class's. */
+export const POD_SLOPE_PRIOR_PAIRS = 20;
 
 /** The class's bytes-per-token slope, refitted from its sufficient statistics only occasionally. */
 function classSlope(cm: ClassModel, o: ResolvedPredictiveOptions): number {
@@ -148,6 +165,37 @@ function classSlope(cm: ClassModel, o: ResolvedPredictiveOptions): number {
     cm.slopeFit = { n, slope: bytesPerToken(cm.bytesPerToken, cm.prior.memory.bytesPerToken, cm.prior.memory.bytesPerTokenWeight).slope };
   }
   return cm.slopeFit.slope;
+}
+
+/** The pod's own slope (evidence-shrunk), blended with its class's by pair counts; refitted every few pairs. */
+function podSlope(t: PodTrack, cm: ClassModel, o: ResolvedPredictiveOptions): number {
+  const cls = classSlope(cm, o);
+  const n = t.bytesPerToken.n;
+  if (n < 3) return cls;
+  if (t.slopeFit === undefined || n - t.slopeFit.n >= 4 || t.slopeFit.cls !== cls) {
+    t.slopeFit = { n, cls, slope: bytesPerToken(t.bytesPerToken, cls, POD_SLOPE_PRIOR_PAIRS).slope };
+  }
+  return t.slopeFit.slope;
+}
+
+/** The class's pooled context statistics (over its prior), as the prior a pod's own statistics shrink to. */
+function classContextPrior(cm: ClassModel, o: ResolvedPredictiveOptions): ContextPrior {
+  const steps = cm.context.steps;
+  if (cm.contextFit === undefined || steps - cm.contextFit.steps >= Math.max(o.refreshEvery, 0.02 * steps)) {
+    const r = contextRates(cm.context, cm.prior.context);
+    cm.contextFit = {
+      steps,
+      prior: {
+        tokensPerStepMean: r.mean,
+        tokensPerStepSd: r.sd,
+        stepIntervalS: 1 / Math.max(r.stepsPerS, 1e-9),
+        windowCapTokens: r.cap,
+        compactionKeepFraction: r.keep,
+        weightSteps: cm.prior.context.weightSteps,
+      },
+    };
+  }
+  return cm.contextFit.prior;
 }
 
 /** The model's memory limit for a pod in its current state (before calibration and floors). */
@@ -197,6 +245,7 @@ export function foldSample(st: PredictiveState, s: AgentSample, podClass: (key: 
       foldContext(cm.context, t.lastTokens, s.contextTokens, dtS);
       if (state === 'idle' && t.lastState === 'idle' && s.contextTokens !== t.lastTokens) {
         foldRegression(cm.bytesPerToken, s.contextTokens - t.lastTokens, s.memBytes - t.lastMem);
+        foldRegression(t.bytesPerToken, s.contextTokens - t.lastTokens, s.memBytes - t.lastMem);
       }
     }
     // Baseline falls fast (a burst ended) and rises slowly, more slowly still while a tool runs.

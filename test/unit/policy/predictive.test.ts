@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { createRng } from '../../../src/core/rng.js';
 import { GiB, MiB } from '../../../src/core/resources.js';
 import type { AgentSample, PodView } from '../../../src/core/types.js';
 import type { PolicyContext, ResizeRecommendation } from '../../../src/policy/policy.js';
@@ -142,7 +143,7 @@ describe('predictive policy', () => {
             p.observe(st, [smp], ctxOf(t, [pod]));
             for (const r of p.recommend(st, ctxOf(t, [pod]))) {
               assert.ok(r.kind === 'resize');
-              assert.ok(r.limits.memBytes >= s.mem, `limit ${r.limits.memBytes} < usage ${s.mem}`);
+              assert.ok(r.limits.memBytes >= s.mem * (1 + DEFAULT_PREDICTIVE_OPTIONS.usageMarginFraction) - 1, `limit ${r.limits.memBytes} < usage ${s.mem} + margin`);
               assert.ok(r.limits.cpuCores >= s.cpu);
               assert.ok(r.requests.memBytes <= r.limits.memBytes && r.requests.cpuCores <= r.limits.cpuCores);
               for (const v of [r.requests.memBytes, r.requests.cpuCores, r.limits.memBytes, r.limits.cpuCores]) assert.ok(Number.isFinite(v) && v > 0);
@@ -204,6 +205,22 @@ describe('predictive policy', () => {
     assert.ok(forSecond && forSecond.kind === 'resize' && forSecond.limits.memBytes > 512 * MiB * 1.2);
     assert.ok(forKilled && forKilled.kind === 'resize' && forKilled.limits.memBytes >= 512 * MiB * 1.2);
     assert.match(forKilled.reason, /killed before its first sample/);
+  });
+
+  it('lets the data decide whether context explains memory, per pod (model in the pod vs outside)', () => {
+    const samples: AgentSample[] = [];
+    const rng = createRng(3);
+    for (let i = 0; i < 60; i++) {
+      const tokens = 20000 + i * 1500 + Math.round(rng.next() * 500);
+      samples.push(sample('inpod', 5 + i * 15, 300e6 + 8192 * tokens + rng.normal() * 5e6, { contextTokens: tokens, agentClass: 'coding' }));
+      samples.push(sample('remote', 5 + i * 15, 300e6 + rng.normal() * 5e6, { contextTokens: tokens, agentClass: 'coding' }));
+    }
+    const recs = run({ riskBudget: 0.002 }, [podView('inpod', { agentClass: 'coding' }), podView('remote', { agentClass: 'coding' })], samples);
+    const inpod = Number(recs.get('ns/inpod')?.inputs['bytesPerToken']);
+    const remote = Number(recs.get('ns/remote')?.inputs['bytesPerToken'] ?? 0);
+    assert.ok(inpod > 5000 && inpod < 9000, `in-pod slope ${inpod}`);
+    assert.ok(remote < inpod / 2, `remote slope ${remote}`);
+    assert.ok(Number(recs.get('ns/inpod')?.inputs['contextGrowthBytes']) > 10e6);
   });
 
   it('forgets pods', () => {
