@@ -22,7 +22,7 @@ import { createMetrics, metricsObserver } from '../telemetry/metrics.js';
 import { watchConfig } from './config-watch.js';
 import { startHttpServer } from './http.js';
 import { LeaderElector } from './leader-election.js';
-import { startScheduler, type ScheduleConfig } from './scheduler.js';
+import { startScheduler, type ScheduleConfig, type Scheduler } from './scheduler.js';
 
 const realClock: Clock = { now: () => Date.now() };
 /** How long start-up waits for the ConfigMap before running on the defaults (dry-run). */
@@ -56,7 +56,8 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     if (s.ok) source = s.value;
     else log.error({ err: s.error.message }, 'cannot build the Prometheus source; holding');
   };
-  let scheduler: ReturnType<typeof startScheduler> | undefined;
+  // Created after the first config; the config callback reconfigures it once it exists.
+  const sched: { current?: Scheduler } = {};
   const configMapTarget = { apiVersion: 'v1', kind: 'ConfigMap', namespace, name: args.configMap };
   const feed = { delivered: false, synced: (): boolean => false };
   const cfgWatch = watchConfig(
@@ -82,7 +83,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
           state = newEngineState(policy);
         }
         if (!previous || JSON.stringify(previous.prometheus) !== JSON.stringify(next.prometheus)) rebuildSource();
-        scheduler?.reconfigure(scheduleOf(next));
+        sched.current?.reconfigure(scheduleOf(next));
         if (previous) void kube.sync();
       },
     },
@@ -139,6 +140,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   };
   // Pre-warm windows are reconciled on every tick: level-triggered, so a new leader finishes the job.
   const prewarm = async (signal: AbortSignal, dryRun: boolean): Promise<void> => {
+    const scheduler = sched.current;
     if (config.keda.scaledObjects.length === 0 || !scheduler) return;
     const snap = await kube.view.snapshot(namespace);
     if (!snap.ok) return;
@@ -158,7 +160,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
       else log.warn({ target: a.scaledObject.name, code: r.error.code, err: r.error.message }, 'pre-warm scale failed');
     }
   };
-  scheduler = startScheduler(scheduleOf(config), {
+  const scheduler = startScheduler(scheduleOf(config), {
     clock,
     logger: child('scheduler'),
     onTick,
@@ -168,6 +170,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     onWindowEnd: () => undefined,
     onTickSkipped: () => metrics.ticksSkippedTotal.inc(),
   });
+  sched.current = scheduler;
   const election = electing ? elector.run(stop) : Promise.resolve();
   log.info({ namespace, identity, inCluster: access.inCluster, configMap: args.configMap, port: http.port }, 'burstguard controller started');
 

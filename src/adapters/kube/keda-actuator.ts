@@ -72,9 +72,31 @@ export class KedaActuator {
 /** The action as it will be applied (clamped, with reasons) and the merge patch; no body when nothing changes. */
 export function planScale(action: ScaleAction, so: ScaledObject, triggerMetadata: Readonly<Record<string, string>>): { action: ScaleAction; body?: object } {
   const min = so.spec?.minReplicaCount ?? KEDA_DEFAULT_MIN;
-  const max = so.spec?.maxReplicaCount ?? KEDA_DEFAULT_MAX;
   const remembered = originalMinOf(so);
   const original = remembered ?? min;
+  const clamped = clampTarget(action, original, so.spec?.maxReplicaCount ?? KEDA_DEFAULT_MAX);
+  const target = clamped.minReplicas;
+  const restoring = target === original;
+  const savedTriggers = so.metadata?.annotations?.[ORIGINAL_TRIGGERS_ANNOTATION];
+  const triggers = so.spec?.triggers ?? [];
+  const wantTriggers = Object.keys(triggerMetadata).length > 0 && triggers.length > 0;
+  // Already where it should be, annotations included: nothing to send.
+  const settled = restoring ? remembered === undefined && savedTriggers === undefined : remembered !== undefined && (!wantTriggers || savedTriggers !== undefined);
+  if (target === min && settled) return { action: clamped };
+  const annotations: Record<string, string | null> = { [ORIGINAL_MIN_ANNOTATION]: restoring ? null : String(original) };
+  const spec: Record<string, unknown> = { minReplicaCount: target };
+  if (restoring && savedTriggers !== undefined) {
+    spec.triggers = restoreTriggers(triggers, savedTriggers);
+    annotations[ORIGINAL_TRIGGERS_ANNOTATION] = null;
+  } else if (!restoring && wantTriggers && savedTriggers === undefined) {
+    annotations[ORIGINAL_TRIGGERS_ANNOTATION] = JSON.stringify(triggers.map((t) => t.metadata ?? {}));
+    spec.triggers = triggers.map((t) => ({ ...t, metadata: { ...t.metadata, ...triggerMetadata } }));
+  }
+  return { action: clamped, body: { metadata: { resourceVersion: so.metadata?.resourceVersion, annotations }, spec } };
+}
+
+/** Never above maxReplicaCount, never below the original; a clamp is written into the reason. */
+function clampTarget(action: ScaleAction, original: number, max: number): ScaleAction {
   const notes: string[] = [];
   let target = action.minReplicas;
   if (target > max) {
@@ -85,27 +107,7 @@ export function planScale(action: ScaleAction, so: ScaledObject, triggerMetadata
     notes.push(`held at the original minReplicaCount ${original}`);
     target = original;
   }
-  const clamped: ScaleAction = notes.length > 0 ? { ...action, minReplicas: target, reason: `${action.reason}; ${notes.join('; ')}` } : action;
-  const restoring = target === original;
-  const savedTriggers = so.metadata?.annotations?.[ORIGINAL_TRIGGERS_ANNOTATION];
-  const wantTriggers = Object.keys(triggerMetadata).length > 0 && (so.spec?.triggers?.length ?? 0) > 0;
-  if (target === min && (restoring ? remembered === undefined && savedTriggers === undefined : remembered !== undefined && (!wantTriggers || savedTriggers !== undefined))) {
-    return { action: clamped };
-  }
-  const annotations: Record<string, string | null> = { [ORIGINAL_MIN_ANNOTATION]: restoring ? null : String(original) };
-  const spec: Record<string, unknown> = { minReplicaCount: target };
-  const triggers = so.spec?.triggers ?? [];
-  if (restoring && savedTriggers !== undefined) {
-    spec.triggers = restoreTriggers(triggers, savedTriggers);
-    annotations[ORIGINAL_TRIGGERS_ANNOTATION] = null;
-  } else if (!restoring && wantTriggers && savedTriggers === undefined) {
-    annotations[ORIGINAL_TRIGGERS_ANNOTATION] = JSON.stringify(triggers.map((t) => t.metadata ?? {}));
-    spec.triggers = triggers.map((t) => ({ ...t, metadata: { ...t.metadata, ...triggerMetadata } }));
-  }
-  return {
-    action: clamped,
-    body: { metadata: { resourceVersion: so.metadata?.resourceVersion, annotations }, spec },
-  };
+  return notes.length > 0 ? { ...action, minReplicas: target, reason: `${action.reason}; ${notes.join('; ')}` } : action;
 }
 
 /** A merge patch replaces arrays whole, so restoring sends every trigger with its saved metadata. */

@@ -20,39 +20,53 @@ export interface PodViewOptions {
  * engine's PodView. Pure. A pod the engine must not touch is an error carrying the reason.
  */
 export function podToView(pod: V1Pod, opts: PodViewOptions): Result<PodView, string> {
-  const name = pod.metadata?.name;
-  const namespace = pod.metadata?.namespace;
-  if (!name || !namespace) return err('pod without name or namespace');
-  if (pod.metadata?.deletionTimestamp) return err('pod is terminating');
+  const meta = pod.metadata ?? {};
+  if (!meta.name || !meta.namespace) return err('pod without name or namespace');
+  if (meta.deletionTimestamp) return err('pod is terminating');
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') return err(`pod has finished (${phase})`);
-  const wanted = opts.container ?? pod.metadata?.annotations?.[CONTAINER_ANNOTATION];
-  const containers = pod.spec?.containers ?? [];
-  const container = wanted !== undefined ? containers.find((c) => c.name === wanted) : containers[0];
-  if (!container) return err(wanted !== undefined ? `no container named '${wanted}'` : 'pod has no containers');
-  const spec = resourcesOf(container.resources);
-  if (!spec.ok) return err(`container '${container.name}': ${spec.error}`);
-  const status = pod.status?.containerStatuses?.find((s) => s.name === container.name);
-  const actual = status?.resources ? resourcesOf(status.resources) : undefined;
-
-  const startedAtMs = toMs(status?.state?.running?.startedAt) ?? toMs(pod.status?.startTime) ?? toMs(pod.metadata?.creationTimestamp) ?? 0;
+  const container = sizedContainer(pod, opts);
+  if (!container.ok) return container;
+  const spec = resourcesOf(container.value.resources);
+  if (!spec.ok) return err(`container '${container.value.name}': ${spec.error}`);
+  const status = pod.status?.containerStatuses?.find((s) => s.name === container.value.name);
   const view: PodView = {
-    ref: { namespace, name },
-    key: `${namespace}/${name}`,
-    agentClass: pod.metadata?.labels?.[opts.agentClassLabel] ?? opts.defaultAgentClass,
-    container: container.name,
+    ref: { namespace: meta.namespace, name: meta.name },
+    key: `${meta.namespace}/${meta.name}`,
+    agentClass: meta.labels?.[opts.agentClassLabel] ?? opts.defaultAgentClass,
+    container: container.value.name,
     qos: qosFrom(pod.status?.qosClass, pod.spec?.containers ?? [], spec.value),
     requests: spec.value.requests,
     limits: spec.value.limits,
     resize: resizeStateOf(pod.status?.conditions ?? [], pod.status?.resize),
     running: phase === 'Running' && status?.state?.running !== undefined,
-    startedAtMs,
+    startedAtMs: startedAtMs(pod, status),
     restarts: status?.restartCount ?? 0,
-    ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
-    ...(actual?.ok && actual.value.hasLimits ? { actualLimits: actual.value.limits } : {}),
+    ...optional('nodeName', pod.spec?.nodeName || undefined),
+    ...optional('actualLimits', actualLimitsOf(status)),
     ...optional('lastOomAtMs', lastOomMs(status)),
   };
   return ok(view);
+}
+
+/** The configured container, else the one the pod's annotation names, else the first. */
+function sizedContainer(pod: V1Pod, opts: PodViewOptions): Result<V1Container, string> {
+  const wanted = opts.container ?? pod.metadata?.annotations?.[CONTAINER_ANNOTATION];
+  const containers = pod.spec?.containers ?? [];
+  const c = wanted !== undefined ? containers.find((x) => x.name === wanted) : containers[0];
+  if (c) return ok(c);
+  return err(wanted !== undefined ? `no container named '${wanted}'` : 'pod has no containers');
+}
+
+function startedAtMs(pod: V1Pod, status: V1ContainerStatus | undefined): number {
+  return toMs(status?.state?.running?.startedAt) ?? toMs(pod.status?.startTime) ?? toMs(pod.metadata?.creationTimestamp) ?? 0;
+}
+
+/** The limits the runtime reports as applied, when the kubelet reports them. */
+function actualLimitsOf(status: V1ContainerStatus | undefined): Resources | undefined {
+  if (!status?.resources) return undefined;
+  const r = resourcesOf(status.resources);
+  return r.ok && r.value.hasLimits ? r.value.limits : undefined;
 }
 
 interface SpecResources {
