@@ -56,7 +56,7 @@ export async function tick<S>(deps: TickDeps<S>, state: EngineState<S>, cfg: Eng
   const ctx: PolicyContext = { nowMs, pods: view.value.pods, scaledObjects: view.value.scaledObjects };
   const samples = fetched.value;
   deps.policy.observe(state.policyState, samples, ctx);
-  rememberAll(state, samples, view.value.pods, nowMs, cfg);
+  rememberAll(state, deps.policy, samples, view.value.pods, nowMs, cfg);
 
   const skipped: Skipped[] = [];
   const actions = decide(deps.policy.recommend(state.policyState, ctx), ctx, state, cfg, skipped, deps.policy.name);
@@ -79,7 +79,7 @@ function held(deps: TickDeps<never> | TickDeps<unknown>, nowMs: number, error: S
   return { nowMs, held: true, sourceError: error, samples: 0, actions: [], results: [], skipped: [] };
 }
 
-function rememberAll<S>(state: EngineState<S>, samples: readonly AgentSample[], pods: readonly PodView[], nowMs: number, cfg: EngineConfig): void {
+function rememberAll<S>(state: EngineState<S>, policy: Policy<S>, samples: readonly AgentSample[], pods: readonly PodView[], nowMs: number, cfg: EngineConfig): void {
   const byPod = new Map<string, AgentSample[]>();
   for (const s of samples) {
     const list = byPod.get(s.pod);
@@ -95,7 +95,9 @@ function rememberAll<S>(state: EngineState<S>, samples: readonly AgentSample[], 
     noteResizeStatus(m, pod, nowMs, cfg);
   }
   for (const key of state.pods.keys()) {
-    if (!live.has(key)) state.pods.delete(key);
+    if (live.has(key)) continue;
+    state.pods.delete(key);
+    policy.forget?.(state.policyState, key);
   }
 }
 

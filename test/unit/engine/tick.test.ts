@@ -103,3 +103,16 @@ test('each tick asks the source for the window since the last fetch', async () =
   assert.equal(q2.fromMs, q1.toMs);
   assert.equal(q2.toMs - q2.fromMs, 15_000);
 });
+
+test('a pod that leaves the cluster is forgotten by the engine and the policy', async () => {
+  const forgotten: string[] = [];
+  const policy: Policy<null> = { ...askFor(2 * GiB), forget: (_s, key) => void forgotten.push(key) };
+  const s = setup(policy);
+  await tick(s.deps, s.state, engineConfig(), signal);
+  assert.equal(s.state.pods.size, 2);
+  s.view.pods = [pod('b')];
+  s.clock.advance(15_000);
+  await tick(s.deps, s.state, engineConfig(), signal);
+  assert.deepEqual(forgotten, ['agents/a']);
+  assert.deepEqual([...s.state.pods.keys()], ['agents/b']);
+});
