@@ -25,7 +25,7 @@ export const BENCH_USAGE = `usage: burstguard bench [--trace PATH ...] [--scenar
                         [--config configmap.yaml] [--seed N] [--warmup SECONDS]
                         [--json FILE|-] [--report FILE.html]
 
-  --trace PATH       a trace v1 file (.jsonl or .jsonl.gz); repeatable. Default: every bundled trace
+  --trace PATH       a trace v1 file (.jsonl or .jsonl.gz) or a folder of them; repeatable. Default: every bundled trace
   --scenario S       resize (default) or replicas
   --policies LIST    comma-separated, default ${DEFAULT_POLICIES.join(',')}
   --config FILE      burstguard ConfigMap (or its config.yaml) for engine, guards and policy settings

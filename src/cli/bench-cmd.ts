@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { benchEngineConfig, BENCH_POLICY_NAMES, policyFactory, simSettingsFor } from '../../bench/bench-deps.js';
 import { bundledTraceDir, findTraces } from '../../bench/bundled-traces.js';
@@ -24,8 +25,31 @@ async function loadConfig(path: string | undefined): Promise<Result<Config, stri
   return loadConfigFile(path);
 }
 
+/** `--trace` paths, a directory standing for every trace under it. */
+function expandTraces(paths: readonly string[]): Result<string[], string> {
+  const out: string[] = [];
+  for (const p of paths) {
+    if (!isDirectory(p)) out.push(p);
+    else {
+      const found = findTraces(p);
+      if (found.length === 0) return err(`no *.jsonl or *.jsonl.gz trace under ${p}`);
+      out.push(...found);
+    }
+  }
+  return ok(out);
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    // Missing files are reported by the trace reader, with the file name, as trace errors.
+    return false;
+  }
+}
+
 function traceList(opts: BenchOptions): Result<string[], string> {
-  if (opts.traces.length > 0) return ok([...opts.traces]);
+  if (opts.traces.length > 0) return expandTraces(opts.traces);
   const dir = bundledTraceDir();
   const found = dir === undefined ? [] : findTraces(dir);
   if (found.length === 0) return err(`no bundled traces found${dir === undefined ? '' : ` in ${dir}`}; name one with --trace PATH`);

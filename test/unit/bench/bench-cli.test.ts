@@ -115,6 +115,17 @@ describe('burstguard bench: output', () => {
     assert.equal(v.length, 2);
   });
 
+  it('a folder given to --trace stands for every trace under it', async () => {
+    const dir = tempDir();
+    tinyTrace(dir);
+    const c = capture();
+    assert.equal(await benchCommand(['--trace', dir, '--policies', 'static', '--json', '-'], c.io), 0);
+    assert.equal((JSON.parse(c.out()) as BenchResult).trace.name, 'tiny');
+    const empty = capture();
+    assert.equal(await benchCommand(['--trace', tempDir()], empty.io), 2);
+    assert.match(empty.err(), /no \*\.jsonl or \*\.jsonl\.gz trace under/);
+  });
+
   it('--report writes one self-contained HTML file with SVG charts', async () => {
     const dir = tempDir();
     const out = join(dir, 'r.html');
