@@ -25,9 +25,21 @@ export interface OracleOptions {
   readonly marginFraction: number;
   /**
    * The engine's hysteresis (GuardConfig.minChangeFraction): a needed raise smaller than this would be
-   * dropped as not worth a resize, so the oracle raises by at least this much. Default 0.
+   * dropped as not worth a resize, so the oracle raises by at least this much. Default 0.05, the
+   * ConfigMap's default; `oracleOptions` takes it from the engine config.
    */
   readonly minRaiseFraction?: number;
+  /**
+   * The engine's staleAfterS: while a pod has no recent sample the engine will not lower anything, and
+   * any change it makes starts the decrease cooldown. So the oracle leaves a stale pod alone unless its
+   * limit must rise. Default 60 (the ConfigMap's default).
+   */
+  readonly staleAfterS?: number;
+}
+
+/** What the oracle remembers: when it last saw a sample of each pod (to know what the engine calls stale). */
+export interface OracleState {
+  readonly lastSampleMs: Map<string, number>;
 }
 
 /** A policy that needs the simulator's lookahead before its first tick. */
@@ -52,7 +64,13 @@ export function oracleHorizonS(sim: SimSettings, engine: EngineConfig): number {
 /** Oracle options for a simulator and engine: limits over the actuation horizon, requests over the cooldown. */
 export function oracleOptions(sim: SimSettings, engine: EngineConfig): OracleOptions {
   const horizonS = oracleHorizonS(sim, engine);
-  return { horizonS, requestWindowS: Math.max(horizonS, engine.guards.downscaleCooldownS), marginFraction: 0, minRaiseFraction: engine.guards.minChangeFraction };
+  return {
+    horizonS,
+    requestWindowS: Math.max(horizonS, engine.guards.downscaleCooldownS),
+    marginFraction: 0,
+    minRaiseFraction: engine.guards.minChangeFraction,
+    staleAfterS: engine.staleAfterS,
+  };
 }
 
 /**
@@ -63,16 +81,20 @@ export function oracleOptions(sim: SimSettings, engine: EngineConfig): OracleOpt
  * through the same engine tick and guards as every other policy, so it is the floor no causal policy
  * can beat under the same rails, and the gap to it is the number to shrink.
  */
-export function createOraclePolicy(opts: OracleOptions): LookaheadPolicy<null> {
+export function createOraclePolicy(opts: OracleOptions): LookaheadPolicy<OracleState> {
   let lookahead: Lookahead | undefined;
+  const staleMs = (opts.staleAfterS ?? 60) * 1000;
   return {
     name: 'oracle',
     connect(l: Lookahead): void {
       lookahead = l;
     },
-    init: () => null,
-    observe: () => undefined,
-    recommend(_s, ctx): Recommendation[] {
+    init: () => ({ lastSampleMs: new Map() }),
+    observe(st, samples): void {
+      for (const x of samples) if (x.tMs > (st.lastSampleMs.get(x.pod) ?? Number.NEGATIVE_INFINITY)) st.lastSampleMs.set(x.pod, x.tMs);
+    },
+    forget: (st, key) => void st.lastSampleMs.delete(key),
+    recommend(st, ctx): Recommendation[] {
       if (lookahead === undefined) return [];
       const requestWindowS = opts.requestWindowS ?? Math.max(opts.horizonS, 300);
       const room = freeRoom(ctx);
@@ -82,16 +104,21 @@ export function createOraclePolicy(opts: OracleOptions): LookaheadPolicy<null> {
         const near = lookahead.demandAhead(pod.key, opts.horizonS);
         const far = lookahead.demandAhead(pod.key, requestWindowS);
         if (near === undefined || far === undefined || near.peakMemBytes <= 0) continue;
+        const last = st.lastSampleMs.get(pod.key);
+        const stale = last === undefined || ctx.nowMs - last > staleMs;
+        if (stale && near.peakMemBytes * f <= pod.limits.memBytes) continue;
         const free = room.free(pod);
-        const memLimit = raised(near.peakMemBytes * f, pod.limits.memBytes, opts.minRaiseFraction ?? 0);
+        const memLimit = raised(near.peakMemBytes * f, pod.limits.memBytes, opts.minRaiseFraction ?? DEFAULT_MIN_RAISE);
         const cpuLimit = Math.max(0.001, near.peakCpuCores * f);
-        const memRequest = Math.min(far.meanMemBytes * f, memLimit, free.memBytes);
-        const cpuRequest = Math.max(0.001, Math.min(far.meanCpuCores * f, cpuLimit, free.cpuCores));
-        room.take(pod, memRequest, cpuRequest);
+        const memRequest = Math.min(Math.min(near.meanMemBytes, far.meanMemBytes) * f, memLimit, free.memBytes);
+        const cpuRequest = Math.max(0.001, Math.min(Math.min(near.meanCpuCores, far.meanCpuCores) * f, cpuLimit, free.cpuCores));
+        // A stale pod's requests stay: the engine would not lower them, and raising them is not urgent.
+        const requests = stale ? pod.requests : { memBytes: memRequest, cpuCores: cpuRequest };
+        room.take(pod, requests.memBytes, requests.cpuCores);
         out.push({
           kind: 'resize',
           pod: pod.key,
-          requests: { memBytes: memRequest, cpuCores: cpuRequest },
+          requests,
           limits: { memBytes: memLimit, cpuCores: pod.limits.cpuCores > 0 ? cpuLimit : 0 },
           reason: `oracle: true peak over the next ${opts.horizonS}s is ${Math.round(near.peakMemBytes / MiB)}Mi / ${Math.round(near.peakCpuCores * 1000)}m`,
           inputs: { horizonS: opts.horizonS, peakMemBytes: near.peakMemBytes, peakCpuCores: near.peakCpuCores, meanMemBytes: far.meanMemBytes },
@@ -101,6 +128,8 @@ export function createOraclePolicy(opts: OracleOptions): LookaheadPolicy<null> {
     },
   };
 }
+
+const DEFAULT_MIN_RAISE = 0.05;
 
 /** A limit above the current one is raised by at least the engine's hysteresis, or the raise would be dropped. */
 function raised(want: number, current: number, minRaise: number): number {

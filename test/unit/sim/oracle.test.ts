@@ -33,7 +33,7 @@ test('the actuation horizon is tick + scrape lag + resize latency', () => {
 
 test('without the simulator lookahead the oracle recommends nothing', () => {
   const p = createOraclePolicy({ horizonS: 30, marginFraction: 0 });
-  assert.deepEqual(p.recommend(null, { nowMs: 0, pods: [], scaledObjects: [] }), []);
+  assert.deepEqual(p.recommend(p.init(), { nowMs: 0, pods: [], scaledObjects: [] }), []);
 });
 
 /** An oracle wired to a fixed future, to test its arithmetic without a simulator. */
@@ -43,13 +43,18 @@ function oracleSeeing(ahead: Record<string, DemandAhead>, minRaiseFraction = 0) 
   return p;
 }
 
+/** Oracle state in which every pod was just seen (not stale). */
+function fresh(...keys: string[]) {
+  return { lastSampleMs: new Map(keys.map((k) => [k, 0])) };
+}
+
 const onNode = (name: string, over: Partial<PodView> = {}): PodView =>
   pod(name, { nodeName: 'n1', nodeAllocatable: { memBytes: 2 * GiB, cpuCores: 2 }, ...over });
 
 test('the oracle never asks two pods of one node for more requests than the node has free', () => {
   const want: DemandAhead = { peakMemBytes: 1500 * MiB, peakCpuCores: 0.2, meanMemBytes: 1200 * MiB, meanCpuCores: 0.1 };
   const p = oracleSeeing({ 'agents/a': want, 'agents/b': want });
-  const recs = p.recommend(null, { nowMs: 0, pods: [onNode('a'), onNode('b')], scaledObjects: [] });
+  const recs = p.recommend(fresh('agents/a', 'agents/b'), { nowMs: 0, pods: [onNode('a'), onNode('b')], scaledObjects: [] });
   const total = recs.reduce((s, r) => s + (r.kind === 'resize' ? r.requests.memBytes : 0), 0);
   assert.ok(total <= 2 * GiB, `requests ${total / MiB}Mi on a 2048Mi node`);
   for (const r of recs) assert.ok(r.kind === 'resize' && r.limits.memBytes === 1500 * MiB, 'limits are not admission-checked: both get the peak');
@@ -57,7 +62,7 @@ test('the oracle never asks two pods of one node for more requests than the node
 
 test('a needed raise smaller than the engine hysteresis is made big enough to pass it', () => {
   const p = oracleSeeing({ 'agents/a': { peakMemBytes: 1.01 * GiB, peakCpuCores: 0.2, meanMemBytes: 500 * MiB, meanCpuCores: 0.1 } }, 0.05);
-  const [r] = p.recommend(null, { nowMs: 0, pods: [onNode('a')], scaledObjects: [] });
+  const [r] = p.recommend(fresh('agents/a'), { nowMs: 0, pods: [onNode('a')], scaledObjects: [] });
   assert.ok(r && r.kind === 'resize');
   assert.equal(r.limits.memBytes, 1 * GiB * 1.05);
 });
@@ -68,4 +73,15 @@ test('on shared nodes the oracle keeps every pod alive where static sizing is ki
   const oracle = await run(trace, { sim: node, policy: createOraclePolicy(oracleOptions(DEFAULT_SIM_SETTINGS, engine())) });
   assert.equal(oracle.row.oomKills, 0);
   assert.equal(oracle.row.resizesDeferred, 0);
+});
+
+test('a pod with no recent sample is left alone unless its limit must rise, and then only the limit moves', () => {
+  const low: DemandAhead = { peakMemBytes: 300 * MiB, peakCpuCores: 0.2, meanMemBytes: 200 * MiB, meanCpuCores: 0.1 };
+  const high: DemandAhead = { ...low, peakMemBytes: 1.5 * GiB };
+  const ctx = { nowMs: 0, pods: [onNode('a')], scaledObjects: [] };
+  assert.deepEqual(oracleSeeing({ 'agents/a': low }).recommend({ lastSampleMs: new Map() }, ctx), []);
+  const [r] = oracleSeeing({ 'agents/a': high }).recommend({ lastSampleMs: new Map() }, ctx);
+  assert.ok(r && r.kind === 'resize');
+  assert.equal(r.limits.memBytes, 1.5 * GiB);
+  assert.deepEqual(r.requests, onNode('a').requests);
 });
