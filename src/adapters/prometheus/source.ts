@@ -24,6 +24,8 @@ export interface PrometheusSourceDeps {
 export interface PrometheusSource extends MetricSource {
   /** Backend queries per fetch: constant, whatever the number of pods. */
   readonly queriesPerFetch: number;
+  /** Releases pooled connections; call when the source is replaced or the controller stops. */
+  close(): void;
 }
 
 /**
@@ -33,13 +35,15 @@ export interface PrometheusSource extends MetricSource {
  * queries share start/end/step so their points join exactly by (pod, time).
  */
 export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSourceDeps): Result<PrometheusSource, SourceError> {
-  let httpGet = deps.httpGet;
-  if (httpGet === undefined) {
+  let get = deps.httpGet;
+  let close = (): void => undefined;
+  if (get === undefined) {
     const t = createHttpGet({ caFile: cfg.caFile, insecureSkipVerify: cfg.insecureSkipVerify });
     if (!t.ok) return err({ source: 'prometheus', message: t.error });
-    httpGet = t.value;
+    get = t.value.get;
+    close = () => t.value.close();
   }
-  const get = httpGet;
+  const httpGet = get;
   const token = deps.token ?? fileTokenSource(cfg.bearerTokenFile);
   const base = cfg.url.replace(/\/+$/, '');
   const toolLabel = toolLabelOf(cfg);
@@ -57,7 +61,7 @@ export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSo
     url.searchParams.set('end', window.end.toFixed(3));
     url.searchParams.set('step', `${window.stepS}s`);
     url.searchParams.set('timeout', `${Math.max(1, Math.floor(cfg.timeoutMs / 1000))}s`);
-    const answer = await get(url, headers, abort);
+    const answer = await httpGet(url, headers, abort);
     if (!answer.ok) {
       const why = abort.aborted ? abortMessage(abort) : answer.error;
       const detail = why === 'timed out' ? `timed out after ${cfg.timeoutMs} ms` : why;
@@ -71,6 +75,7 @@ export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSo
   const source: PrometheusSource = {
     name: 'prometheus',
     queriesPerFetch: SIGNALS.length,
+    close,
     async fetch(q: MetricQuery, signal: AbortSignal): Promise<Result<AgentSample[], SourceError>> {
       const stepS = Math.max(1, Math.round(q.stepS));
       const end = q.toMs / 1000;

@@ -9,6 +9,13 @@ export interface HttpAnswer {
   readonly body: string;
 }
 
+/** A GET function and the connections behind it. */
+export interface HttpClient {
+  readonly get: HttpGet;
+  /** Closes pooled keep-alive connections (when the source is replaced after a config reload). */
+  close(): void;
+}
+
 /** A GET over HTTP(S); injected so tests and the bench can count or fake requests. */
 export type HttpGet = (url: URL, headers: Readonly<Record<string, string>>, signal: AbortSignal) => Promise<Result<HttpAnswer, string>>;
 
@@ -26,7 +33,7 @@ export interface TransportOptions {
  * package, whose Agent must match the fetch it is given; node:https keeps this dependency-free on
  * Node 20, 22 and 24. Keep-alive agents reuse connections across ticks.
  */
-export function createHttpGet(o: TransportOptions): Result<HttpGet, string> {
+export function createHttpGet(o: TransportOptions): Result<HttpClient, string> {
   let ca: string | undefined;
   if (o.caFile !== '') {
     try {
@@ -68,7 +75,13 @@ export function createHttpGet(o: TransportOptions): Result<HttpGet, string> {
       req.on('error', (e) => resolve(err(signal.aborted ? abortMessage(signal) : e.message)));
       req.end();
     });
-  return ok(get);
+  return ok({
+    get,
+    close: () => {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  });
 }
 
 /** Why a signal fired: our timeout, or the tick giving up. */

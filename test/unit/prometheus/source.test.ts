@@ -59,6 +59,8 @@ test('the number of queries per fetch is the same for 1 and 100 pods', async () 
   assert.deepEqual(counts, [src.queriesPerFetch, src.queriesPerFetch]);
   assert.equal(src.queriesPerFetch, 7);
   assert.ok(prom.requests.every((r) => r.path === '/api/v1/query_range'));
+  src.close();
+  src.close();
 });
 
 test('range parameters: end is the query end, start a whole number of steps before', async () => {
