@@ -225,42 +225,18 @@ export function foldSample(st: PredictiveState, s: AgentSample, podClass: (key: 
   }
   const cm = classModel(st, t.agentClass, o);
   const state = toolCategory(s.tool);
-  const dtS = (s.tMs - t.lastTMs) / 1000;
   closeForecasts(t, cm, s, o);
-
   if (t.samples > 0) {
-    if (t.lastState !== 'idle') {
-      let ts = cm.tools.get(t.lastState);
-      if (!ts) cm.tools.set(t.lastState, (ts = newToolCategoryStats()));
-      foldToolTransition(ts, state === t.lastState, dtS);
-    }
-    const failing = (s.toolErrors ?? 0) > 0 || (s.toolRetries ?? 0) > 0;
-    if (t.runLen > 0) foldRetryRun(cm.retry, failing);
-    if (failing) {
-      t.runLen++;
-      t.runState = state !== 'idle' ? state : t.lastState;
-    } else t.runLen = 0;
-    if (s.contextTokens !== undefined && t.lastTokens !== undefined) {
-      foldContext(t.context, t.lastTokens, s.contextTokens, dtS);
-      foldContext(cm.context, t.lastTokens, s.contextTokens, dtS);
-      if (state === 'idle' && t.lastState === 'idle' && s.contextTokens !== t.lastTokens) {
-        foldRegression(cm.bytesPerToken, s.contextTokens - t.lastTokens, s.memBytes - t.lastMem);
-        foldRegression(t.bytesPerToken, s.contextTokens - t.lastTokens, s.memBytes - t.lastMem);
-      }
-    }
+    const dtS = (s.tMs - t.lastTMs) / 1000;
+    foldToolLoop(t, cm, s, state, dtS);
+    foldContextSample(t, cm, s, state, dtS);
     // Baseline falls fast (a burst ended) and rises slowly, more slowly still while a tool runs.
     const a = s.memBytes < t.base ? 0.5 : state === 'idle' ? 0.2 : 0.05;
     t.base += a * (s.memBytes - t.base);
     t.level += 0.3 * (s.memBytes - t.level);
     t.cpuLevel += 0.3 * (s.cpuCores - t.cpuLevel);
   }
-  if (t.startupPeak >= 0 || t.samples === 0) {
-    if (s.tMs - t.firstTMs <= STARTUP_WINDOW_MS) t.startupPeak = Math.max(t.startupPeak, s.memBytes);
-    else {
-      foldStartupPeak(cm, t.startupPeak);
-      t.startupPeak = -1;
-    }
-  }
+  foldStartup(t, cm, s);
   const excess = s.memBytes - t.base;
   if (excess > 0 && (excess >= t.maxExcess || excess >= decayed(t.maxExcess, t.maxExcessAtMs, s.tMs, o.limitHoldHalfLifeS))) {
     t.maxExcess = excess;
@@ -274,6 +250,42 @@ export function foldSample(st: PredictiveState, s: AgentSample, podClass: (key: 
   if (s.contextTokens !== undefined) t.lastTokens = s.contextTokens;
   if (t.pending.length >= MAX_PENDING) t.pending.shift();
   t.pending.push({ tMs: s.tMs, base: t.base, state, limit: modelMemLimit(t, cm, o), peakMem: -1, peakCpu: 0 });
+}
+
+/** Call durations (did the last category survive the gap?) and retry runs. */
+function foldToolLoop(t: PodTrack, cm: ClassModel, s: AgentSample, state: string, dtS: number): void {
+  if (t.lastState !== 'idle') {
+    let ts = cm.tools.get(t.lastState);
+    if (!ts) cm.tools.set(t.lastState, (ts = newToolCategoryStats()));
+    foldToolTransition(ts, state === t.lastState, dtS);
+  }
+  const failing = (s.toolErrors ?? 0) > 0 || (s.toolRetries ?? 0) > 0;
+  if (t.runLen > 0) foldRetryRun(cm.retry, failing);
+  if (failing) {
+    t.runLen++;
+    t.runState = state !== 'idle' ? state : t.lastState;
+  } else t.runLen = 0;
+}
+
+/** Context steps, and idle-to-idle (Δtokens, Δmem) pairs for the bytes-per-token fits. */
+function foldContextSample(t: PodTrack, cm: ClassModel, s: AgentSample, state: string, dtS: number): void {
+  if (s.contextTokens === undefined || t.lastTokens === undefined) return;
+  foldContext(t.context, t.lastTokens, s.contextTokens, dtS);
+  foldContext(cm.context, t.lastTokens, s.contextTokens, dtS);
+  if (state === 'idle' && t.lastState === 'idle' && s.contextTokens !== t.lastTokens) {
+    foldRegression(cm.bytesPerToken, s.contextTokens - t.lastTokens, s.memBytes - t.lastMem);
+    foldRegression(t.bytesPerToken, s.contextTokens - t.lastTokens, s.memBytes - t.lastMem);
+  }
+}
+
+/** The peak over a pod's first STARTUP_WINDOW_MS of samples, folded into its class once the window has passed. */
+function foldStartup(t: PodTrack, cm: ClassModel, s: AgentSample): void {
+  if (t.startupPeak < 0 && t.samples > 0) return;
+  if (s.tMs - t.firstTMs <= STARTUP_WINDOW_MS) t.startupPeak = Math.max(t.startupPeak, s.memBytes);
+  else {
+    foldStartupPeak(cm, t.startupPeak);
+    t.startupPeak = -1;
+  }
 }
 
 /** Adds the sample to open forecasts; scores and drops those whose horizon has passed. */
