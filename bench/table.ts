@@ -40,8 +40,11 @@ const COLUMNS: readonly Column[] = [
   { title: 'replay s', cell: (r) => num(r.replaySeconds, 2) },
 ];
 
-function signed(x: number, digits: number): string {
-  return `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
+/** `+1.5`, `-0.3`, and `0.0` for what rounds to zero (never `-0.0`). */
+export function signed(x: number, digits: number): string {
+  const text = x.toFixed(digits);
+  if (Number(text) === 0) return (0).toFixed(digits);
+  return x > 0 ? `+${text}` : text;
 }
 
 /** The one line under a block that says how far predictive is from the floor. */

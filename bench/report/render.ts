@@ -4,6 +4,7 @@ import type { OracleGap } from '../result-json.js';
 import type { BenchResult, ResizePolicyRow } from '../result-types.js';
 import type { TraceRun } from '../run-bench.js';
 import { cdfChart, histogramChart, metricBars, policyColor, slackVsOomChart, tickNumber, timelinePanel } from './charts.js';
+import { signed } from '../table.js';
 import { esc } from './svg.js';
 import { REPORT_CSS } from './style.js';
 import { resultTableHtml } from './table-html.js';
@@ -39,7 +40,7 @@ function lead(rows: readonly ResizePolicyRow[], gap: OracleGap | undefined): str
     }
     let s = `<b>predictive</b>: ${p.oomKills} OOM kills, ${p.evictions} evictions, memory slack ${pct(p.memSlack)}`;
     if (parts.length > 0) s += `; against ${parts.join(', ')}`;
-    if (gap) s += `. Gap to the oracle: ${(gap.memSlack * 100).toFixed(1)} points of memory slack, ${gap.oomKills >= 0 ? '+' : ''}${gap.oomKills} OOM kills, ${gap.nodeHours >= 0 ? '+' : ''}${gap.nodeHours.toFixed(2)} node-hours.`;
+    if (gap) s += `. Gap to the oracle: ${signed(gap.memSlack * 100, 1)} points of memory slack, ${signed(gap.oomKills, 0)} OOM kills, ${signed(gap.nodeHours, 2)} node-hours.`;
     return s;
   }
   return rows.map((r) => `<b>${esc(r.policy)}</b> ${r.oomKills} OOM kills at ${pct(r.memSlack)} slack`).join(', ');

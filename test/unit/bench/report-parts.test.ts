@@ -5,7 +5,7 @@ import { niceDomain, niceMax, niceTicks } from '../../../bench/report/svg.js';
 import { oracleGap } from '../../../bench/result-json.js';
 import type { TimelinePoint } from '../../../bench/replay-types.js';
 import type { ResizePolicyRow } from '../../../bench/result-types.js';
-import { formatResultTable, humanSeconds } from '../../../bench/table.js';
+import { formatResultTable, humanSeconds, signed } from '../../../bench/table.js';
 
 function row(policy: string, over: Partial<ResizePolicyRow> = {}): ResizePolicyRow {
   return {
@@ -63,6 +63,9 @@ describe('terminal table', () => {
   });
   it('no gap without both predictive and oracle', () => {
     assert.equal(oracleGap([row('static'), row('oracle')]), undefined);
+  });
+  it('signed numbers never print -0.0', () => {
+    assert.deepEqual([signed(-0.00001, 1), signed(0.04, 1), signed(1.25, 1), signed(-2, 0), signed(0, 2)], ['0.0', '0.0', '+1.3', '-2', '0.00']);
   });
   it('human seconds', () => {
     assert.deepEqual([humanSeconds(59), humanSeconds(600), humanSeconds(36000)], ['59s', '10.0m', '10.0h']);
