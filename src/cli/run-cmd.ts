@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { CliIo, Command } from './io.js';
 
 const usage = `Usage: burstguard run [--kubeconfig PATH] [--namespace NS] [--configmap NAME] [--metrics-port N] [--identity ID]
+                     [--annotate-pods]
 
 Runs the controller in the agents' namespace (also the container entrypoint).
   --kubeconfig PATH   kubeconfig to use; default: in-cluster service account, else $KUBECONFIG or ~/.kube/config
@@ -9,6 +10,8 @@ Runs the controller in the agents' namespace (also the container entrypoint).
   --configmap NAME    ConfigMap holding config.yaml (watched, hot-reloaded); default: burstguard
   --metrics-port N    port of /metrics, /healthz, /readyz; default: the ConfigMap's http.port (8080)
   --identity ID       leader-election identity; default: $POD_NAME, else the hostname
+  --annotate-pods     in dryRun, also write each recommendation as the pod annotation
+                      burstguard.io/recommendation (needs 'patch' on pods: Helm value dryRun.annotatePods)
 `;
 
 /** The parsed command line of `burstguard run`. */
@@ -18,6 +21,8 @@ export interface RunArgs {
   readonly configMap: string;
   readonly metricsPort?: number;
   readonly identity?: string;
+  /** dryRun recommendations also as pod annotations (needs pods patch RBAC). */
+  readonly annotatePods?: boolean;
 }
 
 /** Parses `run`'s flags; an error is the message to print with the usage. */
@@ -32,6 +37,7 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
         configmap: { type: 'string' },
         'metrics-port': { type: 'string' },
         identity: { type: 'string' },
+        'annotate-pods': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -66,6 +72,7 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
       ...(namespace !== undefined ? { namespace } : {}),
       ...(metricsPort !== undefined ? { metricsPort } : {}),
       ...(str('identity') !== undefined ? { identity: str('identity') } : {}),
+      ...(values['annotate-pods'] === true ? { annotatePods: true } : {}),
     },
   };
 }

@@ -45,7 +45,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createMetrics(registry);
-  const kube = new KubeRuntime({ kc, namespace, identity, clock, log: child('kube'), config: () => config });
+  const kube = new KubeRuntime({ kc, namespace, identity, clock, log: child('kube'), config: () => config, annotatePods: args.annotatePods === true });
 
   // Policy, engine state and metric source follow the config; a policy change starts from fresh state.
   let policy: Policy = mustPolicy(config);

@@ -19,7 +19,7 @@ export const API_CALLS: readonly ApiCall[] = [
   { group: '', resource: 'pods', verb: 'watch', why: 'pod informer: keeps the view current without re-listing' },
   { group: '', resource: 'pods', verb: 'get', why: 'resize actuator: fresh read (resourceVersion, QoS) before each patch' },
   { group: '', resource: 'pods/resize', verb: 'patch', why: 'resize actuator: in-place resize (strategic merge patch)' },
-  { group: '', resource: 'pods', verb: 'patch', why: 'dry-run: recommendation annotation on the pod', optIn: 'dryRun.annotatePods' },
+  { group: '', resource: 'pods', verb: 'patch', why: 'dry-run: recommendation annotation on the pod', optIn: 'run --annotate-pods (Helm dryRun.annotatePods)' },
   { group: '', resource: 'events', verb: 'create', why: 'one core/v1 Event per action and per rejected config' },
   { group: '', resource: 'configmaps', verb: 'get', why: 'config: initial read of the burstguard ConfigMap' },
   { group: '', resource: 'configmaps', verb: 'list', why: 'config: watch of the one ConfigMap (list by field selector)' },

@@ -50,6 +50,8 @@ test('run flags: defaults, values, and refusals', () => {
   const all = parseRunArgs(['--kubeconfig', '/k', '--namespace', 'agents', '--configmap', 'bg', '--metrics-port', '9090', '--identity', 'r1']);
   assert.ok(all.ok);
   assert.deepEqual(all.value, { kubeconfig: '/k', namespace: 'agents', configMap: 'bg', metricsPort: 9090, identity: 'r1' });
+  const ann = parseRunArgs(['--annotate-pods']);
+  assert.ok(ann.ok && ann.value !== 'help' && ann.value.annotatePods === true);
   const help = parseRunArgs(['--help']);
   assert.ok(help.ok && help.value === 'help');
   for (const bad of [['--metrics-port', 'x'], ['--metrics-port', '70000'], ['--namespace', 'Bad_NS'], ['--nope'], ['extra'], ['--configmap', ' ']]) {
