@@ -10,6 +10,11 @@ import { Phase, SimPod } from './pod.js';
 import { ScrapeStore } from './scrapes.js';
 import type { DemandAhead, SessionData } from './session.js';
 
+/** How fast a throttled session progresses: limit / demand when demand exceeds a CPU limit. */
+function stretchRate(demand: number, limit: number): number {
+  return limit > 0 && demand > limit ? limit / demand : 1;
+}
+
 /** Per-session score the report's distributions read. */
 export interface SessionScore {
   readonly session: string;
@@ -128,19 +133,10 @@ export class SimCluster {
     const n = s.n;
     const rel = s.rel;
     const mem = s.mem;
-    const cpu = s.cpu;
-    const dur = rel[n - 1] ?? 0;
     let i = pod.cursor;
-    const lim = pod.actLimCpu;
-    let rate = 1;
-    if (this.sim.throttleStretches && lim > 0) {
-      const d = cpu[i] ?? 0;
-      if (d > lim) rate = lim / d;
-    }
+    const rate = this.sim.throttleStretches ? stretchRate(s.cpu[i] ?? 0, pod.actLimCpu) : 1;
     const p0 = pod.progress;
-    let p1 = p0 + dt * rate;
-    if (p1 > dur) p1 = dur;
-    const wall = (p1 - p0) / rate;
+    const p1 = Math.min(p0 + dt * rate, rel[n - 1] ?? 0);
     let peak = mem[i] ?? 0;
     while (i < n - 1 && (rel[i] ?? 0) < p1) {
       i++;
@@ -155,8 +151,12 @@ export class SimCluster {
       oomKill(this, pod, T);
       return;
     }
-    const m = mem[i] ?? 0;
-    const c = cpu[i] ?? 0;
+    this.use(pod, mem[i] ?? 0, s.cpu[i] ?? 0, (p1 - p0) / rate, scored);
+  }
+
+  /** Usage over `wall` seconds of a running pod: throttling, node usage, scrape and score integrals. */
+  private use(pod: SimPod, m: number, c: number, wall: number, scored: boolean): void {
+    const lim = pod.actLimCpu;
     const used = lim > 0 && c > lim ? lim : c;
     pod.usageMem = m;
     pod.usageCpu = used;

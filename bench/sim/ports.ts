@@ -1,6 +1,6 @@
 import { qosOf } from '../../src/core/resources.js';
 import { err, ok, type Result } from '../../src/core/result.js';
-import type { Action, ActuationError, Applied, PodView, ResizeState } from '../../src/core/types.js';
+import type { Action, ActuationError, Applied, PodView, ResizeState, Resources } from '../../src/core/types.js';
 import type { Actuator, ClusterSnapshot, ClusterView, SourceError } from '../../src/engine/ports.js';
 import { traceMs } from './clock.js';
 import type { SimCluster } from './cluster.js';
@@ -118,9 +118,11 @@ export class SimActuator implements Actuator {
 /** The API server's checks on a resize (pod-create validation plus the resize-specific rules). */
 function validate(pod: SimPod, a: Extract<Action, { kind: 'resize' }>): string | undefined {
   const { requests: r, limits: l } = a;
-  for (const v of [r.memBytes, r.cpuCores, l.memBytes, l.cpuCores]) {
-    if (!Number.isFinite(v) || v < 0) return 'resource quantities must be finite and non-negative';
-  }
+  if (![r.memBytes, r.cpuCores, l.memBytes, l.cpuCores].every((v) => Number.isFinite(v) && v >= 0)) return 'resource quantities must be finite and non-negative';
+  return validateShape(pod, r, l);
+}
+
+function validateShape(pod: SimPod, r: Resources, l: Resources): string | undefined {
   if ((pod.specReqMem > 0 && r.memBytes === 0) || (pod.specReqCpu > 0 && r.cpuCores === 0)) return 'resource requests cannot be removed';
   if ((pod.specLimMem > 0 && l.memBytes === 0) || (pod.specLimCpu > 0 && l.cpuCores === 0)) return 'resource limits cannot be removed';
   if (l.memBytes > 0 && r.memBytes > l.memBytes) return 'spec.containers[0].resources.requests: Invalid value: must be less than or equal to memory limit';
