@@ -4,7 +4,12 @@
  * server demands, TokenRequest works and RBAC bites, KEDA's CRD validates, Prometheus scrapes the exporter.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import * as k8s from '@kubernetes/client-node';
+import { startApiProxy } from './harness/api-proxy.js';
 import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
 import { installKedaCrd, KEDA, scaledObject } from './harness/crd.js';
 import { startExporter, type Exporter } from './harness/exporter.js';
@@ -83,6 +88,23 @@ describe('e2e harness', { timeout: 240_000 }, () => {
     const ok = { spec: { minReplicaCount: 3 } };
     const got = (await admin.custom.patchNamespacedCustomObject({ ...KEDA, namespace: ns, name: 'so1', body: ok }, mergePatch)) as { spec: { minReplicaCount: number } };
     assert.equal(got.spec.minReplicaCount, 3);
+  });
+
+  it('passes requests and watches through the recording proxy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'burstguard-e2e-proxy-'));
+    const proxy = await startApiProxy(cp.server, cp.caFile, dir);
+    try {
+      const kc = adminKubeConfig({ server: proxy.server, caFile: proxy.caFile });
+      const seen: string[] = [];
+      const watch = await new k8s.Watch(kc).watch(`/api/v1/namespaces/${ns}/configmaps`, {}, (type, obj: k8s.V1ConfigMap) => seen.push(`${type} ${obj.metadata?.name}`), () => undefined);
+      await admin.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'via-proxy' } } });
+      await waitFor('the watch event through the proxy', () => (seen.includes('ADDED via-proxy') ? true : undefined), 10_000);
+      watch.abort();
+      assert.ok(proxy.seen.some((r) => r.path.includes('watch=true') && r.status === 200));
+    } finally {
+      await proxy.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('comes back after kube-apiserver restarts, with its data', async () => {

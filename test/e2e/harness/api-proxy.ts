@@ -57,11 +57,24 @@ export async function startApiProxy(upstream: string, upstreamCa: string, dir: s
       const out = request({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: { ...req.headers, host: up.host }, ca }, (upRes) => {
         entry.status = upRes.statusCode;
         res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        // A watch sends headers and then nothing until an event: pass the headers on at once.
+        res.flushHeaders();
         upRes.pipe(res);
+        // An upstream that dies mid-response (kube-apiserver stopping under a watch) must cut the
+        // client's connection too, as it would without the proxy; pipe() alone would leave it hanging.
+        upRes.on('error', () => res.destroy());
+        upRes.on('aborted', () => res.destroy());
+        upRes.on('close', () => {
+          if (!upRes.complete) res.destroy();
+        });
       });
       out.on('error', () => {
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
         entry.status = 502;
-        if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' });
+        res.writeHead(502, { 'Content-Type': 'text/plain' });
         res.end('upstream unavailable');
       });
       // A client that goes away (watch cancelled) closes the upstream request too.
