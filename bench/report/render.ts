@@ -106,10 +106,10 @@ function reasons(run: TraceRun): string {
     .join('');
 }
 
-function traceSection(run: TraceRun, result: BenchResult): string {
+function traceSection(run: TraceRun, result: BenchResult, index: number): string {
   const rows = result.policies as readonly ResizePolicyRow[];
   const t = result.trace;
-  return `<section>
+  return `<section id="trace-${index}">
 <h2>${esc(t.name)}</h2>
 <p class="meta">${t.sessions} sessions · ${t.samples} samples · ${(t.podSeconds / 3600).toFixed(1)} pod-hours · source: ${esc(run.header.source)} · license: ${esc(run.header.license)} · file: ${esc(run.path)}</p>
 <p class="lead">${lead(rows, result.gapToOracle as OracleGap | undefined)}</p>
@@ -123,6 +123,27 @@ ${distributions(run)}
 <h3>Why the policies acted (examples)</h3>
 ${reasons(run)}
 </section>`;
+}
+
+/**
+ * With several traces, one grid first: a row per trace, a cell per policy with its kills and memory
+ * slack, kills in red, so the whole bench reads at a glance before the per-trace sections.
+ */
+function overview(results: readonly BenchResult[]): string {
+  const policies = [...new Set(results.flatMap((r) => r.policies.map((p) => p.policy)))];
+  const head = `<tr><th>trace</th>${policies.map((p, i) => `<th><span class="swatch" style="background:${policyColor(p, i)}"></span>${esc(p)}</th>`).join('')}</tr>`;
+  const body = results
+    .map((r, k) => {
+      const cells = policies.map((name) => {
+        const row = r.policies.find((p) => p.policy === name) as ResizePolicyRow | undefined;
+        if (!row) return '<td></td>';
+        const kills = row.oomKills + row.evictions;
+        return `<td class="${kills > 0 ? 'bad' : 'good'}">${kills} kill${kills === 1 ? '' : 's'} · ${pct(row.memSlack)} slack</td>`;
+      });
+      return `<tr><td><a href="#trace-${k}">${esc(r.trace.name)}</a></td>${cells.join('')}</tr>`;
+    })
+    .join('');
+  return `<h3>Overview: OOM kills + evictions, and memory slack</h3><div class="table-wrap"><table class="overview">${head}${body}</table></div>`;
 }
 
 function settingsLine(ctx: ReportContext): string {
@@ -139,8 +160,8 @@ function settingsLine(ctx: ReportContext): string {
  * one section per trace. Deterministic apart from the replay timings it prints.
  */
 export function renderReport(runs: readonly TraceRun[], results: readonly BenchResult[], ctx: ReportContext): string {
-  const sections = runs.map((run, i) => (results[i] ? traceSection(run, results[i]) : '')).join('\n');
-  const toc = results.length > 1 ? `<p class="meta">Traces: ${results.map((r) => esc(r.trace.name)).join(' · ')}</p>` : '';
+  const sections = runs.map((run, i) => (results[i] ? traceSection(run, results[i], i) : '')).join('\n');
+  const toc = results.length > 1 ? overview(results) : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>burstguard bench report</title><style>${REPORT_CSS}</style></head>

@@ -43,6 +43,11 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; backgroun
 th, td { padding: 4px 7px; font-size: 12.5px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
 th { font-size: 11.5px; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); white-space: normal; vertical-align: bottom; min-width: 52px; }
 td:first-child, th:first-child { text-align: left; }
+table.overview td.bad { color: #922b21; background: #fdedec; }
+table.overview td.good { color: #1d6f42; }
+table.overview td, table.overview th { text-align: center; }
+table.overview td:first-child, table.overview th:first-child { text-align: left; }
+a { color: inherit; }
 td.best { font-weight: 700; background: #eafaf1; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
 .table-wrap { overflow-x: auto; }
