@@ -140,6 +140,16 @@ describe('burstguard bench: output', () => {
     assert.match(c.err(), /report written to/);
   });
 
+  it('with several traces the report opens with an overview grid linking to each', async () => {
+    const dir = tempDir();
+    const t = tinyTrace(dir);
+    const out = join(dir, 'r.html');
+    assert.equal(await benchCommand(['--trace', t, '--trace', t, '--policies', 'static,predictive', '--report', out], capture().io), 0);
+    const html = readFileSync(out, 'utf8');
+    assert.match(html, /<table class="overview">.*href="#trace-1"/s);
+    assert.match(html, /<section id="trace-1">/);
+  });
+
   it('draws a progress bar on stderr only when it is a terminal', async () => {
     const trace = tinyTrace();
     const tty = capture(true);
