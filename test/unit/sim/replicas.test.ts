@@ -4,6 +4,8 @@ import { hpaDesired, newHpaState } from '../../../bench/replicas/hpa.js';
 import { createReplicasOracle } from '../../../bench/replicas/oracle.js';
 import { quantile, replayReplicas } from '../../../bench/replicas/replay.js';
 import { DEFAULT_REPLICAS_SETTINGS, type ReplicasSettings } from '../../../bench/replicas/settings.js';
+import { replicasRun, REPLICAS_POLICY_NAMES } from '../../../bench/replicas/policies.js';
+import { defaultPolicySettings } from '../../../src/policy/registry.js';
 import type { TraceSample } from '../../../src/trace/types.js';
 import { engine, flat, header, idle, sorted, streamOf } from './fixtures.js';
 
@@ -74,4 +76,13 @@ test('nearest-rank quantiles', () => {
   assert.equal(quantile([], 0.5), 0);
   assert.equal(quantile([1, 2, 3, 4], 0.5), 2);
   assert.equal(quantile([1, 2, 3, 4], 0.95), 4);
+});
+
+test('every replicas policy name builds a row; unknown names are refused', () => {
+  for (const name of REPLICAS_POLICY_NAMES) {
+    const r = replicasRun(name, cfg, engine(), defaultPolicySettings());
+    assert.ok(r.ok, name);
+    assert.equal(r.value.autoscaler, name === 'static' ? 'fixed' : 'keda');
+  }
+  assert.ok(!replicasRun('nope', cfg, engine(), defaultPolicySettings()).ok);
 });
