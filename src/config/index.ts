@@ -24,6 +24,7 @@ export type {
 export { CONFIG_KEY, configTextFrom, loadConfigFile, loadConfigFileDetailed } from './load.js';
 export { formatIssues, formatPath, parseConfigObject, parseConfigYaml } from './parse.js';
 export { configSchema } from './schema.js';
+export { configMapYaml, configToInput, configToYaml } from './serialize.js';
 
 /** The configuration an empty ConfigMap yields: dry-run, predictive policy, safe guards. */
 export function defaultConfig(): Config {

@@ -37,7 +37,13 @@ export function parseConfigYaml(text: string): Result<Config, ConfigIssue[]> {
       })),
     );
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // toJS resolves aliases and can still fail (an alias to a missing anchor, an alias bomb).
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    return err([{ path: '', message: `YAML: ${e instanceof Error ? e.message : String(e)}` }]);
+  }
   if (data !== null && data !== undefined && (typeof data !== 'object' || Array.isArray(data))) {
     return err([{ path: '', message: 'config.yaml must be a mapping of sections (engine, policy, policies, ...)' }]);
   }

@@ -7,9 +7,6 @@ import { err, ok, type Result } from '../core/result.js';
 
 const SUFFIX_FACTORS: Readonly<Record<string, number>> = {
   '': 1,
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
   k: 1e3,
   M: 1e6,
   G: 1e9,
@@ -24,6 +21,8 @@ const SUFFIX_FACTORS: Readonly<Record<string, number>> = {
   Ei: 2 ** 60,
 };
 
+const SUB_UNIT_DIVISORS: Readonly<Record<string, number>> = { n: 1e9, u: 1e6, m: 1e3 };
+
 // Sign, digits with an optional fraction, then either a decimal exponent or a suffix (not both).
 const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
 
@@ -32,7 +31,15 @@ export function parseQuantity(text: string): Result<number, string> {
   const m = QUANTITY.exec(text.trim());
   if (m === null) return err(`'${text}' is not a quantity (examples: 512Mi, 1Gi, 250m, 2)`);
   const mantissa = Number(m[1]);
-  const value = m[2] !== undefined ? Number(`${m[1]}${m[2]}`) : mantissa * (SUFFIX_FACTORS[m[3] ?? ''] ?? 1);
+  const suffix = m[3] ?? '';
+  // Sub-unit suffixes divide (26/1000 is the double nearest 0.026; 26*0.001 is not), so "26m" → 0.026.
+  const divisor = SUB_UNIT_DIVISORS[suffix];
+  const value =
+    m[2] !== undefined
+      ? Number(`${m[1]}${m[2]}`)
+      : divisor !== undefined
+        ? mantissa / divisor
+        : mantissa * (SUFFIX_FACTORS[suffix] ?? 1);
   if (!Number.isFinite(value)) return err(`'${text}' is out of range`);
   return ok(value);
 }
@@ -63,7 +70,9 @@ export function formatMemory(bytes: number): string {
   return String(bytes);
 }
 
-/** Formats cores as millicores when fractional ("250m"), plain otherwise. */
+/** Formats cores as millicores when that is exact ("250m"), as a plain number otherwise. */
 export function formatCpu(cores: number): string {
-  return Number.isInteger(cores) ? String(cores) : `${Math.round(cores * 1000)}m`;
+  if (Number.isInteger(cores)) return String(cores);
+  const milli = Math.round(cores * 1000);
+  return milli / 1000 === cores ? `${milli}m` : String(cores);
 }
