@@ -28,10 +28,12 @@ export interface ConfigWatchDeps {
 }
 
 /**
- * Sections read once at start-up (listening port, lease identity, namespace of the informers): a change
- * is applied to the config object but only takes effect after a restart, so it is reported as such.
+ * Sections read once at start-up (listening port, Lease, namespace of the informers): a change is
+ * applied to the config object but only takes effect after a restart, so it is reported as such. The
+ * rest is live: the composition root rebuilds the policy, the Prometheus source, the pod informer and
+ * the schedule when their sections change.
  */
-export const RESTART_FIELDS: readonly string[] = ['http', 'leaderElection', 'engine.namespace', 'targets', 'prometheus'];
+export const RESTART_FIELDS: readonly string[] = ['http', 'leaderElection', 'engine.namespace'];
 
 function pick(c: Config, path: string): unknown {
   let v: unknown = c;
