@@ -79,9 +79,14 @@ export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSo
     async fetch(q: MetricQuery, signal: AbortSignal): Promise<Result<AgentSample[], SourceError>> {
       const stepS = Math.max(1, Math.round(q.stepS));
       const end = q.toMs / 1000;
-      const spanS = Math.max(0, Math.min(q.toMs - q.fromMs, MAX_POINTS * stepS * 1000) / 1000);
-      // Start a whole number of steps before `end`, so the newest point is exactly `toMs`.
-      const start = end - Math.floor(spanS / stepS) * stepS;
+      const spanS = Math.min(q.toMs - q.fromMs, MAX_POINTS * stepS * 1000) / 1000;
+      // Points sit a whole number of steps before `end` (the newest is exactly `toMs`) and more than half
+      // a step after `fromMs`, where the previous fetch's newest point was. Ticks are not aligned to the
+      // step grid, so without that margin a point a few ms after the last one would come back, nearly a
+      // duplicate, and any rate over it (tokens per second, say) would be measured over milliseconds.
+      const newer = Math.floor((spanS - stepS / 2) / stepS);
+      if (newer < 0) return ok([]); // less than half a step since the last fetch: nothing new yet
+      const start = end - newer * stepS;
       const queries = renderQueries(cfg, deps.container, { namespace: q.namespace, stepS });
 
       const tok = await token.current();

@@ -63,19 +63,34 @@ test('the number of queries per fetch is the same for 1 and 100 pods', async () 
   src.close();
 });
 
-test('range parameters: end is the query end, start a whole number of steps before', async () => {
-  await source().fetch({ ...Q, fromMs: T0 - 61_000 }, new AbortController().signal);
-  const p = prom.requests[0]?.params;
-  assert.equal(Number(p?.get('end')), T0 / 1000);
-  assert.equal(Number(p?.get('start')), T0 / 1000 - 60);
-  assert.equal(p?.get('step'), '15s');
+test('range parameters: end is the query end, start whole steps before and over half a step after fromMs', async () => {
+  const cases: ReadonlyArray<readonly [number, number]> = [
+    [61_000, 45], // the point at T0-60 s would sit 1 s after the previous fetch's newest point
+    [68_000, 60],
+    [15_004, 0], // an unaligned tick: only the newest point, not one 4 ms after the last
+    [600_000, 585],
+  ];
+  for (const [spanMs, backS] of cases) {
+    prom.requests.length = 0;
+    await source().fetch({ ...Q, fromMs: T0 - spanMs }, new AbortController().signal);
+    const p = prom.requests[0]?.params;
+    assert.equal(Number(p?.get('end')), T0 / 1000);
+    assert.equal(Number(p?.get('start')), T0 / 1000 - backS, `span ${spanMs} ms`);
+    assert.equal(p?.get('step'), '15s');
+  }
+});
+
+test('less than half a step since the last fetch: no query, no samples', async () => {
+  const r = await source().fetch({ ...Q, fromMs: T0 - 5_000 }, new AbortController().signal);
+  assert.deepEqual(r, { ok: true, value: [] });
+  assert.equal(prom.requests.length, 0);
 });
 
 test('answers are joined by pod and time into AgentSamples', async () => {
   prom.handler = podsHandler(2);
   const r = await source().fetch(Q, new AbortController().signal);
   assert.ok(r.ok);
-  assert.equal(r.value.length, 2 * 5);
+  assert.equal(r.value.length, 2 * 4);
   const first = r.value.find((s) => s.pod === 'agents/agent-1' && s.tMs === T0);
   assert.deepEqual(first, {
     pod: 'agents/agent-1',
@@ -90,7 +105,7 @@ test('answers are joined by pod and time into AgentSamples', async () => {
   });
   assert.equal(r.value.find((s) => s.pod === 'agents/agent-0')?.tool, 'Read'); // Read has 2 in flight
   const times = r.value.filter((s) => s.pod === 'agents/agent-0').map((s) => s.tMs);
-  assert.deepEqual(times, [T0 - 60_000, T0 - 45_000, T0 - 30_000, T0 - 15_000, T0]);
+  assert.deepEqual(times, [T0 - 45_000, T0 - 30_000, T0 - 15_000, T0]); // T0-60 s was the last fetch's
 });
 
 test('a (pod, time) without memory or CPU yields no sample; missing agent signals stay absent', async () => {
