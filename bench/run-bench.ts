@@ -1,8 +1,9 @@
 import type { Result } from '../src/core/result.js';
 import type { EngineConfig } from '../src/engine/engine-config.js';
 import type { Policy } from '../src/policy/policy.js';
-import { openTraceSource, scanTrace } from '../src/trace/reader.js';
-import type { TraceHeader } from '../src/trace/types.js';
+import { openTraceSource, readTrace } from '../src/trace/reader.js';
+import type { TraceHeader, TraceSample } from '../src/trace/types.js';
+import { inMemoryStream } from './in-memory-trace.js';
 import type { ReplayInput, ReplayOutcome, SimSettings } from './replay-types.js';
 
 /** The simulator entry point (bench/replay.ts); injected so tests can run the bench without it. */
@@ -17,6 +18,8 @@ export interface BenchDeps {
   readonly engine: EngineConfig;
   /** Sessions whose timelines each replay keeps (for the report); 0 when no report is wanted. */
   readonly timelineSessions: number;
+  /** Largest trace (in samples) replayed from memory; default MAX_CACHED_SAMPLES. */
+  readonly maxCachedSamples?: number;
   /** Called as a replay advances: which trace and policy, and the fraction of trace time done. */
   readonly onProgress?: (p: { readonly trace: string; readonly policy: string; readonly fraction: number }) => void;
 }
@@ -37,6 +40,35 @@ export interface TraceRun {
   readonly outcomes: ReadonlyArray<{ readonly policy: string; readonly outcome: ReplayOutcome }>;
 }
 
+/**
+ * Traces up to this many samples are parsed once and replayed from memory by every policy (about
+ * 250 bytes a sample); larger ones stream from the file for each policy, so a trace larger than
+ * memory still replays.
+ */
+export const MAX_CACHED_SAMPLES = 300_000;
+
+/** The validating pass: counts, and the samples themselves while they fit the cache budget. */
+async function scanAndCache(path: string, limit: number): Promise<{ scan: TraceScan; cached: TraceSample[] | undefined }> {
+  const { samples } = await readTrace(path);
+  const sessions = new Set<string>();
+  let cached: TraceSample[] | undefined = [];
+  let count = 0;
+  let firstT = Infinity;
+  let lastT = -Infinity;
+  for await (const s of samples) {
+    sessions.add(s.session);
+    count += 1;
+    if (s.t < firstT) firstT = s.t;
+    if (s.t > lastT) lastT = s.t;
+    if (cached !== undefined) {
+      if (count <= limit) cached.push(s);
+      else cached = undefined;
+    }
+  }
+  const scan = { sessions: sessions.size, samples: count, firstT: count > 0 ? firstT : 0, lastT: count > 0 ? lastT : 0 };
+  return { scan, cached };
+}
+
 export interface RunRequest {
   readonly traces: readonly string[];
   readonly policies: readonly string[];
@@ -47,14 +79,15 @@ export interface RunRequest {
 /**
  * Replays every trace under every policy. Each trace is validated in full first, so a bad line fails
  * the bench (TraceFormatError) before minutes of replay are spent; then each policy gets a fresh
- * policy object, a fresh stream of the trace and the same seed, so the rows differ only by policy.
+ * policy object, a fresh stream of the trace (from memory when it fits) and the same seed, so the
+ * rows differ only by policy.
  */
 export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceRun[]> {
   const runs: TraceRun[] = [];
   for (const path of req.traces) {
-    const scanned = await scanTrace(path);
-    const scan: TraceScan = { sessions: scanned.sessions, samples: scanned.samples, firstT: scanned.firstT, lastT: scanned.lastT };
+    const { scan, cached } = await scanAndCache(path, deps.maxCachedSamples ?? MAX_CACHED_SAMPLES);
     const source = await openTraceSource(path);
+    const open = cached ? (): AsyncIterable<TraceSample> => inMemoryStream(cached) : source.open;
     const outcomes: Array<{ policy: string; outcome: ReplayOutcome }> = [];
     for (const name of req.policies) {
       const policy = deps.makePolicy(name);
@@ -63,7 +96,7 @@ export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceR
       const span = Math.max(scan.lastT, 1e-9);
       const outcome = await deps.replay({
         header: source.header,
-        open: source.open,
+        open,
         policy: policy.value,
         sim: deps.sim,
         engine: deps.engine,

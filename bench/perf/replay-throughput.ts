@@ -12,6 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { benchEngineConfig, policyFactory, simSettingsFor } from '../bench-deps.js';
 import { bundledTraceDir, findTraces } from '../bundled-traces.js';
+import { inMemoryStream } from '../in-memory-trace.js';
 import { DEFAULT_SIM_SETTINGS, replay } from '../replay.js';
 import { DEFAULT_POLICIES } from '../options.js';
 import { defaultConfig } from '../../src/config/index.js';
@@ -74,12 +75,8 @@ const config = defaultConfig();
 const sim = simSettingsFor(DEFAULT_SIM_SETTINGS, config.policies);
 const engine = benchEngineConfig(config.engine);
 const makePolicy = policyFactory(config.policies, sim, engine);
-const open = (): AsyncIterable<TraceSample> => ({
-  async *[Symbol.asyncIterator]() {
-    await Promise.resolve();
-    yield* samples;
-  },
-});
+// The same in-memory stream `burstguard bench` replays from for traces that fit in memory.
+const open = (): AsyncIterable<TraceSample> => inMemoryStream(samples);
 
 console.log(`trace ${opened.header.name} (${path}): ${samples.length} samples`);
 console.log(`node ${process.version}, ${RUNS} timed runs per policy after one warm-up, median`);
