@@ -82,6 +82,8 @@ export async function* readLineBatches(source: ByteSource, file: string): AsyncG
   try {
     for await (const chunk of maybeGunzip(source)) {
       partial += decoder.write(chunk);
+      // A byte-order mark (editors on Windows write one) is not part of the header line.
+      if (line === 1 && partial.charCodeAt(0) === 0xfeff) partial = partial.slice(1);
       const batch: NumberedLine[] = [];
       let start = 0;
       for (let nl = partial.indexOf('\n'); nl !== -1; nl = partial.indexOf('\n', start)) {

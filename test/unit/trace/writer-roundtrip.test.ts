@@ -72,6 +72,13 @@ describe('trace writer -> reader', () => {
     assert.deepEqual(await collect(t.samples), [{ session: 'a', t: 1, memBytes: 5, cpuCores: 1 }]);
   });
 
+  it('reads a file that starts with a UTF-8 byte-order mark and has CRLF line ends', async () => {
+    const text = `\uFEFF${JSON.stringify(HEADER)}\r\n{"session":"a","t":1,"memBytes":5,"cpuCores":1}\r\n`;
+    const t = await parseTrace(bytes(Buffer.from(text, 'utf8')), 'bom.jsonl');
+    assert.equal(t.header.name, 'tiny');
+    assert.deepEqual(await collect(t.samples), [{ session: 'a', t: 1, memBytes: 5, cpuCores: 1 }]);
+  });
+
   it('a trace source re-opens the file for each pass', async () => {
     const path = join(tempDir(), 'src.jsonl.gz');
     await writeTrace(path, HEADER, samples);
