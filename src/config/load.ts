@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { err, type Result } from '../core/result.js';
 import { formatIssues, parseConfigYaml } from './parse.js';
 import type { Config, ConfigIssue } from './types.js';
@@ -7,27 +7,35 @@ import type { Config, ConfigIssue } from './types.js';
 /** The ConfigMap key that holds the configuration. */
 export const CONFIG_KEY = 'config.yaml';
 
+function isConfigMap(doc: unknown): doc is { kind: 'ConfigMap'; metadata?: { name?: unknown }; data?: Record<string, unknown> } {
+  return doc !== null && typeof doc === 'object' && (doc as { kind?: unknown }).kind === 'ConfigMap';
+}
+
 /**
  * Extracts the config text from a file's content: a ConfigMap manifest (`kind: ConfigMap` with
- * `data."config.yaml"`) or a bare config YAML. Lets `bench --config` take the very manifest that is
- * applied to the cluster.
+ * `data."config.yaml"`), a multi-document manifest holding one (e.g. rendered Helm output; the one named
+ * `burstguard` wins, else the only one with the key), or a bare config YAML. Lets `bench --config` take
+ * the very manifest that is applied to the cluster.
  */
 export function configTextFrom(content: string): Result<string, ConfigIssue[]> {
-  let doc: unknown;
+  let docs: unknown[];
   try {
-    doc = parseYaml(content);
+    docs = parseAllDocuments(content).flatMap((d) => ('toJS' in d && d.errors.length === 0 ? [d.toJS() as unknown] : []));
   } catch {
     return { ok: true, value: content }; // let parseConfigYaml report the YAML error with its line
   }
-  if (doc !== null && typeof doc === 'object' && (doc as { kind?: unknown }).kind === 'ConfigMap') {
-    const data = (doc as { data?: Record<string, unknown> }).data;
-    const text = data?.[CONFIG_KEY];
-    if (typeof text !== 'string') {
-      return err([{ path: `data.${CONFIG_KEY}`, message: `ConfigMap has no '${CONFIG_KEY}' key` }]);
-    }
-    return { ok: true, value: text };
+  const maps = docs.filter(isConfigMap);
+  if (maps.length === 0) return { ok: true, value: content };
+  const withKey = maps.filter((m) => typeof m.data?.[CONFIG_KEY] === 'string');
+  const chosen = withKey.find((m) => m.metadata?.name === 'burstguard') ?? (withKey.length === 1 ? withKey[0] : undefined);
+  if (chosen === undefined) {
+    const message =
+      withKey.length > 1
+        ? `several ConfigMaps hold '${CONFIG_KEY}' and none is named burstguard`
+        : `ConfigMap has no '${CONFIG_KEY}' key`;
+    return err([{ path: `data.${CONFIG_KEY}`, message }]);
   }
-  return { ok: true, value: content };
+  return { ok: true, value: chosen.data?.[CONFIG_KEY] as string };
 }
 
 /** Reads and validates a config file, with structured issues. */

@@ -70,3 +70,18 @@ test('a missing file is an error value, not a throw', async () => {
   assert.equal(r.ok, false);
   if (!r.ok) assert.match(r.error, /cannot read/);
 });
+
+test('a multi-document manifest: the burstguard ConfigMap is found among other objects', async () => {
+  const other = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\ndata:\n  config.yaml: "policy: static"\n';
+  const sa = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: burstguard\n';
+  await withFile(`${sa}---\n${other}---\n${MANIFEST}`, async (p) => {
+    const r = await loadConfigFile(p);
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.equal(r.value.policy, 'vpa');
+  });
+  await withFile(`${sa}---\n${other}`, async (p) => {
+    const r = await loadConfigFile(p);
+    assert.ok(r.ok, 'the only ConfigMap with config.yaml is taken');
+    assert.equal(r.value.policy, 'static');
+  });
+});
