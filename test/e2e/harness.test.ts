@@ -57,7 +57,7 @@ describe('e2e harness', { timeout: 240_000 }, () => {
     assert.equal(await callStatus(() => admin.core.patchNamespacedPodResize({ name: 'p1', namespace: ns, body: qos }, strategicPatch)), 422);
   });
 
-  it('writes Deferred and Infeasible conditions as the scenario dictates', async () => {
+  it('writes Infeasible and InProgress conditions as the scenario dictates', async () => {
     await createAgentPod(admin.core, ns, { name: 'p2', requests: { memBytes: 256 * Mi, cpuCores: 0.25 }, limits: { memBytes: 512 * Mi, cpuCores: 1 } });
     await markRunning(admin.core, ns, 'p2');
     const body = { spec: { containers: [{ name: 'agent', resources: { limits: { memory: '2Gi' } } }] } };
@@ -68,6 +68,13 @@ describe('e2e harness', { timeout: 240_000 }, () => {
     assert.equal(c?.reason, 'Infeasible');
     assert.equal(pod.status?.containerStatuses?.[0]?.resources?.limits?.memory, '512Mi');
     assert.equal(specResources(pod).limits.memBytes, 2 * Gi);
+
+    // Admitted but not yet actuated: PodResizeInProgress with no reason, status resources unchanged.
+    await reconcileResizes(admin.core, ns, (p) => (p.metadata?.name === 'p2' ? { kind: 'in-progress' } : { kind: 'ignore' }));
+    const inProgress = await admin.core.readNamespacedPod({ name: 'p2', namespace: ns });
+    const ip = inProgress.status?.conditions?.find((x) => x.type === 'PodResizeInProgress');
+    assert.equal(ip?.reason, undefined);
+    assert.equal(inProgress.status?.conditions?.some((x) => x.type === 'PodResizePending'), false);
   });
 
   it('mints a ServiceAccount token with TokenRequest; the Role allows pods here and forbids Secrets and other namespaces', async () => {

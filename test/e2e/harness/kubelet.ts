@@ -17,6 +17,8 @@ export type ResizeAnswer =
   | { readonly kind: 'deferred'; readonly message?: string }
   | { readonly kind: 'infeasible'; readonly message?: string }
   | { readonly kind: 'error'; readonly message?: string }
+  /** Admitted but not actuated yet: PodResizeInProgress without a reason. */
+  | { readonly kind: 'in-progress' }
   /** Leave the resize unanswered (no status change at all). */
   | { readonly kind: 'ignore' };
 
@@ -126,7 +128,7 @@ function normalise(r: k8s.V1ResourceRequirements | undefined): object {
 }
 
 function condition(type: string, reason: string, message: string, pod: k8s.V1Pod): k8s.V1PodCondition {
-  return { type, status: 'True', reason, message, lastTransitionTime: new Date(), observedGeneration: pod.metadata?.generation };
+  return { type, status: 'True', ...(reason !== '' ? { reason, message } : {}), lastTransitionTime: new Date(), observedGeneration: pod.metadata?.generation };
 }
 
 /** The status a kubelet writes for answer `a`, or undefined when it has nothing (new) to say. */
@@ -134,7 +136,7 @@ function answeredStatus(pod: k8s.V1Pod, a: ResizeAnswer): k8s.V1PodStatus | unde
   const status = pod.status ?? {};
   const base = withoutResizeConditions(status.conditions);
   const verdict = (type: string, reason: string, message: string): k8s.V1PodStatus | undefined =>
-    (status.conditions ?? []).some((c) => c.type === type && c.reason === reason)
+    (status.conditions ?? []).some((c) => c.type === type && (c.reason ?? '') === reason)
       ? undefined
       : { ...status, conditions: [...base, condition(type, reason, message, pod)] };
   switch (a.kind) {
@@ -146,6 +148,8 @@ function answeredStatus(pod: k8s.V1Pod, a: ResizeAnswer): k8s.V1PodStatus | unde
       return verdict('PodResizePending', 'Deferred', a.message ?? 'Node didn\'t have enough resource: memory');
     case 'infeasible':
       return verdict('PodResizePending', 'Infeasible', a.message ?? 'Node didn\'t have enough capacity: memory');
+    case 'in-progress':
+      return verdict('PodResizeInProgress', '', '');
     case 'error':
       return verdict('PodResizeInProgress', 'Error', a.message ?? 'attempting to set memory limit below current usage');
   }
