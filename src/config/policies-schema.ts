@@ -21,18 +21,22 @@ const FALLBACK_DEFAULTS: Readonly<Record<keyof PolicySettings, Readonly<Record<s
   predictive: { riskBudget: 0.01 },
 };
 
-/** The `DEFAULT_*OPTIONS` object a policy module exports, if any (looked up by name so a missing one still compiles). */
-export function exportedDefaults(mod: object): Readonly<Record<string, unknown>> | undefined {
-  const entries = Object.entries(mod).filter(
-    ([name, v]) => /^DEFAULT_[A-Z_]*OPTIONS$/.test(name) && v !== null && typeof v === 'object' && !Array.isArray(v),
-  );
+/**
+ * The options defaults a policy module exports: `DEFAULT_<NAME>_OPTIONS` when `name` is given and
+ * present, else the only `DEFAULT_*OPTIONS` object (looked up by name so a missing one still compiles).
+ */
+export function exportedDefaults(mod: object, name?: string): Readonly<Record<string, unknown>> | undefined {
+  const isOptions = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const exact: unknown = name !== undefined ? (mod as Record<string, unknown>)[`DEFAULT_${name.toUpperCase()}_OPTIONS`] : undefined;
+  if (isOptions(exact)) return exact;
+  const entries = Object.entries(mod).filter(([n, v]) => /^DEFAULT_[A-Z_]*OPTIONS$/.test(n) && isOptions(v));
   return entries.length === 1 ? (entries[0]?.[1] as Record<string, unknown>) : undefined;
 }
 
 /** The defaults a policy's section starts from: the policy's own constant, else the fallback. */
 export function policyDefaults(name: keyof PolicySettings): Readonly<Record<string, unknown>> {
   const mods: Record<keyof PolicySettings, object> = { static: staticPolicy, vpa, reactive, predictive };
-  return exportedDefaults(mods[name]) ?? FALLBACK_DEFAULTS[name];
+  return exportedDefaults(mods[name], name) ?? FALLBACK_DEFAULTS[name];
 }
 
 function derived(name: keyof PolicySettings, description: string): z.ZodType {

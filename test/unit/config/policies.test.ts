@@ -19,6 +19,8 @@ test("each policy section defaults to the policy's own DEFAULT_* options", () =>
 test('the predictive defaults are found through the policy module itself', () => {
   assert.deepEqual(exportedDefaults(predictive), DEFAULT_PREDICTIVE_OPTIONS);
   assert.equal(exportedDefaults({ DEFAULT_A_OPTIONS: {}, DEFAULT_B_OPTIONS: {} }), undefined, 'ambiguous: no guess');
+  const b = { x: 1 };
+  assert.equal(exportedDefaults({ DEFAULT_A_OPTIONS: {}, DEFAULT_B_OPTIONS: b }, 'b'), b, 'the exact name wins');
 });
 
 test('policy options: partial override, quantities for bytes and cores, typos rejected', () => {
