@@ -130,17 +130,31 @@ export function decimate(points: readonly TimelinePoint[], max: number): Timelin
   return out.sort((a, b) => a.tS - b.tS);
 }
 
-/** One policy's memory over one session: usage as an area, request (dashed) and limit as steps, kills marked. */
-export function timelinePanel(points: readonly TimelinePoint[], policy: string, color: string, yMaxBytes: number, span: readonly [number, number]): string {
-  const f: Frame = { width: 300, height: 170, left: 44, right: 10, top: 22, bottom: 32 };
+/** The shared y-axis tops of one session's panels, so policies compare at a glance. */
+export interface PanelScale {
+  readonly memMaxBytes: number;
+  readonly cpuMaxCores: number;
+}
+
+/**
+ * One policy over one session. Top: memory, usage as an area, request (dashed) and limit as steps,
+ * kills marked. Bottom band: CPU used against the CPU limit (the gap above the limit is throttling).
+ */
+export function timelinePanel(points: readonly TimelinePoint[], policy: string, color: string, scale: PanelScale, span: readonly [number, number]): string {
+  const outer: Frame = { width: 300, height: 236, left: 44, right: 10, top: 22, bottom: 32 };
+  const mem: Frame = { ...outer, height: 150, bottom: 10 };
+  const cpu: Frame = { ...outer, top: 160 };
   const pts = decimate(points, 500);
-  const x = linear([0, Math.max(1, (span[1] - span[0]) / 60)], innerX(f));
-  const y = linear([0, yMaxBytes / GiB], innerY(f));
+  const x = linear([0, Math.max(1, (span[1] - span[0]) / 60)], innerX(outer));
+  const y = linear([0, scale.memMaxBytes / GiB], innerY(mem));
+  const yc = linear([0, scale.cpuMaxCores], innerY(cpu));
   const px = (p: TimelinePoint): number => x((p.tS - span[0]) / 60);
   const kills = pts.filter((p) => p.event === 'oom' || p.event === 'evicted');
-  const parts = [svgOpen(f, `${policy}: memory over the session`)];
+  const parts = [svgOpen(outer, `${policy}: memory and CPU over the session`)];
   parts.push(`<text class="chart-title" x="4" y="14" fill="${color}">${esc(policy)}${kills.length > 0 ? ` · ${kills.length} kill${kills.length > 1 ? 's' : ''}` : ''}</text>`);
-  parts.push(axes(f, x, y, { fmtX: (v) => `${v}m`, fmtY: (v) => gib(v), xTicks: 4, yTicks: 4 }));
+  parts.push(axes(mem, x, y, { fmtX: (v) => `${v}m`, fmtY: (v) => gib(v), yTicks: 4, hideX: true }));
+  parts.push(axes(cpu, x, yc, { fmtX: (v) => `${v}m`, fmtY: (v) => tickNumber(v), xTicks: 4, yTicks: 2 }));
+  parts.push(`<text class="band-label" x="${outer.width - outer.right}" y="${cpu.top - 2}" text-anchor="end">CPU cores</text>`);
   if (pts.length > 0) {
     const usage = pts.map((p) => [px(p), y(p.memUsed / GiB)] as const);
     const first = usage[0];
@@ -152,10 +166,12 @@ export function timelinePanel(points: readonly TimelinePoint[], policy: string, 
     parts.push(`<path class="usage" d="${linePath(usage)}"/>`);
     parts.push(`<path class="request" stroke="${color}" d="${stepPath(pts.map((p) => [px(p), y(p.memRequest / GiB)] as const))}"/>`);
     parts.push(`<path class="limit" stroke="${color}" d="${stepPath(pts.map((p) => [px(p), y(p.memLimit / GiB)] as const))}"/>`);
+    parts.push(`<path class="usage" d="${linePath(pts.map((p) => [px(p), yc(Math.min(p.cpuUsed, scale.cpuMaxCores))] as const))}"/>`);
+    parts.push(`<path class="limit" stroke="${color}" d="${stepPath(pts.map((p) => [px(p), yc(Math.min(p.cpuLimit, scale.cpuMaxCores))] as const))}"/>`);
   }
   for (const k of kills) {
     const cx = px(k);
-    const cy = f.top + 4;
+    const cy = mem.top + 4;
     parts.push(`<path class="${k.event === 'oom' ? 'oom' : 'evicted'}" d="M${f1(cx - 5)} ${f1(cy - 4)}L${f1(cx + 5)} ${f1(cy - 4)}L${f1(cx)} ${f1(cy + 5)}Z"><title>${k.event === 'oom' ? 'OOM kill' : 'evicted'} at ${Math.round(k.tS)} s</title></path>`);
     parts.push(`<line class="kill-line" x1="${f1(cx)}" x2="${f1(cx)}" y1="${f1(cy + 5)}" y2="${f1(y(0))}"/>`);
   }

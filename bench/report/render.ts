@@ -72,14 +72,17 @@ function timelines(run: TraceRun): string {
   const blocks = sessions.map((session) => {
     const per = run.outcomes.map(({ policy, outcome }) => ({ policy, pts: outcome.timeline.filter((p) => p.session === session) }));
     const all: TimelinePoint[] = per.flatMap((x) => x.pts);
-    const yMax = Math.max(...all.map((p) => Math.max(p.memUsed, p.memLimit, p.memRequest)), 64 * MiB) * 1.08;
+    const scale = {
+      memMaxBytes: Math.max(...all.map((p) => Math.max(p.memUsed, p.memLimit, p.memRequest)), 64 * MiB) * 1.08,
+      cpuMaxCores: Math.max(...all.map((p) => Math.max(p.cpuUsed, p.cpuLimit)), 0.1) * 1.05,
+    };
     const span: [number, number] = [Math.min(...all.map((p) => p.tS)), Math.max(...all.map((p) => p.tS))];
-    const panels = per.map((x, i) => `<div class="card">${timelinePanel(x.pts, x.policy, policyColor(x.policy, i), yMax, span)}</div>`).join('');
+    const panels = per.map((x, i) => `<div class="card">${timelinePanel(x.pts, x.policy, policyColor(x.policy, i), scale, span)}</div>`).join('');
     const peak = Math.max(...all.map((p) => p.memUsed));
     return `<div class="session-title">session ${esc(session)} · peak usage ${(peak / GiB).toFixed(2)} GiB · ${((span[1] - span[0]) / 60).toFixed(0)} min</div><div class="timeline-row">${panels}</div>`;
   });
   const key =
-    '<div class="key"><span class="k-usage">memory used</span><span class="k-limit">limit</span><span class="k-request">request</span><span class="k-oom">OOM kill / eviction</span><span>x: minutes into the session, y: GiB</span></div>';
+    '<div class="key"><span class="k-usage">memory used</span><span class="k-limit">limit</span><span class="k-request">request</span><span class="k-oom">OOM kill / eviction</span><span>x: minutes into the session; top: memory in GiB, bottom: CPU cores</span></div>';
   return key + blocks.join('');
 }
 

@@ -19,6 +19,7 @@ svg text { font-family: inherit; }
 .axis, .tickmark { stroke: #909497; stroke-width: 1; }
 .tick { font-size: 11px; fill: var(--muted); }
 .label { font-size: 11px; fill: var(--muted); }
+.band-label { font-size: 10px; fill: #909497; }
 .hint { font-size: 11px; fill: #909497; font-style: italic; }
 .chart-title { font-size: 13px; font-weight: 600; fill: var(--fg); }
 .point-label { font-size: 12px; font-weight: 600; }

@@ -83,7 +83,7 @@ export function innerY(f: Frame): readonly [number, number] {
 }
 
 /** Gridlines and labels of both axes. `fmtX` / `fmtY` format tick values. */
-export function axes(f: Frame, x: Scale, y: Scale, opts: { fmtX: (v: number) => string; fmtY: (v: number) => string; xTicks?: number; yTicks?: number; xLabel?: string; yLabel?: string }): string {
+export function axes(f: Frame, x: Scale, y: Scale, opts: { fmtX: (v: number) => string; fmtY: (v: number) => string; xTicks?: number; yTicks?: number; xLabel?: string; yLabel?: string; hideX?: boolean }): string {
   const parts: string[] = [];
   const [x0, x1] = innerX(f);
   const [y0, y1] = innerY(f);
@@ -92,7 +92,7 @@ export function axes(f: Frame, x: Scale, y: Scale, opts: { fmtX: (v: number) => 
     parts.push(`<line class="grid" x1="${f1(x0)}" x2="${f1(x1)}" y1="${py}" y2="${py}"/>`);
     parts.push(`<text class="tick" x="${f1(x0 - 6)}" y="${py}" text-anchor="end" dominant-baseline="middle">${esc(opts.fmtY(v))}</text>`);
   }
-  for (const v of niceTicks(x.domain[0], x.domain[1], opts.xTicks ?? 5)) {
+  for (const v of opts.hideX === true ? [] : niceTicks(x.domain[0], x.domain[1], opts.xTicks ?? 5)) {
     const px = f1(x(v));
     parts.push(`<line class="tickmark" x1="${px}" x2="${px}" y1="${f1(y0)}" y2="${f1(y0 + 4)}"/>`);
     parts.push(`<text class="tick" x="${px}" y="${f1(y0 + 16)}" text-anchor="middle">${esc(opts.fmtX(v))}</text>`);
