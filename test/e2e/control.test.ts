@@ -167,9 +167,9 @@ describe('control: dryRun, config reloads, leader election, KEDA', { timeout: 54
           await new Promise((r) => setTimeout(r, 300));
         }
       })();
-      // A pre-warm window starting a few seconds from now (node-cron, seconds field, UTC), 15 s long.
-      const at = new Date(Date.now() + 8_000);
-      const cron = `${at.getUTCSeconds()} ${at.getUTCMinutes()} ${at.getUTCHours()} * * *`;
+      // A 6 s pre-warm window every 20 s (node-cron, seconds field): however slowly the controller
+      // starts, a window comes, and between windows (6 s + 3 s restore) the original is back.
+      const cron = '*/20 * * * * *';
       await scene.writeConfig(merge(baseConfig(scene.ns, world.prom.url), {
         keda: {
           scaledObjects: [
@@ -178,7 +178,7 @@ describe('control: dryRun, config reloads, leader election, KEDA', { timeout: 54
           ],
           restoreAfterS: 3,
         },
-        schedules: { prewarm: [{ name: 'e2e-window', cron, durationMinutes: 0.25, agentClass: 'coder', minReplicas: 4 }] },
+        schedules: { prewarm: [{ name: 'e2e-window', cron, durationMinutes: 0.1, agentClass: 'coder', minReplicas: 4 }] },
       }));
       await scene.startController('keda-0');
     });
