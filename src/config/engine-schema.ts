@@ -21,7 +21,12 @@ export const guardSchema = z
       .number()
       .min(0)
       .prefault(600)
-      .describe('No decrease until this many seconds after the last change of the pod.'),
+      .describe('No decrease until this many seconds after the last raise of the pod (a burst that just happened may recur).'),
+    decreaseIntervalS: z
+      .number()
+      .min(0)
+      .prefault(60)
+      .describe('A decrease comes at least this many seconds after the previous change of the pod (slow steps down).'),
     maxDecreaseFraction: fraction()
       .prefault(0.25)
       .describe('A decrease lowers a value by at most this fraction per action (0.25 = to 75 % at least).'),

@@ -15,8 +15,10 @@ export interface GuardConfig {
   readonly usageWindowS: number;
   /** Changes smaller than this fraction of the current value are not worth a resize (hysteresis). */
   readonly minChangeFraction: number;
-  /** No decrease until this long after the last change of the pod. */
+  /** No decrease until this long after the last raise of the pod (a burst that just happened may recur). */
   readonly downscaleCooldownS: number;
+  /** Successive changes are at least this far apart when the later one is a decrease (slow steps down). */
+  readonly decreaseIntervalS: number;
   /** A decrease lowers a value by at most this fraction per action (0.25 = to 75 % at least). */
   readonly maxDecreaseFraction: number;
 }

@@ -38,7 +38,9 @@ export function guardResize(
   const notes: string[] = [];
   const peak = recentPeak(mem);
   const stale = mem.lastSampleMs === undefined || ctx.nowMs - mem.lastSampleMs > ctx.staleAfterS * 1000;
-  const cooling = mem.lastChangeMs !== undefined && ctx.nowMs - mem.lastChangeMs < cfg.downscaleCooldownS * 1000;
+  const sinceRaise = mem.lastRaiseMs === undefined ? Infinity : ctx.nowMs - mem.lastRaiseMs;
+  const sinceChange = mem.lastChangeMs === undefined ? Infinity : ctx.nowMs - mem.lastChangeMs;
+  const cooling = sinceRaise < cfg.downscaleCooldownS * 1000 || sinceChange < cfg.decreaseIntervalS * 1000;
   const limits: Record<Res, number> = { memBytes: 0, cpuCores: 0 };
   const requests: Record<Res, number> = { memBytes: 0, cpuCores: 0 };
   const floors: Record<Res, number> = { memBytes: 0, cpuCores: 0 };
@@ -53,7 +55,9 @@ export function guardResize(
   shapeForQos(pod, requests, limits);
   const rounded = { requests: round(requests, cfg.maxResources), limits: round(limits, cfg.maxResources) };
   keepBurstable(pod, rounded, cfg);
-  const urgent = restoresFloor(pod, rounded.limits, floors) || leavesInfeasible(pod, rounded.requests);
+  // Memory is what kills: any raise of the memory limit goes out, however small.
+  const urgent =
+    rounded.limits.memBytes > pod.limits.memBytes || restoresFloor(pod, rounded.limits, floors) || leavesInfeasible(pod, rounded.requests);
   if (!urgent && !worthChanging(pod, rounded, cfg.minChangeFraction)) return { kind: 'unchanged' };
   return { kind: 'resize', ...rounded, notes };
 }
@@ -105,7 +109,8 @@ function guardOne(
 }
 
 /**
- * Decreases wait: not at all on stale metrics, not during the cooldown after a change, and otherwise
+ * Decreases wait: not at all on stale metrics, not during the cooldown after a raise nor within the
+ * decrease interval after any change, and otherwise
  * by at most maxDecreaseFraction of the current value per action. Increases pass untouched.
  */
 function slowDecrease(r: Res, what: string, target: number, current: number, s: SlowRules): number {

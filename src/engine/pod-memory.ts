@@ -9,7 +9,10 @@ export interface PodMemory {
   /** Per-tick usage peaks, oldest first, kept for GuardConfig.usageWindowS. */
   peaks: Array<{ tMs: number; memBytes: number; cpuCores: number }>;
   lastSampleMs?: number;
+  /** When the engine last changed the pod (any direction). */
   lastChangeMs?: number;
+  /** When the engine last raised any request or limit of the pod: decreases wait a cooldown after it. */
+  lastRaiseMs?: number;
   deferredUntilMs?: number;
   deferredBackoffS?: number;
   /** Requests the kubelet called Infeasible: never ask for this much again. */

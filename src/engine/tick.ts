@@ -1,5 +1,5 @@
 import type { Result } from '../core/result.js';
-import type { Action, ActuationError, AgentSample, Applied, PodView, Skipped } from '../core/types.js';
+import type { Action, ActuationError, AgentSample, Applied, PodView, Resources, Skipped } from '../core/types.js';
 import type { Policy, PolicyContext, Recommendation } from '../policy/policy.js';
 import type { EngineConfig } from './engine-config.js';
 import { guardResize } from './guards.js';
@@ -138,9 +138,20 @@ function decide<S>(recs: readonly Recommendation[], ctx: PolicyContext, state: E
     if (g.kind === 'skip') skipped.push({ pod: rec.pod, reason: g.reason });
     if (g.kind !== 'resize') continue;
     const reason = g.notes.length > 0 ? `${rec.reason}; ${g.notes.join('; ')}` : rec.reason;
-    actions.push({ kind: 'resize', pod: pod.ref, container: pod.container, requests: g.requests, limits: g.limits, policy, reason, inputs: rec.inputs });
+    const action: Action = { kind: 'resize', pod: pod.ref, container: pod.container, requests: g.requests, limits: g.limits, policy, reason, inputs: rec.inputs };
+    raises.set(action, isRaise(pod, g.requests, g.limits));
+    actions.push(action);
   }
   return actions;
+}
+
+/** Which actions raise something, so their success can start the downscale cooldown. */
+const raises = new WeakMap<Action, boolean>();
+
+function isRaise(pod: PodView, requests: Resources, limits: Resources): boolean {
+  return (
+    limits.memBytes > pod.limits.memBytes || limits.cpuCores > pod.limits.cpuCores || requests.memBytes > pod.requests.memBytes || requests.cpuCores > pod.requests.cpuCores
+  );
 }
 
 function recordOutcome<S>(state: EngineState<S>, action: Action, result: Result<Applied, ActuationError>, nowMs: number, cfg: EngineConfig): void {
@@ -151,6 +162,7 @@ function recordOutcome<S>(state: EngineState<S>, action: Action, result: Result<
   const outcome = result.value.outcome;
   if (outcome === 'applied') {
     m.lastChangeMs = nowMs;
+    if (raises.get(action)) m.lastRaiseMs = nowMs;
     m.deferredUntilMs = undefined;
     m.deferredBackoffS = undefined;
   } else if (outcome === 'deferred') {

@@ -82,6 +82,7 @@ export function engineConfig(over: Partial<EngineConfig> = {}): EngineConfig {
       usageWindowS: 600,
       minChangeFraction: 0.05,
       downscaleCooldownS: 300,
+      decreaseIntervalS: 60,
       maxDecreaseFraction: 0.25,
     },
     ...over,

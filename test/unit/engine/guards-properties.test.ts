@@ -32,6 +32,7 @@ const cfgArb: fc.Arbitrary<GuardConfig> = fc
     usageMarginFraction: fc.double({ min: 0, max: 0.5, noNaN: true }),
     minChangeFraction: fc.double({ min: 0, max: 0.2, noNaN: true }),
     downscaleCooldownS: fc.constantFrom(0, 60, 300),
+    decreaseIntervalS: fc.constantFrom(0, 30, 60),
     maxDecreaseFraction: fc.double({ min: 0.05, max: 0.9, noNaN: true }),
   })
   .map((c) => ({
@@ -41,6 +42,7 @@ const cfgArb: fc.Arbitrary<GuardConfig> = fc
     usageWindowS: 600,
     minChangeFraction: c.minChangeFraction,
     downscaleCooldownS: c.downscaleCooldownS,
+    decreaseIntervalS: c.decreaseIntervalS,
     maxDecreaseFraction: c.maxDecreaseFraction,
   }));
 
@@ -85,12 +87,14 @@ const memArb: fc.Arbitrary<PodMemory> = fc
     peaks: fc.array(fc.record({ memBytes: fc.double({ min: 0, max: 80 * GiB, noNaN: true }), cpuCores: fc.double({ min: 0, max: 40, noNaN: true }) }), { maxLength: 6 }),
     sampleAgeS: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }),
     changeAgeS: fc.option(fc.integer({ min: 0, max: 900 }), { nil: undefined }),
+    raiseAgeS: fc.option(fc.integer({ min: 0, max: 900 }), { nil: undefined }),
     infeasible: fc.option(fc.record({ memBytes: mib(1, 64 * 1024), cpuCores: milli(1, 32_000) }), { nil: undefined }),
   })
   .map((m) => ({
     peaks: m.peaks.map((p, i) => ({ tMs: NOW - i * 15_000, ...p })),
     lastSampleMs: m.sampleAgeS === undefined ? undefined : NOW - m.sampleAgeS * 1000,
     lastChangeMs: m.changeAgeS === undefined ? undefined : NOW - m.changeAgeS * 1000,
+    lastRaiseMs: m.raiseAgeS === undefined ? undefined : NOW - m.raiseAgeS * 1000,
     infeasibleRequests: m.infeasible,
   }));
 

@@ -26,16 +26,19 @@ function resized(g: Guarded): Extract<Guarded, { kind: 'resize' }> {
 }
 const p = pod('a');
 
-test('cooldown: no decrease within downscaleCooldownS of the last change; after it, one bounded step', () => {
+test('cooldown: no decrease within downscaleCooldownS of the last raise, nor within decreaseIntervalS of any change; after both, one bounded step', () => {
   const want = rec({ memBytes: 400 * MiB, cpuCores: 1 });
+  const ago = (s: number | undefined) => (s === undefined ? undefined : NOW - s * 1000);
   const cases = [
-    { name: 'changed 60 s ago', changeAgoS: 60, kind: 'unchanged' as const },
-    { name: 'changed 299 s ago', changeAgoS: 299, kind: 'unchanged' as const },
-    { name: 'changed 301 s ago', changeAgoS: 301, kind: 'resize' as const },
-    { name: 'never changed', changeAgoS: undefined, kind: 'resize' as const },
+    { name: 'raised 60 s ago', raiseAgoS: 60, changeAgoS: 60, kind: 'unchanged' as const },
+    { name: 'raised 299 s ago', raiseAgoS: 299, changeAgoS: 299, kind: 'unchanged' as const },
+    { name: 'raised 301 s ago', raiseAgoS: 301, changeAgoS: 301, kind: 'resize' as const },
+    { name: 'lowered 30 s ago, never raised', raiseAgoS: undefined, changeAgoS: 30, kind: 'unchanged' as const },
+    { name: 'lowered 61 s ago, never raised', raiseAgoS: undefined, changeAgoS: 61, kind: 'resize' as const },
+    { name: 'never changed', raiseAgoS: undefined, changeAgoS: undefined, kind: 'resize' as const },
   ];
   for (const c of cases) {
-    const g = guardResize(want, p, memory({ lastChangeMs: c.changeAgoS === undefined ? undefined : NOW - c.changeAgoS * 1000 }), cfg, ctx);
+    const g = guardResize(want, p, memory({ lastChangeMs: ago(c.changeAgoS), lastRaiseMs: ago(c.raiseAgoS) }), cfg, ctx);
     assert.equal(g.kind, c.kind, c.name);
     // 1Gi may drop by at most 25 % per action: to 768Mi, not to 400Mi.
     if (g.kind === 'resize') assert.equal(g.limits.memBytes, 768 * MiB, c.name);
@@ -43,7 +46,7 @@ test('cooldown: no decrease within downscaleCooldownS of the last change; after 
 });
 
 test('cooldown never delays a raise', () => {
-  const g = resized(guardResize(rec({ memBytes: 2 * GiB, cpuCores: 1 }), p, memory({ lastChangeMs: NOW - 10_000 }), cfg, ctx));
+  const g = resized(guardResize(rec({ memBytes: 2 * GiB, cpuCores: 1 }), p, memory({ lastChangeMs: NOW - 10_000, lastRaiseMs: NOW - 10_000 }), cfg, ctx));
   assert.equal(g.limits.memBytes, 2 * GiB);
 });
 
@@ -58,14 +61,15 @@ test('stale metrics hold: no decrease, but raises still pass', () => {
   assert.equal(guardResize(rec({ memBytes: 400 * MiB, cpuCores: 1 }), p, memory({ lastSampleMs: undefined }), cfg, ctx).kind, 'unchanged');
 });
 
-test('hysteresis: changes below minChangeFraction are not worth a resize', () => {
+test('hysteresis: changes below minChangeFraction are not worth a resize (memory-limit raises excepted)', () => {
   const cases = [
-    { name: '+2 %', mem: 1.02 * GiB, kind: 'unchanged' },
-    { name: '+4.9 %', mem: 1.049 * GiB, kind: 'unchanged' },
-    { name: '+5 %', mem: 1.05 * GiB, kind: 'resize' },
-    { name: '+20 %', mem: 1.2 * GiB, kind: 'resize' },
+    { name: 'cpu +2 %', cpu: 1.02, kind: 'unchanged' },
+    { name: 'cpu +4.9 %', cpu: 1.049, kind: 'unchanged' },
+    { name: 'cpu +5 %', cpu: 1.05, kind: 'resize' },
+    { name: 'cpu +20 %', cpu: 1.2, kind: 'resize' },
   ];
-  for (const c of cases) assert.equal(guardResize(rec({ memBytes: c.mem, cpuCores: 1 }), p, memory(), cfg, ctx).kind, c.kind, c.name);
+  for (const c of cases) assert.equal(guardResize(rec({ memBytes: 1 * GiB, cpuCores: c.cpu }), p, memory(), cfg, ctx).kind, c.kind, c.name);
+  assert.equal(guardResize(rec({ memBytes: 0.98 * GiB, cpuCores: 1 }), p, memory(), cfg, ctx).kind, 'unchanged', 'memory -2 %');
 });
 
 test('hysteresis never leaves a limit below recent usage + margin', () => {
@@ -140,4 +144,12 @@ test('QoS shape: Guaranteed moves requests and limits together; Burstable keeps 
   const b = resized(guardResize(rec({ memBytes: 2000.2 * MiB, cpuCores: 1.0004 }, { memBytes: 2000.1 * MiB, cpuCores: 1.0003 }), p, memory(), cfg, ctx));
   assert.equal(qosOf(b.requests, b.limits), 'Burstable');
   assert.ok(b.requests.memBytes <= b.limits.memBytes && b.requests.cpuCores <= b.limits.cpuCores);
+});
+
+test('any raise of the memory limit goes out, even below the hysteresis threshold', () => {
+  // 1Gi -> 1Gi + 10Mi is under 5 %, but a memory limit that is too low kills the pod.
+  const g = resized(guardResize(rec({ memBytes: 1 * GiB + 10 * MiB, cpuCores: 1 }), p, memory(), cfg, ctx));
+  assert.equal(g.limits.memBytes, 1 * GiB + 10 * MiB);
+  // The same small change on CPU alone is not worth a resize.
+  assert.equal(guardResize(rec({ memBytes: 1 * GiB, cpuCores: 1.02 }), p, memory(), cfg, ctx).kind, 'unchanged');
 });
