@@ -2,7 +2,7 @@ import { MiB, qosOf } from '../core/resources.js';
 import type { PodView, Resources } from '../core/types.js';
 import type { ResizeRecommendation } from '../policy/policy.js';
 import type { GuardConfig } from './engine-config.js';
-import { recentPeak, type PodMemory } from './pod-memory.js';
+import { recentPeak, type PodMemory, type ResourceField } from './pod-memory.js';
 
 /** The outcome of guarding one recommendation: new targets with the notes that explain changes, or a skip. */
 export type Guarded =
@@ -38,9 +38,12 @@ export function guardResize(
   const notes: string[] = [];
   const peak = recentPeak(mem);
   const stale = mem.lastSampleMs === undefined || ctx.nowMs - mem.lastSampleMs > ctx.staleAfterS * 1000;
-  const sinceRaise = mem.lastRaiseMs === undefined ? Infinity : ctx.nowMs - mem.lastRaiseMs;
   const sinceChange = mem.lastChangeMs === undefined ? Infinity : ctx.nowMs - mem.lastChangeMs;
-  const cooling = sinceRaise < cfg.downscaleCooldownS * 1000 || sinceChange < cfg.decreaseIntervalS * 1000;
+  const spacing = sinceChange < cfg.decreaseIntervalS * 1000;
+  const cooling = (field: ResourceField): boolean => {
+    const raisedAt = mem.raisedAtMs?.[field];
+    return spacing || (raisedAt !== undefined && ctx.nowMs - raisedAt < cfg.downscaleCooldownS * 1000);
+  };
   const limits: Record<Res, number> = { memBytes: 0, cpuCores: 0 };
   const requests: Record<Res, number> = { memBytes: 0, cpuCores: 0 };
   const floors: Record<Res, number> = { memBytes: 0, cpuCores: 0 };
@@ -64,7 +67,7 @@ export function guardResize(
 
 interface SlowRules {
   readonly stale: boolean;
-  readonly cooling: boolean;
+  readonly cooling: (field: ResourceField) => boolean;
   readonly maxDecreaseFraction: number;
   readonly notes: string[];
 }
@@ -113,13 +116,13 @@ function guardOne(
  * decrease interval after any change, and otherwise
  * by at most maxDecreaseFraction of the current value per action. Increases pass untouched.
  */
-function slowDecrease(r: Res, what: string, target: number, current: number, s: SlowRules): number {
+function slowDecrease(r: Res, what: 'limit' | 'request', target: number, current: number, s: SlowRules): number {
   if (target >= current) return target;
   if (s.stale) {
     s.notes.push(`${r} ${what} not lowered: metrics are stale`);
     return current;
   }
-  if (s.cooling) return current;
+  if (s.cooling(`${r}.${what}` as ResourceField)) return current;
   return Math.max(target, current * (1 - s.maxDecreaseFraction));
 }
 

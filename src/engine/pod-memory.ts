@@ -11,12 +11,28 @@ export interface PodMemory {
   lastSampleMs?: number;
   /** When the engine last changed the pod (any direction). */
   lastChangeMs?: number;
-  /** When the engine last raised any request or limit of the pod: decreases wait a cooldown after it. */
-  lastRaiseMs?: number;
+  /**
+   * When the engine last raised each value of the pod. A decrease of a value waits a cooldown after
+   * that value's own raise: raising the memory limit for a burst must not pin the memory request.
+   */
+  raisedAtMs?: Partial<Record<ResourceField, number>>;
   deferredUntilMs?: number;
   deferredBackoffS?: number;
   /** Requests the kubelet called Infeasible: never ask for this much again. */
   infeasibleRequests?: Resources;
+}
+
+/** One of the four values a resize sets. */
+export type ResourceField = 'memBytes.limit' | 'memBytes.request' | 'cpuCores.limit' | 'cpuCores.request';
+
+/** The values that `next` raises above `current`. */
+export function raisedFields(current: { requests: Resources; limits: Resources }, next: { requests: Resources; limits: Resources }): ResourceField[] {
+  const out: ResourceField[] = [];
+  for (const r of ['memBytes', 'cpuCores'] as const) {
+    if (next.limits[r] > current.limits[r]) out.push(`${r}.limit`);
+    if (next.requests[r] > current.requests[r]) out.push(`${r}.request`);
+  }
+  return out;
 }
 
 export function newPodMemory(): PodMemory {

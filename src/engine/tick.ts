@@ -1,9 +1,9 @@
 import type { Result } from '../core/result.js';
-import type { Action, ActuationError, AgentSample, Applied, PodView, Resources, Skipped } from '../core/types.js';
+import type { Action, ActuationError, AgentSample, Applied, PodView, Skipped } from '../core/types.js';
 import type { Policy, PolicyContext, Recommendation } from '../policy/policy.js';
 import type { EngineConfig } from './engine-config.js';
 import { guardResize } from './guards.js';
-import { newPodMemory, rememberUsage, type PodMemory } from './pod-memory.js';
+import { newPodMemory, raisedFields, rememberUsage, type PodMemory, type ResourceField } from './pod-memory.js';
 import type { Actuator, Clock, ClusterView, Logger, MetricSource, SourceError, TickObserver } from './ports.js';
 
 /** Everything a tick talks to. The controller passes real adapters, the bench the simulator's. */
@@ -139,20 +139,14 @@ function decide<S>(recs: readonly Recommendation[], ctx: PolicyContext, state: E
     if (g.kind !== 'resize') continue;
     const reason = g.notes.length > 0 ? `${rec.reason}; ${g.notes.join('; ')}` : rec.reason;
     const action: Action = { kind: 'resize', pod: pod.ref, container: pod.container, requests: g.requests, limits: g.limits, policy, reason, inputs: rec.inputs };
-    raises.set(action, isRaise(pod, g.requests, g.limits));
+    raises.set(action, raisedFields(pod, g));
     actions.push(action);
   }
   return actions;
 }
 
-/** Which actions raise something, so their success can start the downscale cooldown. */
-const raises = new WeakMap<Action, boolean>();
-
-function isRaise(pod: PodView, requests: Resources, limits: Resources): boolean {
-  return (
-    limits.memBytes > pod.limits.memBytes || limits.cpuCores > pod.limits.cpuCores || requests.memBytes > pod.requests.memBytes || requests.cpuCores > pod.requests.cpuCores
-  );
-}
+/** What each action raises, so its success can start those values' downscale cooldowns. */
+const raises = new WeakMap<Action, ResourceField[]>();
 
 function recordOutcome<S>(state: EngineState<S>, action: Action, result: Result<Applied, ActuationError>, nowMs: number, cfg: EngineConfig): void {
   if (action.kind !== 'resize') return;
@@ -162,7 +156,7 @@ function recordOutcome<S>(state: EngineState<S>, action: Action, result: Result<
   const outcome = result.value.outcome;
   if (outcome === 'applied') {
     m.lastChangeMs = nowMs;
-    if (raises.get(action)) m.lastRaiseMs = nowMs;
+    for (const field of raises.get(action) ?? []) (m.raisedAtMs ??= {})[field] = nowMs;
     m.deferredUntilMs = undefined;
     m.deferredBackoffS = undefined;
   } else if (outcome === 'deferred') {

@@ -94,7 +94,7 @@ const memArb: fc.Arbitrary<PodMemory> = fc
     peaks: m.peaks.map((p, i) => ({ tMs: NOW - i * 15_000, ...p })),
     lastSampleMs: m.sampleAgeS === undefined ? undefined : NOW - m.sampleAgeS * 1000,
     lastChangeMs: m.changeAgeS === undefined ? undefined : NOW - m.changeAgeS * 1000,
-    lastRaiseMs: m.raiseAgeS === undefined ? undefined : NOW - m.raiseAgeS * 1000,
+    raisedAtMs: m.raiseAgeS === undefined ? undefined : { 'memBytes.limit': NOW - m.raiseAgeS * 1000, 'cpuCores.request': NOW - m.raiseAgeS * 1000 },
     infeasibleRequests: m.infeasible,
   }));
 

@@ -38,7 +38,7 @@ test('cooldown: no decrease within downscaleCooldownS of the last raise, nor wit
     { name: 'never changed', raiseAgoS: undefined, changeAgoS: undefined, kind: 'resize' as const },
   ];
   for (const c of cases) {
-    const g = guardResize(want, p, memory({ lastChangeMs: ago(c.changeAgoS), lastRaiseMs: ago(c.raiseAgoS) }), cfg, ctx);
+    const g = guardResize(want, p, memory({ lastChangeMs: ago(c.changeAgoS), raisedAtMs: c.raiseAgoS === undefined ? undefined : { 'memBytes.limit': ago(c.raiseAgoS) } }), cfg, ctx);
     assert.equal(g.kind, c.kind, c.name);
     // 1Gi may drop by at most 25 % per action: to 768Mi, not to 400Mi.
     if (g.kind === 'resize') assert.equal(g.limits.memBytes, 768 * MiB, c.name);
@@ -46,7 +46,7 @@ test('cooldown: no decrease within downscaleCooldownS of the last raise, nor wit
 });
 
 test('cooldown never delays a raise', () => {
-  const g = resized(guardResize(rec({ memBytes: 2 * GiB, cpuCores: 1 }), p, memory({ lastChangeMs: NOW - 10_000, lastRaiseMs: NOW - 10_000 }), cfg, ctx));
+  const g = resized(guardResize(rec({ memBytes: 2 * GiB, cpuCores: 1 }), p, memory({ lastChangeMs: NOW - 10_000, raisedAtMs: { 'memBytes.limit': NOW - 10_000 } }), cfg, ctx));
   assert.equal(g.limits.memBytes, 2 * GiB);
 });
 
@@ -152,4 +152,12 @@ test('any raise of the memory limit goes out, even below the hysteresis threshol
   assert.equal(g.limits.memBytes, 1 * GiB + 10 * MiB);
   // The same small change on CPU alone is not worth a resize.
   assert.equal(guardResize(rec({ memBytes: 1 * GiB, cpuCores: 1.02 }), p, memory(), cfg, ctx).kind, 'unchanged');
+});
+
+test('a raised limit does not pin the request: the cooldown is per value', () => {
+  // The memory limit was raised 100 s ago (cooling); the memory request was not, so it may come down.
+  const mem = memory({ lastChangeMs: NOW - 100_000, raisedAtMs: { 'memBytes.limit': NOW - 100_000 } });
+  const g = resized(guardResize(rec({ memBytes: 700 * MiB, cpuCores: 1 }, { memBytes: 256 * MiB, cpuCores: 0.25 }), p, mem, cfg, ctx));
+  assert.equal(g.limits.memBytes, 1 * GiB, 'limit held by its cooldown');
+  assert.equal(g.requests.memBytes, 384 * MiB, 'request lowered one bounded step (512Mi -> 384Mi)');
 });
