@@ -36,12 +36,18 @@ function pod(i: number): V1Pod {
   };
 }
 
-/** A deterministic usage curve per pod: a base plus a slow context-growth ramp that resets (episodes). */
+/**
+ * A deterministic usage curve per pod: sessions of 10 to 16 minutes, quiet for their first 80 % and
+ * growing context (memory, then CPU) in the last 20 %, then reset. Pods are out of phase, so at any
+ * tick about a fifth of them are bursting, as in a namespace of agents.
+ */
 function usage(i: number, tS: number): { mem: number; cpu: number; tokens: number; tools: number } {
   const episode = 600 + (i % 7) * 60;
   const phase = (tS + i * 37) % episode;
-  const mem = (300 + (i % 5) * 40) * 2 ** 20 + phase * 0.9 * 2 ** 20;
-  return { mem, cpu: 0.1 + ((i * 13 + Math.floor(tS / 15)) % 10) / 20, tokens: 2000 + phase * 90, tools: (i + Math.floor(tS / 15)) % 4 };
+  const burst = Math.max(0, phase - 0.8 * episode);
+  const mem = (300 + (i % 5) * 40) * 2 ** 20 + burst * 4 * 2 ** 20;
+  const cpu = 0.15 + (i % 10) / 100 + (burst > 0 ? 0.3 : 0);
+  return { mem, cpu, tokens: 2000 + phase * 20 + burst * 400, tools: burst > 0 ? 3 : (i + Math.floor(tS / 60)) % 2 };
 }
 
 /** A fake Prometheus answering query_range from the URL, counting requests and the time spent answering. */
@@ -124,6 +130,8 @@ async function runSize(n: number): Promise<void> {
   const state = newEngineState(policy.value);
   const signal = new AbortController().signal;
   const warmup = 5;
+  let firstTickMs = 0;
+  let rssAfterFirstMb = 0;
   const measured = n >= 10000 ? 10 : 30;
   const times: number[] = [];
   let fetches = 0;
@@ -149,6 +157,12 @@ async function runSize(n: number): Promise<void> {
     await tick(counted, state, cfg, signal);
     const answer = prom.answerMs - answerBefore;
     const dt = performance.now() - t0 - answer;
+    if (k === 0) {
+      // The first tick backfills initialLookbackS of history for every pod: its own figure.
+      firstTickMs = dt;
+      (globalThis as { gc?: () => void }).gc?.();
+      rssAfterFirstMb = process.resourceUsage().maxRSS / 1024;
+    }
     if (k >= warmup) {
       times.push(dt);
       measuredView += spent.view - before.view;
@@ -156,6 +170,9 @@ async function runSize(n: number): Promise<void> {
     }
   }
   const ticks = warmup + measured;
+  // Peak RSS over the run (the figure a memory limit must cover), and the live heap once garbage is gone.
+  const rssPeakMb = process.resourceUsage().maxRSS / 1024;
+  (globalThis as { gc?: () => void }).gc?.();
   const rssMb = process.memoryUsage().rss / 2 ** 20;
   const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
   console.log(
@@ -163,8 +180,11 @@ async function runSize(n: number): Promise<void> {
       `pods=${n}`,
       `tick_ms_median=${quantile(times, 0.5).toFixed(1)}`,
       `tick_ms_p95=${quantile(times, 0.95).toFixed(1)}`,
-      `rss_mb=${rssMb.toFixed(0)}`,
-      `heap_mb=${heapMb.toFixed(0)}`,
+      `first_tick_ms=${firstTickMs.toFixed(0)}`,
+      `rss_peak_first_tick_mb=${rssAfterFirstMb.toFixed(0)}`,
+      `rss_peak_mb=${rssPeakMb.toFixed(0)}`,
+      `rss_after_gc_mb=${rssMb.toFixed(0)}`,
+      `live_heap_mb=${heapMb.toFixed(0)}`,
       `fetch_calls_per_tick=${(fetches / ticks).toFixed(2)}`,
       `promql_queries_per_tick=${(prom.requests / ticks).toFixed(2)}`,
       `of_which_view_ms=${(measuredView / measured).toFixed(1)}`,
@@ -181,7 +201,7 @@ if (arg >= 0) {
 } else {
   console.log(`controller tick, policy=${defaultConfig().policy}, node ${process.version} (tick time excludes generating the fake Prometheus answers; includes parsing them)`);
   for (const n of SIZES) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--pods', String(n)], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', new URL(import.meta.url).pathname, '--pods', String(n)], { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = 1;
   }
 }
