@@ -107,23 +107,26 @@ function guardOne(
   }
   limit = slowDecrease(r, 'limit', limit, pod.limits[r], slow);
   // A request the kubelet called Infeasible was never granted: leaving it is not a decrease.
-  request = slowDecrease(r, 'request', request, ceiling === undefined ? pod.requests[r] : Math.min(pod.requests[r], ceiling), slow);
+  request = slowDecrease(r, 'request', request, ceiling === undefined ? pod.requests[r] : Math.min(pod.requests[r], ceiling), slow, usageFloor);
   return { limit: clamp(limit, floor, hi), request: clamp(request, lo, hi), floor };
 }
 
 /**
- * Decreases wait: not at all on stale metrics, not during the cooldown after a raise nor within the
- * decrease interval after any change, and otherwise
- * by at most maxDecreaseFraction of the current value per action. Increases pass untouched.
+ * Decreases wait: not at all on stale metrics, not during the cooldown after that value's raise nor
+ * within the decrease interval after any change. Then a limit comes down by at most
+ * maxDecreaseFraction per action: a limit is what a returning burst hits. A request may come straight
+ * down to the recent peak usage plus margin (a request the pod has been seen to stay under is waste,
+ * not protection) and only below that by bounded steps. Increases pass untouched.
  */
-function slowDecrease(r: Res, what: 'limit' | 'request', target: number, current: number, s: SlowRules): number {
+function slowDecrease(r: Res, what: 'limit' | 'request', target: number, current: number, s: SlowRules, usageFloor?: number): number {
   if (target >= current) return target;
   if (s.stale) {
     s.notes.push(`${r} ${what} not lowered: metrics are stale`);
     return current;
   }
   if (s.cooling(`${r}.${what}` as ResourceField)) return current;
-  return Math.max(target, current * (1 - s.maxDecreaseFraction));
+  const stepped = Math.max(target, current * (1 - s.maxDecreaseFraction));
+  return usageFloor === undefined ? stepped : Math.min(stepped, Math.max(target, usageFloor));
 }
 
 function requestCeiling(r: Res, pod: PodView, mem: PodMemory, lo: number): number | undefined {

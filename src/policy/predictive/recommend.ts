@@ -93,7 +93,7 @@ interface Sizing {
  * not wording a reason for every pod on every tick keeps the tick O(pods) with a small constant.
  */
 export function sizePod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions): ResizeRecommendation | undefined {
-  const z = sequenceForNode(pod, t, forecastPod(t, cm, ct, nowMs, o));
+  const z = sequenceForNode(pod, t, stickyRequests(pod, forecastPod(t, cm, ct, nowMs, o)));
   if (unchanged(pod, z, t)) return undefined;
   return {
     kind: 'resize',
@@ -143,6 +143,20 @@ function sequenceForNode(pod: PodView, t: PodTrack, z: Sizing): Sizing {
   if (z.memRequest <= memCap && z.cpuRequest <= cpuCap) return z;
   return { ...z, memRequest: Math.min(z.memRequest, memCap), cpuRequest: Math.min(z.cpuRequest, cpuCap), sequenced: true };
 }
+
+/**
+ * Requests only rise when the target is clearly above them. Usage that wobbles a little above an
+ * expected-usage request costs nothing (the limit, not the request, protects the pod), while every
+ * request raise starts that request's downscale cooldown in the engine: a 3 % raise would pin the
+ * request, and its slack, for the whole cooldown.
+ */
+function stickyRequests(pod: PodView, z: Sizing): Sizing {
+  const keep = (target: number, current: number): number => (target > current && target < current * (1 + REQUEST_RAISE_FRACTION) ? current : target);
+  return { ...z, memRequest: keep(z.memRequest, pod.requests.memBytes), cpuRequest: keep(z.cpuRequest, pod.requests.cpuCores) };
+}
+
+/** A request is raised only when the target is more than this fraction above it. */
+export const REQUEST_RAISE_FRACTION = 0.1;
 
 /** A limit short of its target by more than this is urgent and goes alone; smaller raises travel with requests. */
 export const URGENT_RAISE_FRACTION = 0.1;

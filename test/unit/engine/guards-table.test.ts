@@ -159,5 +159,15 @@ test('a raised limit does not pin the request: the cooldown is per value', () =>
   const mem = memory({ lastChangeMs: NOW - 100_000, raisedAtMs: { 'memBytes.limit': NOW - 100_000 } });
   const g = resized(guardResize(rec({ memBytes: 700 * MiB, cpuCores: 1 }, { memBytes: 256 * MiB, cpuCores: 0.25 }), p, mem, cfg, ctx));
   assert.equal(g.limits.memBytes, 1 * GiB, 'limit held by its cooldown');
-  assert.equal(g.requests.memBytes, 384 * MiB, 'request lowered one bounded step (512Mi -> 384Mi)');
+  // Recent peak 300Mi + 10 % = 330Mi: the request comes straight down to it, not below.
+  assert.equal(g.requests.memBytes, 330 * MiB, 'request lowered to the usage floor in one step');
+});
+
+test('a request comes straight down to recent usage + margin, and below it only by bounded steps', () => {
+  const want = (reqMem: number) => rec({ memBytes: 1 * GiB, cpuCores: 1 }, { memBytes: reqMem, cpuCores: 0.25 });
+  // Pod request 512Mi, usage 300Mi: floor 330Mi.
+  assert.equal(resized(guardResize(want(340 * MiB), p, memory(), cfg, ctx)).requests.memBytes, 340 * MiB, 'above the floor: one step');
+  assert.equal(resized(guardResize(want(100 * MiB), p, memory(), cfg, ctx)).requests.memBytes, 330 * MiB, 'below the floor: straight to the floor, not past it');
+  const near = pod('a', { requests: { memBytes: 350 * MiB, cpuCores: 0.25 } });
+  assert.equal(resized(guardResize(want(100 * MiB), near, memory(), cfg, ctx)).requests.memBytes, 263 * MiB, 'from 350Mi: 25 % step to 262.5Mi, rounded up');
 });

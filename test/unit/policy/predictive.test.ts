@@ -6,6 +6,7 @@ import { GiB, MiB } from '../../../src/core/resources.js';
 import type { AgentSample, PodView } from '../../../src/core/types.js';
 import type { PolicyContext, ResizeRecommendation } from '../../../src/policy/policy.js';
 import { createPredictivePolicy, DEFAULT_PREDICTIVE_OPTIONS, type PredictiveOptions } from '../../../src/policy/predictive/index.js';
+import { REQUEST_RAISE_FRACTION } from '../../../src/policy/predictive/recommend.js';
 
 function podView(name: string, over: Partial<PodView> = {}): PodView {
   return {
@@ -148,7 +149,10 @@ describe('predictive policy', () => {
               assert.ok(r.requests.memBytes <= r.limits.memBytes && r.requests.cpuCores <= r.limits.cpuCores);
               for (const v of [r.requests.memBytes, r.requests.cpuCores, r.limits.memBytes, r.limits.cpuCores]) assert.ok(Number.isFinite(v) && v > 0);
               const held = r.inputs['requestsHeld'] === true;
-              if (!tools[s.tool] && !held) assert.ok(r.requests.memBytes >= s.mem || r.requests.memBytes === r.limits.memBytes);
+              // Idle: the request covers the usage, unless it is held where it is because usage is within
+              // REQUEST_RAISE_FRACTION of it (a small raise would only pin the request's cooldown).
+              const sticky = r.requests.memBytes === pod.requests.memBytes && s.mem < pod.requests.memBytes * (1 + REQUEST_RAISE_FRACTION);
+              if (!tools[s.tool] && !held) assert.ok(r.requests.memBytes >= s.mem || r.requests.memBytes === r.limits.memBytes || sticky);
               if (held) assert.ok(r.requests.memBytes <= pod.requests.memBytes && r.requests.cpuCores <= pod.requests.cpuCores);
             }
           });
@@ -230,5 +234,20 @@ describe('predictive policy', () => {
     assert.equal(st.pods.size, 1);
     p.forget?.(st, 'ns/gone');
     assert.equal(st.pods.size, 0);
+  });
+});
+
+describe('predictive requests', () => {
+  it('do not rise for usage a little above them, but do for usage well above them', () => {
+    const p = createPredictivePolicy({ riskBudget: 0.002 });
+    const st = p.init();
+    const pod = podView('r', { requests: { memBytes: 400 * MiB, cpuCores: 0.5 }, limits: { memBytes: 8 * GiB, cpuCores: 4 } });
+    p.observe(st, [{ pod: 'ns/r', tMs: 10_000, memBytes: 410 * MiB, cpuCores: 0.1 }], ctxOf(15_000, [pod]));
+    const small = p.recommend(st, ctxOf(15_000, [pod])).find((r) => r.kind === 'resize');
+    if (small && small.kind === 'resize') assert.equal(small.requests.memBytes, 400 * MiB, 'a 2.5 % overshoot keeps the request');
+    p.observe(st, [{ pod: 'ns/r', tMs: 25_000, memBytes: 700 * MiB, cpuCores: 0.1 }], ctxOf(30_000, [pod]));
+    const big = p.recommend(st, ctxOf(30_000, [pod])).find((r) => r.kind === 'resize');
+    assert.ok(big && big.kind === 'resize');
+    assert.ok(big.requests.memBytes > 400 * MiB * (1 + REQUEST_RAISE_FRACTION), `request ${big.requests.memBytes / MiB}Mi`);
   });
 });
