@@ -42,7 +42,7 @@ export class KubeRuntime {
     this.events = new EventRecorder(kubeEventApi(o.kc), { clock: o.clock, log: o.log, instance: o.identity });
     const podApi = kubePodApi(o.kc);
     this.actuator = new KubeActuator({
-      resize: new ResizeActuator(podApi),
+      resize: new ResizeActuator(podApi, { cached: (namespace, name) => this.pods?.get(name, namespace) }),
       keda: new KedaActuator(kubeScaledObjectApi(o.kc)),
       dryRun: new DryRunActuator(podApi, { annotatePods: o.annotatePods ?? false, clock: o.clock, log: o.log }),
       events: this.events,

@@ -7,6 +7,7 @@ export interface InformerLike<T> {
   start(): Promise<void>;
   stop(): Promise<void>;
   list(): ReadonlyArray<T>;
+  get(name: string, namespace?: string): T | undefined;
 }
 
 /** Schedules a callback; returns a cancel function. setTimeout in production, a manual queue in tests. */
@@ -70,6 +71,11 @@ export class SyncedCache<T> {
   items(): Result<ReadonlyArray<T>, SourceError> {
     if (!this.synced) return err({ source: this.opts.name, message: `informer not synced: ${this.lastError}` });
     return ok(this.informer.list());
+  }
+
+  /** One cached object, or undefined when absent or while the cache cannot be trusted. */
+  get(name: string, namespace: string): T | undefined {
+    return this.synced ? this.informer.get(name, namespace) : undefined;
   }
 
   isSynced(): boolean {

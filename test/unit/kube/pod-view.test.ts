@@ -30,6 +30,9 @@ class FakeInformer<T> implements InformerLike<T> {
   list(): ReadonlyArray<T> {
     return this.items;
   }
+  get(name: string): T | undefined {
+    return this.items.find((x) => (x as { metadata?: { name?: string } }).metadata?.name === name);
+  }
   fail(e: Error): void {
     for (const cb of this.onError) cb(e);
   }
@@ -81,8 +84,10 @@ test('the cache is a SourceError until synced, restarts after a doubling back-of
   assert.ok(cache.items().ok);
   assert.deepEqual(timers.delays, [100, 200, 100]);
 
+  assert.equal(cache.get('agent-0', 'agents')?.metadata?.name, 'agent-0');
   await cache.stop();
   assert.ok(!cache.items().ok);
+  assert.equal(cache.get('agent-0', 'agents'), undefined, 'no reads from an untrusted cache');
   inf.fail(new Error('after stop'));
   assert.equal(timers.delays.length, 3, 'no restart after stop');
 });

@@ -157,3 +157,18 @@ test('an aborted signal stops before touching the API', async () => {
   assert.ok(!r.ok && r.error.code === 'unavailable');
   assert.deepEqual(api.calls, []);
 });
+
+test('with the informer cache: one PATCH and no GET; a stale cache costs a 409 and a fresh read', async () => {
+  const api = setup();
+  const cachedPod = api.get('agents', 'agent-0');
+  const fresh = await new ResizeActuator(api, { cached: () => cachedPod }).apply(action(), signal);
+  assert.ok(fresh.ok && fresh.value.outcome === 'applied');
+  assert.deepEqual(api.calls, ['patch-resize agent-0']);
+
+  // The cache still holds the old resourceVersion: the API server answers 409, the retry reads fresh.
+  const stale = structuredClone(cachedPod);
+  api.calls.length = 0;
+  const again = await new ResizeActuator(api, { cached: () => stale }).apply(action({ limits: { cpuCores: 3, memBytes: 3072 * MiB } }), signal);
+  assert.ok(again.ok && again.value.outcome === 'applied');
+  assert.deepEqual(api.calls, ['patch-resize agent-0', 'get agent-0', 'patch-resize agent-0']);
+});
