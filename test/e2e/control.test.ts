@@ -136,6 +136,7 @@ describe('control: dryRun, config reloads, leader election, KEDA', { timeout: 54
           scene.history.byPod.get('lead-2')?.find((s) => s.limits.memBytes > 1 * Gi), PATIENCE);
         const later = await eventsFor(world.admin.core, scene.ns, { object: 'lead-2', reason: 'BurstguardResized' });
         assert.ok(later.every((e) => (e.reportingInstance ?? other) === other));
+        assert.deepEqual(scene.forbidden(), [], 'the Role covers leader election');
       });
     });
   });
@@ -200,6 +201,7 @@ describe('control: dryRun, config reloads, leader election, KEDA', { timeout: 54
         assert.ok(timeline.every((t) => t.min <= t.max), 'min never above max');
         const events = await eventsFor(world.admin.core, scene.ns, { reason: 'BurstguardScaled' });
         assert.ok(events.some((e) => e.involvedObject.name === 'so-a'));
+        assert.deepEqual(scene.forbidden(), [], 'the Role covers ScaledObject patches, Leases, Events and the ConfigMap');
       });
     });
   });

@@ -44,6 +44,8 @@ export interface Scene {
   /** Creates or replaces the ConfigMap's config.yaml. */
   writeConfig(config: object | string): Promise<void>;
   startController(identity: string): Promise<Controller>;
+  /** Controller log lines that report a 403 (the Role missed something the controller called). */
+  forbidden(): Array<Record<string, unknown>>;
   /** Re-throws `e` with the controllers' and API server's log tails attached. */
   explain(e: unknown): Error;
   /** Runs `body`, attaching the logs to any failure. */
@@ -176,6 +178,7 @@ async function newScene(world: World, prefix: string, viaProxy: boolean): Promis
       return c;
     },
     explain,
+    forbidden: () => controllers.flatMap((c) => c.logLines()).filter((l) => l.status === 403 || /HTTP-Code: 403|"(status|code)":403|forbidden/i.test(JSON.stringify(l))),
     check: async (body) => {
       try {
         await body();
