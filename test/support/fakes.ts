@@ -17,17 +17,17 @@ export class FakeSource implements MetricSource {
   samples: AgentSample[] = [];
   failWith?: SourceError;
   queries: MetricQuery[] = [];
-  async fetch(q: MetricQuery): Promise<Result<AgentSample[], SourceError>> {
+  fetch(q: MetricQuery): Promise<Result<AgentSample[], SourceError>> {
     this.queries.push(q);
-    if (this.failWith) return err(this.failWith);
-    return ok(this.samples.filter((s) => s.tMs > q.fromMs && s.tMs <= q.toMs));
+    if (this.failWith) return Promise.resolve(err(this.failWith));
+    return Promise.resolve(ok(this.samples.filter((s) => s.tMs > q.fromMs && s.tMs <= q.toMs)));
   }
 }
 
 export class FakeView implements ClusterView {
   constructor(public pods: PodView[] = []) {}
-  async snapshot(): Promise<Result<ClusterSnapshot, SourceError>> {
-    return ok({ pods: this.pods, scaledObjects: [] });
+  snapshot(): Promise<Result<ClusterSnapshot, SourceError>> {
+    return Promise.resolve(ok({ pods: this.pods, scaledObjects: [] }));
   }
 }
 
@@ -36,7 +36,10 @@ export class FakeActuator implements Actuator {
   /** Pod keys whose actuation fails with the given code. */
   failures = new Map<string, ActuationError['code']>();
   outcome: Applied['outcome'] = 'applied';
-  async apply(action: Action, opts: { dryRun: boolean }): Promise<Result<Applied, ActuationError>> {
+  apply(action: Action, opts: { dryRun: boolean }): Promise<Result<Applied, ActuationError>> {
+    return Promise.resolve(this.applyNow(action, opts));
+  }
+  private applyNow(action: Action, opts: { dryRun: boolean }): Result<Applied, ActuationError> {
     const key = action.kind === 'resize' ? `${action.pod.namespace}/${action.pod.name}` : action.scaledObject.name;
     const code = this.failures.get(key);
     if (code) return err({ action, code, message: `fake ${code}`, retryable: code === 'conflict' });
