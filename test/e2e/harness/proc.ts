@@ -28,7 +28,7 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // Synchronous on purpose: 'exit' handlers cannot wait, and a leaked apiserver would hold its port.
-  process.on('exit', () => {
+  const killAll = (): void => {
     for (const c of live) {
       if (c.pid !== undefined) {
         try {
@@ -38,7 +38,15 @@ function installExitHook(): void {
         }
       }
     }
-  });
+  };
+  process.on('exit', killAll);
+  // 'exit' does not run when the test process itself is killed (a timeout, Ctrl-C): clean up then too.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      killAll();
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+  }
 }
 
 /** Starts `cmd args` with stdout and stderr appended to `logFile`. */
