@@ -77,14 +77,7 @@ export class LeaderElector {
     const now = this.opts.clock.now();
     const mine = cur?.holderIdentity === identity;
     if (cur && !mine && cur.holderIdentity && !expired(cur, now)) return 'held-by-other';
-    const next: LeaseRecord = {
-      holderIdentity: identity,
-      leaseDurationSeconds: leaseDurationS,
-      acquireTimeMs: mine && cur?.acquireTimeMs !== undefined ? cur.acquireTimeMs : now,
-      renewTimeMs: now,
-      leaseTransitions: cur === undefined ? 0 : mine ? (cur.leaseTransitions ?? 0) : (cur.leaseTransitions ?? 0) + 1,
-      ...(cur?.resourceVersion !== undefined ? { resourceVersion: cur.resourceVersion } : {}),
-    };
+    const next = claim(cur, identity, leaseDurationS, now);
     try {
       await withTimeout(cur === undefined ? this.api.create(next) : this.api.replace(next), callTimeoutMs);
     } catch (e) {
@@ -154,6 +147,23 @@ export class LeaderElector {
     if (v) this.opts.onStartedLeading?.();
     else this.opts.onStoppedLeading?.();
   }
+}
+
+/**
+ * The record that claims (or renews) the Lease: acquireTime and leaseTransitions move only when the
+ * holder changes; the read resourceVersion goes along as the optimistic-concurrency precondition.
+ */
+function claim(cur: LeaseRecord | undefined, identity: string, leaseDurationS: number, now: number): LeaseRecord {
+  if (cur === undefined) return { holderIdentity: identity, leaseDurationSeconds: leaseDurationS, acquireTimeMs: now, renewTimeMs: now, leaseTransitions: 0 };
+  const mine = cur.holderIdentity === identity;
+  return {
+    holderIdentity: identity,
+    leaseDurationSeconds: leaseDurationS,
+    acquireTimeMs: mine && cur.acquireTimeMs !== undefined ? cur.acquireTimeMs : now,
+    renewTimeMs: now,
+    leaseTransitions: (cur.leaseTransitions ?? 0) + (mine ? 0 : 1),
+    ...(cur.resourceVersion !== undefined ? { resourceVersion: cur.resourceVersion } : {}),
+  };
 }
 
 /** A Lease is expired once renewTime + leaseDurationSeconds has passed. */
