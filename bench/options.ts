@@ -12,6 +12,8 @@ export interface BenchOptions {
   readonly traces: readonly string[];
   readonly scenario: Scenario;
   readonly policies: readonly string[];
+  /** True when `--policies` was given (each scenario has its own default list). */
+  readonly policiesExplicit?: boolean;
   readonly configPath?: string;
   readonly seed: number;
   readonly warmupS: number;
@@ -27,7 +29,7 @@ export const BENCH_USAGE = `usage: burstguard bench [--trace PATH ...] [--scenar
 
   --trace PATH       a trace v1 file (.jsonl or .jsonl.gz) or a folder of them; repeatable. Default: every bundled trace
   --scenario S       resize (default) or replicas
-  --policies LIST    comma-separated, default ${DEFAULT_POLICIES.join(',')}
+  --policies LIST    comma-separated, default ${DEFAULT_POLICIES.join(',')} (replicas: keda,predictive,static,oracle)
   --config FILE      burstguard ConfigMap (or its config.yaml) for engine, guards and policy settings
   --seed N           seed of the simulated cluster (default 1); same seed, same JSON
   --warmup SECONDS   replay the first SECONDS unscored, so history-hungry policies are judged warm (default 0)
@@ -103,6 +105,7 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
     traces: values.trace ?? [],
     scenario,
     policies: policies.value,
+    policiesExplicit: values.policies !== undefined,
     ...(values.config !== undefined ? { configPath: values.config } : {}),
     seed: seed.value,
     warmupS: warmup.value,

@@ -48,7 +48,7 @@ export interface TraceRun {
 export const MAX_CACHED_SAMPLES = 300_000;
 
 /** The validating pass: counts, and the samples themselves while they fit the cache budget. */
-async function scanAndCache(path: string, limit: number): Promise<{ scan: TraceScan; cached: TraceSample[] | undefined }> {
+export async function scanAndCache(path: string, limit: number): Promise<{ scan: TraceScan; cached: TraceSample[] | undefined }> {
   const { samples } = await readTrace(path);
   const sessions = new Set<string>();
   let cached: TraceSample[] | undefined = [];

@@ -65,6 +65,12 @@ export class ReplicaPool {
     return this.queue.length === 0 && this.running.length === 0;
   }
 
+  /** Every session in the system, queued (startT NaN) then running: what a scrape of the work queue sees. */
+  *sessions(): Generator<{ readonly session: SessionData; readonly startT: number }> {
+    for (const t of this.queue) yield { session: t.session, startT: Number.NaN };
+    for (const t of this.running) yield { session: t.session, startT: t.startT };
+  }
+
   arrive(sessions: readonly SessionData[], T: number): void {
     for (const s of sessions) this.queue.push({ session: s, arrivalT: T, startT: Number.NaN, replica: null });
   }

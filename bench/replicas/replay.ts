@@ -1,17 +1,18 @@
 import { err, ok, type Result } from '../../src/core/result.js';
 import type { Action, ActuationError, Applied, ScaledObjectView } from '../../src/core/types.js';
 import type { EngineConfig } from '../../src/engine/engine-config.js';
-import type { Actuator, ClusterSnapshot, ClusterView, Logger, MetricSource, SourceError } from '../../src/engine/ports.js';
+import type { Actuator, ClusterSnapshot, ClusterView, Logger, SourceError } from '../../src/engine/ports.js';
 import { newEngineState, tick, type TickDeps } from '../../src/engine/tick.js';
 import type { Policy } from '../../src/policy/policy.js';
 import type { TraceHeader, TraceSample } from '../../src/trace/types.js';
 import type { ReplicasPolicyRow, TraceSummary } from '../result-types.js';
 import { round } from '../scoring.js';
 import { VirtualClock } from '../sim/clock.js';
-import { DEFAULT_SIM_TUNING } from '../sim/defaults.js';
+import { DEFAULT_SIM_SETTINGS, DEFAULT_SIM_TUNING } from '../sim/defaults.js';
 import { TraceFeed } from '../sim/feed.js';
 import type { SessionData } from '../sim/session.js';
 import { ReplicaPool } from './pool.js';
+import { SessionScrapes } from './session-scrapes.js';
 import type { ReplicasSettings } from './settings.js';
 
 export interface ReplicasInput {
@@ -27,6 +28,8 @@ export interface ReplicasInput {
   /** Row name (defaults to the policy's name). */
   readonly name?: string;
   readonly onProgress?: (traceSeconds: number) => void;
+  /** Scrape interval and lag of the per-session metrics the policy sees (default: the resize simulator's). */
+  readonly scrape?: { readonly intervalS: number; readonly lagS: number };
 }
 
 export interface ReplicasOutcome {
@@ -42,8 +45,9 @@ const SCALED_OBJECT = 'agent-workers';
 /**
  * Replays a trace in the `replicas` scenario: each session arrives at its first sample and queues for a
  * worker replica; KEDA polls the queue and the HPA formula scales the pool, while the engine tick runs
- * the policy, whose scale actions move the ScaledObject's minReplicaCount (pre-warming). Deterministic:
- * no randomness at all.
+ * the policy, whose scale actions move the ScaledObject's minReplicaCount (pre-warming). The policy sees
+ * one lagged sample per queued or running session per scrape (SessionScrapes), so arrivals show as new
+ * keys, as they would to a controller. Deterministic: no randomness at all.
  */
 export async function replayReplicas(input: ReplicasInput, wall: () => number = () => performance.now()): Promise<ReplicasOutcome> {
   const wallStart = wall();
@@ -58,7 +62,11 @@ export async function replayReplicas(input: ReplicasInput, wall: () => number = 
   connectable.connect?.({ demandAhead: (h) => pool.demandAhead(feed.countStarting(T, T + h)) });
 
   const clock = new VirtualClock();
-  const deps: TickDeps = { clock, source: noSamples, view: poolView(pool, input.settings), actuator: poolActuator(pool, input.settings), policy: input.policy, log: quiet };
+  const scrape = input.scrape ?? { intervalS: DEFAULT_SIM_SETTINGS.scrapeIntervalS, lagS: DEFAULT_SIM_SETTINGS.scrapeLagS };
+  const scrapes = new SessionScrapes(scrape.intervalS, scrape.lagS);
+  // The worker pool serves the trace's (first) agent class: the ScaledObject is labelled with it.
+  const so = { agentClass: 'default' };
+  const deps: TickDeps = { clock, source: scrapes, view: poolView(pool, input.settings, so), actuator: poolActuator(pool, input.settings), policy: input.policy, log: quiet };
   const state = newEngineState(input.policy);
   const signal = new AbortController().signal;
   const timeline: Array<ReplicasOutcome['timeline'][number]> = [];
@@ -67,14 +75,24 @@ export async function replayReplicas(input: ReplicasInput, wall: () => number = 
   if (Number.isFinite(feed.nextStart)) {
     const T0 = Math.floor(feed.nextStart);
     let nextTickT = Math.ceil(T0 / engine.tickIntervalS) * engine.tickIntervalS;
+    let nextScrapeT = Math.ceil(T0 / scrape.intervalS) * scrape.intervalS;
+    let classed = false;
     const arriving: SessionData[] = [];
     for (let k = 0; ; k++) {
       T = T0 + k * dt;
       if (feed.head < T + lookaheadS) await feed.fillTo(T + lookaheadS);
       arriving.length = 0;
       feed.takeDue(T, arriving);
+      if (!classed && arriving.length > 0) {
+        so.agentClass = (arriving[0] as SessionData).agentClass;
+        classed = true;
+      }
       pool.arrive(arriving, T);
       pool.step(T, dt);
+      if (T >= nextScrapeT) {
+        scrapes.record(T, pool.sessions());
+        nextScrapeT += scrape.intervalS;
+      }
       if (T >= nextTickT) {
         clock.setTraceSeconds(T);
         await tick(deps, state, engine, signal);
@@ -107,13 +125,10 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
 }
 
-/** This scenario feeds the policy no per-pod samples: its signal is the ScaledObject and the arrivals. */
-const noSamples: MetricSource = { name: 'replicas-sim', fetch: () => Promise.resolve(ok([])) };
-
-function poolView(pool: ReplicaPool, cfg: ReplicasSettings): ClusterView {
+function poolView(pool: ReplicaPool, cfg: ReplicasSettings, labels: { readonly agentClass: string }): ClusterView {
   return {
     snapshot(namespace: string): Promise<Result<ClusterSnapshot, SourceError>> {
-      const so: ScaledObjectView = { ref: { namespace, name: SCALED_OBJECT }, agentClass: 'default', minReplicas: pool.minReplicas, maxReplicas: cfg.maxReplicas, originalMinReplicas: cfg.minReplicas };
+      const so: ScaledObjectView = { ref: { namespace, name: SCALED_OBJECT }, agentClass: labels.agentClass, minReplicas: pool.minReplicas, maxReplicas: cfg.maxReplicas, originalMinReplicas: cfg.minReplicas };
       return Promise.resolve(ok({ pods: [], scaledObjects: [so] }));
     },
   };

@@ -9,6 +9,10 @@ import { renderReport, type ReportContext } from '../../bench/report/render.js';
 import { resultJsonText, toBenchResult } from '../../bench/result-json.js';
 import { runBench, type BenchDeps, type ReplayFn, type TraceRun } from '../../bench/run-bench.js';
 import { formatResultTable } from '../../bench/table.js';
+import { REPLICAS_POLICY_NAMES } from '../../bench/replicas/policies.js';
+import { runReplicasBench, toReplicasResult, type ReplicasTraceRun } from '../../bench/replicas/run-replicas.js';
+import { DEFAULT_REPLICAS_SETTINGS } from '../../bench/replicas/settings.js';
+import { formatReplicasTable, renderReplicasReport } from '../../bench/replicas/table.js';
 import { defaultConfig, loadConfigFile, type Config } from '../config/index.js';
 import { err, ok, type Result } from '../core/result.js';
 import { TraceFormatError } from '../trace/reader.js';
@@ -61,17 +65,25 @@ function fail(io: CliIo, message: string, withUsage = false): number {
   return 2;
 }
 
-/** `--help`, and what this build cannot do yet: the exit code, or undefined to go on. */
+/** `--help`: the exit code, or undefined to go on. */
 function earlyExit(opts: BenchOptions, io: CliIo): number | undefined {
   if (opts.help) {
     io.stdout.write(BENCH_USAGE);
     return 0;
   }
-  if (opts.scenario === 'replicas') {
-    io.stderr.write('burstguard bench: --scenario replicas is not available in this build yet (resize is)\n');
-    return 1;
-  }
   return undefined;
+}
+
+/** Every policy name some scenario offers (parsing accepts them all; each scenario then checks its own). */
+const ALL_POLICY_NAMES: readonly string[] = [...new Set([...BENCH_POLICY_NAMES, ...REPLICAS_POLICY_NAMES])];
+
+/** The policies this scenario replays: its defaults, or the `--policies` list checked against what it offers. */
+function scenarioPolicies(opts: BenchOptions): Result<readonly string[], string> {
+  const offered = opts.scenario === 'replicas' ? REPLICAS_POLICY_NAMES : BENCH_POLICY_NAMES;
+  if (opts.scenario === 'replicas' && opts.policiesExplicit !== true) return ok(REPLICAS_POLICY_NAMES);
+  const wrong = opts.policies.filter((p) => !offered.includes(p));
+  if (wrong.length > 0) return err(`--scenario ${opts.scenario} does not offer ${wrong.map((w) => `'${w}'`).join(', ')} (it offers ${offered.join(', ')})`);
+  return ok(opts.policies);
 }
 
 /** Runs the replays; a trace error is bad input (2), anything else a failed replay (1). */
@@ -109,16 +121,19 @@ async function writeOutputs(opts: BenchOptions, runs: readonly TraceRun[], io: C
  * input (flags, config, trace errors), 1 when a replay itself fails.
  */
 export async function runBenchCommand(argv: readonly string[], io: CliIo, replayFn: ReplayFn): Promise<number> {
-  const parsed = parseBenchArgs(argv, BENCH_POLICY_NAMES);
+  const parsed = parseBenchArgs(argv, ALL_POLICY_NAMES);
   if (!parsed.ok) return fail(io, parsed.error, true);
-  const opts = parsed.value;
-  const early = earlyExit(opts, io);
+  const early = earlyExit(parsed.value, io);
   if (early !== undefined) return early;
+  const policies = scenarioPolicies(parsed.value);
+  if (!policies.ok) return fail(io, policies.error, true);
+  const opts: BenchOptions = { ...parsed.value, policies: policies.value };
   const config = await loadConfig(opts.configPath);
   if (!config.ok) return fail(io, `config: ${config.error}`);
   const traces = traceList(opts);
   if (!traces.ok) return fail(io, traces.error);
 
+  if (opts.scenario === 'replicas') return replicasBench(opts, traces.value, config.value, io);
   const sim = simSettingsFor(DEFAULT_SIM_SETTINGS, config.value.policies);
   const engine = benchEngineConfig(config.value.engine);
   const bar = io.stderrIsTty ? new ProgressBar(io.stderr) : undefined;
@@ -135,6 +150,45 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo, replay
 
   try {
     await writeOutputs(opts, runs, io, { seed: opts.seed, warmupS: opts.warmupS, sim, engine });
+  } catch (e) {
+    io.stderr.write(`burstguard bench: cannot write the results: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** `--scenario replicas`: KEDA alone, burstguard's pre-warm, a fixed pool and the oracle, per trace. */
+async function replicasBench(opts: BenchOptions, traces: readonly string[], config: Config, io: CliIo): Promise<number> {
+  const bar = io.stderrIsTty ? new ProgressBar(io.stderr) : undefined;
+  let runs: ReplicasTraceRun[];
+  try {
+    runs = await runReplicasBench(
+      { traces, policies: opts.policies, warmupS: opts.warmupS },
+      {
+        settings: DEFAULT_REPLICAS_SETTINGS,
+        engine: benchEngineConfig(config.engine),
+        policies: config.policies,
+        ...(bar ? { onProgress: (p) => bar.update(`${p.trace}: ${p.policy}`, p.fraction) } : {}),
+      },
+    );
+    bar?.clear();
+  } catch (e) {
+    bar?.clear();
+    if (e instanceof TraceFormatError) return fail(io, e.message);
+    io.stderr.write(`burstguard bench: replay failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+  const results = runs.map((r) => toReplicasResult(r, opts.seed, opts.warmupS, DEFAULT_REPLICAS_SETTINGS));
+  try {
+    const tableOut = opts.json === '-' ? io.stderr : io.stdout;
+    tableOut.write(results.map(formatReplicasTable).join('\n'));
+    const json = resultJsonText(results);
+    if (opts.json === '-') io.stdout.write(json);
+    else if (opts.json !== undefined) await writeFile(opts.json, json);
+    if (opts.report !== undefined) {
+      await writeFile(opts.report, renderReplicasReport(runs, results));
+      io.stderr.write(`report written to ${opts.report}\n`);
+    }
   } catch (e) {
     io.stderr.write(`burstguard bench: cannot write the results: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;

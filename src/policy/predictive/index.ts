@@ -2,12 +2,14 @@
  * `predictive`: burstguard's policy. It folds every scraped sample into per-pod tracks and pooled
  * per-class burst models (models/), and sizes each pod so that requests follow expected usage while
  * limits hold the risk-budget headroom for a burst that may start before the next action lands.
+ * ScaledObjects of the classes it has seen are pre-warmed ahead of forecast session bursts (scale.ts).
  * See docs/models.md for the maths.
  */
 import type { AgentSample } from '../../core/types.js';
 import type { Policy, PolicyContext, Recommendation } from '../policy.js';
 import { resolvePredictiveOptions, type PredictiveOptions } from './options.js';
 import { classTick, sizeNewPod, sizePod, type ClassTick } from './recommend.js';
+import { observeArrivals, scaleRecommendations } from './scale.js';
 import { classModel, foldSample, newPredictiveState, noteOoms, type PredictiveState } from './state.js';
 
 export { DEFAULT_PREDICTIVE_OPTIONS, resolvePredictiveOptions, type PredictiveOptions, type ResolvedPredictiveOptions } from './options.js';
@@ -27,6 +29,8 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
       };
       for (const s of samples) foldSample(st, s, podClass, o);
       noteOoms(st, ctx.pods, ctx.nowMs, o);
+      // Arrivals matter only to pre-warm ScaledObjects; without any, the resize path pays nothing for them.
+      if (ctx.scaledObjects.length > 0) observeArrivals(st.arrivals, samples, ctx.nowMs, o);
     },
     recommend(st: PredictiveState, ctx: PolicyContext): Recommendation[] {
       const ticks = new Map<string, ClassTick>();
@@ -40,6 +44,7 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
         const rec = t && t.samples > 0 ? sizePod(pod, t, cm, ct, ctx.nowMs, o) : sizeNewPod(pod, cm, ct, o);
         if (rec) out.push(rec);
       }
+      if (ctx.scaledObjects.length > 0) out.push(...scaleRecommendations(st.arrivals, st.scaleHolds, ctx.scaledObjects, ctx.nowMs, o));
       return out;
     },
     forget(st: PredictiveState, podKey: string): void {

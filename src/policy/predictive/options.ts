@@ -30,6 +30,25 @@ export interface PredictiveOptions {
   readonly refreshEvery?: number;
   /** Pseudo-count that shrinks the calibration correction while few residuals exist. */
   readonly calibrationPriorN?: number;
+  /**
+   * KEDA pre-warm (scale recommendations): seconds ahead the arrivals forecast looks, i.e. how long
+   * before a session arrives its replica must be asked for (KEDA polling + HPA + cold start).
+   */
+  readonly scaleHorizonS?: number;
+  /** Quantile of the arrivals forecast the pre-warm covers (1 − the pre-warm's risk budget). */
+  readonly arrivalQuantile?: number;
+  /** Sessions one worker replica runs at once. */
+  readonly sessionsPerReplica?: number;
+  /** A raised minReplicaCount is held this long after the forecast last asked for it (no flapping). */
+  readonly scaleCooldownS?: number;
+  /**
+   * Pre-warm only while the burst index (fast / slow arrival rate) is at least this; 0 keeps a
+   * forecast-sized buffer of warm replicas at all times.
+   */
+  readonly prewarmBurstIndex?: number;
+  /** Time constants of the fast and slow arrival rates (models/arrivals.ts). */
+  readonly arrivalFastTauS?: number;
+  readonly arrivalSlowTauS?: number;
   /** Priors by agent class; the bundled ones when absent. */
   readonly priors?: ReadonlyMap<string, AgentClassPrior>;
 }
@@ -53,6 +72,13 @@ export const DEFAULT_PREDICTIVE_OPTIONS: Required<Omit<PredictiveOptions, 'prior
   residualWindow: 512,
   refreshEvery: 64,
   calibrationPriorN: 50,
+  scaleHorizonS: 90,
+  arrivalQuantile: 0.95,
+  sessionsPerReplica: 1,
+  scaleCooldownS: 300,
+  prewarmBurstIndex: 1.5,
+  arrivalFastTauS: 60,
+  arrivalSlowTauS: 900,
 };
 
 /** Fills absent options with the defaults; out-of-range numbers are clamped into range. */
@@ -71,6 +97,13 @@ export function resolvePredictiveOptions(o: PredictiveOptions): ResolvedPredicti
     residualWindow: Math.round(pick(o.residualWindow, d.residualWindow, 16, 65536)),
     refreshEvery: Math.round(pick(o.refreshEvery, d.refreshEvery, 1, 1e6)),
     calibrationPriorN: pick(o.calibrationPriorN, d.calibrationPriorN, 0, 1e6),
+    scaleHorizonS: pick(o.scaleHorizonS, d.scaleHorizonS, 1, 3600),
+    arrivalQuantile: pick(o.arrivalQuantile, d.arrivalQuantile, 0.5, 0.9999),
+    sessionsPerReplica: pick(o.sessionsPerReplica, d.sessionsPerReplica, 0.01, 1e6),
+    scaleCooldownS: pick(o.scaleCooldownS, d.scaleCooldownS, 0, 86400),
+    prewarmBurstIndex: pick(o.prewarmBurstIndex, d.prewarmBurstIndex, 0, 100),
+    arrivalFastTauS: pick(o.arrivalFastTauS, d.arrivalFastTauS, 1, 86400),
+    arrivalSlowTauS: pick(o.arrivalSlowTauS, d.arrivalSlowTauS, 1, 86400),
     priors: o.priors instanceof Map ? o.priors : BUNDLED_PRIORS,
   };
 }

@@ -21,6 +21,7 @@ import { pushResidual } from '../../../models/headroom.js';
 import { priorFor } from '../../../models/priors/index.js';
 import { foldRetryRun, foldToolTransition, newToolCategoryStats, toolCategory } from '../../../models/tool-loop.js';
 import type { ResolvedPredictiveOptions } from './options.js';
+import type { ClassArrivals, ScaleHold } from './scale.js';
 
 /** A forecast waiting for its horizon to pass, so it can be scored. */
 interface Pending {
@@ -83,10 +84,13 @@ export interface PredictiveState {
   readonly classes: Map<string, ClassModel>;
   /** Restart counts of pods killed before their first sample (no track yet). */
   readonly unsampledRestarts: Map<string, number>;
+  /** Session arrivals per agent class and pre-warm holds per ScaledObject (KEDA pre-warm, scale.ts). */
+  readonly arrivals: Map<string, ClassArrivals>;
+  readonly scaleHolds: Map<string, ScaleHold>;
 }
 
 export function newPredictiveState(): PredictiveState {
-  return { pods: new Map(), classes: new Map(), unsampledRestarts: new Map() };
+  return { pods: new Map(), classes: new Map(), unsampledRestarts: new Map(), arrivals: new Map(), scaleHolds: new Map() };
 }
 
 /** How long after its first sample a pod counts as starting (its peak then is a start-up peak). */

@@ -171,12 +171,6 @@ describe('burstguard bench: output', () => {
     assert.match(w.err(), /cannot write the results/);
   });
 
-  it('--scenario replicas says it is not available yet', async () => {
-    const c = capture();
-    assert.equal(await benchCommand(['--trace', tinyTrace(), '--scenario', 'replicas'], c.io), 1);
-    assert.match(c.err(), /replicas is not available/);
-  });
-
   it('--help prints the usage and exits 0', async () => {
     const c = capture();
     assert.equal(await benchCommand(['--help'], c.io), 0);

@@ -1,0 +1,100 @@
+import { openTraceSource } from '../../src/trace/reader.js';
+import type { TraceHeader, TraceSample } from '../../src/trace/types.js';
+import type { EngineConfig } from '../../src/engine/engine-config.js';
+import type { PolicySettings } from '../../src/policy/registry.js';
+import { inMemoryStream } from '../in-memory-trace.js';
+import type { BenchResult, ReplicasPolicyRow } from '../result-types.js';
+import { MAX_CACHED_SAMPLES, scanAndCache, type TraceScan } from '../run-bench.js';
+import { replicasRun } from './policies.js';
+import { replayReplicas, type ReplicasOutcome } from './replay.js';
+import type { ReplicasSettings } from './settings.js';
+
+/** What a replicas bench needs besides its options. */
+export interface ReplicasBenchDeps {
+  readonly settings: ReplicasSettings;
+  readonly engine: EngineConfig;
+  readonly policies: PolicySettings;
+  readonly onProgress?: (p: { readonly trace: string; readonly policy: string; readonly fraction: number }) => void;
+  /** Wall clock for replaySeconds (tests may fix it). */
+  readonly wall?: () => number;
+}
+
+/** One trace replayed in the replicas scenario under every requested policy, in the order asked. */
+export interface ReplicasTraceRun {
+  readonly path: string;
+  readonly header: TraceHeader;
+  readonly scan: TraceScan;
+  readonly outcomes: ReadonlyArray<{ readonly policy: string; readonly outcome: ReplicasOutcome }>;
+}
+
+/**
+ * Replays every trace under every policy of the replicas scenario. As in the resize bench, each trace
+ * is validated in full first (a bad line fails before any replay) and every policy gets a fresh
+ * policy object and a fresh stream; the scenario has no randomness, so the seed only labels the result.
+ */
+export async function runReplicasBench(req: { readonly traces: readonly string[]; readonly policies: readonly string[]; readonly warmupS: number }, deps: ReplicasBenchDeps): Promise<ReplicasTraceRun[]> {
+  const runs: ReplicasTraceRun[] = [];
+  for (const path of req.traces) {
+    const { scan, cached } = await scanAndCache(path, MAX_CACHED_SAMPLES);
+    const source = await openTraceSource(path);
+    const open = cached ? (): AsyncIterable<TraceSample> => inMemoryStream(cached) : source.open;
+    const outcomes: Array<{ policy: string; outcome: ReplicasOutcome }> = [];
+    for (const name of req.policies) {
+      const run = replicasRun(name, deps.settings, deps.engine, deps.policies);
+      if (!run.ok) throw new Error(run.error);
+      const progress = deps.onProgress;
+      const span = Math.max(scan.lastT, 1e-9);
+      const outcome = await replayReplicas(
+        {
+          header: source.header,
+          open,
+          policy: run.value.policy,
+          autoscaler: run.value.autoscaler,
+          settings: deps.settings,
+          engine: deps.engine,
+          warmupS: req.warmupS,
+          name,
+          ...(progress ? { onProgress: (t: number) => progress({ trace: source.header.name, policy: name, fraction: Math.min(1, t / span) }) } : {}),
+        },
+        deps.wall,
+      );
+      outcomes.push({ policy: name, outcome });
+    }
+    runs.push({ path, header: source.header, scan, outcomes });
+  }
+  return runs;
+}
+
+/** Predictive (or another policy) against KEDA alone and the oracle: differences of the two numbers that matter. */
+export interface ReplicasGap {
+  readonly policy: string;
+  readonly against: string;
+  readonly queueWaitP95Seconds: number;
+  readonly replicaHours: number;
+}
+
+function gap(rows: readonly ReplicasPolicyRow[], policy: string, against: string): ReplicasGap | undefined {
+  const p = rows.find((r) => r.policy === policy);
+  const o = rows.find((r) => r.policy === against);
+  if (!p || !o) return undefined;
+  return { policy, against, queueWaitP95Seconds: p.queueWaitP95Seconds - o.queueWaitP95Seconds, replicaHours: Math.round((p.replicaHours - o.replicaHours) * 1e6) / 1e6 };
+}
+
+/** The result JSON of one replicas trace (BENCH.md): binding fields first, then self-describing extras. */
+export function toReplicasResult(run: ReplicasTraceRun, seed: number, warmupS: number, settings: ReplicasSettings): BenchResult {
+  const rows = run.outcomes.map((o) => o.outcome.row);
+  const first = run.outcomes[0]?.outcome.trace;
+  const trace = first ?? { name: run.header.name, sessions: run.scan.sessions, samples: run.scan.samples, podSeconds: 0 };
+  const gaps = [gap(rows, 'predictive', 'keda'), gap(rows, 'predictive', 'oracle')].filter((g): g is ReplicasGap => g !== undefined);
+  return {
+    scenario: 'replicas',
+    trace: { name: trace.name, sessions: trace.sessions, samples: trace.samples, podSeconds: trace.podSeconds },
+    policies: rows,
+    seed,
+    warmupSeconds: warmupS,
+    source: run.header.source,
+    license: run.header.license,
+    replicas: settings,
+    ...(gaps.length > 0 ? { gaps } : {}),
+  };
+}
