@@ -18,10 +18,11 @@ import { waitFor } from './harness/proc.js';
 import { Gi, Mi, parseQuantity } from './harness/quantities.js';
 import { metricValue } from './harness/controller.js';
 import { mintToken } from './harness/sa-token.js';
-import { baseConfig, startWorld, type Scene, type World } from './harness/world.js';
+import { baseConfig, merge, startWorld, type Scene, type World } from './harness/world.js';
 
 const PATIENCE = 120_000;
 const INFEASIBLE_ABOVE = 600 * Mi;
+const REFUSAL = 'e2e-kubelet: memory usage is above the requested memory limit';
 
 describe('bursts: resize through the real API server', { timeout: 420_000 }, () => {
   let world: World;
@@ -36,9 +37,10 @@ describe('bursts: resize through the real API server', { timeout: 420_000 }, () 
     const pods = [
       { name: 'ctx', requests: { memBytes: 256 * Mi, cpuCores: 0.25 }, limits: { memBytes: 1 * Gi, cpuCores: 1 } },
       { name: 'tool', requests: { memBytes: 256 * Mi, cpuCores: 0.2 }, limits: { memBytes: 1 * Gi, cpuCores: 0.5 } },
-      { name: 'down', requests: { memBytes: 1 * Gi, cpuCores: 0.5 }, limits: { memBytes: 2 * Gi, cpuCores: 1 } },
+      { name: 'down', requests: { memBytes: 1 * Gi, cpuCores: 0.5 }, limits: { memBytes: 12 * Gi, cpuCores: 1 } },
       { name: 'deferred', requests: { memBytes: 256 * Mi, cpuCores: 0.25 }, limits: { memBytes: 1 * Gi, cpuCores: 1 } },
       { name: 'infeasible', requests: { memBytes: 256 * Mi, cpuCores: 0.25 }, limits: { memBytes: 1 * Gi, cpuCores: 1 } },
+      { name: 'refuse', requests: { memBytes: 512 * Mi, cpuCores: 0.25 }, limits: { memBytes: 6 * Gi, cpuCores: 1 } },
     ];
     for (const p of pods) {
       await createAgentPod(core, ns, p);
@@ -49,6 +51,13 @@ describe('bursts: resize through the real API server', { timeout: 420_000 }, () 
     scene.answer('infeasible', (p) => {
       const req = p.spec?.containers[0]?.resources?.requests?.memory;
       return parseQuantity(req) > INFEASIBLE_ABOVE ? { kind: 'infeasible', message: 'Node didn\'t have enough capacity: memory' } : { kind: 'accept' };
+    });
+
+    // The kubelet refuses to lower this pod's memory limit (usage spiked past the new limit meanwhile).
+    scene.answer('refuse', (p) => {
+      const spec = parseQuantity(p.spec?.containers[0]?.resources?.limits?.memory);
+      const applied = parseQuantity(p.status?.containerStatuses?.[0]?.resources?.limits?.memory);
+      return spec < applied ? { kind: 'error', message: REFUSAL } : { kind: 'accept' };
     });
 
     const ex = world.exporter;
@@ -62,8 +71,10 @@ describe('bursts: resize through the real API server', { timeout: 420_000 }, () 
     const toPlateau = ramp(300 * Mi, 920 * Mi, 30);
     drivers.set('deferred', drive(ex, ns, 'deferred', (t) => ({ memBytes: toPlateau(t), cpuCores: 0.2 })));
     drivers.set('infeasible', drive(ex, ns, 'infeasible', (t) => ({ memBytes: toPlateau(t), cpuCores: 0.2 })));
+    drivers.set('refuse', drive(ex, ns, 'refuse', () => ({ memBytes: 300 * Mi, cpuCores: 0.1 })));
 
-    await scene.writeConfig(baseConfig(ns, world.prom.url));
+    // A 16 Gi ceiling (the node's size) so the oversized pod's limit has room to come down step by step.
+    await scene.writeConfig(merge(baseConfig(ns, world.prom.url), { engine: { guards: { maxResources: { memory: '16Gi', cpu: '4' } } } }));
     await scene.startController('bursts-0');
   });
 
@@ -101,10 +112,11 @@ describe('bursts: resize through the real API server', { timeout: 420_000 }, () 
 
   it('scales down slowly and never below usage', async () => {
     await scene.check(async () => {
-      // The idle pod asks for 1 Gi and uses 200 Mi: its memory request comes down, step by step.
-      await waitFor('two memory decreases of the idle pod', () => {
+      // The idle pod has a 12 Gi limit and uses 200 Mi: the limit comes down in bounded steps (the
+      // request may drop straight to usage + margin, but never below usage).
+      await waitFor('two memory-limit decreases of the idle pod', () => {
         const h = scene.history.byPod.get('down') ?? [];
-        const decreases = h.filter((s, i) => i > 0 && (s.requests.memBytes < h[i - 1]!.requests.memBytes || s.limits.memBytes < h[i - 1]!.limits.memBytes));
+        const decreases = h.filter((s, i) => i > 0 && s.limits.memBytes < h[i - 1]!.limits.memBytes);
         return decreases.length >= 2 ? true : undefined;
       }, PATIENCE);
       const usage = 200 * Mi;
@@ -112,12 +124,10 @@ describe('bursts: resize through the real API server', { timeout: 420_000 }, () 
       for (let i = 1; i < h.length; i++) {
         const prev = h[i - 1]!;
         const cur = h[i]!;
-        for (const side of ['requests', 'limits'] as const) {
-          // maxDecreaseFraction 0.25: one step keeps at least 75 % (1 % for quantity rounding).
-          assert.ok(cur[side].memBytes >= prev[side].memBytes * 0.75 * 0.99, `${side} step ${prev[side].memBytes} -> ${cur[side].memBytes} too large`);
-          assert.ok(cur[side].memBytes >= usage * 0.99, `${side} ${cur[side].memBytes} below usage ${usage}`);
-        }
+        // maxDecreaseFraction 0.25: one step keeps at least 75 % of the limit (1 % for quantity rounding).
+        assert.ok(cur.limits.memBytes >= prev.limits.memBytes * 0.75 * 0.99, `limit step ${prev.limits.memBytes} -> ${cur.limits.memBytes} too large`);
         assert.ok(cur.limits.memBytes >= usage * 1.15 * 0.99, `limit ${cur.limits.memBytes} below usage + 15 % margin`);
+        assert.ok(cur.requests.memBytes >= usage * 0.99, `request ${cur.requests.memBytes} below usage ${usage}`);
         assert.ok(cur.requests.memBytes < cur.limits.memBytes, 'stays Burstable');
       }
     });
@@ -157,6 +167,19 @@ describe('bursts: resize through the real API server', { timeout: 420_000 }, () 
       assert.ok(settled.requests.memBytes <= INFEASIBLE_ABOVE);
       const inf = metricValue(await scene.controllers[0]!.metrics(), 'burstguard_actions_total', { kind: 'resize' });
       assert.ok(inf > 0);
+    });
+  });
+
+  it('records a memory-limit decrease the kubelet refuses (PodResizeInProgress Error)', async () => {
+    await scene.check(async () => {
+      await waitFor('PodResizeInProgress/Error on the pod', () =>
+        scene.history.byPod.get('refuse')?.find((s) => s.conditions.includes('PodResizeInProgress/Error')), PATIENCE);
+      await waitFor('the controller to record the refusal (Event or log with the kubelet\'s message)', async () => {
+        const ev = await eventsFor(world.admin.core, scene.ns, { object: 'refuse' });
+        const inEvent = ev.some((e) => (e.message ?? '').includes(REFUSAL));
+        const inLog = scene.controllers[0]!.logLines().some((l) => JSON.stringify(l).includes(REFUSAL));
+        return inEvent || inLog ? true : undefined;
+      }, 30_000);
     });
   });
 

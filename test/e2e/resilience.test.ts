@@ -12,7 +12,7 @@ import { mergePatch } from './harness/kube.js';
 import { createAgentPod, markRunning } from './harness/kubelet.js';
 import { waitFor } from './harness/proc.js';
 import { Gi, Mi } from './harness/quantities.js';
-import { baseConfig, startWorld, type Scene, type World } from './harness/world.js';
+import { baseConfig, merge, startWorld, type Scene, type World } from './harness/world.js';
 
 const PATIENCE = 120_000;
 
@@ -40,7 +40,8 @@ describe('resilience: conflicts, Prometheus outage, API server restart', { timeo
     };
     await growingPod('conflict');
 
-    await scene.writeConfig(baseConfig(scene.ns, world.prom.url));
+    // A 16 Gi ceiling (the node's size) so an oversized limit comes down in several bounded steps.
+    await scene.writeConfig(merge(baseConfig(scene.ns, world.prom.url), { engine: { guards: { maxResources: { memory: '16Gi', cpu: '4' } } } }));
     await scene.startController('resilience-0');
   });
 
@@ -60,14 +61,14 @@ describe('resilience: conflicts, Prometheus outage, API server restart', { timeo
 
   it('holds (no scale-down) while Prometheus is away and resumes when it returns', async () => {
     await scene.check(async () => {
-      // Created now so that its step-by-step descent (request 1 Gi towards its 150 Mi usage, 25 % per
+      // Created now so that its step-by-step descent (limit 12 Gi towards a few Gi, at most 25 % per
       // step, one step per 3 s cooldown) is under way when Prometheus goes.
-      await createAgentPod(world.admin.core, scene.ns, { name: 'idle', requests: { memBytes: 1 * Gi, cpuCores: 0.5 }, limits: { memBytes: 2 * Gi, cpuCores: 1 } });
+      await createAgentPod(world.admin.core, scene.ns, { name: 'idle', requests: { memBytes: 1 * Gi, cpuCores: 0.5 }, limits: { memBytes: 12 * Gi, cpuCores: 1 } });
       await markRunning(world.admin.core, scene.ns, 'idle');
       drivers.push(drive(world.exporter, scene.ns, 'idle', () => ({ memBytes: 150 * Mi, cpuCores: 0.05 })));
       const memOf = (s: { requests: { memBytes: number }; limits: { memBytes: number } }) => ({ req: s.requests.memBytes, lim: s.limits.memBytes });
-      await waitFor('a first memory decrease of the idle pod', () =>
-        (scene.history.byPod.get('idle') ?? []).some((s) => s.requests.memBytes < 1 * Gi) ? true : undefined, PATIENCE);
+      await waitFor('a first memory-limit decrease of the idle pod', () =>
+        (scene.history.byPod.get('idle') ?? []).some((s) => s.limits.memBytes < 12 * Gi) ? true : undefined, PATIENCE);
       await world.prom.stop();
       const held = memOf(scene.history.latest('idle')!);
       const stoppedAt = Date.now();
@@ -81,7 +82,7 @@ describe('resilience: conflicts, Prometheus outage, API server restart', { timeo
         await world.prom.start();
       }
       await waitFor('scale-down resumed after Prometheus returned', () =>
-        scene.history.latest('idle')!.requests.memBytes < held.req ? true : undefined, PATIENCE);
+        scene.history.latest('idle')!.limits.memBytes < held.lim ? true : undefined, PATIENCE);
     });
   });
 

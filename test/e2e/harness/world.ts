@@ -70,6 +70,7 @@ export function baseConfig(ns: string, promUrl: string): Record<string, unknown>
         usageWindowS: 30,
         minChangeFraction: 0.05,
         downscaleCooldownS: 3,
+        decreaseIntervalS: 3,
         maxDecreaseFraction: 0.25,
       },
       deferredBackoffS: { initial: 1, max: 4 },
