@@ -58,9 +58,11 @@ export function guardResize(
   shapeForQos(pod, requests, limits);
   const rounded = { requests: round(requests, cfg.maxResources), limits: round(limits, cfg.maxResources) };
   keepBurstable(pod, rounded, cfg);
-  // Memory is what kills: any raise of the memory limit goes out, however small.
+  // Memory is what kills: when the pod runs close to its memory limit, any raise of it goes out,
+  // however small. With room to spare, small raises wait like any other change (no PATCH per tick).
+  const thin = pod.limits.memBytes < peak.memBytes * (1 + 2 * cfg.usageMarginFraction);
   const urgent =
-    rounded.limits.memBytes > pod.limits.memBytes || restoresFloor(pod, rounded.limits, floors) || leavesInfeasible(pod, rounded.requests);
+    (thin && rounded.limits.memBytes > pod.limits.memBytes) || restoresFloor(pod, rounded.limits, floors) || leavesInfeasible(pod, rounded.requests);
   if (!urgent && !worthChanging(pod, rounded, cfg.minChangeFraction)) return { kind: 'unchanged' };
   return { kind: 'resize', ...rounded, notes };
 }

@@ -146,12 +146,16 @@ test('QoS shape: Guaranteed moves requests and limits together; Burstable keeps 
   assert.ok(b.requests.memBytes <= b.limits.memBytes && b.requests.cpuCores <= b.limits.cpuCores);
 });
 
-test('any raise of the memory limit goes out, even below the hysteresis threshold', () => {
-  // 1Gi -> 1Gi + 10Mi is under 5 %, but a memory limit that is too low kills the pod.
-  const g = resized(guardResize(rec({ memBytes: 1 * GiB + 10 * MiB, cpuCores: 1 }), p, memory(), cfg, ctx));
-  assert.equal(g.limits.memBytes, 1 * GiB + 10 * MiB);
-  // The same small change on CPU alone is not worth a resize.
-  assert.equal(guardResize(rec({ memBytes: 1 * GiB, cpuCores: 1.02 }), p, memory(), cfg, ctx).kind, 'unchanged');
+test('close to its memory limit, any raise of it goes out; with room to spare, small raises wait', () => {
+  // 1Gi -> 1Gi + 10Mi is under the 5 % hysteresis.
+  const want = rec({ memBytes: 1 * GiB + 10 * MiB, cpuCores: 1 });
+  // Usage 900Mi: the floor (990Mi) is under the limit, but 1Gi is less than usage + 2 × margin (1080Mi).
+  const close = memory({ peaks: [{ tMs: NOW - 15_000, memBytes: 900 * MiB, cpuCores: 0.1 }] });
+  assert.equal(resized(guardResize(want, p, close, cfg, ctx)).limits.memBytes, 1 * GiB + 10 * MiB);
+  // Usage 300Mi: plenty of room, so the small raise is not worth a PATCH.
+  assert.equal(guardResize(want, p, memory(), cfg, ctx).kind, 'unchanged');
+  // A small change on CPU alone is never worth a resize.
+  assert.equal(guardResize(rec({ memBytes: 1 * GiB, cpuCores: 1.02 }), p, close, cfg, ctx).kind, 'unchanged');
 });
 
 test('a raised limit does not pin the request: the cooldown is per value', () => {
