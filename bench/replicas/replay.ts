@@ -77,22 +77,26 @@ export async function replayReplicas(input: ReplicasInput, wall: () => number = 
     let nextTickT = Math.ceil(T0 / engine.tickIntervalS) * engine.tickIntervalS;
     let nextScrapeT = Math.ceil(T0 / scrape.intervalS) * scrape.intervalS;
     let classed = false;
+    const scrapeAt = (t: number): void => {
+      if (t < nextScrapeT) return;
+      scrapes.record(t, pool.sessions());
+      nextScrapeT += scrape.intervalS;
+    };
+    const label = (arriving: readonly SessionData[]): void => {
+      if (classed || arriving.length === 0) return;
+      so.agentClass = (arriving[0] as SessionData).agentClass;
+      classed = true;
+    };
     const arriving: SessionData[] = [];
     for (let k = 0; ; k++) {
       T = T0 + k * dt;
       if (feed.head < T + lookaheadS) await feed.fillTo(T + lookaheadS);
       arriving.length = 0;
       feed.takeDue(T, arriving);
-      if (!classed && arriving.length > 0) {
-        so.agentClass = (arriving[0] as SessionData).agentClass;
-        classed = true;
-      }
+      label(arriving);
       pool.arrive(arriving, T);
       pool.step(T, dt);
-      if (T >= nextScrapeT) {
-        scrapes.record(T, pool.sessions());
-        nextScrapeT += scrape.intervalS;
-      }
+      scrapeAt(T);
       if (T >= nextTickT) {
         clock.setTraceSeconds(T);
         await tick(deps, state, engine, signal);
