@@ -1,4 +1,4 @@
-import type { Result } from '../core/result.js';
+import { ok, type Result } from '../core/result.js';
 import type { Action, ActuationError, AgentSample, Applied, PodView, Skipped } from '../core/types.js';
 import type { Policy, PolicyContext, Recommendation } from '../policy/policy.js';
 import type { EngineConfig } from './engine-config.js';
@@ -48,15 +48,10 @@ export async function tick<S>(deps: TickDeps<S>, state: EngineState<S>, cfg: Eng
   const nowMs = deps.clock.now();
   const view = await deps.view.snapshot(cfg.namespace);
   if (!view.ok) return held(deps, nowMs, view.error);
-  const fromMs = state.lastFetchMs ?? nowMs - cfg.initialLookbackS * 1000;
-  const fetched = await deps.source.fetch({ namespace: cfg.namespace, fromMs, toMs: nowMs, stepS: cfg.scrapeIntervalS }, signal);
-  if (!fetched.ok) return held(deps, nowMs, fetched.error);
-  state.lastFetchMs = nowMs;
-
   const ctx: PolicyContext = { nowMs, pods: view.value.pods, scaledObjects: view.value.scaledObjects };
-  const samples = fetched.value;
-  deps.policy.observe(state.policyState, samples, ctx);
-  rememberAll(state, deps.policy, samples, view.value.pods, nowMs, cfg);
+  const observed = await observeWindow(deps, state, cfg, ctx, signal);
+  if (!observed.ok) return held(deps, nowMs, observed.error);
+  const samples = observed.value;
 
   const skipped: Skipped[] = [];
   const actions = decide(deps.policy.recommend(state.policyState, ctx), ctx, state, cfg, skipped, deps.policy.name);
@@ -70,7 +65,33 @@ export async function tick<S>(deps: TickDeps<S>, state: EngineState<S>, cfg: Eng
   }
   for (const s of skipped) deps.observer?.skipped?.(s.pod, s.reason);
   deps.observer?.tickDone?.({ durationMs: deps.clock.now() - nowMs, actions: actions.length, skipped: skipped.length });
-  return { nowMs, held: false, samples: samples.length, actions, results, skipped };
+  return { nowMs, held: false, samples, actions, results, skipped };
+}
+
+/** The longest window one fetch asks for, in ticks: a backfill after a start is read in pieces of this. */
+const FETCH_CHUNK_TICKS = 4;
+
+/**
+ * Fetches and folds everything since the last fetch. A long window (the first tick's backfill, or the
+ * catch-up after an outage) is read in chunks of a few ticks, so memory stays bounded by the chunk,
+ * not by the window times the number of pods. Progress is kept chunk by chunk: a failure part-way
+ * holds this tick and the next one resumes from the last chunk read. Returns the sample count.
+ */
+async function observeWindow<S>(deps: TickDeps<S>, state: EngineState<S>, cfg: EngineConfig, ctx: PolicyContext, signal: AbortSignal): Promise<Result<number, SourceError>> {
+  const chunkMs = Math.max(cfg.tickIntervalS, cfg.scrapeIntervalS) * FETCH_CHUNK_TICKS * 1000;
+  let fromMs = state.lastFetchMs ?? ctx.nowMs - cfg.initialLookbackS * 1000;
+  let count = 0;
+  do {
+    const toMs = Math.min(ctx.nowMs, fromMs + chunkMs);
+    const fetched = await deps.source.fetch({ namespace: cfg.namespace, fromMs, toMs, stepS: cfg.scrapeIntervalS }, signal);
+    if (!fetched.ok) return fetched;
+    deps.policy.observe(state.policyState, fetched.value, ctx);
+    rememberAll(state, deps.policy, fetched.value, ctx.pods, ctx.nowMs, cfg);
+    state.lastFetchMs = toMs;
+    count += fetched.value.length;
+    fromMs = toMs;
+  } while (fromMs < ctx.nowMs);
+  return ok(count);
 }
 
 function held(deps: TickDeps<never> | TickDeps<unknown>, nowMs: number, error: SourceError): TickReport {

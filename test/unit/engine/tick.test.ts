@@ -96,12 +96,46 @@ test('dry-run passes the flag to the actuator', async () => {
 test('each tick asks the source for the window since the last fetch', async () => {
   const s = setup(askFor(2 * GiB));
   await tick(s.deps, s.state, engineConfig(), signal);
+  const firstTick = s.source.queries.length;
   s.clock.advance(15_000);
   await tick(s.deps, s.state, engineConfig(), signal);
-  const [q1, q2] = s.source.queries;
+  assert.equal(s.source.queries.length, firstTick + 1, 'a steady tick is one fetch');
+  const q1 = s.source.queries[firstTick - 1];
+  const q2 = s.source.queries[firstTick];
   assert.ok(q1 && q2);
   assert.equal(q2.fromMs, q1.toMs);
   assert.equal(q2.toMs - q2.fromMs, 15_000);
+});
+
+test('a long backfill is read in chunks of a few ticks, gap-free, and every chunk is observed', async () => {
+  const seen: number[] = [];
+  const policy: Policy<null> = { ...askFor(2 * GiB), observe: (_s, samples) => void seen.push(samples.length) };
+  const s = setup(policy);
+  const now = s.clock.now();
+  // initialLookbackS 300 with 15 s ticks: five 60 s chunks; one sample in each.
+  s.source.samples = [0, 1, 2, 3, 4].map((i) => ({ pod: 'agents/a', tMs: now - 300_000 + i * 60_000 + 30_000, memBytes: 300 * MiB, cpuCores: 0.1 }));
+  const report = await tick(s.deps, s.state, engineConfig(), signal);
+  assert.equal(s.source.queries.length, 5);
+  s.source.queries.forEach((q, i) => {
+    assert.ok(q.toMs - q.fromMs <= 60_000, `chunk ${i} is ${q.toMs - q.fromMs} ms`);
+    if (i > 0) assert.equal(q.fromMs, s.source.queries[i - 1]?.toMs, 'chunks are contiguous');
+  });
+  assert.equal(s.source.queries.at(-1)?.toMs, now);
+  assert.deepEqual(seen, [1, 1, 1, 1, 1]);
+  assert.equal(report.samples, 5);
+});
+
+test('a backfill that fails part-way holds the tick, and the next tick resumes after the last chunk read', async () => {
+  const s = setup(askFor(2 * GiB));
+  let calls = 0;
+  const inner = s.source.fetch.bind(s.source);
+  s.source.fetch = (q) => (++calls === 3 ? Promise.resolve({ ok: false as const, error: { source: 'fake', message: 'timeout' } }) : inner(q));
+  const first = await tick(s.deps, s.state, engineConfig(), signal);
+  assert.equal(first.held, true);
+  const resumeFrom = s.source.queries.at(-1)?.toMs;
+  await tick(s.deps, s.state, engineConfig(), signal);
+  const after = s.source.queries[2];
+  assert.equal(after?.fromMs, resumeFrom, 'no window is read twice or skipped');
 });
 
 test('a pod that leaves the cluster is forgotten by the engine and the policy', async () => {
