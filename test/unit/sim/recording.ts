@@ -11,6 +11,16 @@ export function recorder(): { policy: Policy<null>; seen: Seen[] } {
   const seen: Seen[] = [];
   return {
     seen,
-    policy: { name: 'recorder', init: () => null, observe: (_s, samples, ctx) => void seen.push({ nowMs: ctx.nowMs, samples: [...samples] }), recommend: () => [] },
+    policy: {
+      name: 'recorder',
+      init: () => null,
+      // A tick may observe a long window in several chunks (all with the tick's nowMs): one entry per tick.
+      observe: (_s, samples, ctx) => {
+        const last = seen.at(-1);
+        if (last && last.nowMs === ctx.nowMs) seen[seen.length - 1] = { nowMs: ctx.nowMs, samples: [...last.samples, ...samples] };
+        else seen.push({ nowMs: ctx.nowMs, samples: [...samples] });
+      },
+      recommend: () => [],
+    },
   };
 }
