@@ -30,7 +30,7 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
       for (const s of samples) foldSample(st, s, podClass, o);
       noteOoms(st, ctx.pods, ctx.nowMs, o);
       // Arrivals matter only to pre-warm ScaledObjects; without any, the resize path pays nothing for them.
-      if (ctx.scaledObjects.length > 0) observeArrivals(st.arrivals, samples, ctx.nowMs, o);
+      if (ctx.scaledObjects.length > 0) observeArrivals(st.arrivals, samples, ctx.nowMs, o, podClass);
     },
     recommend(st: PredictiveState, ctx: PolicyContext): Recommendation[] {
       const ticks = new Map<string, ClassTick>();

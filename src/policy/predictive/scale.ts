@@ -41,15 +41,22 @@ function modelOptions(o: ResolvedPredictiveOptions): ArrivalModelOptions {
 }
 
 /**
- * Folds a batch of samples into the arrival models. The first batch a class shows is the sessions
+ * Folds a batch of samples into the arrival models (`podClass`: the class of a pod in the cluster view). The first batch a class shows is the sessions
  * already running when the controller started: they set the in-flight count but are not arrivals.
  */
-export function observeArrivals(arrivals: Map<string, ClassArrivals>, samples: readonly AgentSample[], nowMs: number, o: ResolvedPredictiveOptions): void {
+export function observeArrivals(
+  arrivals: Map<string, ClassArrivals>,
+  samples: readonly AgentSample[],
+  nowMs: number,
+  o: ResolvedPredictiveOptions,
+  podClass: (key: string) => string | undefined = () => undefined,
+): void {
   // Per class, per scrape time: sessions shown and how many of them are new.
   const scrapes = new Map<string, Map<number, { shown: number; fresh: number }>>();
   const primed = new Set<string>();
   for (const s of samples) {
-    const cls = s.agentClass ?? 'default';
+    // A sample names its class, or its pod's label does (the controller's Prometheus series often lack it).
+    const cls = s.agentClass ?? podClass(s.pod) ?? 'default';
     let ca = arrivals.get(cls);
     if (!ca) {
       arrivals.set(cls, (ca = { stats: newArrivalStats(s.tMs), seen: new Map(), lastScrapeMs: s.tMs, inFlight: 0, prunedAtMs: nowMs }));

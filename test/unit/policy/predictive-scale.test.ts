@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AgentSample, ScaledObjectView } from '../../../src/core/types.js';
 import type { ScaleRecommendation } from '../../../src/policy/policy.js';
-import { createPredictivePolicy, type PredictiveOptions } from '../../../src/policy/predictive/index.js';
+import { createPredictivePolicy, resolvePredictiveOptions, type PredictiveOptions } from '../../../src/policy/predictive/index.js';
+import { observeArrivals, type ClassArrivals } from '../../../src/policy/predictive/scale.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const SCRAPE_S = 15;
@@ -112,5 +113,22 @@ describe('predictive: KEDA pre-warm', () => {
     const last = steps[steps.length - 1] as Step;
     // 1 arrival a minute over ~100 s at p95 plus the ~2 sessions in flight.
     assert.ok(last.minReplicas >= 3 && last.minReplicas <= 10, `buffer ${last.minReplicas}`);
+  });
+});
+
+describe('observeArrivals', () => {
+  const o = resolvePredictiveOptions({ riskBudget: 0.002 });
+  it('counts new keys as arrivals (not the first batch), takes the class from the pod when the sample lacks it, tracks in-flight', () => {
+    const arrivals = new Map<string, ClassArrivals>();
+    const at = (tS: number, pods: string[]): AgentSample[] => pods.map((pod) => ({ pod, tMs: T0 + tS * 1000, memBytes: 1, cpuCores: 0 }));
+    const cls = (key: string): string | undefined => (key.startsWith('ns/') ? 'swe' : undefined);
+    observeArrivals(arrivals, at(0, ['ns/a', 'ns/b']), T0 + 10_000, o, cls);
+    observeArrivals(arrivals, [...at(15, ['ns/a', 'ns/b', 'ns/c']), ...at(30, ['ns/b', 'ns/c', 'ns/d', 'ns/e'])], T0 + 40_000, o, cls);
+    const ca = arrivals.get('swe');
+    assert.ok(ca);
+    assert.equal(ca.stats.arrivals, 3, 'c, d and e; a and b were there at the start');
+    assert.equal(ca.inFlight, 4);
+    assert.equal(ca.lastScrapeMs, T0 + 30_000);
+    assert.equal(arrivals.has('default'), false);
   });
 });
