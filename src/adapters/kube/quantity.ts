@@ -3,37 +3,14 @@
  * total: an unparseable string is `undefined`, never NaN, so a malformed pod is skipped, not mis-sized.
  */
 
-const SUFFIX: Readonly<Record<string, number>> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$/;
+import { parseQuantity as parseQuantityText } from '../../config/quantity.js';
 
 /** Parses a quantity into its plain number (cores for CPU, bytes for memory); undefined when malformed. */
 export function parseQuantity(q: string | number | undefined | null): number | undefined {
   if (q === undefined || q === null) return undefined;
   if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
-  const m = QUANTITY.exec(q.trim());
-  if (!m) return undefined;
-  const base = Number(m[1]);
-  const exp = m[2] !== undefined ? 10 ** Number(m[2].slice(1)) : (SUFFIX[m[3] ?? ''] ?? 1);
-  const v = base * exp;
-  return Number.isFinite(v) ? v : undefined;
+  const v = parseQuantityText(q);
+  return v.ok ? v.value : undefined;
 }
 
 /** CPU cores as a quantity, rounded up to a whole millicore (`0.2501` → `251m`, `2` → `2`). */
