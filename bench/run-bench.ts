@@ -1,7 +1,7 @@
 import type { Result } from '../src/core/result.js';
 import type { EngineConfig } from '../src/engine/engine-config.js';
 import type { Policy } from '../src/policy/policy.js';
-import { openTraceSource, readTrace } from '../src/trace/reader.js';
+import { openTraceSource, scanTrace } from '../src/trace/reader.js';
 import type { TraceHeader, TraceSample } from '../src/trace/types.js';
 import { inMemoryStream } from './in-memory-trace.js';
 import type { ReplayInput, ReplayOutcome, SimSettings } from './replay-types.js';
@@ -49,24 +49,13 @@ export const MAX_CACHED_SAMPLES = 300_000;
 
 /** The validating pass: counts, and the samples themselves while they fit the cache budget. */
 export async function scanAndCache(path: string, limit: number): Promise<{ scan: TraceScan; cached: TraceSample[] | undefined }> {
-  const { samples } = await readTrace(path);
-  const sessions = new Set<string>();
   let cached: TraceSample[] | undefined = [];
-  let count = 0;
-  let firstT = Infinity;
-  let lastT = -Infinity;
-  for await (const s of samples) {
-    sessions.add(s.session);
-    count += 1;
-    if (s.t < firstT) firstT = s.t;
-    if (s.t > lastT) lastT = s.t;
-    if (cached !== undefined) {
-      if (count <= limit) cached.push(s);
-      else cached = undefined;
-    }
-  }
-  const scan = { sessions: sessions.size, samples: count, firstT: count > 0 ? firstT : 0, lastT: count > 0 ? lastT : 0 };
-  return { scan, cached };
+  const { sessions, samples, firstT, lastT } = await scanTrace(path, (s) => {
+    if (cached === undefined) return;
+    if (cached.length < limit) cached.push(s);
+    else cached = undefined;
+  });
+  return { scan: { sessions, samples, firstT, lastT }, cached };
 }
 
 export interface RunRequest {

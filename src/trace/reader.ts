@@ -100,14 +100,21 @@ export async function readTrace(path: string): Promise<OpenedTrace> {
   return parseTrace(createReadStream(path), path);
 }
 
-/** Reads every sample of a trace, for a full validation pass; returns counts the CLI prints. */
-export async function scanTrace(path: string): Promise<{ header: TraceHeader; sessions: number; samples: number; firstT: number; lastT: number }> {
+/**
+ * Reads every sample of a trace, for a full validation pass; returns counts the CLI prints. `onSample`
+ * sees each valid sample as it streams by (the bench keeps small traces in memory this way).
+ */
+export async function scanTrace(
+  path: string,
+  onSample?: (s: TraceSample) => void,
+): Promise<{ header: TraceHeader; sessions: number; samples: number; firstT: number; lastT: number }> {
   const { header, samples } = await readTrace(path);
   const sessions = new Set<string>();
   let count = 0;
   let firstT = Infinity;
   let lastT = -Infinity;
   for await (const s of samples) {
+    onSample?.(s);
     sessions.add(s.session);
     count += 1;
     if (s.t < firstT) firstT = s.t;
