@@ -54,8 +54,13 @@ export class KubeRuntime {
         scaledObjects: { items: () => this.scaledObjects?.items() ?? ok([]) },
       },
       () => {
-        const t = o.config().targets;
-        return { agentClassLabel: t.agentClassLabel, defaultAgentClass: 'default', ...(t.container !== '' ? { container: t.container } : {}) };
+        const { targets: t, keda } = o.config();
+        return {
+          agentClassLabel: t.agentClassLabel,
+          defaultAgentClass: 'default',
+          ...(t.container !== '' ? { container: t.container } : {}),
+          scaledObjectClasses: new Map(keda.scaledObjects.map((so) => [so.name, so.agentClass])),
+        };
       },
       o.log,
       (pod) => {

@@ -6,6 +6,15 @@ import { podToView, type PodViewOptions } from './pod-to-view.js';
 import { scaledObjectToView, type ScaledObject } from './scaled-object-view.js';
 import type { SyncedCache } from './synced-cache.js';
 
+/**
+ * What a snapshot is built with: the pod options and, when the config names ScaledObjects, their agent
+ * classes by name (keda.scaledObjects[].agentClass): only those objects are in the view, with that class
+ * (the policy pre-warms an object for its configured class, not for a label the object may lack).
+ */
+export interface ClusterViewOptions extends PodViewOptions {
+  readonly scaledObjectClasses?: ReadonlyMap<string, string>;
+}
+
 /** The caches a KubeClusterView reads; ScaledObjects are absent when KEDA is not installed or not wanted. */
 export interface ClusterCaches {
   readonly pods: Pick<SyncedCache<V1Pod>, 'items'>;
@@ -31,7 +40,7 @@ export class KubeClusterView implements ClusterView {
 
   constructor(
     private readonly caches: ClusterCaches,
-    private readonly options: () => PodViewOptions,
+    private readonly options: () => ClusterViewOptions,
     private readonly log: Logger,
     /**
      * Called when a pod's resize turns Deferred, Infeasible or Error between two snapshots (the kubelet
@@ -77,6 +86,13 @@ export class KubeClusterView implements ClusterView {
         .filter((so) => so.metadata?.namespace === namespace)
         .map((so) => scaledObjectToView(so, opts.agentClassLabel, opts.defaultAgentClass))
         .flatMap((r) => (r.ok ? [r.value] : []));
+      const classes = opts.scaledObjectClasses;
+      if (classes) {
+        scaledObjects = scaledObjects.flatMap((so) => {
+          const agentClass = classes.get(so.ref.name);
+          return agentClass === undefined ? [] : [{ ...so, agentClass }];
+        });
+      }
     }
     return ok({ pods, scaledObjects });
   }

@@ -23,8 +23,10 @@ type ScaleAction = Extract<Action, { kind: 'scale' }>;
  * Level-triggered pre-warm: the minReplicaCount each configured ScaledObject should have now, and the
  * scale actions that get it there. While a window for its agent class is open: the window's replicas
  * (or original × scaleFactor), capped by maxPrewarmReplicas and the object's maxReplicaCount, never
- * below the original. After the last window closed and restoreAfterS has passed: the original. Being a
- * function of the present, it survives restarts and leader changes (a new leader finishes the job).
+ * below the original. After the last window closed and restoreAfterS has passed: the original, but
+ * only for objects a window raised in this process (`lastInWindowMs`): a raise without one is the
+ * predictive policy's forecast, which holds and restores it itself (restoring it here would flap).
+ * A new leader that takes over during a window finishes the job.
  */
 export function planPrewarm(p: PrewarmInput): ScaleAction[] {
   const out: ScaleAction[] = [];
@@ -48,14 +50,15 @@ export function planPrewarm(p: PrewarmInput): ScaleAction[] {
         inputs: { windowReplicas: wanted, maxPrewarmReplicas: t.maxPrewarmReplicas, originalMinReplicas: so.originalMinReplicas },
       });
     } else if (so.minReplicas !== so.originalMinReplicas) {
+      // Only what a window raised: a raise by the policy's forecast is the policy's to hold and restore.
       const last = p.lastInWindowMs.get(t.name);
-      if (last !== undefined && p.nowMs < last + p.restoreAfterS * 1000) continue;
+      if (last === undefined || p.nowMs < last + p.restoreAfterS * 1000) continue;
       out.push({
         kind: 'scale',
         scaledObject: so.ref,
         minReplicas: so.originalMinReplicas,
         policy: 'prewarm',
-        reason: `no pre-warm window open${last !== undefined ? ` for ${Math.round((p.nowMs - last) / 1000)} s` : ''}: restoring the original minReplicaCount`,
+        reason: `no pre-warm window open for ${Math.round((p.nowMs - last) / 1000)} s: restoring the original minReplicaCount`,
         inputs: { originalMinReplicas: so.originalMinReplicas, restoreAfterS: p.restoreAfterS },
       });
     }

@@ -112,6 +112,24 @@ test('the cluster view maps cached pods and ScaledObjects of the namespace, leav
   assert.deepEqual(view.skipped(), [{ pod: 'agents/gone', reason: 'pod is terminating' }]);
 });
 
+test('configured ScaledObjects take their agentClass from the config; unconfigured ones are left out', async () => {
+  const unlabelled = makeScaledObject(1, 10);
+  const labels = { ...unlabelled.metadata!.labels };
+  delete labels['burstguard.io/agent-class'];
+  const other = makeScaledObject(2, 4);
+  const view = new KubeClusterView(
+    {
+      pods: synced([makePod()]),
+      scaledObjects: synced<ScaledObject>([{ ...unlabelled, metadata: { ...unlabelled.metadata, labels } }, { ...other, metadata: { ...other.metadata, name: 'not-mine' } }]),
+    },
+    () => ({ agentClassLabel: 'burstguard.io/agent-class', defaultAgentClass: 'default', scaledObjectClasses: new Map([['coder', 'researcher']]) }),
+    silentLog,
+  );
+  const snap = await view.snapshot('agents');
+  assert.ok(snap.ok);
+  assert.deepEqual(snap.value.scaledObjects.map((s) => [s.ref.name, s.agentClass]), [['coder', 'researcher']]);
+});
+
 test('the cluster view holds (SourceError) when either cache is not synced', async () => {
   const notSynced = { items: () => ({ ok: false as const, error: { source: 'scaledobjects', message: 'informer not synced' } }) };
   const opts = () => ({ agentClassLabel: 'a', defaultAgentClass: 'd' });

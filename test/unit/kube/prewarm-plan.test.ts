@@ -40,6 +40,10 @@ test('after the window: restore only once restoreAfterS has passed', () => {
   assert.deepEqual(plan({ nowMs: 9000, scaledObjects: [so('so-a', 3, 5)] }), []);
 });
 
+test('a raise no window made (the policy\'s forecast) is left to the policy', () => {
+  assert.deepEqual(plan({ nowMs: 60_000, scaledObjects: [so('so-a', 4, 5, 1)], lastInWindowMs: new Map() }), []);
+});
+
 test('a window never lowers below the original', () => {
   assert.deepEqual(plan({ windows: [win({ minReplicas: 1 })], scaledObjects: [so('so-a', 3, 10)] }), []);
 });
