@@ -3,7 +3,8 @@
 // A pod-sample is one trace sample replayed through the simulated cluster and the engine tick (scrape,
 // policy, guards, actuation, scoring). The trace is parsed once into memory first, so the figure is
 // the replay's own speed; the reader's parse speed is printed on its own line. Each policy replays the
-// trace RUNS times after one untimed warm-up run (JIT); the median is reported, with its ratio to
+// trace RUNS times after WARMUP untimed runs (the JIT needs several on a trace this small); the median
+// is reported, with its ratio to
 // `static`, the baseline that does the least work per sample. Rates are per second of this process's
 // CPU time (user + system), which is what "on one core" means and what stays meaningful on a shared,
 // busy machine; wall-clock seconds are printed beside them.
@@ -43,7 +44,8 @@ function pickTrace(args: readonly string[]): string {
 
 const args = process.argv.slice(2);
 const runsArg = args.indexOf('--runs');
-const RUNS = runsArg >= 0 ? Math.max(1, Number(args[runsArg + 1] ?? 3)) : 3;
+const RUNS = runsArg >= 0 ? Math.max(1, Number(args[runsArg + 1] ?? 9)) : 9;
+const WARMUP = 3;
 const path = pickTrace(args.filter((_, i) => i !== runsArg + 1 || runsArg < 0));
 
 function cpuSeconds(): number {
@@ -79,7 +81,7 @@ const makePolicy = policyFactory(config.policies, sim, engine);
 const open = (): AsyncIterable<TraceSample> => inMemoryStream(samples);
 
 console.log(`trace ${opened.header.name} (${path}): ${samples.length} samples`);
-console.log(`node ${process.version}, ${RUNS} timed runs per policy after one warm-up, median`);
+console.log(`node ${process.version}, ${RUNS} timed runs per policy after ${WARMUP} warm-ups, median`);
 console.log(`reader (gunzip + JSON + validation, warm): ${fmtRate(samples.length / parseS)} (${parseS.toFixed(2)} cpu s)`);
 console.log('');
 console.log(`${'policy'.padEnd(12)}${'pod-samples/s'.padStart(16)}${'vs static'.padStart(11)}${'cpu s'.padStart(9)}${'wall s'.padStart(9)}`);
@@ -88,13 +90,13 @@ let staticRate: number | undefined;
 for (const name of DEFAULT_POLICIES) {
   const cpu: number[] = [];
   const wall: number[] = [];
-  for (let run = 0; run <= RUNS; run++) {
+  for (let run = 0; run < WARMUP + RUNS; run++) {
     const policy = makePolicy(name);
     if (!policy.ok) throw new Error(policy.error);
     const c0 = cpuSeconds();
     const w0 = performance.now();
     await replay({ header: opened.header, open, policy: policy.value, sim, engine, seed: 1, warmupS: 0 });
-    if (run > 0) {
+    if (run >= WARMUP) {
       cpu.push(cpuSeconds() - c0);
       wall.push((performance.now() - w0) / 1000);
     }
