@@ -105,7 +105,7 @@ describe('predictive pre-warm of KEDA ScaledObjects', { timeout: 300_000 }, () =
 
   const latest = (name: string): Seen | undefined => timeline.filter((t) => t.name === name).at(-1);
 
-  it('raises the class\'s minReplicaCount ahead of a burst of new pods, within maxReplicaCount, and restores it after the hold', async () => {
+  it('raises the class\'s minReplicaCount ahead of a burst of new pods, within maxReplicaCount, and restores it after the hold', async (tc) => {
     await scene.check(async () => {
       // Quiet start: one session, seen by the controller, and nothing raised.
       const quietFrom = Date.now();
@@ -142,6 +142,7 @@ describe('predictive pre-warm of KEDA ScaledObjects', { timeout: 300_000 }, () =
       assert.ok(upper >= 1, `arrivals forecast over the horizon: ${msg}`);
       assert.ok(target > inFlight, `replicas for sessions not yet arrived (${target} > ${inFlight} in flight): ${msg}`);
       assert.ok(target <= 20);
+      tc.diagnostic(`first pre-warm of so-wide ${Math.round((raised.tMs - burstAt) / 100) / 10} s after the burst began: ${msg}`);
       const narrow = await eventsFor(world.admin.core, scene.ns, { object: 'so-narrow', reason: 'BurstguardScaled' });
       assert.ok(narrow.some((e) => /capped at maxReplicas 2/.test(e.message ?? '')), 'the cap is in the reason');
 
