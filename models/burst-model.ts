@@ -58,6 +58,18 @@ export interface ClassModel {
   contextFit?: { readonly steps: number; readonly prior: ContextPrior };
 }
 
+/**
+ * Drops every cached solution (tails, bytes-per-token and context fits), so the next forecast re-solves
+ * from the sufficient statistics. Between refits a class re-solves only after `refreshEvery` new
+ * outcomes; a class that has gone quiet would otherwise keep forecasting from a fit made long ago, before
+ * its latest evidence (a late OOM, a changed tool mix) was folded in.
+ */
+export function refitClassModel(cm: ClassModel): void {
+  cm.cache.clear();
+  cm.slopeFit = undefined;
+  cm.contextFit = undefined;
+}
+
 /** Sizes of the learned structures. */
 export interface ClassModelLimits {
   readonly residualWindow: number;

@@ -46,4 +46,15 @@ export interface Policy<S = unknown> {
   recommend(state: S, ctx: PolicyContext): Recommendation[];
   /** Called when a pod is gone, so its state can be dropped (bounded memory). */
   forget?(state: S, podKey: string): void;
+  /**
+   * Periodic refit (the controller's `schedules.modelRefit` cron): re-solve whatever the policy caches
+   * between folds, so a quiet class does not forecast from stale fits. Optional; `nowMs` is the time.
+   */
+  refit?(state: S, nowMs: number): RefitReport;
+}
+
+/** What a refit did, for the log line. */
+export interface RefitReport {
+  readonly classes: number;
+  readonly pods: number;
 }

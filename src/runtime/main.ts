@@ -164,8 +164,13 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     clock,
     logger: child('scheduler'),
     onTick,
-    // The policies fold every sample as it arrives; a periodic refit has nothing extra to do yet.
-    onRefit: () => Promise.resolve(log.debug({}, 'model refit: models are refitted incrementally at each tick')),
+    // The policies fold every sample as it arrives and re-solve after enough new evidence; the cron
+    // refit re-solves everything, so quiet classes do not keep stale fits.
+    onRefit: () => {
+      const done = policy.refit?.(state.policyState, clock.now());
+      log.info({ policy: policy.name, ...(done ?? {}) }, done ? 'model refit' : 'model refit: this policy keeps no cached fits');
+      return Promise.resolve();
+    },
     onWindowStart: () => undefined,
     onWindowEnd: () => undefined,
     onTickSkipped: () => metrics.ticksSkippedTotal.inc(),

@@ -6,7 +6,8 @@
  * See docs/models.md for the maths.
  */
 import type { AgentSample } from '../../core/types.js';
-import type { Policy, PolicyContext, Recommendation } from '../policy.js';
+import type { Policy, PolicyContext, Recommendation, RefitReport } from '../policy.js';
+import { refitClassModel } from '../../../models/burst-model.js';
 import { resolvePredictiveOptions, type PredictiveOptions } from './options.js';
 import { classTick, sizeNewPod, sizePod, type ClassTick } from './recommend.js';
 import { observeArrivals, scaleRecommendations } from './scale.js';
@@ -46,6 +47,10 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
       }
       if (ctx.scaledObjects.length > 0) out.push(...scaleRecommendations(st.arrivals, st.scaleHolds, ctx.scaledObjects, ctx.nowMs, o));
       return out;
+    },
+    refit(st: PredictiveState): RefitReport {
+      for (const cm of st.classes.values()) refitClassModel(cm);
+      return { classes: st.classes.size, pods: st.pods.size };
     },
     forget(st: PredictiveState, podKey: string): void {
       st.pods.delete(podKey);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRng } from '../../../src/core/rng.js';
-import { blendedMemHeadroom, foldHorizonOutcome, newClassModel, stateHeadroom } from '../../../models/burst-model.js';
+import { blendedMemHeadroom, foldHorizonOutcome, newClassModel, refitClassModel, stateHeadroom } from '../../../models/burst-model.js';
 import { knotTail, solveTail } from '../../../models/headroom.js';
 import { addToHistogram, histogramTail, newLogHistogram } from '../../../models/log-histogram.js';
 import { priorFor } from '../../../models/priors/index.js';
@@ -63,5 +63,20 @@ describe('class burst model', () => {
     const lo = blendedMemHeadroom(cm, 'Bash:test', 0.2, o);
     const hi = blendedMemHeadroom(cm, 'Bash:test', 0.8, o);
     assert.ok(idle < lo && lo < hi && hi <= test * 1.001, `${idle} ${lo} ${hi} ${test}`);
+  });
+});
+
+describe('periodic refit', () => {
+  it('a few new outcomes wait for the occasional re-solve; a refit takes them in at once', () => {
+    const cm = newClassModel(priorFor('swe'), { residualWindow: 64, maxHistogramWeight: 1e5 });
+    for (let i = 0; i < 2000; i++) foldHorizonOutcome(cm, 'idle', 50e6, 0.1, 1e5);
+    const o = { ...opts, refreshEvery: 500 };
+    const before = stateHeadroom(cm, 'idle', o).memExcess;
+    // Fewer new outcomes than refreshEvery: the cached tail stands, even though the class now bursts big.
+    for (let i = 0; i < 100; i++) foldHorizonOutcome(cm, 'idle', 4e9, 1, 1e5);
+    assert.equal(stateHeadroom(cm, 'idle', o).memExcess, before, 'cached until refreshEvery outcomes');
+    refitClassModel(cm);
+    const after = stateHeadroom(cm, 'idle', o).memExcess;
+    assert.ok(after > before, `${after} should exceed ${before} once the big bursts are re-solved in`);
   });
 });

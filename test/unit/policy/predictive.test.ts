@@ -251,3 +251,18 @@ describe('predictive requests', () => {
     assert.ok(big.requests.memBytes > 400 * MiB * (1 + REQUEST_RAISE_FRACTION), `request ${big.requests.memBytes / MiB}Mi`);
   });
 });
+
+describe('predictive refit', () => {
+  it('reports what it refitted, takes in evidence the cache had not, and is idempotent', () => {
+    const p = createPredictivePolicy({ riskBudget: 0.01 });
+    const st = p.init();
+    const pods = [podView('a'), podView('b')];
+    const samples = [...steady('a', 5, 300, 250e6, { tool: 'Bash:test', contextTokens: 5000 }), ...steady('b', 5, 300, 400e6)];
+    p.observe(st, samples, ctxOf(315_000, pods));
+    p.recommend(st, ctxOf(315_000, pods));
+    assert.deepEqual(p.refit?.(st, 315_000), { classes: 1, pods: 2 });
+    const refitted = p.recommend(st, ctxOf(315_000, pods));
+    p.refit?.(st, 315_000);
+    assert.deepEqual(p.recommend(st, ctxOf(315_000, pods)), refitted, 'a second refit with no new evidence changes nothing');
+  });
+});
