@@ -50,6 +50,8 @@ export interface ReplayInput {
   /** Sessions whose timelines the outcome keeps (for the report). */
   readonly timelineSessions?: number;
   readonly onProgress?: (traceSeconds: number) => void;
+  /** Trace seconds between policy refits, as the controller's refit cron does (default 1800). */
+  readonly refitEveryS?: number;
 }
 
 export interface ReplayOutcome {

@@ -88,6 +88,9 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
     const T0 = Math.floor(first / dt) * dt;
     const tickS = engine.tickIntervalS;
     let nextTickT = Math.ceil(T0 / tickS) * tickS;
+    // The controller's model-refit cron (default `*/30 * * * *`), replayed on the trace clock.
+    const refitS = input.refitEveryS ?? DEFAULT_REFIT_EVERY_S;
+    let nextRefitT = Math.ceil((T0 + 1) / refitS) * refitS;
     let nextProgressT = T0;
     const starting: SessionData[] = [];
     const gone: GoneKey[] = [];
@@ -108,6 +111,10 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
         nextTickT += tickS;
         forgetGone(input, state.policyState, { fresh: cluster.gone, waiting: gone, T, afterS: forgetAfterS });
       }
+      if (T >= nextRefitT) {
+        input.policy.refit?.(state.policyState, clock.now());
+        nextRefitT += refitS;
+      }
       if (input.onProgress !== undefined && T >= nextProgressT) {
         input.onProgress(T);
         nextProgressT = T + 60;
@@ -127,6 +134,9 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
     sampleActions,
   };
 }
+
+/** Seconds between model refits when the input names none: the default `schedules.modelRefit`, every 30 min. */
+export const DEFAULT_REFIT_EVERY_S = 1800;
 
 /** Hands the policy the pods that are gone, once no lagged scrape of theirs can still arrive. */
 function forgetGone(input: ReplayInput, policyState: unknown, o: { fresh: string[]; waiting: GoneKey[]; T: number; afterS: number }): void {
