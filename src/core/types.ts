@@ -89,6 +89,8 @@ export interface ScaledObjectView {
   readonly maxReplicas: number;
   /** The minReplicaCount found before burstguard touched it, restored after the burst. */
   readonly originalMinReplicas: number;
+  /** The most replicas burstguard may pre-warm to (the ConfigMap's maxPrewarmReplicas); maxReplicas when absent. */
+  readonly prewarmCap?: number;
 }
 
 /** Numbers behind a decision, printed by logs, Events, dry-run output and the bench report. */

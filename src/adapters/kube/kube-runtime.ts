@@ -60,6 +60,7 @@ export class KubeRuntime {
           defaultAgentClass: 'default',
           ...(t.container !== '' ? { container: t.container } : {}),
           scaledObjectClasses: new Map(keda.scaledObjects.map((so) => [so.name, so.agentClass])),
+          scaledObjectPrewarmCaps: new Map(keda.scaledObjects.map((so) => [so.name, so.maxPrewarmReplicas])),
         };
       },
       o.log,

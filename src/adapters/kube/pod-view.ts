@@ -13,6 +13,8 @@ import type { SyncedCache } from './synced-cache.js';
  */
 export interface ClusterViewOptions extends PodViewOptions {
   readonly scaledObjectClasses?: ReadonlyMap<string, string>;
+  /** maxPrewarmReplicas of the configured ScaledObjects, by name. */
+  readonly scaledObjectPrewarmCaps?: ReadonlyMap<string, number>;
 }
 
 /** The caches a KubeClusterView reads; ScaledObjects are absent when KEDA is not installed or not wanted. */
@@ -90,7 +92,8 @@ export class KubeClusterView implements ClusterView {
       if (classes) {
         scaledObjects = scaledObjects.flatMap((so) => {
           const agentClass = classes.get(so.ref.name);
-          return agentClass === undefined ? [] : [{ ...so, agentClass }];
+          const prewarmCap = opts.scaledObjectPrewarmCaps?.get(so.ref.name);
+          return agentClass === undefined ? [] : [{ ...so, agentClass, ...(prewarmCap !== undefined ? { prewarmCap } : {}) }];
         });
       }
     }

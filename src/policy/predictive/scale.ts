@@ -115,7 +115,10 @@ export function scaleRecommendations(
 
 function scaleOne(so: ScaledObjectView, ca: ClassArrivals, holds: Map<string, ScaleHold>, nowMs: number, o: ResolvedPredictiveOptions): ScaleRecommendation | undefined {
   const lo = Math.min(so.originalMinReplicas, so.maxReplicas);
-  const clamp = (v: number): number => Math.min(so.maxReplicas, Math.max(lo, v));
+  // Never above maxReplicaCount (KEDA would fight it), nor above what the operator allows to pre-warm.
+  const hi = Math.max(lo, Math.min(so.maxReplicas, so.prewarmCap ?? so.maxReplicas));
+  const capName = hi < so.maxReplicas ? `maxPrewarmReplicas ${hi}` : `maxReplicas ${so.maxReplicas}`;
+  const clamp = (v: number): number => Math.min(hi, Math.max(lo, v));
   const ageMs = Math.max(0, nowMs - ca.lastScrapeMs);
   const inFlight = ageMs > IN_FLIGHT_STALE_MS ? 0 : ca.inFlight;
   // Sessions that arrived since the last visible scrape are as unknown as future ones.
@@ -139,7 +142,7 @@ function scaleOne(so: ScaledObjectView, ca: ClassArrivals, holds: Map<string, Sc
   const numbers =
     `${fmt(f.rate * 60)} sessions/min, ${f.upper} arrivals at ${q} over ${Math.round(horizonS)} s, ${inFlight} in flight, ` +
     `burst index ${fmt(f.burstIndex)}, dispersion ${fmt(f.dispersion)}`;
-  const capped = need > so.maxReplicas && hold.target === so.maxReplicas ? ` (capped at maxReplicas ${so.maxReplicas})` : '';
+  const capped = need > hi && hold.target === hi ? ` (capped at ${capName})` : '';
   const reason =
     hold.target > lo
       ? `pre-warm ${hold.target} replicas${capped}: ${numbers}`

@@ -122,12 +122,17 @@ test('configured ScaledObjects take their agentClass from the config; unconfigur
       pods: synced([makePod()]),
       scaledObjects: synced<ScaledObject>([{ ...unlabelled, metadata: { ...unlabelled.metadata, labels } }, { ...other, metadata: { ...other.metadata, name: 'not-mine' } }]),
     },
-    () => ({ agentClassLabel: 'burstguard.io/agent-class', defaultAgentClass: 'default', scaledObjectClasses: new Map([['coder', 'researcher']]) }),
+    () => ({
+      agentClassLabel: 'burstguard.io/agent-class',
+      defaultAgentClass: 'default',
+      scaledObjectClasses: new Map([['coder', 'researcher']]),
+      scaledObjectPrewarmCaps: new Map([['coder', 6]]),
+    }),
     silentLog,
   );
   const snap = await view.snapshot('agents');
   assert.ok(snap.ok);
-  assert.deepEqual(snap.value.scaledObjects.map((s) => [s.ref.name, s.agentClass]), [['coder', 'researcher']]);
+  assert.deepEqual(snap.value.scaledObjects.map((s) => [s.ref.name, s.agentClass, s.prewarmCap]), [['coder', 'researcher', 6]]);
 });
 
 test('the cluster view holds (SourceError) when either cache is not synced', async () => {

@@ -25,7 +25,7 @@ interface Step {
  * Drives the policy as the engine would: a scrape every 15 s with one sample per live session (each
  * lives `lifeS`), observe then recommend, and a scale recommendation applied to the ScaledObject at once.
  */
-function drive(phases: readonly Phase[], so: { original: number; max: number; cls?: string }, opts: Partial<PredictiveOptions> = {}, lifeS = 120): Step[] {
+function drive(phases: readonly Phase[], so: { original: number; max: number; cls?: string; cap?: number }, opts: Partial<PredictiveOptions> = {}, lifeS = 120): Step[] {
   const policy = createPredictivePolicy({ riskBudget: 0.002, ...opts });
   const st = policy.init();
   let minReplicas = so.original;
@@ -44,7 +44,7 @@ function drive(phases: readonly Phase[], so: { original: number; max: number; cl
       }
       for (const [key, b] of born) if (tS - b > lifeS) born.delete(key);
       const samples: AgentSample[] = [...born.keys()].map((pod) => ({ pod, tMs: T0 + tS * 1000, memBytes: 1e8, cpuCores: 0.1, agentClass: 'swe' }));
-      const view: ScaledObjectView = { ref: { namespace: 'ns', name: 'workers' }, agentClass: so.cls ?? 'swe', minReplicas, maxReplicas: so.max, originalMinReplicas: so.original };
+      const view: ScaledObjectView = { ref: { namespace: 'ns', name: 'workers' }, agentClass: so.cls ?? 'swe', minReplicas, maxReplicas: so.max, originalMinReplicas: so.original, ...(so.cap !== undefined ? { prewarmCap: so.cap } : {}) };
       const ctx = { nowMs: T0 + (tS + 12) * 1000, pods: [], scaledObjects: [view] };
       policy.observe(st, samples, ctx);
       const recs = policy.recommend(st, ctx).filter((r): r is ScaleRecommendation => r.kind === 'scale');
@@ -94,6 +94,14 @@ describe('predictive: KEDA pre-warm', () => {
     assert.ok(recs.length > 0);
     assert.ok(recs.every((r) => r.minReplicas <= 4));
     assert.ok(recs.some((r) => r.minReplicas === 4 && /capped at maxReplicas 4/.test(r.reason)));
+  });
+
+  it('never pre-warms past maxPrewarmReplicas when the operator set one below maxReplicas', () => {
+    const steps = drive([calm, burst, after], { original: 1, max: 100, cap: 3 });
+    const recs = steps.flatMap((s) => s.recs);
+    assert.ok(recs.length > 0);
+    assert.ok(recs.every((r) => r.minReplicas <= 3), recs.map((r) => r.minReplicas).join(','));
+    assert.ok(recs.some((r) => r.minReplicas === 3 && /capped at maxPrewarmReplicas 3/.test(r.reason)));
   });
 
   it('never recommends below the original minReplicaCount, and calm traffic changes nothing', () => {
