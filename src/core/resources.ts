@@ -1,6 +1,10 @@
 import type { QosClass, Resources } from './types.js';
 
 export const MiB = 1024 * 1024;
+
+/** The resource names of a Resources value, memory first (the one that kills). */
+export type ResourceName = keyof Resources;
+export const RESOURCE_NAMES: readonly ResourceName[] = ['memBytes', 'cpuCores'];
 export const GiB = 1024 * MiB;
 
 /** Element-wise maximum. */

@@ -1,4 +1,4 @@
-import { MiB, qosOf } from '../core/resources.js';
+import { MiB, qosOf, RESOURCE_NAMES, type ResourceName } from '../core/resources.js';
 import type { PodView, Resources } from '../core/types.js';
 import type { ResizeRecommendation } from '../policy/policy.js';
 import type { GuardConfig } from './engine-config.js';
@@ -10,8 +10,8 @@ export type Guarded =
   | { readonly kind: 'unchanged' }
   | { readonly kind: 'skip'; readonly reason: string };
 
-type Res = keyof Resources;
-const RESOURCES: readonly Res[] = ['memBytes', 'cpuCores'];
+type Res = ResourceName;
+const RESOURCES = RESOURCE_NAMES;
 
 /**
  * Applies the safety rails to one recommendation. Pure: the pod, its memory and `nowMs` are inputs.

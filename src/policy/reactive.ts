@@ -4,12 +4,12 @@
  * limit toward what was used plus headroom. It never looks ahead, so a burst that outruns one resize
  * latency still kills the pod: that is the gap a predictive policy has to close.
  */
-import { MiB } from '../core/resources.js';
+import { MiB, RESOURCE_NAMES, type ResourceName } from '../core/resources.js';
 import type { AgentSample, PodView, Resources } from '../core/types.js';
 import type { Policy, Recommendation } from './policy.js';
 
-type Res = keyof Resources;
-const RESOURCES: readonly Res[] = ['memBytes', 'cpuCores'];
+type Res = ResourceName;
+const RESOURCES = RESOURCE_NAMES;
 
 /** Options of the `reactive` policy. */
 export interface ReactiveOptions {

@@ -1,3 +1,4 @@
+import { RESOURCE_NAMES } from '../../core/resources.js';
 /**
  * The VPA updater's rules for in-place updates, as pure functions (mirrors AS
  * pkg/updater/priority/update_priority_calculator.go, priority/priority_processor.go,
@@ -7,8 +8,7 @@
 import type { Resources } from '../../core/types.js';
 import type { VpaRecommendation } from './estimator.js';
 
-type Res = keyof Resources;
-const RESOURCES: readonly Res[] = ['cpuCores', 'memBytes'];
+const RESOURCES = RESOURCE_NAMES;
 
 /** The updater's flags (defaults: threshold 0.1, lifetime 12 h, quick OOM 10 min, tolerance 0.5). */
 export interface UpdaterConfig {
