@@ -207,7 +207,10 @@ if (arg >= 0) {
 } else {
   console.log(`controller tick, policy=${defaultConfig().policy}, node ${process.version} (tick time excludes generating the fake Prometheus answers; includes parsing them)`);
   for (const n of SIZES) {
-    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', new URL(import.meta.url).pathname, '--pods', String(n)], { stdio: 'inherit' });
+    // Each size in a fresh process (so RSS is its own); compiled JS runs as is, TypeScript through tsx.
+    const self = new URL(import.meta.url).pathname;
+    const loader = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const r = spawnSync(process.execPath, ['--expose-gc', ...loader, self, '--pods', String(n)], { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = 1;
   }
 }
