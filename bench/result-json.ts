@@ -41,18 +41,35 @@ export function oracleGap(rows: readonly ResizePolicyRow[], policy = 'predictive
  */
 export function toBenchResult(run: TraceRun, seed: number, warmupS: number): BenchResult {
   const rows = run.outcomes.map((o) => o.outcome.row);
+  const gap = oracleGap(rows);
+  return { ...resultHead('resize', run, rows, seed, warmupS), ...(gap ? { gapToOracle: gap } : {}) };
+}
+
+/** What any scenario's replay of one trace needs to carry: the scenario, the trace, the rows, and how it was run. */
+export interface ReplayedTrace<R> {
+  readonly header: { readonly name: string; readonly source: string; readonly license: string };
+  readonly scan: { readonly sessions: number; readonly samples: number };
+  readonly outcomes: ReadonlyArray<{ readonly outcome: { readonly trace: { name: string; sessions: number; samples: number; podSeconds: number }; readonly row: R } }>;
+}
+
+/** The binding head of a result object (scenario, trace, policies) with the self-describing extras every scenario has. */
+export function resultHead<R extends BenchResult['policies'][number]>(
+  scenario: BenchResult['scenario'],
+  run: ReplayedTrace<R>,
+  rows: readonly R[],
+  seed: number,
+  warmupS: number,
+): BenchResult {
   const first = run.outcomes[0]?.outcome.trace;
   const trace = first ?? { name: run.header.name, sessions: run.scan.sessions, samples: run.scan.samples, podSeconds: 0 };
-  const gap = oracleGap(rows);
   return {
-    scenario: 'resize',
+    scenario,
     trace: { name: trace.name, sessions: trace.sessions, samples: trace.samples, podSeconds: trace.podSeconds },
     policies: rows,
     seed,
     warmupSeconds: warmupS,
     source: run.header.source,
     license: run.header.license,
-    ...(gap ? { gapToOracle: gap } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import type { TraceHeader, TraceSample } from '../../src/trace/types.js';
 import type { EngineConfig } from '../../src/engine/engine-config.js';
 import type { PolicySettings } from '../../src/policy/registry.js';
 import { inMemoryStream } from '../in-memory-trace.js';
+import { resultHead } from '../result-json.js';
 import type { BenchResult, ReplicasPolicyRow } from '../result-types.js';
 import { MAX_CACHED_SAMPLES, scanAndCache, type TraceScan } from '../run-bench.js';
 import { replicasRun } from './policies.js';
@@ -83,18 +84,6 @@ function gap(rows: readonly ReplicasPolicyRow[], policy: string, against: string
 /** The result JSON of one replicas trace (BENCH.md): binding fields first, then self-describing extras. */
 export function toReplicasResult(run: ReplicasTraceRun, seed: number, warmupS: number, settings: ReplicasSettings): BenchResult {
   const rows = run.outcomes.map((o) => o.outcome.row);
-  const first = run.outcomes[0]?.outcome.trace;
-  const trace = first ?? { name: run.header.name, sessions: run.scan.sessions, samples: run.scan.samples, podSeconds: 0 };
   const gaps = [gap(rows, 'predictive', 'keda'), gap(rows, 'predictive', 'oracle')].filter((g): g is ReplicasGap => g !== undefined);
-  return {
-    scenario: 'replicas',
-    trace: { name: trace.name, sessions: trace.sessions, samples: trace.samples, podSeconds: trace.podSeconds },
-    policies: rows,
-    seed,
-    warmupSeconds: warmupS,
-    source: run.header.source,
-    license: run.header.license,
-    replicas: settings,
-    ...(gaps.length > 0 ? { gaps } : {}),
-  };
+  return { ...resultHead('replicas', run, rows, seed, warmupS), replicas: settings, ...(gaps.length > 0 ? { gaps } : {}) };
 }

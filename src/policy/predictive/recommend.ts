@@ -11,7 +11,8 @@ import { blendedMemHeadroom, startupLimit, stateHeadroom, type ClassModel } from
 import { conformalCorrection } from '../../../models/headroom.js';
 import { meanDurationS, pBurstContinues, pRetryContinues, pRetryWithin, pStillInFlight } from '../../../models/tool-loop.js';
 import type { ResolvedPredictiveOptions } from './options.js';
-import { contextMemoryGrowth, decayed, OOM_BUMP, OOM_MEMORY_HALF_LIFE_S, tailOptions, type PodTrack } from './state.js';
+import { contextMemoryGrowth } from './context-forecast.js';
+import { decayed, OOM_BUMP, OOM_MEMORY_HALF_LIFE_S, tailOptions, type PodTrack } from './state.js';
 
 /** Per-class numbers computed once per recommend call. */
 export interface ClassTick {

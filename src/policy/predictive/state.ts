@@ -4,22 +4,12 @@
  * ones. `foldSample` is the per-sample work: O(1) apart from the open forecasts it closes.
  */
 import type { AgentSample, PodView } from '../../core/types.js';
-import {
-  bytesPerToken,
-  contextRates,
-  foldContext,
-  foldRegression,
-  forecastContextGrowth,
-  newContextStats,
-  newRegressionAcc,
-  type ContextGrowthStats,
-  type ContextPrior,
-  type RegressionAcc,
-} from '../../../models/context-growth.js';
+import { foldContext, foldRegression, newContextStats, newRegressionAcc, type ContextGrowthStats, type RegressionAcc } from '../../../models/context-growth.js';
 import { foldHorizonOutcome, foldStartupPeak, newClassModel, stateHeadroom, type ClassModel, type TailOptions } from '../../../models/burst-model.js';
 import { pushResidual } from '../../../models/headroom.js';
 import { priorFor } from '../../../models/priors/index.js';
 import { foldRetryRun, foldToolTransition, newToolCategoryStats, toolCategory } from '../../../models/tool-loop.js';
+import { contextMemoryGrowth } from './context-forecast.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 import type { ClassArrivals, ScaleHold } from './scale.js';
 
@@ -34,8 +24,6 @@ interface Pending {
 }
 
 const MAX_PENDING = 8;
-/** Upper-band z for context growth (about the 95th percentile of a sum of steps). */
-export const CONTEXT_Z = 1.645;
 
 /** What the policy remembers of one pod. */
 export interface PodTrack {
@@ -148,58 +136,6 @@ function newTrack(agentClass: string, s: AgentSample, priorBase: number): PodTra
 export function decayed(v: number, sinceMs: number, nowMs: number, halfLifeS: number): number {
   if (halfLifeS <= 0) return 0;
   return v * 2 ** (-Math.max(0, nowMs - sinceMs) / (halfLifeS * 1000));
-}
-
-/** Memory implied by context growth over the horizon (expected and upper band), ≥ 0. */
-export function contextMemoryGrowth(t: PodTrack, cm: ClassModel, o: ResolvedPredictiveOptions): { expected: number; upper: number; slope: number } {
-  const beta = podSlope(t, cm, o);
-  if (t.lastTokens === undefined || beta <= 0) return NO_GROWTH;
-  const g = forecastContextGrowth(t.context, classContextPrior(cm, o), t.lastTokens, o.horizonS, CONTEXT_Z);
-  return { expected: beta * g.expected, upper: beta * g.upper, slope: beta };
-}
-
-const NO_GROWTH = { expected: 0, upper: 0, slope: 0 };
-/** Idle pairs a pod's own bytes-per-token fit needs before it weighs as much as its class's. */
-export const POD_SLOPE_PRIOR_PAIRS = 20;
-
-/** The class's bytes-per-token slope, refitted from its sufficient statistics only occasionally. */
-function classSlope(cm: ClassModel, o: ResolvedPredictiveOptions): number {
-  const n = cm.bytesPerToken.n;
-  if (cm.slopeFit === undefined || n - cm.slopeFit.n >= Math.max(o.refreshEvery, 0.02 * n)) {
-    cm.slopeFit = { n, slope: bytesPerToken(cm.bytesPerToken, cm.prior.memory.bytesPerToken, cm.prior.memory.bytesPerTokenWeight).slope };
-  }
-  return cm.slopeFit.slope;
-}
-
-/** The pod's own slope (evidence-shrunk), blended with its class's by pair counts; refitted every few pairs. */
-function podSlope(t: PodTrack, cm: ClassModel, o: ResolvedPredictiveOptions): number {
-  const cls = classSlope(cm, o);
-  const n = t.bytesPerToken.n;
-  if (n < 3) return cls;
-  if (t.slopeFit === undefined || n - t.slopeFit.n >= 4 || t.slopeFit.cls !== cls) {
-    t.slopeFit = { n, cls, slope: bytesPerToken(t.bytesPerToken, cls, POD_SLOPE_PRIOR_PAIRS).slope };
-  }
-  return t.slopeFit.slope;
-}
-
-/** The class's pooled context statistics (over its prior), as the prior a pod's own statistics shrink to. */
-function classContextPrior(cm: ClassModel, o: ResolvedPredictiveOptions): ContextPrior {
-  const steps = cm.context.steps;
-  if (cm.contextFit === undefined || steps - cm.contextFit.steps >= Math.max(o.refreshEvery, 0.02 * steps)) {
-    const r = contextRates(cm.context, cm.prior.context);
-    cm.contextFit = {
-      steps,
-      prior: {
-        tokensPerStepMean: r.mean,
-        tokensPerStepSd: r.sd,
-        stepIntervalS: 1 / Math.max(r.stepsPerS, 1e-9),
-        windowCapTokens: r.cap,
-        compactionKeepFraction: r.keep,
-        weightSteps: cm.prior.context.weightSteps,
-      },
-    };
-  }
-  return cm.contextFit.prior;
 }
 
 /** The model's memory limit for a pod in its current state (before calibration and floors). */

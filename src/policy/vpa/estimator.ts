@@ -8,21 +8,18 @@
  */
 import type { Resources } from '../../core/types.js';
 import type { Aggregate } from './aggregate.js';
+import type { VpaOptions } from './options.js';
 
 const MS_PER_DAY = 24 * 3600 * 1000;
 
-/** Percentiles, margin, minimums and the sampling assumptions behind the confidence. */
-export interface EstimatorConfig {
-  readonly targetPercentile: number;
-  readonly lowerBoundPercentile: number;
-  readonly upperBoundPercentile: number;
-  readonly safetyMarginFraction: number;
-  /** Per-pod minimums; the pod has one container so it gets the whole amount. */
-  readonly podMinCpuCores: number;
-  readonly podMinMemoryBytes: number;
+/** Percentiles, margin and minimums (as the policy's options hold them) plus the sampling rate behind the confidence. */
+export type EstimatorConfig = Pick<
+  VpaOptions,
+  'targetPercentile' | 'lowerBoundPercentile' | 'upperBoundPercentile' | 'safetyMarginFraction' | 'podMinCpuCores' | 'podMinMemoryBytes'
+> & {
   /** Samples one container yields per day (1440 at one fetch a minute). */
   readonly samplesPerDay: number;
-}
+};
 
 /** One class's recommendation. `upper` may be +Infinity while there is no history (confidence 0). */
 export interface VpaRecommendation {
