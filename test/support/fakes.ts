@@ -4,6 +4,7 @@ import type { Action, ActuationError, AgentSample, Applied, PodView, Resources }
 import type { Actuator, ClusterSnapshot, ClusterView, Logger, MetricQuery, MetricSource, SourceError } from '../../src/engine/ports.js';
 import type { EngineConfig } from '../../src/engine/engine-config.js';
 import { GiB, MiB } from '../../src/core/resources.js';
+import type { Policy, Recommendation } from '../../src/policy/policy.js';
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -89,5 +90,26 @@ export function engineConfig(over: Partial<EngineConfig> = {}): EngineConfig {
       maxDecreaseFraction: 0.25,
     },
     ...over,
+  };
+}
+
+/**
+ * A policy that asks every pod for the same memory (limit, and request when given), keeping its CPU,
+ * so engine tests isolate the engine from any real policy.
+ */
+export function askForMemory(memLimit: number, memRequest?: number): Policy<null> {
+  return {
+    name: 'fixed',
+    init: () => null,
+    observe: () => undefined,
+    recommend: (_s, ctx): Recommendation[] =>
+      ctx.pods.map((p) => ({
+        kind: 'resize' as const,
+        pod: p.key,
+        requests: memRequest === undefined ? p.requests : { memBytes: memRequest, cpuCores: p.requests.cpuCores },
+        limits: { memBytes: memLimit, cpuCores: p.limits.cpuCores },
+        reason: `test wants ${memLimit / MiB}Mi`,
+        inputs: { memLimit },
+      })),
   };
 }

@@ -1,25 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GiB, MiB } from '../../../src/core/resources.js';
-import type { Policy, Recommendation } from '../../../src/policy/policy.js';
+import type { Policy } from '../../../src/policy/policy.js';
 import { newEngineState, tick } from '../../../src/engine/tick.js';
-import { engineConfig, FakeActuator, FakeSource, FakeView, fixedClock, pod, silentLogger } from '../../support/fakes.js';
+import { askForMemory, engineConfig, FakeActuator, FakeSource, FakeView, fixedClock, pod, silentLogger } from '../../support/fakes.js';
 
 /** A policy that always wants a 2 GiB memory request, more than the node can give. */
-const wants2Gi: Policy<null> = {
-  name: 'fixed',
-  init: () => null,
-  observe: () => undefined,
-  recommend: (_s, ctx): Recommendation[] =>
-    ctx.pods.map((p) => ({
-      kind: 'resize' as const,
-      pod: p.key,
-      requests: { memBytes: 2 * GiB, cpuCores: p.requests.cpuCores },
-      limits: { memBytes: 4 * GiB, cpuCores: p.limits.cpuCores },
-      reason: 'test wants 2Gi',
-      inputs: {},
-    })),
-};
+const wants2Gi: Policy<null> = askForMemory(4 * GiB, 2 * GiB);
 
 const signal = new AbortController().signal;
 const infeasible = { phase: 'infeasible' as const, message: "Node didn't have enough capacity: memory" };

@@ -1,27 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GiB, MiB } from '../../../src/core/resources.js';
-import type { Policy, Recommendation } from '../../../src/policy/policy.js';
+import type { Policy } from '../../../src/policy/policy.js';
 import { newEngineState, tick } from '../../../src/engine/tick.js';
-import { engineConfig, FakeActuator, FakeSource, FakeView, fixedClock, pod, silentLogger } from '../../support/fakes.js';
+import { askForMemory, engineConfig, FakeActuator, FakeSource, FakeView, fixedClock, pod, silentLogger } from '../../support/fakes.js';
 
 /** A policy that asks every pod for the given memory limit, so the test isolates the engine. */
-function askFor(memLimit: number): Policy<null> {
-  return {
-    name: 'fixed',
-    init: () => null,
-    observe: () => undefined,
-    recommend: (_s, ctx): Recommendation[] =>
-      ctx.pods.map((p) => ({
-        kind: 'resize' as const,
-        pod: p.key,
-        requests: p.requests,
-        limits: { memBytes: memLimit, cpuCores: p.limits.cpuCores },
-        reason: `test wants ${memLimit / MiB}Mi`,
-        inputs: { memLimit },
-      })),
-  };
-}
+const askFor = (memLimit: number): Policy<null> => askForMemory(memLimit);
 
 function setup(policy: Policy<null>) {
   const clock = fixedClock();

@@ -8,20 +8,11 @@ import type { ResizeAction } from '../../../src/adapters/kube/resize-actuator.js
 import { err, ok } from '../../../src/core/result.js';
 import type { Action } from '../../../src/core/types.js';
 import { FakePodApi } from './fake-pod-api.js';
-import { apiError, makePod, recordingLog, silentLog } from './fixtures.js';
+import { apiError, makePod, recordingLog, resizeAction, silentLog } from './fixtures.js';
 
 const MiB = 2 ** 20;
 const clock = { now: () => Date.parse('2026-11-27T08:00:00Z') };
-const resize: ResizeAction = {
-  kind: 'resize',
-  pod: { namespace: 'agents', name: 'agent-0' },
-  container: 'agent',
-  requests: { cpuCores: 0.5, memBytes: 768 * MiB },
-  limits: { cpuCores: 2, memBytes: 2048 * MiB },
-  policy: 'predictive',
-  reason: 'context growth forecast',
-  inputs: { forecastBytes: 1900000000, horizonS: 60 },
-};
+const resize: ResizeAction = resizeAction({ inputs: { forecastBytes: 1900000000, horizonS: 60 } });
 const scale: Action = { kind: 'scale', scaledObject: { namespace: 'agents', name: 'coder' }, minReplicas: 4, policy: 'predictive', reason: 'burst', inputs: {} };
 
 test('each outcome becomes an Event with its reason and the numbers', () => {

@@ -1,3 +1,4 @@
+import type { ResizeAction } from '../../../src/adapters/kube/resize-actuator.js';
 // In-memory fakes of the Kubernetes objects and API slices the kube adapters use.
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Logger } from '../../../src/engine/ports.js';
@@ -54,4 +55,19 @@ export function makePod(a: PodSpecArgs = {}): V1Pod {
 /** Deep copy, so fakes never share objects with the code under test. */
 export function clone<T>(x: T): T {
   return JSON.parse(JSON.stringify(x)) as T;
+}
+
+/** A resize action as the engine would hand it to the actuators (agents/agent-0, 768Mi/500m under 2Gi/2). */
+export function resizeAction(over: Partial<ResizeAction> = {}): ResizeAction {
+  return {
+    kind: 'resize',
+    pod: { namespace: 'agents', name: 'agent-0' },
+    container: 'agent',
+    requests: { cpuCores: 0.5, memBytes: 768 * 2 ** 20 },
+    limits: { cpuCores: 2, memBytes: 2048 * 2 ** 20 },
+    policy: 'predictive',
+    reason: 'context growth forecast',
+    inputs: { forecastBytes: 1.9e9 },
+    ...over,
+  };
 }

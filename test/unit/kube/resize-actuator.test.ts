@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ResizeActuator, resizePatch, type ResizeAction } from '../../../src/adapters/kube/resize-actuator.js';
+import { ResizeActuator, resizePatch } from '../../../src/adapters/kube/resize-actuator.js';
 import { FakePodApi } from './fake-pod-api.js';
-import { apiError, makePod } from './fixtures.js';
+import { apiError, makePod, resizeAction } from './fixtures.js';
 
 const MiB = 2 ** 20;
 const signal = new AbortController().signal;
 
-function action(over: Partial<ResizeAction> = {}): ResizeAction {
-  return {
-    kind: 'resize',
-    pod: { namespace: 'agents', name: 'agent-0' },
-    container: 'agent',
-    requests: { cpuCores: 0.5, memBytes: 768 * MiB },
-    limits: { cpuCores: 2, memBytes: 2048 * MiB },
-    policy: 'predictive',
-    reason: 'context growth forecast',
-    inputs: { forecastBytes: 1.9e9 },
-    ...over,
-  };
-}
+const action = resizeAction;
 
 function setup(): FakePodApi {
   const api = new FakePodApi();
