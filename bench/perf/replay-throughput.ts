@@ -11,11 +11,11 @@
 //
 // Usage: npm run bench:replay [-- TRACE.jsonl.gz] [--runs N]
 import { performance } from 'node:perf_hooks';
-import { benchEngineConfig, policyFactory, simSettingsFor } from '../bench-deps.js';
-import { bundledTraceDir, findTraces } from '../bundled-traces.js';
-import { inMemoryStream } from '../in-memory-trace.js';
-import { DEFAULT_SIM_SETTINGS, replay } from '../replay.js';
-import { DEFAULT_POLICIES } from '../options.js';
+import { benchEngineConfig, policyFactory, simSettingsFor } from '../replay/bench-deps.js';
+import { bundledTraceDir, findTraces } from '../replay/bundled-traces.js';
+import { inMemoryStream } from '../replay/in-memory-trace.js';
+import { DEFAULT_SIM_SETTINGS, replay } from '../replay/replay.js';
+import { DEFAULT_POLICIES } from '../replay/options.js';
 import { defaultConfig } from '../../src/config/index.js';
 import { readTrace } from '../../src/trace/reader.js';
 import type { TraceSample } from '../../src/trace/types.js';

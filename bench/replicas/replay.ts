@@ -5,8 +5,8 @@ import type { Actuator, ClusterSnapshot, ClusterView, Logger, SourceError } from
 import { newEngineState, tick, type TickDeps } from '../../src/engine/tick.js';
 import type { Policy } from '../../src/policy/policy.js';
 import type { TraceHeader, TraceSample } from '../../src/trace/types.js';
-import type { ReplicasPolicyRow, TraceSummary } from '../result-types.js';
-import { round } from '../scoring.js';
+import type { ReplicasPolicyRow, TraceSummary } from '../score/result-types.js';
+import { round } from '../score/scoring.js';
 import { VirtualClock } from '../sim/clock.js';
 import { DEFAULT_SIM_SETTINGS, DEFAULT_SIM_TUNING } from '../sim/defaults.js';
 import { TraceFeed } from '../sim/feed.js';

@@ -1,6 +1,6 @@
-import type { BenchResult, ReplicasPolicyRow } from '../result-types.js';
+import type { BenchResult, ReplicasPolicyRow } from '../score/result-types.js';
 import { esc } from '../report/svg.js';
-import { signed } from '../table.js';
+import { signed } from '../score/table.js';
 import type { ReplicasGap, ReplicasTraceRun } from './run-replicas.js';
 
 interface Column {

@@ -1,5 +1,5 @@
-import type { TimelinePoint } from '../replay-types.js';
-import type { ResizePolicyRow } from '../result-types.js';
+import type { TimelinePoint } from '../replay/replay-types.js';
+import type { ResizePolicyRow } from '../score/result-types.js';
 import { axes, esc, f1, innerX, innerY, linear, linePath, niceDomain, niceMax, stepPath, svgOpen, type Frame } from './svg.js';
 
 /** One colour per policy, kept across every chart so a reader learns it once. */

@@ -1,10 +1,10 @@
 import type { EngineConfig } from '../../src/engine/engine-config.js';
-import type { ReplayOutcome, SimSettings, TimelinePoint } from '../replay-types.js';
-import type { OracleGap } from '../result-json.js';
-import type { BenchResult, ResizePolicyRow } from '../result-types.js';
-import type { TraceRun } from '../run-bench.js';
+import type { ReplayOutcome, SimSettings, TimelinePoint } from '../replay/replay-types.js';
+import type { OracleGap } from '../score/result-json.js';
+import type { BenchResult, ResizePolicyRow } from '../score/result-types.js';
+import type { TraceRun } from '../replay/run-bench.js';
 import { cdfChart, histogramChart, metricBars, policyColor, slackVsOomChart, tickNumber, timelinePanel } from './charts.js';
-import { signed } from '../table.js';
+import { signed } from '../score/table.js';
 import { esc } from './svg.js';
 import { REPORT_CSS } from './style.js';
 import { resultTableHtml } from './table-html.js';

@@ -1,4 +1,4 @@
-import type { ResizePolicyRow } from '../result-types.js';
+import type { ResizePolicyRow } from '../score/result-types.js';
 import { policyColor } from './charts.js';
 import { esc } from './svg.js';
 

@@ -1,8 +1,8 @@
 import { qosOf } from '../../src/core/resources.js';
 import { createRng, type Rng } from '../../src/core/rng.js';
 import type { QosClass } from '../../src/core/types.js';
-import type { SimSettings, TimelinePoint } from '../replay-types.js';
-import { Scorer, slack } from '../scoring.js';
+import type { SimSettings, TimelinePoint } from '../replay/replay-types.js';
+import { Scorer, slack } from '../score/scoring.js';
 import type { SimTuning } from './defaults.js';
 import { oomKill, relievePressure, workResizes } from './kubelet.js';
 import { NodePool } from './nodes.js';

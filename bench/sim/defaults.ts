@@ -1,6 +1,6 @@
 import { GiB } from '../../src/core/resources.js';
 import { DEFAULT_STATIC_OPTIONS } from '../../src/policy/static.js';
-import type { SimSettings } from '../replay-types.js';
+import type { SimSettings } from '../replay/replay-types.js';
 
 /**
  * The simulated cluster's default knobs, each the value a stock cluster has (bench/sim/README.md

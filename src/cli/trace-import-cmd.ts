@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { buildAgentcgroupTrace, buildSynthTrace, STEP_SOURCES, importParams, type ImportSource } from '../../bench/importers/build-trace.js';
-import { defaultDataDir } from '../../bench/importers/data-dir.js';
-import { commandLine, writeBuilt } from '../../bench/importers/run-build.js';
+import { buildAgentcgroupTrace, buildSynthTrace, STEP_SOURCES, importParams, type ImportSource } from '../../bench/record/importers/build-trace.js';
+import { defaultDataDir } from '../../bench/record/importers/data-dir.js';
+import { commandLine, writeBuilt } from '../../bench/record/importers/run-build.js';
 import type { CliIo } from './io.js';
 
 const help = `Usage: burstguard trace import SOURCE --out FILE [options]

@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { buildSynthTrace, STEP_SOURCES, type StepSource } from '../../bench/importers/build-trace.js';
-import { defaultDataDir } from '../../bench/importers/data-dir.js';
-import { commandLine, writeBuilt } from '../../bench/importers/run-build.js';
-import { mergeParams } from '../../bench/synth/params-file.js';
-import { defaultResourceParams, type ResourceModelParams } from '../../bench/synth/resource-model.js';
+import { buildSynthTrace, STEP_SOURCES, type StepSource } from '../../bench/record/importers/build-trace.js';
+import { defaultDataDir } from '../../bench/record/importers/data-dir.js';
+import { commandLine, writeBuilt } from '../../bench/record/importers/run-build.js';
+import { mergeParams } from '../../bench/record/synth/params-file.js';
+import { defaultResourceParams, type ResourceModelParams } from '../../bench/record/synth/resource-model.js';
 import type { CliIo } from './io.js';
 
 const help = `Usage: burstguard trace synth --steps SOURCE --out FILE [options]
 
-Seeded synthetic resource model (bench/synth/resource-model.ts, docs/traces.md): takes the agent
+Seeded synthetic resource model (bench/record/synth/resource-model.ts, docs/traces.md): takes the agent
 steps of SOURCE (real timestamps, context tokens, tools in flight, retries, errors) and generates
 memory and CPU per second: baseline, per-tool-category bursts calibrated on the AgentCgroup series,
 retry loops holding memory, CPU during tools, and a context-linked memory term when the model runs

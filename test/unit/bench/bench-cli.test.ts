@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { benchCommand, runBenchCommand } from '../../../src/cli/bench-cmd.js';
-import type { BenchResult } from '../../../bench/result-types.js';
+import type { BenchResult } from '../../../bench/score/result-types.js';
 import { capture, tempDir, tinyTrace } from './cli-helpers.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { benchCommand } from '../../../src/cli/bench-cmd.js';
-import type { BenchResult } from '../../../bench/result-types.js';
+import type { BenchResult } from '../../../bench/score/result-types.js';
 import { capture, tempDir, tinyTrace } from './cli-helpers.js';
 
 const BINDING = ['policy', 'queueWaitP50Seconds', 'queueWaitP95Seconds', 'replicaHours', 'coldStarts', 'sessionsFailed', 'replaySeconds'];

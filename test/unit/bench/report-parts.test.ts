@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decimate } from '../../../bench/report/charts.js';
 import { niceDomain, niceMax, niceTicks } from '../../../bench/report/svg.js';
-import { oracleGap } from '../../../bench/result-json.js';
-import type { TimelinePoint } from '../../../bench/replay-types.js';
-import type { ResizePolicyRow } from '../../../bench/result-types.js';
-import { formatResultTable, humanSeconds, signed } from '../../../bench/table.js';
+import { oracleGap } from '../../../bench/score/result-json.js';
+import type { TimelinePoint } from '../../../bench/replay/replay-types.js';
+import type { ResizePolicyRow } from '../../../bench/score/result-types.js';
+import { formatResultTable, humanSeconds, signed } from '../../../bench/score/table.js';
 
 function row(policy: string, over: Partial<ResizePolicyRow> = {}): ResizePolicyRow {
   return {

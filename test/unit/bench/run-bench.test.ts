@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { benchEngineConfig, policyFactory, simSettingsFor } from '../../../bench/bench-deps.js';
-import { DEFAULT_SIM_SETTINGS, replay } from '../../../bench/replay.js';
-import type { ReplayInput } from '../../../bench/replay-types.js';
-import { runBench, type BenchDeps } from '../../../bench/run-bench.js';
+import { benchEngineConfig, policyFactory, simSettingsFor } from '../../../bench/replay/bench-deps.js';
+import { DEFAULT_SIM_SETTINGS, replay } from '../../../bench/replay/replay.js';
+import type { ReplayInput } from '../../../bench/replay/replay-types.js';
+import { runBench, type BenchDeps } from '../../../bench/replay/run-bench.js';
 import { defaultConfig } from '../../../src/config/index.js';
 import { tinyTrace } from './cli-helpers.js';
 

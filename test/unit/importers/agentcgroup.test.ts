@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCsv } from '../../../bench/importers/csv.js';
-import { agentcgroupActivities, agentcgroupRealSessions } from '../../../bench/importers/agentcgroup.js';
+import { parseCsv } from '../../../bench/record/importers/csv.js';
+import { agentcgroupActivities, agentcgroupRealSessions } from '../../../bench/record/importers/agentcgroup.js';
 
 const TASKS = `run,task,paper_filter_ok
 haiku_nolimit,good,1

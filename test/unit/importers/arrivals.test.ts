@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createRng } from '../../../src/core/rng.js';
-import { meanConcurrency, mergeSessions, parseAzureTimestamp, placeSessions } from '../../../bench/importers/arrivals.js';
-import { pickSeeded } from '../../../bench/importers/common.js';
+import { meanConcurrency, mergeSessions, parseAzureTimestamp, placeSessions } from '../../../bench/record/importers/arrivals.js';
+import { pickSeeded } from '../../../bench/record/importers/common.js';
 import type { TraceSample } from '../../../src/trace/types.js';
 
 test('parseAzureTimestamp reads the Azure trace format to the millisecond', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { flag, num, parseCsv, str } from '../../../bench/importers/csv.js';
+import { flag, num, parseCsv, str } from '../../../bench/record/importers/csv.js';
 
 test('parseCsv reads quoted cells with commas, doubled quotes and newlines', () => {
   const rows = parseCsv('a,b,c\n1,"x, y","say ""hi""\nthere"\r\n2,,\n');

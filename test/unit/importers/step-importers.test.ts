@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../../src/core/rng.js';
-import { parseCsv } from '../../../bench/importers/csv.js';
-import { miniSweAgentActivities } from '../../../bench/importers/mini-swe-agent.js';
-import { sweAgentActivities, sweAgentTool } from '../../../bench/importers/swe-agent.js';
-import { claudeCodeActivities, isoSeconds } from '../../../bench/importers/claude-code.js';
-import { tau2Activities } from '../../../bench/importers/tau2.js';
-import { bashCategory } from '../../../bench/synth/activity.js';
+import { parseCsv } from '../../../bench/record/importers/csv.js';
+import { miniSweAgentActivities } from '../../../bench/record/importers/mini-swe-agent.js';
+import { sweAgentActivities, sweAgentTool } from '../../../bench/record/importers/swe-agent.js';
+import { claudeCodeActivities, isoSeconds } from '../../../bench/record/importers/claude-code.js';
+import { tau2Activities } from '../../../bench/record/importers/tau2.js';
+import { bashCategory } from '../../../bench/record/synth/activity.js';
 
 const near = (a: number, b: number, tol = 1e-6): void => assert.ok(Math.abs(a - b) <= tol, `${a} != ${b} (±${tol})`);
 

@@ -48,7 +48,7 @@ test('an empty trace replays to an empty row', async () => {
 
 test('an in-memory trace that is also synchronously iterable replays the same as the async stream', async () => {
   const samples = sorted(flat('a', 0, 100, 100), flat('b', 20, 90, 300));
-  const { replay } = await import('../../../bench/replay.js');
+  const { replay } = await import('../../../bench/replay/replay.js');
   const { header, streamOf, sim, engine, idle } = await import('./fixtures.js');
   const base = { header, policy: idle, sim: sim(), engine: engine(), seed: 1, warmupS: 0 };
   const both = () => Object.assign(streamOf(samples)(), { [Symbol.iterator]: () => samples[Symbol.iterator]() });

@@ -4,9 +4,9 @@ import type { Resources } from '../../../src/core/types.js';
 import type { EngineConfig } from '../../../src/engine/engine-config.js';
 import type { Policy, Recommendation } from '../../../src/policy/policy.js';
 import type { TraceHeader, TraceSample } from '../../../src/trace/types.js';
-import { replay, type ReplayHooks } from '../../../bench/replay.js';
+import { replay, type ReplayHooks } from '../../../bench/replay/replay.js';
 import { DEFAULT_SIM_SETTINGS } from '../../../bench/sim/defaults.js';
-import type { ReplayOutcome, SimSettings } from '../../../bench/replay-types.js';
+import type { ReplayOutcome, SimSettings } from '../../../bench/replay/replay-types.js';
 import { engineConfig } from '../../support/fakes.js';
 
 export { GiB, MiB };

@@ -4,7 +4,7 @@ import { SimCluster } from '../../../bench/sim/cluster.js';
 import { DEFAULT_SIM_TUNING, type SimTuning } from '../../../bench/sim/defaults.js';
 import { SimActuator, SimClusterView } from '../../../bench/sim/ports.js';
 import { SessionData } from '../../../bench/sim/session.js';
-import type { SimSettings } from '../../../bench/replay-types.js';
+import type { SimSettings } from '../../../bench/replay/replay-types.js';
 import { MiB, sim } from './fixtures.js';
 
 /** A session from `[rel, memMiB, cpuCores]` rows (rel = seconds since its first sample). */

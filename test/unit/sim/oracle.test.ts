@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TraceSample } from '../../../src/trace/types.js';
-import { createOraclePolicy, oracleHorizonS, oracleOptions, type DemandAhead } from '../../../bench/oracle.js';
+import { createOraclePolicy, oracleHorizonS, oracleOptions, type DemandAhead } from '../../../bench/replay/oracle.js';
 import { DEFAULT_SIM_SETTINGS } from '../../../bench/sim/defaults.js';
 import type { PodView } from '../../../src/core/types.js';
 import { pod } from '../../support/fakes.js';

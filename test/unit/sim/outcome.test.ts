@@ -27,7 +27,7 @@ test('per-session scores and example actions with their reasons', async () => {
 
 test('progress is reported in trace seconds', async () => {
   const seen: number[] = [];
-  const { replay } = await import('../../../bench/replay.js');
+  const { replay } = await import('../../../bench/replay/replay.js');
   const { header, streamOf, sim, engine, idle } = await import('./fixtures.js');
   await replay({ header, open: streamOf(flat('a', 0, 300, 100)), policy: idle, sim: sim(), engine: engine(), seed: 1, warmupS: 0, onProgress: (t) => seen.push(t) });
   assert.deepEqual(seen, [0, 60, 120, 180, 240, 300]);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Policy } from '../../../src/policy/policy.js';
-import { replay } from '../../../bench/replay.js';
+import { replay } from '../../../bench/replay/replay.js';
 import { engine, flat, header, idle, sim, streamOf } from './fixtures.js';
 
 test('the replay refits the policy on the controller cron cadence, on the trace clock', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { slack } from '../../../bench/scoring.js';
+import { slack } from '../../../bench/score/scoring.js';
 import { flat, GiB, run, sorted } from './fixtures.js';
 
 test('memSlack = 1 - ∫used / ∫requested over scored pod-seconds; GiB-hours and core-hours add up', async () => {

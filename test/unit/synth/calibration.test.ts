@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { agentcgroupActivities, agentcgroupRealSessions } from '../../../bench/importers/agentcgroup.js';
-import { readCsv } from '../../../bench/importers/csv.js';
-import { defaultDataDir } from '../../../bench/importers/data-dir.js';
-import { defaultResourceParams, synthesizeSession } from '../../../bench/synth/resource-model.js';
-import { quantile, sessionFigures } from '../../../bench/synth/series-stats.js';
+import { agentcgroupActivities, agentcgroupRealSessions } from '../../../bench/record/importers/agentcgroup.js';
+import { readCsv } from '../../../bench/record/importers/csv.js';
+import { defaultDataDir } from '../../../bench/record/importers/data-dir.js';
+import { defaultResourceParams, synthesizeSession } from '../../../bench/record/synth/resource-model.js';
+import { quantile, sessionFigures } from '../../../bench/record/synth/series-stats.js';
 
 // The calibration as a guard: the defaults must keep reproducing the real series' central figures.
 // Needs the shared data beside the repository; skipped (and said so) where it is absent.

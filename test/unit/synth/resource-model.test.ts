@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { SessionActivity, ToolCall } from '../../../bench/synth/activity.js';
-import { defaultResourceParams, synthesizeSession, toolProfile, type ResourceModelParams } from '../../../bench/synth/resource-model.js';
-import { mergeParams } from '../../../bench/synth/params-file.js';
+import type { SessionActivity, ToolCall } from '../../../bench/record/synth/activity.js';
+import { defaultResourceParams, synthesizeSession, toolProfile, type ResourceModelParams } from '../../../bench/record/synth/resource-model.js';
+import { mergeParams } from '../../../bench/record/synth/params-file.js';
 
 const call = (start: number, end: number, tool: string, extra: Partial<ToolCall> = {}): ToolCall => ({ start, end, tool, error: false, retry: false, ...extra });
 

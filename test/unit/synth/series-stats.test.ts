@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { quantile, sessionFigures, toolExcesses } from '../../../bench/synth/series-stats.js';
+import { quantile, sessionFigures, toolExcesses } from '../../../bench/record/synth/series-stats.js';
 import type { TraceSample } from '../../../src/trace/types.js';
 
 const s = (t: number, mb: number, cpu = 0.1): TraceSample => ({ session: 'x', t, memBytes: mb * 1e6, cpuCores: cpu });

@@ -3,13 +3,13 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Where the bundled traces live. From source (tsx) this module sits in bench/; once built it sits in
- * dist/bench/ while the traces stay in bench/traces (they ship as data, not compiled), so both places
+ * Where the bundled traces live. From source (tsx) this module sits in bench/replay/; once built it sits in
+ * dist/bench/replay/ while the traces stay in bench/traces (they ship as data, not compiled), so both places
  * are tried.
  */
 export function bundledTraceDir(): string | undefined {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const candidates = [join(here, 'traces'), join(here, '..', '..', 'bench', 'traces')];
+  const candidates = [join(here, '..', 'traces'), join(here, '..', '..', '..', 'bench', 'traces')];
   return candidates.find((d) => existsSync(d) && statSync(d).isDirectory());
 }
 

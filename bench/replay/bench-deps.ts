@@ -1,7 +1,7 @@
-import { err, ok, type Result } from '../src/core/result.js';
-import type { EngineConfig } from '../src/engine/engine-config.js';
-import type { Policy } from '../src/policy/policy.js';
-import { createPolicy, POLICY_NAMES, type PolicySettings } from '../src/policy/registry.js';
+import { err, ok, type Result } from '../../src/core/result.js';
+import type { EngineConfig } from '../../src/engine/engine-config.js';
+import type { Policy } from '../../src/policy/policy.js';
+import { createPolicy, POLICY_NAMES, type PolicySettings } from '../../src/policy/registry.js';
 import { createOraclePolicy, oracleHorizonS } from './oracle.js';
 import type { SimSettings } from './replay-types.js';
 

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../../src/core/result.js';
+import { err, ok, type Result } from '../../../src/core/result.js';
 import type { ResourceModelParams, ToolProfile } from './resource-model.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -29,8 +29,8 @@
  * Defaults are fitted to the AgentCgroup container series (Claude Code + Haiku on SWE-rebench tasks,
  * run haiku_nolimit); `npm run bench:calibrate` prints how synthetic and real compare.
  */
-import { createRng, hashString, type Rng } from '../../src/core/rng.js';
-import type { TraceSample } from '../../src/trace/types.js';
+import { createRng, hashString, type Rng } from '../../../src/core/rng.js';
+import type { TraceSample } from '../../../src/trace/types.js';
 import type { SessionActivity, ToolCall } from './activity.js';
 
 const MB = 1e6;

@@ -4,9 +4,9 @@
  * arrival times, and merge them sorted by t. Shared by `burstguard trace import` and `trace synth`.
  */
 import { join } from 'node:path';
-import { createRng, type Rng } from '../../src/core/rng.js';
-import { err, ok, type Result } from '../../src/core/result.js';
-import type { TraceHeader, TraceSample } from '../../src/trace/types.js';
+import { createRng, type Rng } from '../../../src/core/rng.js';
+import { err, ok, type Result } from '../../../src/core/result.js';
+import type { TraceHeader, TraceSample } from '../../../src/trace/types.js';
 import type { SessionActivity } from '../synth/activity.js';
 import { defaultResourceParams, synthesizeSession, type ResourceModelParams } from '../synth/resource-model.js';
 import { agentcgroupRealSessions } from './agentcgroup.js';

@@ -1,5 +1,5 @@
 /** Small helpers the step-table importers share. */
-import type { Rng } from '../../src/core/rng.js';
+import type { Rng } from '../../../src/core/rng.js';
 import type { CsvRow } from './csv.js';
 
 /** Groups rows by a key, keeping first-seen key order. */

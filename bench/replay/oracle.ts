@@ -1,11 +1,11 @@
-import { MiB } from '../src/core/resources.js';
-import type { PodView } from '../src/core/types.js';
-import type { EngineConfig } from '../src/engine/engine-config.js';
-import type { Policy, PolicyContext, Recommendation } from '../src/policy/policy.js';
+import { MiB } from '../../src/core/resources.js';
+import type { PodView } from '../../src/core/types.js';
+import type { EngineConfig } from '../../src/engine/engine-config.js';
+import type { Policy, PolicyContext, Recommendation } from '../../src/policy/policy.js';
 import type { SimSettings } from './replay-types.js';
-import type { DemandAhead } from './sim/session.js';
+import type { DemandAhead } from '../sim/session.js';
 
-export type { DemandAhead } from './sim/session.js';
+export type { DemandAhead } from '../sim/session.js';
 
 /** What the simulator tells the oracle: a pod's true demand over its next seconds of work. */
 export interface Lookahead {

@@ -5,7 +5,7 @@
  * - `agentcgroupActivities`: the same tasks' tool timelines and context sizes, the input the synthetic
  *   resource model is calibrated on (so real and synthetic can be compared task by task).
  */
-import type { TraceSample } from '../../src/trace/types.js';
+import type { TraceSample } from '../../../src/trace/types.js';
 import type { ContextPoint, SessionActivity, ToolCall } from '../synth/activity.js';
 import { activityDuration } from '../synth/activity.js';
 import { flag, num, str, type CsvRow } from './csv.js';

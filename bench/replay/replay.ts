@@ -1,17 +1,17 @@
-import type { Action } from '../src/core/types.js';
-import type { Logger, TickObserver } from '../src/engine/ports.js';
-import { newEngineState, tick, type TickDeps } from '../src/engine/tick.js';
+import type { Action } from '../../src/core/types.js';
+import type { Logger, TickObserver } from '../../src/engine/ports.js';
+import { newEngineState, tick, type TickDeps } from '../../src/engine/tick.js';
 import { oracleHorizonS, wantsLookahead } from './oracle.js';
 import type { ReplayInput, ReplayOutcome } from './replay-types.js';
-import { round } from './scoring.js';
-import { VirtualClock } from './sim/clock.js';
-import { SimCluster } from './sim/cluster.js';
-import { DEFAULT_SIM_TUNING, type SimTuning } from './sim/defaults.js';
-import { TraceFeed } from './sim/feed.js';
-import { SimActuator, SimClusterView } from './sim/ports.js';
-import type { SessionData } from './sim/session.js';
+import { round } from '../score/scoring.js';
+import { VirtualClock } from '../sim/clock.js';
+import { SimCluster } from '../sim/cluster.js';
+import { DEFAULT_SIM_TUNING, type SimTuning } from '../sim/defaults.js';
+import { TraceFeed } from '../sim/feed.js';
+import { SimActuator, SimClusterView } from '../sim/ports.js';
+import type { SessionData } from '../sim/session.js';
 
-export { DEFAULT_SIM_SETTINGS, DEFAULT_SIM_TUNING, type SimTuning } from './sim/defaults.js';
+export { DEFAULT_SIM_SETTINGS, DEFAULT_SIM_TUNING, type SimTuning } from '../sim/defaults.js';
 
 /** Optional wiring of a replay that is not part of the bench contract (tests, perf script, report). */
 export interface ReplayHooks {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { Rng } from '../../src/core/rng.js';
-import { err, ok, type Result } from '../../src/core/result.js';
-import type { TraceSample } from '../../src/trace/types.js';
+import type { Rng } from '../../../src/core/rng.js';
+import { err, ok, type Result } from '../../../src/core/result.js';
+import type { TraceSample } from '../../../src/trace/types.js';
 import { readCsv, str } from './csv.js';
 
 /** Citation for the arrival process every bundled trace uses. */

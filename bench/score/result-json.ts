@@ -1,5 +1,5 @@
 import type { BenchResult, ResizePolicyRow } from './result-types.js';
-import type { TraceRun } from './run-bench.js';
+import type { TraceRun } from '../replay/run-bench.js';
 
 /**
  * How far a causal policy is from the oracle (policy minus oracle): the number to shrink. Extra field

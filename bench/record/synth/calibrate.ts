@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TraceSample } from '../../src/trace/types.js';
+import type { TraceSample } from '../../../src/trace/types.js';
 import { agentcgroupActivities, agentcgroupRealSessions } from '../importers/agentcgroup.js';
 import { readCsv } from '../importers/csv.js';
 import { defaultDataDir } from '../importers/data-dir.js';

@@ -1,8 +1,8 @@
-import type { Result } from '../src/core/result.js';
-import type { EngineConfig } from '../src/engine/engine-config.js';
-import type { Policy } from '../src/policy/policy.js';
-import { openTraceSource, scanTrace } from '../src/trace/reader.js';
-import type { TraceHeader, TraceSample } from '../src/trace/types.js';
+import type { Result } from '../../src/core/result.js';
+import type { EngineConfig } from '../../src/engine/engine-config.js';
+import type { Policy } from '../../src/policy/policy.js';
+import { openTraceSource, scanTrace } from '../../src/trace/reader.js';
+import type { TraceHeader, TraceSample } from '../../src/trace/types.js';
 import { inMemoryStream } from './in-memory-trace.js';
 import type { ReplayInput, ReplayOutcome, SimSettings } from './replay-types.js';
 

@@ -1,4 +1,4 @@
-import type { TraceSample } from '../src/trace/types.js';
+import type { TraceSample } from '../../src/trace/types.js';
 
 /**
  * Samples held in memory, shaped for `ReplayInput.open`: still an AsyncIterable (the contract), and

@@ -1,4 +1,4 @@
-import { GiB } from '../src/core/resources.js';
+import { GiB } from '../../src/core/resources.js';
 import type { ResizePolicyRow } from './result-types.js';
 
 /**

@@ -3,7 +3,7 @@
  * and mean, bursts (an increase of more than a threshold between consecutive samples, 100 MB by
  * default, as in the AgentCgroup paper), and per-tool-call excess over the level before the call.
  */
-import type { TraceSample } from '../../src/trace/types.js';
+import type { TraceSample } from '../../../src/trace/types.js';
 import type { SessionActivity } from './activity.js';
 
 export const BURST_THRESHOLD_BYTES = 100e6;

@@ -1,8 +1,8 @@
-import type { EngineConfig } from '../src/engine/engine-config.js';
-import type { Policy } from '../src/policy/policy.js';
-import type { Resources } from '../src/core/types.js';
-import type { TraceHeader, TraceSample } from '../src/trace/types.js';
-import type { ResizePolicyRow, TraceSummary } from './result-types.js';
+import type { EngineConfig } from '../../src/engine/engine-config.js';
+import type { Policy } from '../../src/policy/policy.js';
+import type { Resources } from '../../src/core/types.js';
+import type { TraceHeader, TraceSample } from '../../src/trace/types.js';
+import type { ResizePolicyRow, TraceSummary } from '../score/result-types.js';
 
 /** The simulated cluster's knobs (shared design BENCH.md, "must behave like Kubernetes"). */
 export interface SimSettings {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { err, ok, type Result } from '../../src/core/result.js';
+import { err, ok, type Result } from '../../../src/core/result.js';
 
 /** One CSV record keyed by the header's column names. Missing trailing cells read as ''. */
 export type CsvRow = Readonly<Record<string, string>>;

@@ -2,9 +2,9 @@
  * The part of `trace import` / `trace synth` after argument parsing: build, write, report. Kept here
  * so both commands share it and the CLI modules stay argument-parsing only.
  */
-import { writeTrace } from '../../src/trace/writer.js';
-import type { CliIo } from '../../src/cli/io.js';
-import type { Result } from '../../src/core/result.js';
+import { writeTrace } from '../../../src/trace/writer.js';
+import type { CliIo } from '../../../src/cli/io.js';
+import type { Result } from '../../../src/core/result.js';
 import { meanConcurrency } from './arrivals.js';
 import type { BuiltTrace } from './build-trace.js';
 

@@ -5,7 +5,7 @@
  * into a pod session until it lasts at least `podSeconds`, with a short pause between conversations.
  * Context = the agent's prompt tokens on assistant messages (where the run recorded usage).
  */
-import type { Rng } from '../../src/core/rng.js';
+import type { Rng } from '../../../src/core/rng.js';
 import type { ContextPoint, SessionActivity, ToolCall } from '../synth/activity.js';
 import { activityDuration } from '../synth/activity.js';
 import { isoSeconds } from './claude-code.js';
