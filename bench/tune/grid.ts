@@ -73,7 +73,7 @@ export function parseGrid(text: string, file: string, policy: string): Result<Gr
     if (!Array.isArray(values) || values.length === 0 || !values.every((x) => typeof x === 'number' || typeof x === 'string')) {
       return err(`${file}: knob '${knob}' needs a non-empty list of values, got ${JSON.stringify(values)}`);
     }
-    out.push([path, values as KnobValue[]]);
+    out.push([path, values]);
   }
   return ok(out);
 }

@@ -122,8 +122,8 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
   io.stdout.write(`ConfigMap written to ${v.out}\n`);
   if (v.report !== undefined) await writeFile(v.report, tuneReport(result.value));
   if (v.json !== undefined) {
-    const { chosenConfig: _c, ...json } = result.value;
-    await writeFile(v.json, `${JSON.stringify(json, null, 2)}\n`);
+    // The config itself is in --out; the JSON keeps the figures.
+    await writeFile(v.json, `${JSON.stringify({ ...result.value, chosenConfig: undefined }, null, 2)}\n`);
   }
   return 0;
 }
