@@ -9,7 +9,7 @@
  * when the test process is interrupted.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -64,6 +64,40 @@ export interface RealNodeOptions {
   allocatableMemBytes?: number;
 }
 
+/**
+ * One real node per machine at a time: they would share the kubepods cgroup folders. Test files may run
+ * in parallel, so a node waits for a lock file (taken over when its owner's PID is gone).
+ */
+const LOCK = join(tmpdir(), 'burstguard-e2e-real-node.lock');
+
+async function takeNodeLock(timeoutMs = 900_000): Promise<() => void> {
+  const release = (): void => {
+    try {
+      if (readFileSync(LOCK, 'utf8') === String(process.pid)) unlinkSync(LOCK);
+    } catch {
+      /* not ours or gone */
+    }
+  };
+  await waitFor('the real-node lock (another real node is running on this machine)', () => {
+    try {
+      writeFileSync(LOCK, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch {
+      const owner = Number(readFileSync(LOCK, 'utf8'));
+      let alive = owner === process.pid;
+      try {
+        if (!alive) process.kill(owner, 0);
+        alive = true;
+      } catch {
+        alive = false;
+      }
+      if (!alive) unlinkSync(LOCK);
+      return undefined;
+    }
+  }, timeoutMs, 1000);
+  return release;
+}
+
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
@@ -80,6 +114,7 @@ async function deleteNodePods(admin: Clients, node: string): Promise<void> {
 export async function startRealNode(cp: ControlPlane, admin: Clients, opts: RealNodeOptions = {}): Promise<RealNode> {
   const bin = process.env.BURSTGUARD_NODE_ASSETS ?? '';
   const name = nodeName();
+  const releaseLock = await takeNodeLock();
   const p = nodePaths(mkdtempSync(join(tmpdir(), 'burstguard-e2e-node-')));
   for (const d of [p.containerdRoot, p.containerdState, p.cniBin, p.cniConf, p.kubeletRoot, p.podLogs]) mkdirSync(d, { recursive: true });
   writeFileSync(join(p.cniConf, '10-hostnetwork-only.conflist'), CNI_STUB);
@@ -110,6 +145,7 @@ export async function startRealNode(cp: ControlPlane, admin: Clients, opts: Real
       if (pids.length === 0 && left.length === 0) break;
       sleepSync(250);
     }
+    releaseLock();
   };
   process.on('exit', onExit);
 
@@ -126,6 +162,7 @@ export async function startRealNode(cp: ControlPlane, admin: Clients, opts: Real
     // 3. The cgroup folders the kubelet made.
     const left = await removeNodeCgroups(cgroupsBefore);
     stopped = true;
+    releaseLock();
     process.off('exit', onExit);
     if (left.length > 0) throw new Error(`real node: could not remove cgroup folders ${left.join(', ')}`);
     if (process.env.BURSTGUARD_E2E_KEEP !== '1') rmSync(p.dir, { recursive: true, force: true });

@@ -63,7 +63,7 @@ const cpu = (c: number): string => `${Math.round(c * 1000)}m`;
 
 export function replayPod(namespace: string, s: ReplayPodSpec): k8s.V1Pod {
   return {
-    metadata: { name: s.name, namespace, labels: { app: 'agent', 'burstguard.io/e2e': 'real-node', ...s.labels } },
+    metadata: { name: s.name, namespace, labels: { 'burstguard.io/managed': 'true', 'burstguard.io/agent-class': 'coder', ...s.labels } },
     spec: {
       nodeName: s.nodeName,
       hostNetwork: true,
