@@ -27,7 +27,7 @@ export const POLICY_FIELD_DOCS: Readonly<Record<string, Readonly<Record<string, 
     evictAfterOomThresholdS: 'An OOM within this time of the start makes a pod eligible for update, seconds.',
     minReplicas: 'Groups with fewer live pods are left alone.',
     evictionTolerance: 'Share of a group that may be updated per updater loop.',
-    emulateAdmission: 'Give a newly seen pod the current target at once (what the admission controller would do).',
+    emulateAdmission: 'Bench: a pod created while its class has a recommendation starts with the target (the admission controller).',
   },
   reactive: {
     thresholdFraction: 'Usage above this fraction of the limit triggers a raise.',
