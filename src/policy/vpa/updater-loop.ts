@@ -37,7 +37,8 @@ export function runUpdater(state: VpaState, ctx: PolicyContext, o: VpaVariant, c
     const rec = state.recommendations.get(cls);
     if (!rec || pods.length < o.minReplicas) continue;
     const candidates = qualify(state, pods, rec, { nowMs: ctx.nowMs, cfg, o });
-    candidates.sort((a, b) => comparePriority(a.priority, b.priority) || (a.pod.key < b.pod.key ? -1 : 1));
+    // Stable: equal priorities keep the cluster view's order, as upstream's sort keeps the lister's.
+    candidates.sort((a, b) => comparePriority(a.priority, b.priority));
     for (const c of candidates) {
       const r = toResize(c, processed(c.rec, c.pod, o), o);
       if (!r) continue;
