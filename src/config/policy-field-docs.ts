@@ -26,7 +26,7 @@ export const POLICY_FIELD_DOCS: Readonly<Record<string, Readonly<Record<string, 
     podLifetimeUpdateThresholdS: 'Pods younger than this are updated only when out of bounds, seconds.',
     evictAfterOomThresholdS: 'An OOM within this time of the start makes a pod eligible for update, seconds.',
     minReplicas: 'Groups with fewer live pods are left alone.',
-    evictionTolerance: 'Share of a group that may be updated per updater loop.',
+    evictionTolerance: 'Share of a group that may be disrupted per updater loop (does not limit InPlace updates, as upstream).',
     emulateAdmission: 'Bench: a pod created while its class has a recommendation starts with the target (the admission controller).',
   },
   reactive: {

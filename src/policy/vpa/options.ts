@@ -39,7 +39,10 @@ export interface VpaOptions {
    * alone (otherwise VPA would never touch a lone agent pod, which is no fair anchor).
    */
   readonly minReplicas: number;
-  /** `--eviction-tolerance` (0.5): share of a group that may be updated per updater loop. */
+  /**
+   * `--eviction-tolerance` (0.5): share of a group that may be disrupted per updater loop. Kept for the
+   * ConfigMap's sake, but it binds no InPlace update: upstream's RunOnce patches pods the budget defers.
+   */
   readonly evictionTolerance: number;
   /**
    * Emulate the admission controller in the bench: a pod created while its class has a recommendation

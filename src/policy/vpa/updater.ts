@@ -102,36 +102,6 @@ export function proportionalLimit(originalRequest: number, originalLimit: number
 }
 
 /**
- * The disruption budget of one replica group (one agentClass here) for one updater loop. With
- * tolerance t, at most floor(configured·t) pods may be updated per loop; when that floor is 0 and every
- * pod is running, one pod may still go, so small groups are not starved.
- */
-export class GroupBudget {
-  private initiated = 0;
-  private readonly tolerance: number;
-
-  constructor(
-    readonly configured: number,
-    readonly running: number,
-    toleranceFraction: number,
-  ) {
-    this.tolerance = Math.floor(configured * toleranceFraction);
-  }
-
-  /** May one more pod of the group be updated in this loop? */
-  isDisruptable(): boolean {
-    const shouldBeAlive = this.configured - this.tolerance;
-    const actuallyAlive = this.running - this.initiated;
-    return actuallyAlive > shouldBeAlive || (this.configured === this.running && this.tolerance === 0 && this.initiated === 0);
-  }
-
-  /** Counts an update started in this loop. */
-  initiate(): void {
-    this.initiated++;
-  }
-}
-
-/**
  * Upstream InPlace mode (AS v1.8.1 restriction/pods_inplace_restriction.go CanInPlaceUpdate): once a patch
  * was sent to a pod showing Infeasible, retry only when the recommendation lowers some resource below it.
  */
