@@ -3,6 +3,7 @@ import type { PodView, Resources } from '../core/types.js';
 import type { ResizeRecommendation } from '../policy/policy.js';
 import type { GuardConfig } from './engine-config.js';
 import { recentPeak, type PodMemory, type ResourceField } from './pod-memory.js';
+import { memoryTrend, rampGrowth } from '../../models/memory-trend.js';
 
 /** The outcome of guarding one recommendation: new targets with the notes that explain changes, or a skip. */
 export type Guarded =
@@ -37,7 +38,7 @@ export function guardResize(
   }
   const notes: string[] = [];
   const peak = recentPeak(mem);
-  const stale = mem.lastSampleMs === undefined || ctx.nowMs - mem.lastSampleMs > ctx.staleAfterS * 1000;
+  const { ageS, stale, grownBytes } = freshness(mem, ctx);
   const sinceChange = mem.lastChangeMs === undefined ? Infinity : ctx.nowMs - mem.lastChangeMs;
   const spacing = sinceChange < cfg.decreaseIntervalS * 1000;
   const cooling = (field: ResourceField): boolean => {
@@ -47,10 +48,10 @@ export function guardResize(
   const limits: Record<Res, number> = { memBytes: 0, cpuCores: 0 };
   const requests: Record<Res, number> = { memBytes: 0, cpuCores: 0 };
   const floors: Record<Res, number> = { memBytes: 0, cpuCores: 0 };
-  const slow = { stale, cooling, maxDecreaseFraction: cfg.maxDecreaseFraction, notes };
+  const slow = { stale, ageS, staleAfterS: ctx.staleAfterS, cooling, maxDecreaseFraction: cfg.maxDecreaseFraction, notes };
 
   for (const r of RESOURCES) {
-    const g = guardOne(r, { rec, pod, mem, cfg, peak: peak[r] }, slow);
+    const g = guardOne(r, { rec, pod, mem, cfg, peak: peak[r], grown: r === 'memBytes' ? grownBytes : 0 }, slow);
     limits[r] = g.limit;
     requests[r] = g.request;
     floors[r] = g.floor;
@@ -67,8 +68,22 @@ export function guardResize(
   return { kind: 'resize', ...rounded, notes };
 }
 
+/**
+ * How old the pod's newest sample is, whether that is stale, and what the pod may have grown by since
+ * on its own recent trend: a decrease is judged against usage now, not usage then (issue 11: a ramp
+ * lowered below what it really used).
+ */
+function freshness(mem: PodMemory, ctx: { readonly nowMs: number; readonly staleAfterS: number }): { ageS: number; stale: boolean; grownBytes: number } {
+  const ageS = mem.lastSampleMs === undefined ? Infinity : (ctx.nowMs - mem.lastSampleMs) / 1000;
+  const stale = ageS > ctx.staleAfterS;
+  return { ageS, stale, grownBytes: stale ? 0 : rampGrowth(memoryTrend(mem.recent ?? []), ageS) };
+}
+
 interface SlowRules {
   readonly stale: boolean;
+  /** Age of the pod's newest sample, and the bound past which it is stale. */
+  readonly ageS: number;
+  readonly staleAfterS: number;
   readonly cooling: (field: ResourceField) => boolean;
   readonly maxDecreaseFraction: number;
   readonly notes: string[];
@@ -81,7 +96,7 @@ interface SlowRules {
  */
 function guardOne(
   r: Res,
-  x: { readonly rec: ResizeRecommendation; readonly pod: PodView; readonly mem: PodMemory; readonly cfg: GuardConfig; readonly peak: number },
+  x: { readonly rec: ResizeRecommendation; readonly pod: PodView; readonly mem: PodMemory; readonly cfg: GuardConfig; readonly peak: number; readonly grown: number },
   slow: SlowRules,
 ): { limit: number; request: number; floor: number } {
   const { rec, pod, mem, cfg } = x;
@@ -108,6 +123,7 @@ function guardOne(
     request = ceiling;
   }
   limit = slowDecrease(r, 'limit', limit, pod.limits[r], slow);
+  limit = floorDecreaseByGrowth(r, limit, pod.limits[r], { usageFloor, grown: x.grown }, slow);
   // A request the kubelet called Infeasible was never granted: leaving it is not a decrease.
   request = slowDecrease(r, 'request', request, ceiling === undefined ? pod.requests[r] : Math.min(pod.requests[r], ceiling), slow, usageFloor);
   return { limit: clamp(limit, floor, hi), request: clamp(request, lo, hi), floor };
@@ -123,12 +139,26 @@ function guardOne(
 function slowDecrease(r: Res, what: 'limit' | 'request', target: number, current: number, s: SlowRules, usageFloor?: number): number {
   if (target >= current) return target;
   if (s.stale) {
-    s.notes.push(`${r} ${what} not lowered: metrics are stale`);
+    const age = Number.isFinite(s.ageS) ? `newest sample ${Math.round(s.ageS)} s old` : 'no sample yet';
+    s.notes.push(`${r} ${what} not lowered: metrics are stale (${age}, bound ${Math.round(s.staleAfterS)} s)`);
     return current;
   }
   if (s.cooling(`${r}.${what}` as ResourceField)) return current;
   const stepped = Math.max(target, current * (1 - s.maxDecreaseFraction));
   return usageFloor === undefined ? stepped : Math.min(stepped, Math.max(target, usageFloor));
+}
+
+/**
+ * A limit decrease keeps room for the growth the pod's trend allows since its newest sample (usage
+ * floor + grown bytes), never rising above the current limit on that account.
+ */
+function floorDecreaseByGrowth(r: Res, limit: number, current: number, u: { readonly usageFloor: number; readonly grown: number }, s: SlowRules): number {
+  const { usageFloor, grown } = u;
+  if (grown <= 0 || limit >= current) return limit;
+  const floor = Math.min(current, usageFloor + grown);
+  if (limit >= floor) return limit;
+  s.notes.push(`${r} limit decrease floored at ${fmt(r, floor)}: the pod may have grown ${fmt(r, grown)} on its trend since its newest sample, ${Math.round(s.ageS)} s old`);
+  return floor;
 }
 
 function requestCeiling(r: Res, pod: PodView, mem: PodMemory, lo: number): number | undefined {

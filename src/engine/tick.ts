@@ -1,7 +1,7 @@
 import { ok, type Result } from '../core/result.js';
 import type { Action, ActuationError, AgentSample, Applied, PodView, Skipped } from '../core/types.js';
 import type { Policy, PolicyContext, Recommendation } from '../policy/policy.js';
-import type { EngineConfig } from './engine-config.js';
+import { staleBoundS, type EngineConfig } from './engine-config.js';
 import { guardResize } from './guards.js';
 import { newPodMemory, raisedFields, rememberUsage, type PodMemory, type ResourceField } from './pod-memory.js';
 import type { Actuator, Clock, ClusterView, Logger, MetricSource, SourceError, TickObserver } from './ports.js';
@@ -155,11 +155,15 @@ function decide<S>(recs: readonly Recommendation[], ctx: PolicyContext, state: E
       skipped.push({ pod: rec.pod, reason: 'pod not in the cluster view' });
       continue;
     }
-    const g = guardResize(rec, pod, mem, cfg.guards, { nowMs: ctx.nowMs, staleAfterS: cfg.staleAfterS });
+    const g = guardResize(rec, pod, mem, cfg.guards, { nowMs: ctx.nowMs, staleAfterS: staleBoundS(cfg, mem.gapS) });
     if (g.kind === 'skip') skipped.push({ pod: rec.pod, reason: g.reason });
     if (g.kind !== 'resize') continue;
-    const reason = g.notes.length > 0 ? `${rec.reason}; ${g.notes.join('; ')}` : rec.reason;
-    const action: Action = { kind: 'resize', pod: pod.ref, container: pod.container, requests: g.requests, limits: g.limits, policy, reason, inputs: rec.inputs };
+    // Every decision says how old the data behind it is.
+    const ageS = mem.lastSampleMs === undefined ? undefined : Math.round((ctx.nowMs - mem.lastSampleMs) / 1000);
+    const age = ageS === undefined ? 'no sample yet' : `newest sample ${ageS} s old`;
+    const reason = [rec.reason, ...g.notes, age].join('; ');
+    const inputs = ageS === undefined ? rec.inputs : { ...rec.inputs, sampleAgeS: ageS };
+    const action: Action = { kind: 'resize', pod: pod.ref, container: pod.container, requests: g.requests, limits: g.limits, policy, reason, inputs };
     raises.set(action, raisedFields(pod, g));
     actions.push(action);
   }
