@@ -1,5 +1,6 @@
 import type { AgentSample, Resources } from '../core/types.js';
 import type { MemoryPoint } from '../../models/memory-trend.js';
+import type { AwaitedResize } from './verdict.js';
 
 /**
  * What the engine remembers of each pod between ticks, apart from the policy's own state: recent peak
@@ -23,6 +24,8 @@ export interface PodMemory {
   raisedAtMs?: Partial<Record<ResourceField, number>>;
   deferredUntilMs?: number;
   deferredBackoffS?: number;
+  /** The last resize sent whose kubelet verdict is not in yet. */
+  awaiting?: AwaitedResize;
   /** Requests the kubelet called Infeasible: never ask for this much again. */
   infeasibleRequests?: Resources;
 }
