@@ -22,6 +22,8 @@ export interface JoinError {
 }
 
 interface Row {
+  memBytes?: number;
+  cpuCores?: number;
   contextTokens?: number;
   toolCalls?: number;
   toolErrors?: number;
@@ -31,9 +33,12 @@ interface Row {
   toolCount?: number;
 }
 
-type ScalarSignal = Exclude<Signal, 'toolCallsInFlight' | 'memory' | 'cpu'>;
+type ScalarSignal = Exclude<Signal, 'toolCallsInFlight'>;
+/** The agent signals, on the step grid in both joins. */
 const SCALARS: readonly ScalarSignal[] = ['contextTokens', 'toolCalls', 'toolErrors', 'toolRetries'];
 const FIELD: Readonly<Record<ScalarSignal, keyof Omit<Row, 'tool'>>> = {
+  memory: 'memBytes',
+  cpu: 'cpuCores',
   contextTokens: 'contextTokens',
   toolCalls: 'toolCalls',
   toolErrors: 'toolErrors',
@@ -134,7 +139,7 @@ function foldScalar(grid: Grid, signal: ScalarSignal, series: readonly Series[],
   return undefined;
 }
 
-function foldTools(grid: Grid, series: readonly Series[], o: JoinOptions): JoinError | undefined {
+function foldTools(grid: Grid, series: readonly Series[], o: Pick<JoinOptions, 'podLabel' | 'toolLabel'>): JoinError | undefined {
   const seen = new Set<string>();
   for (const s of series) {
     const pod = s.labels[o.podLabel];
@@ -159,4 +164,45 @@ function foldTools(grid: Grid, series: readonly Series[], o: JoinOptions): JoinE
     }
   }
   return undefined;
+}
+
+/**
+ * The grid join `burstguard trace record` uses: every signal (memory and CPU aggregated `by (pod)` too)
+ * from range queries sharing start, end and step, so points join exactly by (pod, time). A (pod, time)
+ * without both memory and CPU yields no sample. The controller reads memory and CPU raw instead
+ * (joinAnswers): a recording reads a finished past, where no sample is still on its way.
+ */
+export function joinGridAnswers(answers: Answers, o: Omit<JoinOptions, 'stepMs'>): Result<AgentSample[], JoinError> {
+  const grid = new Grid();
+  for (const signal of ['memory', 'cpu', ...SCALARS] as const) {
+    const e = foldScalar(grid, signal, answers[signal], o.podLabel);
+    if (e !== undefined) return err(e);
+  }
+  const e = foldTools(grid, answers.toolCallsInFlight, o);
+  if (e !== undefined) return err(e);
+  return ok(emit(grid, o.namespace));
+}
+
+function emit(grid: Grid, namespace: string): AgentSample[] {
+  const out: AgentSample[] = [];
+  for (const pod of [...grid.pods.keys()].sort()) {
+    const byT = grid.pods.get(pod);
+    if (byT === undefined) continue;
+    for (const tMs of [...byT.keys()].sort((a, b) => a - b)) {
+      const r = byT.get(tMs);
+      if (r?.memBytes === undefined || r.cpuCores === undefined) continue;
+      out.push({
+        pod: `${namespace}/${pod}`,
+        tMs,
+        memBytes: r.memBytes,
+        cpuCores: r.cpuCores,
+        ...(r.contextTokens !== undefined ? { contextTokens: r.contextTokens } : {}),
+        ...(r.toolCalls !== undefined ? { toolCalls: r.toolCalls } : {}),
+        ...(r.toolRetries !== undefined ? { toolRetries: r.toolRetries } : {}),
+        ...(r.toolErrors !== undefined ? { toolErrors: r.toolErrors } : {}),
+        ...(r.tool !== undefined ? { tool: r.tool } : {}),
+      });
+    }
+  }
+  return out;
 }

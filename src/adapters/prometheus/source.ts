@@ -4,10 +4,11 @@ import type { AgentSample } from '../../core/types.js';
 import type { Logger, MetricQuery, MetricSource, SourceError } from '../../engine/ports.js';
 import { joinAnswers, type Answers } from './join.js';
 import { isRawSignal, renderQueries, SIGNALS, toolLabelOf, type Signal } from './queries.js';
+import { queryRange, queryRawWindow, type RangeWindow } from './range-query.js';
 import { newRawCursor, windowStartMs } from './raw-series.js';
-import { parseRangeResponse, type Series } from './response.js';
+import type { Series } from './response.js';
 import { fileTokenSource, type TokenSource } from './token.js';
-import { abortMessage, createHttpGet, type HttpGet } from './transport.js';
+import { createHttpGet, type HttpGet } from './transport.js';
 
 /** Prometheus keeps at most 11,000 points per series in a range answer; stay below it. */
 const MAX_POINTS = 10_000;
@@ -54,32 +55,16 @@ export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSo
   async function runQuery(
     signal: Signal,
     promql: string,
-    window: { start: number; end: number; stepS: number },
+    window: RangeWindow,
     headers: Readonly<Record<string, string>>,
     abort: AbortSignal,
   ): Promise<Result<Series[], SourceError>> {
+    const target = { base, get: httpGet, headers, timeoutMs: cfg.timeoutMs };
     const raw = isRawSignal(signal);
-    const url = new URL(`${base}/api/v1/${raw ? 'query' : 'query_range'}`);
-    url.searchParams.set('query', promql);
-    if (raw) url.searchParams.set('time', window.end.toFixed(3));
-    else {
-      url.searchParams.set('start', window.start.toFixed(3));
-      url.searchParams.set('end', window.end.toFixed(3));
-      url.searchParams.set('step', `${window.stepS}s`);
-    }
-    url.searchParams.set('timeout', `${Math.max(1, Math.floor(cfg.timeoutMs / 1000))}s`);
-    const answer = await httpGet(url, headers, abort);
-    if (!answer.ok) {
-      const why = abort.aborted ? abortMessage(abort) : answer.error;
-      const detail = why === 'timed out' ? `timed out after ${cfg.timeoutMs} ms` : why;
-      return err({ source: 'prometheus', query: promql, message: `${signal}: ${detail}` });
-    }
-    const parsed = parseRangeResponse(answer.value.status, answer.value.body);
-    if (!parsed.ok) {
-      const hint = raw && parsed.error.includes("resultType is") ? ` (the ${signal} query must be a range selector ending in [{window}])` : '';
-      return err({ source: 'prometheus', query: promql, message: `${signal}: ${parsed.error}${hint}` });
-    }
-    return ok(parsed.value);
+    const r = raw ? await queryRawWindow(target, promql, window.end, abort) : await queryRange(target, promql, window, abort);
+    if (r.ok) return r;
+    const hint = raw && r.error.includes('resultType is') ? ` (the ${signal} query must be a range selector ending in [{window}])` : '';
+    return err({ source: 'prometheus', query: promql, message: `${signal}: ${r.error}${hint}` });
   }
 
   const source: PrometheusSource = {

@@ -45,9 +45,9 @@ test('a restart that is not an OOM kill does not raise the limit', () => {
   const quiet = limitsAfter(600, { a: 300 * MiB }, () => [podView('a', { limits })]);
   // At 300 s the container restarts with reason Error (lastState.terminated.reason != OOMKilled).
   const restarted = limitsAfter(600, { a: 300 * MiB }, (t) => [podView('a', { limits, restarts: t >= 300 ? 1 : 0 })]);
-  const want = quiet.get('ns/a')?.limits.memBytes;
-  assert.ok(want !== undefined && want < 3 * GiB, 'the quiet pod is sized below its generous limit');
-  assert.equal(restarted.get('ns/a')?.limits.memBytes, want);
+  const got = restarted.get('ns/a')?.limits.memBytes;
+  assert.ok(got === undefined || got < 3 * GiB * 1.1, `a non-OOM restart raised the limit to ${Math.round((got ?? 0) / MiB)} Mi`);
+  assert.equal(got, quiet.get('ns/a')?.limits.memBytes);
 });
 
 test("a sibling's OOM kill lifts a pod by a bounded share, said in the reason; the killed pod gets the whole excess", () => {
