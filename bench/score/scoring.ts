@@ -53,6 +53,8 @@ export class Scorer {
   nodeSeconds = 0;
   /** Node-seconds of a lull with no live session, counted only if another session arrives. */
   private idleNodeSeconds = 0;
+  /** Seconds spent at each node count while sessions are live, for p95Nodes (capacity planning). */
+  private readonly secondsAtNodes = new Map<number, number>();
   podSeconds = 0;
 
   /**
@@ -68,6 +70,19 @@ export class Scorer {
     }
     this.nodeSeconds += this.idleNodeSeconds + nodes * dt;
     this.idleNodeSeconds = 0;
+    this.secondsAtNodes.set(nodes, (this.secondsAtNodes.get(nodes) ?? 0) + dt);
+  }
+
+  /** The node count the pool stays at or below for 95 % of the live time (time-weighted). */
+  get p95Nodes(): number {
+    const counts = [...this.secondsAtNodes.entries()].sort((a, b) => a[0] - b[0]);
+    const total = counts.reduce((sum, [, s]) => sum + s, 0);
+    let seen = 0;
+    for (const [n, s] of counts) {
+      seen += s;
+      if (seen >= 0.95 * total - 1e-9) return n;
+    }
+    return 0;
   }
 
   get disruptions(): number {
@@ -82,6 +97,7 @@ export class Scorer {
       policy,
       nodeHours: round(this.nodeSeconds / 3600, 6),
       peakNodes: this.peakNodes,
+      p95Nodes: this.p95Nodes,
       disruptions: this.disruptions,
       disruptionsPer100PodHours: round(podHours > 0 ? (100 * this.disruptions) / podHours : 0, 6),
       oomKills: this.oomKills,

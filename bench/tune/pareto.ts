@@ -11,6 +11,7 @@ import type { Point } from './grid.js';
 export interface Score {
   readonly nodeHours: number;
   readonly peakNodes: number;
+  readonly p95Nodes: number;
   readonly disruptions: number;
   readonly disruptionsPer100PodHours: number;
   readonly oomKills: number;
