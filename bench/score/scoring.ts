@@ -55,6 +55,9 @@ export class Scorer {
   private idleNodeSeconds = 0;
   /** Seconds spent at each node count while sessions are live, for p95Nodes (capacity planning). */
   private readonly secondsAtNodes = new Map<number, number>();
+  /** Seconds node-hours are counted over (live time, lulls between sessions included): mean nodes = nodeHours / this. */
+  liveSeconds = 0;
+  private idleSeconds = 0;
   podSeconds = 0;
 
   /**
@@ -66,10 +69,13 @@ export class Scorer {
     if (nodes > this.peakNodes) this.peakNodes = nodes;
     if (!live) {
       this.idleNodeSeconds += nodes * dt;
+      this.idleSeconds += dt;
       return;
     }
     this.nodeSeconds += this.idleNodeSeconds + nodes * dt;
     this.idleNodeSeconds = 0;
+    this.liveSeconds += this.idleSeconds + dt;
+    this.idleSeconds = 0;
     this.secondsAtNodes.set(nodes, (this.secondsAtNodes.get(nodes) ?? 0) + dt);
   }
 
@@ -98,6 +104,7 @@ export class Scorer {
       nodeHours: round(this.nodeSeconds / 3600, 6),
       peakNodes: this.peakNodes,
       p95Nodes: this.p95Nodes,
+      liveHours: round(this.liveSeconds / 3600, 6),
       disruptions: this.disruptions,
       disruptionsPer100PodHours: round(podHours > 0 ? (100 * this.disruptions) / podHours : 0, 6),
       oomKills: this.oomKills,

@@ -35,6 +35,7 @@ export function scoreOfRow(row: ResizePolicyRow, podSeconds: number): Score {
     nodeHours: num(row.nodeHours),
     peakNodes: num(row.peakNodes),
     p95Nodes: num(row['p95Nodes']),
+    liveHours: num(row['liveHours']),
     disruptions: num(row.disruptions),
     disruptionsPer100PodHours: num(row.disruptionsPer100PodHours),
     oomKills: num(row.oomKills),
