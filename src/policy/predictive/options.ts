@@ -63,7 +63,10 @@ export interface PredictiveOptions {
    */
   readonly nodeMemBytes?: number;
   readonly nodeCpuCores?: number;
-  /** Resizes one pod may get per hour on average (a token bucket); raises that protect the pod always go. */
+  /**
+   * Resizes one pod may get per hour on average (a token bucket); raises that protect the pod always go.
+   * Each resize also sends an Event, so 3 resizes are 6 API writes.
+   */
   readonly maxWritesPerPodHour?: number;
   /** Resizes a pod may save up in its bucket. */
   readonly writeBurst?: number;
@@ -108,7 +111,7 @@ export const DEFAULT_PREDICTIVE_OPTIONS: Required<Omit<PredictiveOptions, 'prior
   cpuNodeRiskBudget: 0.05,
   nodeMemBytes: 0,
   nodeCpuCores: 0,
-  maxWritesPerPodHour: 6,
+  maxWritesPerPodHour: 3,
   writeBurst: 3,
   maxWritesPerTick: 100,
   writeWorthNodeSeconds: 5,
