@@ -12,6 +12,9 @@ import { foldRetryRun, foldToolTransition, newToolCategoryStats, toolCategory } 
 import { contextMemoryGrowth } from './context-forecast.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 import type { ClassArrivals, ScaleHold } from './scale.js';
+import { foldCpuUsage, newCpuUsageHistogram, type ClassPricing } from './effective-request.js';
+import type { LogHistogram } from '../../../models/log-histogram.js';
+import type { WriteAccount } from './write-budget.js';
 
 /** A forecast waiting for its horizon to pass, so it can be scored. */
 interface Pending {
@@ -75,10 +78,24 @@ export interface PredictiveState {
   /** Session arrivals per agent class and pre-warm holds per ScaledObject (KEDA pre-warm, scale.ts). */
   readonly arrivals: Map<string, ClassArrivals>;
   readonly scaleHolds: Map<string, ScaleHold>;
+  /** Scraped CPU usage per agent class, and each class's request pricing per node size (effective-request.ts). */
+  readonly cpuUsage: Map<string, LogHistogram>;
+  readonly pricing: Map<string, ClassPricing>;
+  /** Each pod's write account (write-budget.ts). */
+  readonly writes: Map<string, WriteAccount>;
 }
 
 export function newPredictiveState(): PredictiveState {
-  return { pods: new Map(), classes: new Map(), unsampledRestarts: new Map(), arrivals: new Map(), scaleHolds: new Map() };
+  return {
+    pods: new Map(),
+    classes: new Map(),
+    unsampledRestarts: new Map(),
+    arrivals: new Map(),
+    scaleHolds: new Map(),
+    cpuUsage: new Map(),
+    pricing: new Map(),
+    writes: new Map(),
+  };
 }
 
 /** How long after its first sample a pod counts as starting (its peak then is a start-up peak). */
@@ -177,6 +194,9 @@ export function foldSample(st: PredictiveState, s: AgentSample, podClass: (key: 
     t.cpuLevel += 0.3 * (s.cpuCores - t.cpuLevel);
   }
   foldStartup(t, cm, s);
+  let cpu = st.cpuUsage.get(t.agentClass);
+  if (!cpu) st.cpuUsage.set(t.agentClass, (cpu = newCpuUsageHistogram(maxWeight(o))));
+  foldCpuUsage(cpu, s.cpuCores);
   const excess = s.memBytes - t.base;
   if (excess > 0 && (excess >= t.maxExcess || excess >= decayed(t.maxExcess, t.maxExcessAtMs, s.tMs, o.limitHoldHalfLifeS))) {
     t.maxExcess = excess;
@@ -249,9 +269,10 @@ function closeForecasts(t: PodTrack, cm: ClassModel, s: AgentSample, o: Resolved
 }
 
 /**
- * Notices OOM kills from the cluster view (restart count up, or a newer lastOomAtMs). An OOM proves the
+ * Notices OOM kills from the cluster view (a newer lastOomAtMs; other restarts do not count). An OOM proves the
  * usage passed the limit in force: the class remembers an excess of at least limit × 1.2 − baseline
- * (the VPA-style bump, as a censored lower bound), and the calibration window gets the matching residual.
+ * (the VPA-style bump), of which the killed pod carries all and its siblings a bounded share
+ * (oom-share.ts), and the calibration window gets the proven residual (limit at the kill − model).
  */
 export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: number, o: ResolvedPredictiveOptions): void {
   for (const pod of pods) {
@@ -260,9 +281,10 @@ export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: n
       noteUnsampledOom(st, pod, o);
       continue;
     }
+    // Only a real OOM kill (lastState.terminated.reason OOMKilled) counts: a restart for any other
+    // reason (a SIGKILL with reason Error, a crash) says nothing about the memory limit.
     const oomAt = pod.lastOomAtMs ?? 0;
-    const restarted = t.restarts >= 0 && pod.restarts > t.restarts;
-    const oom = oomAt > t.lastOomAtMs || (restarted && pod.lastOomAtMs === undefined);
+    const oom = oomAt > t.lastOomAtMs;
     t.restarts = pod.restarts;
     if (!oom) continue;
     t.lastOomAtMs = Math.max(oomAt, nowMs);
@@ -273,7 +295,9 @@ export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: n
       cm.oomExcessBytes = excess;
       cm.oomAtMs = nowMs;
     }
-    pushResidual(cm.residuals, limitAtKill * OOM_BUMP - modelMemLimit(t, cm, o));
+    // The kill proves the peak passed the limit in force: that, not the ×1.2 bump (a policy choice,
+    // not evidence), is the residual the whole class calibrates on.
+    pushResidual(cm.residuals, limitAtKill - modelMemLimit(t, cm, o));
     t.heldMem = Math.max(t.heldMem, limitAtKill * OOM_BUMP);
     t.heldAtMs = nowMs;
   }
@@ -286,7 +310,7 @@ export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: n
  */
 function noteUnsampledOom(st: PredictiveState, pod: PodView, o: ResolvedPredictiveOptions): void {
   const seen = st.unsampledRestarts.get(pod.key) ?? 0;
-  if (pod.restarts <= seen) return;
+  if (pod.restarts <= seen || pod.lastOomAtMs === undefined) return;
   st.unsampledRestarts.set(pod.key, pod.restarts);
   const limitAtKill = Math.max(pod.limits.memBytes, pod.actualLimits?.memBytes ?? 0);
   foldStartupPeak(classModel(st, pod.agentClass, o), limitAtKill * OOM_BUMP);
