@@ -19,6 +19,20 @@ import type { AgentSample } from '../../core/types.js';
 import { memoryTrend, rampGrowth, type MemoryPoint } from '../../../models/memory-trend.js';
 import type { PodTrack } from './state.js';
 
+/**
+ * Cold-start headroom of a memory-only pod: at most this many times its own baseline above it (a
+ * 100 MB pod gets ≤ 300 MB of burst room, a 400 MB limit), instead of the class prior's ε-tail, which
+ * is measured on agent sessions running tools (≈ 2 GiB at ε = 0.002) and says nothing about a pod
+ * that exports no agent series. Its own evidence lifts it: its largest burst (held), its ramp, and an
+ * OOM kill of its own (× 1.2). See docs/models.md "Pods without agent series".
+ */
+export const SOLO_HEADROOM_FRACTION = 3;
+
+/** The class headroom a memory-only pod carries: capped by its own baseline (SOLO_HEADROOM_FRACTION). */
+export function soloHeadroom(classHeadroom: number, base: number): number {
+  return Math.min(classHeadroom, SOLO_HEADROOM_FRACTION * base);
+}
+
 /** Samples kept per pod for the trend, and how far back. */
 const POINTS = 12;
 const WINDOW_MS = 5 * 60_000;

@@ -13,7 +13,7 @@ import { meanDurationS, pBurstContinues, pRetryContinues, pRetryWithin, pStillIn
 import type { ResolvedPredictiveOptions } from './options.js';
 import { contextMemoryGrowth } from './context-forecast.js';
 import { oomShare } from './oom-share.js';
-import { memoryOnlyForecast } from './memory-only.js';
+import { memoryOnlyForecast, soloHeadroom } from './memory-only.js';
 import { decayed, OOM_BUMP, OOM_MEMORY_HALF_LIFE_S, tailOptions, type PodTrack } from './state.js';
 import { effectiveMemRequest, type ClassPricing } from './effective-request.js';
 import { materialChanges, type Materiality } from './write-budget.js';
@@ -245,11 +245,13 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
   }
 
   const podBurst = t.maxExcess > 0 ? decayed(t.maxExcess, t.maxExcessAtMs, nowMs, o.limitHoldHalfLifeS) : 0;
+  // No agent series: the pod's own memory trend over the horizon plus the staleness, and a cold-start
+  // headroom bounded by its own baseline rather than the class's agent-session tail (memory-only.ts).
+  const solo = memoryOnlyForecast(t, nowMs, o.horizonS);
+  if (solo !== undefined) headroom = soloHeadroom(headroom, t.base);
   const model = t.base + growth.upper + headroom + ct.correction;
   const floorUsage = t.lastMem * (1 + o.usageMarginFraction);
   const oom = oomShare(ct.oomExcess, t.lastOomAtMs > 0, t.base);
-  // No agent series: the pod's own memory trend over the horizon plus the staleness (memory-only.ts).
-  const solo = memoryOnlyForecast(t, nowMs, o.horizonS);
   const ramp = solo !== undefined && solo.growth > 0 ? solo.usageAtLanding * (1 + o.usageMarginFraction) : 0;
   const target = Math.max(model, t.base + oom.bytes, t.base + podBurst * (1 + o.usageMarginFraction), floorUsage, ramp);
   const binding =

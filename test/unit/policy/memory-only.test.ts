@@ -62,3 +62,19 @@ test('Theil–Sen: a ramp with one burst keeps its slope; noise is not a ramp', 
   const noise = Array.from({ length: 10 }, (_, i) => ({ tMs: i * 15_000, memBytes: 100e6 + (i % 2 === 0 ? 5e6 : -5e6) }));
   assert.equal(rampGrowth(memoryTrend(noise), 20), 0);
 });
+
+test('cold start without agent series: a 100 MB pod is not given the class tail (2 GiB), but room for a 4× burst', () => {
+  const p = createPredictivePolicy({ riskBudget: 0.002 });
+  const st = p.init();
+  let rec: ResizeRecommendation | undefined;
+  // Half an hour: the limit first held from the class baseline decays to the pod's own (limitHoldHalfLifeS).
+  for (let tS = 15; tS <= 1800; tS += 15) {
+    const ctx = { nowMs: tS * 1000 + 2000, pods: [view({ memBytes: 4096 * MiB, cpuCores: 1 }, { memBytes: 512 * MiB, cpuCores: 0.5 })], scaledObjects: [] };
+    p.observe(st, [{ pod: 'ns/a', tMs: tS * 1000, memBytes: 100e6, cpuCores: 0.05 }], ctx);
+    rec = p.recommend(st, ctx).find((r): r is ResizeRecommendation => r.kind === 'resize') ?? rec;
+  }
+  assert.ok(rec !== undefined);
+  assert.ok(rec.limits.memBytes <= 512 * MiB, `limit ${Math.round(rec.limits.memBytes / MiB)} Mi for a 100 MB pod`);
+  assert.ok(rec.limits.memBytes >= 370 * MiB, `limit ${Math.round(rec.limits.memBytes / MiB)} Mi leaves no room for a 100 → 400 MB burst`);
+  assert.ok(rec.limits.cpuCores <= 1, `CPU limit raised to ${rec.limits.cpuCores} for a pod using 0.05`);
+});
