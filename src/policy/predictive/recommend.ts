@@ -114,7 +114,7 @@ export interface PodPlan {
  * nothing when no change is material: the write would buy neither safety nor nodes.
  */
 export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions, pricing: ClassPricing | undefined): PodPlan | undefined {
-  const z = withinNode(pod, sequenceForNode(pod, t, forecastPod(t, cm, ct, nowMs, o, pricing)));
+  const z = withinNode(pricing, sequenceForNode(pod, t, forecastPod(t, cm, ct, nowMs, o, pricing)));
   const m = materialChanges(pod, z, {
     usageBytes: t.lastMem,
     usageMargin: o.usageMarginFraction,
@@ -123,17 +123,18 @@ export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
     eps: o.riskBudget,
     ageS: Math.max(0, (t.lastTMs - t.firstTMs) / 1000),
     worthNodeSeconds: o.writeWorthNodeSeconds,
-    ...(pod.nodeAllocatable ? { node: pod.nodeAllocatable } : {}),
+    ...(pricing ? { node: { memBytes: pricing.mem.node.capacity, cpuCores: pricing.cpuCapacity } } : {}),
   });
   if (!m) return undefined;
   return { pod, t, z: { ...z, ...m.targets }, m, pricing, notes: [] };
 }
 
 /** Limits above the node's allocatable mean nothing (the node runs out first): cap the targets there. */
-function withinNode(pod: PodView, z: Sizing): Sizing {
-  const cap = pod.nodeAllocatable;
-  if (!cap) return z;
-  return { ...z, memLimit: Math.min(z.memLimit, cap.memBytes), cpuLimit: Math.min(z.cpuLimit, cap.cpuCores), cpuRequest: Math.min(z.cpuRequest, cap.cpuCores) };
+function withinNode(pricing: ClassPricing | undefined, z: Sizing): Sizing {
+  if (!pricing) return z;
+  const mem = pricing.mem.node.capacity;
+  const cpu = pricing.cpuCapacity;
+  return { ...z, memLimit: Math.min(z.memLimit, mem), cpuLimit: Math.min(z.cpuLimit, cpu), cpuRequest: Math.min(z.cpuRequest, cpu) };
 }
 
 /**
