@@ -45,7 +45,7 @@ export interface TuneResult {
 
 async function loadSamples(path: string): Promise<Result<{ header: TraceHeader; samples: NonNullable<Awaited<ReturnType<typeof scanAndCache>>['cached']> }, string>> {
   const { cached } = await scanAndCache(path, MAX_CACHED_SAMPLES);
-  if (cached === undefined) return err(`${path}: more than ${MAX_CACHED_SAMPLES} samples; tune replays from memory, cut the trace or shard the grid (deploy/tune-job.yaml)`);
+  if (cached === undefined) return err(`${path}: more than ${MAX_CACHED_SAMPLES} samples; tune replays from memory, cut the trace or shard the grid (deploy/jobs/tune-job.yaml)`);
   const { header } = await openTraceSource(path);
   return ok({ header, samples: cached });
 }
