@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GiB, MiB } from '../../../src/core/resources.js';
-import type { PodView } from '../../../src/core/types.js';
+import type { AgentSample, PodView } from '../../../src/core/types.js';
+import type { ResizeRecommendation } from '../../../src/policy/policy.js';
+import { createPredictivePolicy, type PredictiveOptions } from '../../../src/policy/predictive/index.js';
 import { nodeBudget, type BudgetPod } from '../../../src/policy/predictive/node-budget.js';
 import { hasToken, materialChanges, noteWrites, tickCut, type MaterialityContext, type WriteAccount } from '../../../src/policy/predictive/write-budget.js';
 
@@ -62,6 +64,7 @@ const ctx = (over: Partial<MaterialityContext> = {}): MaterialityContext => ({
   riskAtCurrent: 0,
   eps: 0.002,
   ageS: 3600,
+  worthNodeSeconds: 15,
   node: { memBytes: 14 * GiB, cpuCores: 4 },
   ...over,
 });
@@ -71,7 +74,7 @@ describe('materiality', () => {
   const cases: Array<{ name: string; t: Partial<typeof same>; c?: Partial<MaterialityContext>; write: boolean; urgent?: boolean }> = [
     { name: 'nothing changes', t: {}, write: false },
     { name: 'a limit that could come down 20 % (costs no node)', t: { memLimit: 1.6 * GiB }, write: false },
-    { name: 'a limit far above its target (node budget)', t: { memLimit: 1 * GiB }, write: true },
+    { name: 'a limit far above its target, alone (a lower limit buys no node)', t: { memLimit: 1 * GiB }, write: false },
     { name: 'a higher limit the model says is not needed at ε', t: { memLimit: 2.3 * GiB }, c: { riskAtCurrent: 0.003 }, write: false },
     { name: 'a higher limit when the current one risks several ε', t: { memLimit: 2.3 * GiB }, c: { riskAtCurrent: 0.01 }, write: true, urgent: true },
     { name: 'a limit the pod runs close to', t: { memLimit: 2.1 * GiB }, c: { usageBytes: 1.9 * GiB }, write: true, urgent: true },
@@ -90,6 +93,16 @@ describe('materiality', () => {
       if (m) assert.ok(m.targets.memRequest <= m.targets.memLimit && m.targets.cpuRequest <= m.targets.cpuLimit);
     });
   }
+  it('a limit far above its target comes down with a write that goes anyway', () => {
+    const m = materialChanges(view(), { ...same, memRequest: 300 * MiB, memLimit: 1 * GiB }, ctx());
+    assert.ok(m);
+    assert.equal(m.targets.memLimit, 1 * GiB);
+  });
+  it('a protecting raise carries a request decrease however young the pod', () => {
+    const m = materialChanges(view(), { ...same, memRequest: 300 * MiB, memLimit: 2.3 * GiB }, ctx({ riskAtCurrent: 0.01, ageS: 10 }));
+    assert.ok(m && m.urgent);
+    assert.equal(m.targets.memRequest, 300 * MiB);
+  });
   it('keeps immaterial values where they are when something else is written', () => {
     const m = materialChanges(view(), { ...same, memRequest: 300 * MiB, memLimit: 1.8 * GiB }, ctx());
     assert.ok(m);
@@ -141,5 +154,39 @@ describe('write budget', () => {
       3,
     );
     assert.deepEqual([...go].sort(), [1, 2, 3]);
+  });
+});
+
+describe('predictive policy: requests priced by the node', () => {
+  const samples = (n: number): AgentSample[] => Array.from({ length: n }, (_, i) => ({ pod: 'ns/p', tMs: (i + 1) * 15_000 - 5000, memBytes: 200e6, cpuCores: 0.05, agentClass: 'swe' }));
+  function lastRec(opts: Partial<PredictiveOptions>, pod: PodView): ResizeRecommendation | undefined {
+    const p = createPredictivePolicy({ riskBudget: 0.002, ...opts });
+    const st = p.init();
+    let rec: ResizeRecommendation | undefined;
+    samples(240).forEach((s, i) => {
+      const ctx = { nowMs: (i + 1) * 15_000, pods: [pod], scaledObjects: [] };
+      p.observe(st, [s], ctx);
+      for (const r of p.recommend(st, ctx)) if (r.kind === 'resize') rec = r;
+    });
+    return rec;
+  }
+  it('on a known node the memory request is the effective memory, and the reason names it and the node budget', () => {
+    const rec = lastRec({}, view({ nodeName: 'n1', nodeAllocatable: { memBytes: 8 * GiB, cpuCores: 4 } }));
+    assert.ok(rec);
+    assert.match(rec.reason, /effective memory α \S+ × [\d.]+ on a 8Gi node, ε_node 0\.001/);
+    assert.match(rec.reason, /node n1: Σα \S+ of budget \S+ \(C 8Gi, ε_node 0\.001\), P\(overflow\) ≤/);
+    assert.ok(typeof rec.inputs['effectiveMemBytes'] === 'number');
+    // Between the mean usage and the pod's limit.
+    assert.ok(rec.requests.memBytes > 200e6 && rec.requests.memBytes < rec.limits.memBytes);
+  });
+  it('with the node size from the ConfigMap when the view does not report it', () => {
+    const rec = lastRec({ nodeMemBytes: 8 * GiB, nodeCpuCores: 4 }, view());
+    assert.ok(rec);
+    assert.match(rec.reason, /on a 8Gi node/);
+  });
+  it('without a node size, requests follow expected usage as before', () => {
+    const rec = lastRec({}, view());
+    assert.ok(rec);
+    assert.doesNotMatch(rec.reason, /effective memory/);
   });
 });
