@@ -27,6 +27,17 @@ import type { ResolvedPredictiveOptions } from './options.js';
 import { classTick, fmtMem } from './recommend.js';
 import { classModel, tailOptions, type PredictiveState } from './state.js';
 
+/**
+ * Outcomes (realized horizons) a class must have folded before admission prices its requests. Before,
+ * the class's excess distribution is the prior alone, whose heavy tail prices a 180Mi pod at ~1.5Gi on an
+ * 8Gi node (measured on tau2-bench, 4x8Gi): the first wave of pods of a run would be admitted 3× too big
+ * and pin nodes until their requests come down. A cold class keeps the template's memory request, as
+ * VPA's admission does before its first recommendation; the limits are still sized (that is safety).
+ * CPU is not held back: a wrong CPU request costs throttling, not a kill, and the template's 250m is
+ * what binds on a 4-core node (16 pods), so the prior's typical level (plus margin) stands in.
+ */
+export const ADMIT_WARM_OUTCOMES = 100;
+
 /** Tracks with fewer samples than this have a baseline still settling from the prior; they do not vote. */
 const SETTLED_SAMPLES = 4;
 
@@ -80,8 +91,15 @@ export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: numb
 
   // A Guaranteed template (requests = limits) stays Guaranteed: requests are raised to the limits.
   const guaranteed = pod.requests.memBytes === pod.limits.memBytes && pod.requests.cpuCores === pod.limits.cpuCores;
-  const requests = guaranteed ? { memBytes: memLimit, cpuCores: cpuLimit } : { memBytes: memRequest, cpuCores: Math.min(cpuRequest, cpuLimit) };
-  const basis = pricing
+  const cold = cm.folds < ADMIT_WARM_OUTCOMES;
+  const requests = guaranteed
+    ? { memBytes: memLimit, cpuCores: cpuLimit }
+    : cold
+      ? { memBytes: Math.min(pod.requests.memBytes, memLimit), cpuCores: Math.min(cpuRequest, cpuLimit) }
+      : { memBytes: memRequest, cpuCores: Math.min(cpuRequest, cpuLimit) };
+  const basis = cold
+    ? `the template's: the class has ${cm.folds} of the ${ADMIT_WARM_OUTCOMES} outcomes that price it`
+    : pricing
     ? `effective memory on a ${fmtMem(pricing.mem.node.capacity)} node at ε_node ${o.nodeRiskBudget}`
     : `expected usage + ${Math.round(o.requestMarginFraction * 100)} % (node size unknown)`;
   return {
