@@ -86,7 +86,7 @@ export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: numb
   const node: Resources | undefined = st.nodeShape.last ?? (o.nodeMemBytes > 0 && o.nodeCpuCores > 0 ? { memBytes: o.nodeMemBytes, cpuCores: o.nodeCpuCores } : undefined);
   const pricing = node ? classPricing(st.pricing, cm, st.cpuUsage.get(pod.agentClass), node, o) : undefined;
   const memRequest = Math.min(pricing ? effectiveMemRequest(pricing, base) : base * (1 + o.requestMarginFraction), memLimit);
-  const cpuRequest = Math.max(pricing?.cpu ? pricing.cpu.alpha * pricing.cpu.scale : typical.cpuCores * (1 + o.cpuRequestMarginFraction), 0.001);
+  const cpuRequest = Math.max(pricing?.cpu?.request ?? typical.cpuCores * (1 + o.cpuRequestMarginFraction), 0.001);
   const cpuLimit = Math.max(stateHeadroom(cm, '*', tailOptions(o)).cpuPeak, cpuRequest);
 
   // A Guaranteed template (requests = limits) stays Guaranteed: requests are raised to the limits.
