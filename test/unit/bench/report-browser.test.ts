@@ -56,7 +56,7 @@ describe('the bench report in headless chromium', () => {
       await page.setViewportSize({ width: 1400, height: 1000 });
       await page.goto(pathToFileURL(report).href);
       // Evaluated in the page (a string, so this file needs no DOM typings).
-      const charts = (await page.evaluate(`[...document.querySelectorAll('svg')].map((svg) => {
+      const charts = await page.evaluate<Array<{ title: string; width: number; height: number; marks: number; texts: Array<{ text: string; left: number; right: number; top: number; bottom: number }> }>>(`[...document.querySelectorAll('svg')].map((svg) => {
         const box = svg.getBoundingClientRect();
         const marks = svg.querySelectorAll('path, circle, rect, polyline, line').length;
         const texts = [...svg.querySelectorAll('text')].map((t) => {
@@ -64,7 +64,7 @@ describe('the bench report in headless chromium', () => {
           return { text: t.textContent || '', left: r.left - box.left, right: r.right - box.left, top: r.top - box.top, bottom: r.bottom - box.top };
         });
         return { title: svg.getAttribute('aria-label') || (svg.querySelector('title') || {}).textContent || '', width: box.width, height: box.height, marks, texts };
-      })`)) as Array<{ title: string; width: number; height: number; marks: number; texts: Array<{ text: string; left: number; right: number; top: number; bottom: number }> }>;
+      })`);
       assert.ok(charts.length >= 10, `${charts.length} charts`);
       for (const chart of charts) {
         assert.ok(chart.width > 0 && chart.height > 0 && chart.marks > 0, `chart '${chart.title}' renders`);
@@ -73,7 +73,7 @@ describe('the bench report in headless chromium', () => {
           assert.ok(inside, `label '${t.text}' of chart '${chart.title}' stays inside it (${JSON.stringify(t)} in ${chart.width}×${chart.height})`);
         }
       }
-      const body = (await page.evaluate('document.body.innerText')) as string;
+      const body = await page.evaluate<string>('document.body.innerText');
       for (const s of disrupted) assert.ok(body.includes(`session ${s}`), `disrupted session ${s} appears`);
     } finally {
       await context.close();
