@@ -24,6 +24,8 @@ export interface PodMemory {
   raisedAtMs?: Partial<Record<ResourceField, number>>;
   deferredUntilMs?: number;
   deferredBackoffS?: number;
+  /** Consecutive ticks this running pod had no sample (sample-watch.ts). */
+  ticksWithoutSamples?: number;
   /** The last resize sent whose kubelet verdict is not in yet. */
   awaiting?: AwaitedResize;
   /** Requests the kubelet called Infeasible: never ask for this much again. */

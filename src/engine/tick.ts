@@ -6,6 +6,7 @@ import { guardResize } from './guards.js';
 import { newPodMemory, raisedFields, rememberUsage, type PodMemory, type ResourceField } from './pod-memory.js';
 import type { Actuator, Clock, ClusterView, Logger, MetricSource, SourceError, TickObserver } from './ports.js';
 import { readVerdict } from './verdict.js';
+import { NO_SAMPLE_CAUSES, NO_SAMPLE_WARN_TICKS, noteSampleless } from './sample-watch.js';
 
 /** Everything a tick talks to. The controller passes real adapters, the bench the simulator's. */
 export interface TickDeps<S = unknown> {
@@ -50,9 +51,11 @@ export async function tick<S>(deps: TickDeps<S>, state: EngineState<S>, cfg: Eng
   const view = await deps.view.snapshot(cfg.namespace);
   if (!view.ok) return held(deps, nowMs, view.error);
   const ctx: PolicyContext = { nowMs, pods: view.value.pods, scaledObjects: view.value.scaledObjects };
-  const observed = await observeWindow(deps, state, cfg, ctx, signal);
+  const sampled = new Set<string>();
+  const observed = await observeWindow(deps, state, cfg, ctx, signal, sampled);
   if (!observed.ok) return held(deps, nowMs, observed.error);
   const samples = observed.value;
+  reportSampleless(deps, state, ctx.pods, sampled);
 
   const skipped: Skipped[] = [];
   const actions = decide(deps.policy.recommend(state.policyState, ctx), ctx, state, cfg, skipped, deps.policy.name);
@@ -78,7 +81,14 @@ const FETCH_CHUNK_TICKS = 4;
  * not by the window times the number of pods. Progress is kept chunk by chunk: a failure part-way
  * holds this tick and the next one resumes from the last chunk read. Returns the sample count.
  */
-async function observeWindow<S>(deps: TickDeps<S>, state: EngineState<S>, cfg: EngineConfig, ctx: PolicyContext, signal: AbortSignal): Promise<Result<number, SourceError>> {
+async function observeWindow<S>(
+  deps: TickDeps<S>,
+  state: EngineState<S>,
+  cfg: EngineConfig,
+  ctx: PolicyContext,
+  signal: AbortSignal,
+  sampled: Set<string>,
+): Promise<Result<number, SourceError>> {
   const chunkMs = Math.max(cfg.tickIntervalS, cfg.scrapeIntervalS) * FETCH_CHUNK_TICKS * 1000;
   let fromMs = state.lastFetchMs ?? ctx.nowMs - cfg.initialLookbackS * 1000;
   let count = 0;
@@ -87,12 +97,21 @@ async function observeWindow<S>(deps: TickDeps<S>, state: EngineState<S>, cfg: E
     const fetched = await deps.source.fetch({ namespace: cfg.namespace, fromMs, toMs, stepS: cfg.scrapeIntervalS }, signal);
     if (!fetched.ok) return fetched;
     deps.policy.observe(state.policyState, fetched.value, ctx);
+    for (const x of fetched.value) sampled.add(x.pod);
     rememberAll(deps, state, fetched.value, ctx.pods, ctx.nowMs, cfg);
     state.lastFetchMs = toMs;
     count += fetched.value.length;
     fromMs = toMs;
   } while (fromMs < ctx.nowMs);
   return ok(count);
+}
+
+/** Says which running pods have gone several ticks without a sample (sample-watch.ts): once per episode, gauged every tick. */
+function reportSampleless<S>(deps: TickDeps<S>, state: EngineState<S>, pods: readonly PodView[], sampled: ReadonlySet<string>): void {
+  const r = noteSampleless(state.pods, pods, sampled);
+  deps.observer?.samplelessPods?.({ ...r, causes: NO_SAMPLE_CAUSES });
+  if (r.newly.length === 0) return;
+  deps.log.warn({ pods: r.newly.slice(0, 20), count: r.without.length, ticks: NO_SAMPLE_WARN_TICKS, causes: NO_SAMPLE_CAUSES }, `managed pods without samples for ${NO_SAMPLE_WARN_TICKS} ticks: burstguard cannot size them`);
 }
 
 function held(deps: TickDeps<never> | TickDeps<unknown>, nowMs: number, error: SourceError): TickReport {

@@ -20,6 +20,8 @@ export interface Metrics {
   /** 1 while this replica holds the lease. */
   readonly leader: Gauge;
   readonly prewarmWindowsActive: Gauge;
+  /** Running managed pods with no samples for several ticks (src/engine/sample-watch.ts). */
+  readonly podsWithoutSamples: Gauge;
 }
 
 /**
@@ -80,6 +82,11 @@ export function createMetrics(registry: Registry): Metrics {
       registers,
     }),
     leader: new Gauge({ name: 'burstguard_leader', help: '1 while this replica holds the leader lease.', registers }),
+    podsWithoutSamples: new Gauge({
+      name: 'burstguard_pods_without_samples',
+      help: 'Running managed pods with no metric samples for several ticks (burstguard cannot size them; see the warning Event for likely causes).',
+      registers,
+    }),
     prewarmWindowsActive: new Gauge({
       name: 'burstguard_prewarm_windows_active',
       help: 'Scheduled pre-warm windows currently open.',
@@ -114,6 +121,9 @@ export function metricsObserver(m: Metrics): Required<TickObserver> {
     },
     skipped(_pod: string, reason: string): void {
       m.skippedPodsTotal.inc({ reason: reasonLabel(reason) });
+    },
+    samplelessPods(report: { readonly without: readonly string[] }): void {
+      m.podsWithoutSamples.set(report.without.length);
     },
     sourceFailed(error: SourceError): void {
       m.sourceErrorsTotal.inc({ source: error.source });

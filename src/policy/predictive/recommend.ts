@@ -13,6 +13,7 @@ import { meanDurationS, pBurstContinues, pRetryContinues, pRetryWithin, pStillIn
 import type { ResolvedPredictiveOptions } from './options.js';
 import { contextMemoryGrowth } from './context-forecast.js';
 import { oomShare } from './oom-share.js';
+import { memoryOnlyForecast, soloHeadroom } from './memory-only.js';
 import { decayed, OOM_BUMP, OOM_MEMORY_HALF_LIFE_S, tailOptions, type PodTrack } from './state.js';
 import { effectiveMemRequest, type ClassPricing } from './effective-request.js';
 import { materialChanges, type Materiality } from './write-budget.js';
@@ -89,6 +90,8 @@ interface Sizing {
   readonly cpuPeak: number;
   /** Why OOM memory holds the limit, when it does. */
   readonly oomNote: string;
+  /** The memory-only trend's growth, when the pod has no agent series and ramps. */
+  readonly trendNote: string;
   /** Request increases held back so a limit raise can land first. */
   readonly sequenced?: boolean;
   /** How the requests were priced on the node, when its size is known. */
@@ -243,11 +246,17 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
   }
 
   const podBurst = t.maxExcess > 0 ? decayed(t.maxExcess, t.maxExcessAtMs, nowMs, o.limitHoldHalfLifeS) : 0;
+  // No agent series: the pod's own memory trend over the horizon plus the staleness, and a cold-start
+  // headroom bounded by its own baseline rather than the class's agent-session tail (memory-only.ts).
+  const solo = memoryOnlyForecast(t, nowMs, o.horizonS);
+  if (solo !== undefined) headroom = soloHeadroom(headroom, t.base);
   const model = t.base + growth.upper + headroom + ct.correction;
   const floorUsage = t.lastMem * (1 + o.usageMarginFraction);
   const oom = oomShare(ct.oomExcess, t.lastOomAtMs > 0, t.base);
-  const target = Math.max(model, t.base + oom.bytes, t.base + podBurst * (1 + o.usageMarginFraction), floorUsage);
-  const binding = target === model ? 'model' : target === floorUsage ? 'usage' : target === t.base + oom.bytes ? 'oom-memory' : 'pod-burst';
+  const ramp = solo !== undefined && solo.growth > 0 ? solo.usageAtLanding * (1 + o.usageMarginFraction) : 0;
+  const target = Math.max(model, t.base + oom.bytes, t.base + podBurst * (1 + o.usageMarginFraction), floorUsage, ramp);
+  const binding =
+    target === model ? 'model' : target === floorUsage ? 'usage' : target === ramp ? 'memory-trend' : target === t.base + oom.bytes ? 'oom-memory' : 'pod-burst';
   const memLimit = hold(t, 'mem', target, nowMs, o.limitHoldHalfLifeS);
 
   // Requests follow the baseline (which bursts lift little), not the raw level: a request raised for a
@@ -264,7 +273,9 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
   // toggles with every test run would restart the downscale cooldown that memory requests wait on.
   const cpuRequest = Math.max(effective?.cpuRequest ?? t.cpuLevel * (1 + o.cpuRequestMarginFraction), 0.001);
   const cpuStanding = Math.max(head.cpuPeak, stateHeadroom(cm, '*', tail).cpuPeak);
-  const cpuLimit = hold(t, 'cpu', Math.max(cpuStanding, t.lastCpu * (1 + o.usageMarginFraction), cpuRequest), nowMs, o.limitHoldHalfLifeS);
+  // Without agent series the class's standing peak says nothing about this pod: its own peak does.
+  const cpuFloorLimit = solo !== undefined ? Math.min(cpuStanding, solo.cpuLimit) : cpuStanding;
+  const cpuLimit = hold(t, 'cpu', Math.max(cpuFloorLimit, t.lastCpu * (1 + o.usageMarginFraction), cpuRequest), nowMs, o.limitHoldHalfLifeS);
   return {
     memLimit,
     memRequest,
@@ -279,6 +290,7 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
     binding,
     cpuPeak: head.cpuPeak,
     oomNote: oom.note,
+    trendNote: solo !== undefined && solo.growth > 0 ? `memory trend +${fmtMem(solo.growth)} (${fmtMem(solo.slope)}/s over ${Math.round(solo.horizonS)} s, no agent series)` : '',
     effective,
   };
 }
@@ -327,6 +339,7 @@ function describe(t: PodTrack, z: Sizing, ct: ClassTick, o: ResolvedPredictiveOp
     `memory limit ${fmtMem(z.memLimit)}: ${state}, p(burst) ${Math.round(z.pBurst * 100) / 100}, class ${t.agentClass} burst p${pct(o.riskBudget)} +${fmtMem(z.headroom)}` +
     (ct.correction > 0 ? `, calibration +${fmtMem(ct.correction)}` : '') +
     (z.growthUpper > 0 ? `, context growth +${fmtMem(z.growthUpper)}` : '') +
+    (z.trendNote !== '' ? `, ${z.trendNote}` : '') +
     `, ε=${o.riskBudget}, headroom +${Math.round(((z.memLimit - t.base) / Math.max(t.base, 1)) * 100)}% over baseline ${fmtMem(t.base)}` +
     (z.binding !== 'model' ? ` (held by ${z.binding}${z.binding === 'oom-memory' ? `: ${z.oomNote}` : ''})` : '') +
     `; request ${fmtMem(z.memRequest)} ${z.sequenced === true ? 'held: the limit raise goes first, alone' : requestBasis(z.effective, o)}; cpu ${fmtCpu(z.cpuRequest)}/${fmtCpu(z.cpuLimit)}`
