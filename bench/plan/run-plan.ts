@@ -77,7 +77,7 @@ function row(c: ReturnType<typeof cells>[number], s: Score): PlanRow {
 /** Replays every cell; throws TraceFormatError on a bad trace, Error when the trace is too large. */
 export async function runPlan(r: PlanRequest): Promise<PlanResult> {
   const { scan, cached } = await scanAndCache(r.trace, MAX_CACHED_SAMPLES);
-  if (cached === undefined) throw new Error(`${r.trace}: more than ${MAX_CACHED_SAMPLES} samples; plan replays from memory, shard the grid (deploy/) or cut the trace`);
+  if (cached === undefined) throw new Error(`${r.trace}: more than ${MAX_CACHED_SAMPLES} samples; plan replays from memory, cut the trace (or plan fewer cells per run)`);
   const header: TraceHeader = (await openTraceSource(r.trace)).header;
   const all = cells(r);
   const input = configToInput(r.config);

@@ -102,8 +102,8 @@ export class SimCluster {
       const pod = new SimPod(s, this.namespace, s.id, this.sim.initial, this.qos);
       this.admit(pod, T);
       pod.scrapeOffsetS = Math.floor((this.rng.next() * interval) / dt) * dt;
+      // With a report, every pod records its timeline; end() keeps the disrupted ones and the first few.
       if (this.timelineLeft > 0) {
-        this.timelineLeft--;
         pod.timeline = true;
         pod.nextTimelineT = T;
       }
@@ -277,7 +277,18 @@ export class SimCluster {
 
   /** Records an event (OOM kill, eviction, resize) on the timeline of a charted session. */
   mark(pod: SimPod, T: number, event: NonNullable<TimelinePoint['event']>): void {
+    if (event !== 'resize') pod.disrupted = true;
     if (pod.timeline) this.point(pod, T, event);
+  }
+
+  /** A finished pod's timeline joins the outcome when it was disrupted, or while the first few are kept. */
+  private keepTimeline(pod: SimPod): void {
+    if (!pod.timeline) return;
+    if (pod.disrupted || this.timelineLeft > 0) {
+      if (!pod.disrupted) this.timelineLeft--;
+      for (const p of pod.points) this.timeline.push(p);
+    }
+    pod.points = [];
   }
 
   private point(pod: SimPod, T: number, event?: TimelinePoint['event']): void {
@@ -291,7 +302,7 @@ export class SimCluster {
       cpuLimit: pod.actLimCpu,
       ...(event === undefined ? {} : { event }),
     };
-    this.timeline.push(p);
+    pod.points.push(p);
   }
 
   /** The session failed (restartPolicy Never, or requests no node can hold). */
@@ -312,6 +323,7 @@ export class SimCluster {
     this.byKey.delete(pod.key);
     this.gone.push(pod.key);
     this.anyGone = true;
+    this.keepTimeline(pod);
     this.perSession.push({ session: pod.session.id, memSlack: slack(pod.scoredMemUsed, pod.scoredMemReq), peakMem: pod.peakMem, oomKills: pod.oomKills });
   }
 

@@ -4,7 +4,7 @@ import type { AdmissionRequest } from '../../../src/policy/policy.js';
 import type { Policy } from '../../../src/policy/policy.js';
 import { createVpaPolicy, DEFAULT_VPA_OPTIONS } from '../../../src/policy/vpa/index.js';
 import { flat, GiB, MiB, run, sorted, TEST_INITIAL } from './fixtures.js';
-import { Harness, steady } from './harness.js';
+import { Harness, session, steady } from './harness.js';
 
 const big = { requests: { memBytes: 900 * MiB, cpuCores: 0.3 }, limits: { memBytes: 1800 * MiB, cpuCores: 0.6 } };
 
@@ -64,4 +64,19 @@ test('vpa-requests-only admits requests capped at the template limit and leaves 
   const s2 = out.timeline.find((x) => x.session === 's2' && x.memRequest > 0);
   assert.ok(s2 && s2.memRequest > 1500 * MiB && s2.memRequest < 4 * GiB);
   assert.equal(s2.memLimit, 4 * GiB);
+});
+
+test('the pod that replaces an evicted one passes the webhook again', () => {
+  const node2g = { nodeAllocatable: { memBytes: 2 * GiB, cpuCores: 2 }, nodeProvisionDelayS: 1000 };
+  const roomy = { requests: { memBytes: 512 * MiB, cpuCores: 0.1 }, limits: { memBytes: 4 * GiB, cpuCores: 1 } };
+  const grower = (name: string) => session(name, Array.from({ length: 101 }, (_, r) => [r, r < 5 ? 300 : name === 'y' ? 800 : 650, 0.1] as const));
+  const h = new Harness({ ...node2g, initial: roomy });
+  const seen: string[] = [];
+  // Template at first creation; the replacement gets 1 GiB, enough for the usage that got y evicted.
+  h.c.admission = (pod) => (seen.push(pod.key), seen.length > 3 ? { requests: { memBytes: 1 * GiB, cpuCores: 0.1 }, limits: roomy.limits, reason: 'test' } : undefined);
+  h.start(grower('x'), grower('y'), grower('z'));
+  h.to(10);
+  assert.equal(h.c.score.evictions, 1);
+  assert.deepEqual(seen, ['agents/x', 'agents/y', 'agents/z', 'agents/y']);
+  assert.equal(h.pod('y').specReqMem, 1 * GiB, 'the replacement starts with what the webhook wrote');
 });
