@@ -2,7 +2,7 @@ import { err, ok, type Result } from '../../src/core/result.js';
 import type { EngineConfig } from '../../src/engine/engine-config.js';
 import type { Policy } from '../../src/policy/policy.js';
 import { createPolicy, POLICY_NAMES, type PolicySettings } from '../../src/policy/registry.js';
-import { createOraclePolicy, oracleHorizonS } from './oracle.js';
+import { createOraclePolicy, oracleOptions } from './oracle.js';
 import type { SimSettings } from './replay-types.js';
 
 /** Every policy the bench can replay: the product's causal ones plus the bench-only oracle. */
@@ -28,7 +28,7 @@ export function benchEngineConfig(engine: EngineConfig): EngineConfig {
 /** Builds policies by name for one bench run: a fresh object per replay, the oracle wired to its horizon. */
 export function policyFactory(settings: PolicySettings, sim: SimSettings, engine: EngineConfig): (name: string) => Result<Policy, string> {
   return (name) => {
-    if (name === 'oracle') return ok(createOraclePolicy({ horizonS: oracleHorizonS(sim, engine), marginFraction: 0 }) as Policy);
+    if (name === 'oracle') return ok(createOraclePolicy(oracleOptions(sim, engine)) as Policy);
     const p = createPolicy(name, settings);
     return p.ok ? p : err(p.error);
   };
