@@ -1,7 +1,7 @@
 import { MiB } from '../../src/core/resources.js';
 import type { PodView, Resources } from '../../src/core/types.js';
 import type { EngineConfig } from '../../src/engine/engine-config.js';
-import type { Policy, Recommendation } from '../../src/policy/policy.js';
+import type { Policy, PolicyContext, Recommendation } from '../../src/policy/policy.js';
 import type { SimSettings } from './replay-types.js';
 import type { DemandAhead } from '../sim/session.js';
 
@@ -72,7 +72,9 @@ export function oracleOptions(sim: SimSettings, engine: EngineConfig): OracleOpt
  * a node holding only oracle pods cannot run out of memory, and nothing is OOM-killed that any policy
  * could have saved. It goes through the same engine tick, latency and guards as every other policy (the
  * guards slow its decreases and keep the QoS class, a request that does not fit its node is Deferred as
- * anyone's), so it is the best a policy can do *without overcommit*. It is not the physical floor: that
+ * anyone's), so it is the best a policy can do *without overcommit*. CPU is compressible: where the
+ * node's free CPU cannot hold the CPU peak, the CPU request takes what is free (over it, CPU is only
+ * throttled), so a CPU request never holds a memory raise back in a Deferred resize. It is not the physical floor: that
  * is the trace's `floorNodeHours`, and a policy that overcommits safely may beat the oracle on nodes.
  */
 export function createOraclePolicy(opts: OracleOptions): LookaheadPolicy<OracleState> {
@@ -93,6 +95,7 @@ export function createOraclePolicy(opts: OracleOptions): LookaheadPolicy<OracleS
     recommend(st, ctx): Recommendation[] {
       if (lookahead === undefined) return [];
       const out: Recommendation[] = [];
+      const cpuRoom = freeCpu(ctx);
       for (const pod of ctx.pods) {
         const near = lookahead.demandAhead(pod.key, opts.horizonS);
         if (near === undefined || near.peakMemBytes <= 0) continue;
@@ -101,7 +104,7 @@ export function createOraclePolicy(opts: OracleOptions): LookaheadPolicy<OracleS
         // A stale pod is left alone unless its limit must rise: the engine would not lower anything,
         // and any change would start the decrease cooldown.
         if (stale && near.peakMemBytes * f <= pod.limits.memBytes) continue;
-        const size = peakSize(pod, near, f, minRaise);
+        const size = peakSize(pod, near, f, minRaise, cpuRoom);
         out.push({
           kind: 'resize',
           pod: pod.key,
@@ -121,18 +124,44 @@ const DEFAULT_MIN_RAISE = 0.05;
 /**
  * Request = limit = the true peak (times the margin). A memory limit above the current one is raised
  * by at least the engine's hysteresis, or the raise would be dropped; the request follows it, so the
- * reservation always covers the limit. Requests never exceed the node's allocatable (such a request
- * can never be admitted); a pod without a CPU limit keeps none.
+ * reservation always covers the limit. A memory request never exceeds the node's allocatable (such a
+ * request can never be admitted); a CPU request never exceeds what the node has free; a pod without a
+ * CPU limit keeps none.
  */
-function peakSize(pod: PodView, near: DemandAhead, f: number, minRaise: number): { requests: Resources; limits: Resources } {
+function peakSize(pod: PodView, near: DemandAhead, f: number, minRaise: number, cpuRoom: CpuRoom): { requests: Resources; limits: Resources } {
   const memLimit = raised(near.peakMemBytes * f, pod.limits.memBytes, minRaise);
   const cpuPeak = Math.max(0.001, near.peakCpuCores * f);
   const cap = pod.nodeAllocatable;
-  const requests = {
-    memBytes: cap === undefined ? memLimit : Math.min(memLimit, cap.memBytes),
-    cpuCores: cap === undefined ? cpuPeak : Math.min(cpuPeak, cap.cpuCores),
-  };
+  const cpuRequest = Math.max(0.001, Math.min(cpuPeak, cpuRoom.free(pod)));
+  cpuRoom.take(pod, cpuRequest);
+  const requests = { memBytes: cap === undefined ? memLimit : Math.min(memLimit, cap.memBytes), cpuCores: cpuRequest };
   return { requests, limits: { memBytes: memLimit, cpuCores: pod.limits.cpuCores > 0 ? cpuPeak : 0 } };
+}
+
+interface CpuRoom {
+  /** CPU the pod can request on its node beside the other pods' (spec) requests; unbounded when unbound. */
+  free(pod: PodView): number;
+  /** Books the pod's new CPU request, so the next pod on the node sees what is left. */
+  take(pod: PodView, cpuCores: number): void;
+}
+
+/** The CPU requests booked on each node (from the pods' specs). */
+function freeCpu(ctx: PolicyContext): CpuRoom {
+  const used = new Map<string, number>();
+  for (const p of ctx.pods) if (p.nodeName !== undefined) used.set(p.nodeName, (used.get(p.nodeName) ?? 0) + p.requests.cpuCores);
+  return {
+    free(pod) {
+      const u = pod.nodeName === undefined ? undefined : used.get(pod.nodeName);
+      if (pod.nodeAllocatable === undefined || u === undefined) return Number.POSITIVE_INFINITY;
+      // 1 m below the edge: the engine rounds requests up.
+      return pod.nodeAllocatable.cpuCores - (u - pod.requests.cpuCores) - 0.001;
+    },
+    take(pod, cpuCores) {
+      if (pod.nodeName === undefined || !used.has(pod.nodeName)) return;
+      // Decreases may be held back by the engine's guards: book only increases.
+      used.set(pod.nodeName, (used.get(pod.nodeName) ?? 0) + Math.max(0, Math.ceil(cpuCores * 1000) / 1000 - pod.requests.cpuCores));
+    },
+  };
 }
 
 /** A limit above the current one is raised by at least the engine's hysteresis, or the raise would be dropped. */

@@ -62,12 +62,21 @@ test('the safe oracle requests what it limits: the true peak ahead, never overco
   assert.equal(r.limits.cpuCores, 0.2);
 });
 
-test('a request is never above what the node can ever admit', () => {
-  const p = oracleSeeing({ 'agents/a': { peakMemBytes: 3 * GiB, peakCpuCores: 6, meanMemBytes: 1 * GiB, meanCpuCores: 1 } });
+test('a memory request is never above what the node can ever admit', () => {
+  const p = oracleSeeing({ 'agents/a': { peakMemBytes: 3 * GiB, peakCpuCores: 0.2, meanMemBytes: 1 * GiB, meanCpuCores: 0.1 } });
   const [r] = p.recommend(fresh('agents/a'), { nowMs: 0, pods: [onNode('a')], scaledObjects: [] });
   assert.ok(r && r.kind === 'resize');
-  assert.deepEqual(r.requests, { memBytes: 2 * GiB, cpuCores: 2 });
+  assert.equal(r.requests.memBytes, 2 * GiB);
   assert.equal(r.limits.memBytes, 3 * GiB);
+});
+
+test('CPU is compressible: a CPU peak the node cannot hold is requested only up to its free CPU, so it never defers a memory raise', () => {
+  const want: DemandAhead = { peakMemBytes: 500 * MiB, peakCpuCores: 1.5, meanMemBytes: 400 * MiB, meanCpuCores: 0.1 };
+  const p = oracleSeeing({ 'agents/a': want, 'agents/b': want });
+  const recs = p.recommend(fresh('agents/a', 'agents/b'), { nowMs: 0, pods: [onNode('a'), onNode('b')], scaledObjects: [] });
+  const cpu = recs.reduce((s, r) => s + (r.kind === 'resize' ? r.requests.cpuCores : 0), 0);
+  assert.ok(cpu <= 2, `cpu requests ${cpu} on a 2-core node`);
+  for (const r of recs) assert.ok(r.kind === 'resize' && r.requests.memBytes === 500 * MiB && r.limits.cpuCores === 1.5);
 });
 
 test('a needed raise smaller than the engine hysteresis is made big enough to pass it', () => {
