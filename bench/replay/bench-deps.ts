@@ -4,6 +4,7 @@ import type { Policy } from '../../src/policy/policy.js';
 import { createPolicy, POLICY_NAMES, type PolicySettings } from '../../src/policy/registry.js';
 import { createOraclePolicy, oracleOptions } from './oracle.js';
 import type { SimSettings } from './replay-types.js';
+import type { TraceFits } from './trace-fits.js';
 
 /** Every policy the bench can replay: the product's causal ones plus the bench-only oracle. */
 export const BENCH_POLICY_NAMES: readonly string[] = [...POLICY_NAMES, 'oracle'];
@@ -25,11 +26,15 @@ export function benchEngineConfig(engine: EngineConfig): EngineConfig {
   return { ...engine, dryRun: false };
 }
 
-/** Builds policies by name for one bench run: a fresh object per replay, the oracle wired to its horizon. */
-export function policyFactory(settings: PolicySettings, sim: SimSettings, engine: EngineConfig): (name: string) => Result<Policy, string> {
-  return (name) => {
+/**
+ * Builds policies by name for one bench run: a fresh object per replay, the oracle wired to its
+ * horizon, predictive given the trace's out-of-sample priors when the fits carry them.
+ */
+export function policyFactory(settings: PolicySettings, sim: SimSettings, engine: EngineConfig): (name: string, fits?: TraceFits) => Result<Policy, string> {
+  return (name, fits) => {
     if (name === 'oracle') return ok(createOraclePolicy(oracleOptions(sim, engine)) as Policy);
-    const p = createPolicy(name, settings);
+    const withPriors = fits?.priors ? { ...settings, predictive: { ...settings.predictive, priors: fits.priors } } : settings;
+    const p = createPolicy(name, withPriors);
     return p.ok ? p : err(p.error);
   };
 }

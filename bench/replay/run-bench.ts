@@ -4,6 +4,7 @@ import type { Policy } from '../../src/policy/policy.js';
 import { openTraceSource, scanTrace } from '../../src/trace/reader.js';
 import type { TraceHeader, TraceSample } from '../../src/trace/types.js';
 import { inMemoryStream } from './in-memory-trace.js';
+import { bundledPriorFits, type TraceFits, type TraceIdentity } from './trace-fits.js';
 import type { ReplayInput, ReplayOutcome, SimSettings } from './replay-types.js';
 
 /** The simulator entry point (bench/replay.ts); injected so tests can run the bench without it. */
@@ -12,8 +13,10 @@ export type ReplayFn = (input: ReplayInput) => Promise<ReplayOutcome>;
 /** What the bench needs besides its options: the simulator, the policies, and the cluster's knobs. */
 export interface BenchDeps {
   readonly replay: ReplayFn;
-  /** Builds a fresh policy by name (`oracle` included), or says why it cannot. */
-  readonly makePolicy: (name: string) => Result<Policy, string>;
+  /** Builds a fresh policy by name (`oracle` included) with the trace's fits, or says why it cannot. */
+  readonly makePolicy: (name: string, fits: TraceFits) => Result<Policy, string>;
+  /** The fitted inputs for a trace (priors...); the product's bundled priors when absent. */
+  readonly fitsFor?: (trace: TraceIdentity) => TraceFits;
   readonly sim: SimSettings;
   readonly engine: EngineConfig;
   /** Sessions whose timelines each replay keeps (for the report); 0 when no report is wanted. */
@@ -30,6 +33,8 @@ export interface TraceScan {
   readonly samples: number;
   readonly firstT: number;
   readonly lastT: number;
+  /** The agent classes the trace's samples name, sorted (`default` for samples without one). */
+  readonly classes: readonly string[];
 }
 
 /** One trace replayed under every requested policy, in the order the policies were asked for. */
@@ -38,6 +43,8 @@ export interface TraceRun {
   readonly header: TraceHeader;
   readonly scan: TraceScan;
   readonly outcomes: ReadonlyArray<{ readonly policy: string; readonly outcome: ReplayOutcome }>;
+  /** Per agent class: which prior the policies were given, fitted where (the JSON's `priors`). */
+  readonly priors: Readonly<Record<string, string>>;
 }
 
 /**
@@ -50,12 +57,14 @@ export const MAX_CACHED_SAMPLES = 300_000;
 /** The validating pass: counts, and the samples themselves while they fit the cache budget. */
 export async function scanAndCache(path: string, limit: number): Promise<{ scan: TraceScan; cached: TraceSample[] | undefined }> {
   let cached: TraceSample[] | undefined = [];
+  const classes = new Set<string>();
   const { sessions, samples, firstT, lastT } = await scanTrace(path, (s) => {
+    classes.add(s.agentClass ?? 'default');
     if (cached === undefined) return;
     if (cached.length < limit) cached.push(s);
     else cached = undefined;
   });
-  return { scan: { sessions, samples, firstT, lastT }, cached };
+  return { scan: { sessions, samples, firstT, lastT, classes: [...classes].sort() }, cached };
 }
 
 export interface RunRequest {
@@ -77,9 +86,10 @@ export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceR
     const { scan, cached } = await scanAndCache(path, deps.maxCachedSamples ?? MAX_CACHED_SAMPLES);
     const source = await openTraceSource(path);
     const open = cached ? (): AsyncIterable<TraceSample> => inMemoryStream(cached) : source.open;
+    const fits = deps.fitsFor ? deps.fitsFor({ path, name: source.header.name, classes: scan.classes }) : bundledPriorFits(scan.classes);
     const outcomes: Array<{ policy: string; outcome: ReplayOutcome }> = [];
     for (const name of req.policies) {
-      const policy = deps.makePolicy(name);
+      const policy = deps.makePolicy(name, fits);
       if (!policy.ok) throw new Error(policy.error);
       const progress = deps.onProgress;
       const span = Math.max(scan.lastT, 1e-9);
@@ -96,7 +106,7 @@ export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceR
       });
       outcomes.push({ policy: name, outcome });
     }
-    runs.push({ path, header: source.header, scan, outcomes });
+    runs.push({ path, header: source.header, scan, outcomes, priors: fits.priorsUsed });
   }
   return runs;
 }

@@ -4,6 +4,7 @@ import { benchEngineConfig, BENCH_POLICY_NAMES, policyFactory, simSettingsFor } 
 import { bundledTraceDir, findTraces } from '../../bench/replay/bundled-traces.js';
 import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from '../../bench/replay/options.js';
 import { ProgressBar } from '../../bench/replay/progress.js';
+import { outOfSampleFits } from '../../bench/replay/trace-fits.js';
 import { DEFAULT_SIM_SETTINGS, replay } from '../../bench/replay/replay.js';
 import { renderReport, type ReportContext } from '../../bench/report/render.js';
 import { resultJsonText, toBenchResult } from '../../bench/score/result-json.js';
@@ -140,6 +141,7 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo, replay
   const deps: BenchDeps = {
     replay: replayFn,
     makePolicy: policyFactory(config.value.policies, sim, engine),
+    fitsFor: outOfSampleFits,
     sim,
     engine,
     timelineSessions: opts.report !== undefined ? REPORT_TIMELINE_SESSIONS : 0,
