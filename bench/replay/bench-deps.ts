@@ -4,10 +4,11 @@ import type { Policy } from '../../src/policy/policy.js';
 import { createPolicy, POLICY_NAMES, type PolicySettings } from '../../src/policy/registry.js';
 import { createOraclePolicy, oracleOptions } from './oracle.js';
 import type { SimSettings } from './replay-types.js';
+import { createStaticTunedPolicy } from './static-tuned.js';
 import type { TraceFits } from './trace-fits.js';
 
 /** Every policy the bench can replay: the product's causal ones plus the bench-only oracle. */
-export const BENCH_POLICY_NAMES: readonly string[] = [...POLICY_NAMES, 'oracle'];
+export const BENCH_POLICY_NAMES: readonly string[] = [...POLICY_NAMES, 'static-tuned', 'oracle'];
 
 /**
  * The simulated cluster for a config: pods start at the `static` policy's requests and limits (what
@@ -33,6 +34,9 @@ export function benchEngineConfig(engine: EngineConfig): EngineConfig {
 export function policyFactory(settings: PolicySettings, sim: SimSettings, engine: EngineConfig): (name: string, fits?: TraceFits) => Result<Policy, string> {
   return (name, fits) => {
     if (name === 'oracle') return ok(createOraclePolicy(oracleOptions(sim, engine)) as Policy);
+    if (name === 'static-tuned') {
+      return fits?.staticTuned ? ok(createStaticTunedPolicy(fits.staticTuned) as Policy) : err('static-tuned needs sizes fitted on other traces (bench/tune/fitted/static-tuned.json)');
+    }
     const withPriors = fits?.priors ? { ...settings, predictive: { ...settings.predictive, priors: fits.priors } } : settings;
     const p = createPolicy(name, withPriors);
     return p.ok ? p : err(p.error);

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { err, ok, type Result } from '../../src/core/result.js';
 
 /** The policies a bench replays when `--policies` is not given (BENCH.md, "Policies every replay offers"). */
-export const DEFAULT_POLICIES = ['static', 'vpa', 'reactive', 'predictive', 'oracle'] as const;
+export const DEFAULT_POLICIES = ['static', 'static-tuned', 'vpa', 'reactive', 'predictive', 'oracle'] as const;
 
 export type Scenario = 'resize' | 'replicas';
 

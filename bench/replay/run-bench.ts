@@ -45,6 +45,8 @@ export interface TraceRun {
   readonly outcomes: ReadonlyArray<{ readonly policy: string; readonly outcome: ReplayOutcome }>;
   /** Per agent class: which prior the policies were given, fitted where (the JSON's `priors`). */
   readonly priors: Readonly<Record<string, string>>;
+  /** Per agent class: static-tuned's sizes and where they were fitted, when it ran. */
+  readonly staticTuned?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -106,7 +108,8 @@ export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceR
       });
       outcomes.push({ policy: name, outcome });
     }
-    runs.push({ path, header: source.header, scan, outcomes, priors: fits.priorsUsed });
+    const tuned = req.policies.includes('static-tuned') ? fits.staticTunedUsed : undefined;
+    runs.push({ path, header: source.header, scan, outcomes, priors: fits.priorsUsed, ...(tuned ? { staticTuned: tuned } : {}) });
   }
   return runs;
 }

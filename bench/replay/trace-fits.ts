@@ -1,19 +1,25 @@
 /**
  * Everything a replay of one trace uses that was fitted on data: the predictive policy's class priors
- * (and, later, other fitted baselines). Chosen per trace so that nothing is fitted on the trace it
+ * and static-tuned's per-class sizes. Chosen per trace so that nothing is fitted on the trace it
  * scores; the result JSON's `priors` field carries `priorsUsed`.
  */
 import { realpathSync } from 'node:fs';
 import { relative, isAbsolute } from 'node:path';
 import type { AgentClassPrior } from '../../models/priors/index.js';
 import { bundledTraceDir } from './bundled-traces.js';
+import type { StaticTunedTable } from './static-tuned.js';
 import { tracePriors } from './trace-priors.js';
+import { traceStaticTuned } from './trace-static-tuned.js';
 
 export interface TraceFits {
   /** Class priors for `predictive`; absent: the product's bundled priors (tests, the perf script). */
   readonly priors?: ReadonlyMap<string, AgentClassPrior>;
   /** Per agent class of the trace: which prior, fitted where (the JSON's `priors`). */
   readonly priorsUsed: Readonly<Record<string, string>>;
+  /** Per-class sizes for `static-tuned`; absent where no fit was asked for (then it cannot run). */
+  readonly staticTuned?: StaticTunedTable;
+  /** Per agent class: what static-tuned set, fitted where (the JSON's extra `staticTuned`). */
+  readonly staticTunedUsed?: Readonly<Record<string, string>>;
 }
 
 /** What is known of a trace when its fits are chosen. */
@@ -37,8 +43,10 @@ export function isBundledTrace(path: string): boolean {
 
 /** The out-of-sample fits for a trace: leave-one-trace-out for a bundled one, all bundled otherwise. */
 export function outOfSampleFits(t: TraceIdentity): TraceFits {
-  const p = tracePriors(isBundledTrace(t.path) ? t.name : undefined, t.classes);
-  return { priors: p.priors, priorsUsed: p.used };
+  const bundled = isBundledTrace(t.path) ? t.name : undefined;
+  const p = tracePriors(bundled, t.classes);
+  const st = traceStaticTuned(bundled, t.classes);
+  return { priors: p.priors, priorsUsed: p.used, staticTuned: st.table, staticTunedUsed: st.used };
 }
 
 /** The product's own priors, said plainly (used where no fit was asked for). */

@@ -135,7 +135,7 @@ export function relievePressure(c: SimCluster, node: SimNode, T: number): void {
     }
     c.mark(victim, T, 'evicted');
     c.pool.unbind(victim, T);
-    victim.resetResources(c.sim.initial);
+    victim.resetResources(c.templateFor(victim.session.agentClass));
     victim.restarts = 0;
     victim.backoffLevel = 0;
     victim.progress = 0;
