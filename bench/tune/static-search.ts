@@ -3,8 +3,10 @@
  * careful engineer would hand-set, found by replaying the fitting traces under each candidate.
  *
  * "Best", stated once (docs/bench.md): the fewest disruptions (OOM kills + evictions + node OOM kills)
- * summed over the fitting traces; among equals the fewest node-hours; among equals the larger limit
- * (headroom that cost nothing on the fitting data is kept), then the larger request. The search runs
+ * summed over the fitting traces; among equals the fewest node-hours; among equals the request closest
+ * above the median memory of the fitting pod-seconds (when node-hours cannot tell requests apart, e.g.
+ * a few sessions that fit one node anyway, an engineer requests the typical usage, neither the least
+ * nor the most); then the larger limit (headroom that cost nothing on the fitting data is kept). The search runs
  * in two stages because a limit changes nothing about placement: first every request on the grid
  * with the largest limit, then every smaller limit at the chosen request.
  *
@@ -57,13 +59,28 @@ export function disruptionsOf(row: ReplayOutcome['row']): number {
   return row.oomKills + row.evictions + nodeOom;
 }
 
-/** True when a is better than b under the stated objective (ties: larger limit, then larger request). */
-function better(a: Score & { sizing: ClassSizing }, b: Score & { sizing: ClassSizing }): boolean {
+type Scored = Score & { sizing: ClassSizing };
+
+/** True when a is better than b under the stated objective; `typical` is the fitting sessions' median memory. */
+function better(a: Scored, b: Scored, typical: number): boolean {
   if (a.disruptions !== b.disruptions) return a.disruptions < b.disruptions;
   const dn = Math.round((a.nodeHours - b.nodeHours) * 1e6);
   if (dn !== 0) return dn < 0;
-  if (a.sizing.limits.memBytes !== b.sizing.limits.memBytes) return a.sizing.limits.memBytes > b.sizing.limits.memBytes;
-  return a.sizing.requests.memBytes > b.sizing.requests.memBytes;
+  const ka = typicalKey(a.sizing.requests.memBytes, typical);
+  const kb = typicalKey(b.sizing.requests.memBytes, typical);
+  if (ka !== kb) return ka < kb;
+  return a.sizing.limits.memBytes > b.sizing.limits.memBytes;
+}
+
+/** Distance of a request above the typical usage; any request below it ranks after every one above. */
+function typicalKey(request: number, typical: number): number {
+  return request >= typical ? request - typical : Number.MAX_SAFE_INTEGER / 2 + (typical - request);
+}
+
+/** Median memory over the samples (each ~1 s: the pod-seconds' median). */
+function medianMem(samples: readonly TraceSample[]): number {
+  const xs = samples.map((s) => s.memBytes).sort((x, y) => x - y);
+  return xs[Math.floor(xs.length / 2)] ?? 0;
 }
 
 /** The CPU rule: mean usage requested, the largest sample as the limit. */
@@ -90,8 +107,9 @@ export async function searchClass(agentClass: string, traces: readonly SearchTra
     .filter((p) => p.samples.length > 0);
   const all = parts.flatMap((p) => p.samples);
   const cpu = cpuSizing(all);
+  const typical = medianMem(all);
   let replays = 0;
-  const score = async (sizing: ClassSizing): Promise<Score & { sizing: ClassSizing }> => {
+  const score = async (sizing: ClassSizing): Promise<Scored> => {
     let disruptions = 0;
     let nodeHours = 0;
     for (const p of parts) {
@@ -118,12 +136,12 @@ export async function searchClass(agentClass: string, traces: readonly SearchTra
   let best = await score(size(REQUEST_GRID_MIB[0], topLimit));
   for (const r of REQUEST_GRID_MIB.slice(1)) {
     const s = await score(size(r, topLimit));
-    if (better(s, best)) best = s;
+    if (better(s, best, typical)) best = s;
   }
   const reqMiB = best.sizing.requests.memBytes / MiB;
   for (const l of LIMIT_GRID_MIB.filter((x) => x < topLimit && x >= reqMiB)) {
     const s = await score(size(reqMiB, l));
-    if (better(s, best)) best = s;
+    if (better(s, best, typical)) best = s;
   }
   const sessions = new Set(all.map((s) => s.session)).size;
   return {

@@ -13,7 +13,7 @@ import { fitStaticTuned, GRID_SUMMARY, type ClassFit, type SearchTrace } from '.
 export const FIT_STATIC_COMMAND = 'npm run fit:static';
 
 export const STATIC_TUNED_OBJECTIVE =
-  'fewest disruptions (OOM kills + evictions + node OOM kills) summed over the fitting traces, then fewest node-hours, then the larger limit, then the larger request; CPU request = mean CPU over the fitting pod-seconds, CPU limit = largest CPU sample';
+  'fewest disruptions (OOM kills + evictions + node OOM kills) summed over the fitting traces, then fewest node-hours, then the request closest above the median memory of the fitting pod-seconds, then the larger limit; CPU request = mean CPU over the fitting pod-seconds, CPU limit = largest CPU sample';
 
 export interface StaticTunedSet {
   readonly fittedOn: readonly string[];

@@ -52,3 +52,9 @@ test('disruptions are the v2 field when present, else OOM kills + evictions + no
   assert.equal(disruptionsOf(row), 6);
   assert.equal(disruptionsOf({ ...row, disruptions: 9 }), 9);
 });
+
+test('when neither disruptions nor node-hours tell requests apart, the request closest above the typical usage wins', async () => {
+  const fit = await searchClass('swe', traces, deps(fakeReplay(() => ({ disruptions: 0, nodeHours: 1 })).replay));
+  assert.equal(fit.requests.memBytes, 128 * MiB, 'the sessions sit at 100 MiB');
+  assert.equal(fit.limits.memBytes, 8192 * MiB);
+});
