@@ -17,6 +17,8 @@ export interface BenchOptions {
   readonly configPath?: string;
   readonly seed: number;
   readonly warmupS: number;
+  /** `--cv K`: K-fold cross-validation over each trace's sessions (absent: a plain replay). */
+  readonly cv?: number;
   /** A file, `-` for stdout, or absent. */
   readonly json?: string;
   readonly report?: string;
@@ -24,7 +26,7 @@ export interface BenchOptions {
 }
 
 export const BENCH_USAGE = `usage: burstguard bench [--trace PATH ...] [--scenario resize|replicas] [--policies a,b,c]
-                        [--config configmap.yaml] [--seed N] [--warmup SECONDS]
+                        [--config configmap.yaml] [--seed N] [--warmup SECONDS] [--cv K]
                         [--json FILE|-] [--report FILE.html]
 
   --trace PATH       a trace v1 file (.jsonl or .jsonl.gz) or a folder of them; repeatable. Default: every bundled trace
@@ -33,6 +35,7 @@ export const BENCH_USAGE = `usage: burstguard bench [--trace PATH ...] [--scenar
   --config FILE      burstguard ConfigMap (or its config.yaml) for engine, guards and policy settings
   --seed N           seed of the simulated cluster (default 1); same seed, same JSON
   --warmup SECONDS   replay the first SECONDS unscored, so history-hungry policies are judged warm (default 0)
+  --cv K             refit priors (and static-tuned) on K-1 folds of each trace's sessions, score the held-out fold; rows pooled, folds in the JSON
   --json FILE|-      write the result JSON to FILE, or only the JSON to stdout with -
   --report FILE      write a self-contained HTML report with charts
 `;
@@ -55,6 +58,14 @@ function parsePolicies(raw: string | undefined, known: readonly string[]): Resul
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) return err(`--policies names '${dup}' twice`);
   return ok(names);
+}
+
+function parseFolds(raw: string | undefined, scenario: string): Result<number | undefined, string> {
+  if (raw === undefined) return ok(undefined);
+  const k = Number(raw);
+  if (raw.trim() === '' || !Number.isSafeInteger(k) || k < 2) return err(`--cv expects a whole number of folds >= 2, got '${raw}'`);
+  if (scenario !== 'resize') return err('--cv applies to --scenario resize only');
+  return ok(k);
 }
 
 function checkFileFlags(values: { json?: string | undefined; report?: string | undefined; config?: string | undefined }): string | undefined {
@@ -83,6 +94,7 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
         config: { type: 'string' },
         seed: { type: 'string' },
         warmup: { type: 'string' },
+        cv: { type: 'string' },
         json: { type: 'string' },
         report: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -99,6 +111,8 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
   if (!seed.ok) return seed;
   const warmup = parseNonNegative('warmup', values.warmup, 0, false);
   if (!warmup.ok) return warmup;
+  const cv = parseFolds(values.cv, scenario);
+  if (!cv.ok) return cv;
   const files = checkFileFlags(values);
   if (files !== undefined) return err(files);
   return ok({
@@ -109,6 +123,7 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
     ...(values.config !== undefined ? { configPath: values.config } : {}),
     seed: seed.value,
     warmupS: warmup.value,
+    ...(cv.value !== undefined ? { cv: cv.value } : {}),
     ...(values.json !== undefined ? { json: values.json } : {}),
     ...(values.report !== undefined ? { report: values.report } : {}),
     help: values.help === true,

@@ -4,6 +4,7 @@ import type { Policy } from '../../src/policy/policy.js';
 import { openTraceSource, scanTrace } from '../../src/trace/reader.js';
 import type { TraceHeader, TraceSample } from '../../src/trace/types.js';
 import { inMemoryStream } from './in-memory-trace.js';
+import type { CvDetail } from './run-cv.js';
 import { bundledPriorFits, type TraceFits, type TraceIdentity } from './trace-fits.js';
 import type { ReplayInput, ReplayOutcome, SimSettings } from './replay-types.js';
 
@@ -47,6 +48,8 @@ export interface TraceRun {
   readonly priors: Readonly<Record<string, string>>;
   /** Per agent class: static-tuned's sizes and where they were fitted, when it ran. */
   readonly staticTuned?: Readonly<Record<string, string>>;
+  /** Under `--cv K`: the folds, each with its own rows and fits (the outcomes are the folds pooled). */
+  readonly cv?: CvDetail;
 }
 
 /**

@@ -42,7 +42,7 @@ export function oracleGap(rows: readonly ResizePolicyRow[], policy = 'predictive
 export function toBenchResult(run: TraceRun, seed: number, warmupS: number): BenchResult {
   const rows = run.outcomes.map((o) => o.outcome.row);
   const gap = oracleGap(rows);
-  return { ...resultHead('resize', run, rows, seed, warmupS), priors: run.priors, ...(run.staticTuned ? { staticTuned: run.staticTuned } : {}), ...(gap ? { gapToOracle: gap } : {}) };
+  return { ...resultHead('resize', run, rows, seed, warmupS), priors: run.priors, ...(run.staticTuned ? { staticTuned: run.staticTuned } : {}), ...(gap ? { gapToOracle: gap } : {}), ...(run.cv ? { cv: run.cv } : {}) };
 }
 
 /** What any scenario's replay of one trace needs to carry: the scenario, the trace, the rows, and how it was run. */

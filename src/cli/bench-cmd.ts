@@ -5,6 +5,8 @@ import { bundledTraceDir, findTraces } from '../../bench/replay/bundled-traces.j
 import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from '../../bench/replay/options.js';
 import { ProgressBar } from '../../bench/replay/progress.js';
 import { outOfSampleFits } from '../../bench/replay/trace-fits.js';
+import { runCvBench } from '../../bench/replay/run-cv.js';
+import { formatCvFolds } from '../../bench/score/cv-table.js';
 import { DEFAULT_SIM_SETTINGS, replay } from '../../bench/replay/replay.js';
 import { renderReport, type ReportContext } from '../../bench/report/render.js';
 import { resultJsonText, toBenchResult } from '../../bench/score/result-json.js';
@@ -90,7 +92,8 @@ function scenarioPolicies(opts: BenchOptions): Result<readonly string[], string>
 /** Runs the replays; a trace error is bad input (2), anything else a failed replay (1). */
 async function replayAll(opts: BenchOptions, traces: readonly string[], deps: BenchDeps, io: CliIo, bar?: ProgressBar): Promise<TraceRun[] | number> {
   try {
-    const runs = await runBench({ traces, policies: opts.policies, seed: opts.seed, warmupS: opts.warmupS }, deps);
+    const req = { traces, policies: opts.policies, seed: opts.seed, warmupS: opts.warmupS };
+    const runs = opts.cv !== undefined ? await runCvBench({ ...req, folds: opts.cv }, deps) : await runBench(req, deps);
     bar?.clear();
     return runs;
   } catch (e) {
@@ -107,7 +110,7 @@ async function writeOutputs(opts: BenchOptions, runs: readonly TraceRun[], io: C
   const results = runs.map((r) => toBenchResult(r, opts.seed, opts.warmupS));
   // `--json -` owns stdout: the human table moves to stderr so a pipe gets nothing but JSON.
   const tableOut = opts.json === '-' ? io.stderr : io.stdout;
-  tableOut.write(results.map(formatResultTable).join('\n'));
+  tableOut.write(results.map((r) => formatResultTable(r) + formatCvFolds(r)).join('\n'));
   const json = resultJsonText(results);
   if (opts.json === '-') io.stdout.write(json);
   else if (opts.json !== undefined) await writeFile(opts.json, json);
