@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { err, ok, type Result } from '../../src/core/result.js';
+import type { Resources } from '../../src/core/types.js';
+import { parseDuration, parseNodeShape, parseScale } from './density-flags.js';
 
 /** The policies a bench replays when `--policies` is not given (BENCH.md, "Policies every replay offers"). */
 export const DEFAULT_POLICIES = ['static', 'static-tuned', 'vpa', 'reactive', 'predictive', 'oracle'] as const;
@@ -19,6 +21,12 @@ export interface BenchOptions {
   readonly warmupS: number;
   /** `--cv K`: K-fold cross-validation over each trace's sessions (absent: a plain replay). */
   readonly cv?: number;
+  /** `--node-shape`: a node's allocatable; absent for the simulator's default. */
+  readonly nodeShape?: Resources;
+  /** `--scale`: sessions multiplied over the same span (1: the trace as recorded). */
+  readonly scale: number;
+  /** `--duration`: trace seconds to continue the arrivals to. */
+  readonly durationS?: number;
   /** A file, `-` for stdout, or absent. */
   readonly json?: string;
   readonly report?: string;
@@ -26,7 +34,8 @@ export interface BenchOptions {
 }
 
 export const BENCH_USAGE = `usage: burstguard bench [--trace PATH ...] [--scenario resize|replicas] [--policies a,b,c]
-                        [--config configmap.yaml] [--seed N] [--warmup SECONDS] [--cv K]
+                        [--config configmap.yaml] [--seed N] [--warmup SECONDS]
+                        [--node-shape CPUxMEM] [--scale F] [--duration D] [--cv K]
                         [--json FILE|-] [--report FILE.html]
 
   --trace PATH       a trace v1 file (.jsonl or .jsonl.gz) or a folder of them; repeatable. Default: every bundled trace
@@ -36,6 +45,9 @@ export const BENCH_USAGE = `usage: burstguard bench [--trace PATH ...] [--scenar
   --seed N           seed of the simulated cluster (default 1); same seed, same JSON
   --warmup SECONDS   replay the first SECONDS unscored, so history-hungry policies are judged warm (default 0)
   --cv K             refit priors (and static-tuned) on K-1 folds of each trace's sessions, score the held-out fold; rows pooled, folds in the JSON
+  --node-shape CxM   a node's allocatable CPU and memory as Kubernetes quantities (default 3900mx14Gi), e.g. 8x32Gi
+  --scale F          F times the sessions over the same span (fractional too), arrivals resampled with the seed
+  --duration D       continue the arrivals, resampled the same way, until D of trace time (90m, 24h)
   --json FILE|-      write the result JSON to FILE, or only the JSON to stdout with -
   --report FILE      write a self-contained HTML report with charts
 `;
@@ -76,6 +88,17 @@ function checkFileFlags(values: { json?: string | undefined; report?: string | u
   return undefined;
 }
 
+/** `--node-shape`, `--scale`, `--duration`: absent flags leave the trace and the node as they are. */
+function parseDensity(values: { 'node-shape'?: string | undefined; scale?: string | undefined; duration?: string | undefined }): Result<Pick<BenchOptions, 'nodeShape' | 'scale' | 'durationS'>, string> {
+  const shape = values['node-shape'] === undefined ? undefined : parseNodeShape(values['node-shape']);
+  if (shape !== undefined && !shape.ok) return shape;
+  const scale = values.scale === undefined ? ok(1) : parseScale(values.scale);
+  if (!scale.ok) return scale;
+  const duration = values.duration === undefined ? undefined : parseDuration(values.duration);
+  if (duration !== undefined && !duration.ok) return duration;
+  return ok({ scale: scale.value, ...(shape ? { nodeShape: shape.value } : {}), ...(duration ? { durationS: duration.value } : {}) });
+}
+
 /**
  * Parses `burstguard bench` arguments. `knownPolicies` is what this build can replay. Errors are one
  * readable line each (the command prints them with the usage and exits 2).
@@ -95,6 +118,9 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
         seed: { type: 'string' },
         warmup: { type: 'string' },
         cv: { type: 'string' },
+        'node-shape': { type: 'string' },
+        scale: { type: 'string' },
+        duration: { type: 'string' },
         json: { type: 'string' },
         report: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -115,6 +141,8 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
   if (!cv.ok) return cv;
   const files = checkFileFlags(values);
   if (files !== undefined) return err(files);
+  const density = parseDensity(values);
+  if (!density.ok) return density;
   return ok({
     traces: values.trace ?? [],
     scenario,
@@ -124,6 +152,7 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
     seed: seed.value,
     warmupS: warmup.value,
     ...(cv.value !== undefined ? { cv: cv.value } : {}),
+    ...density.value,
     ...(values.json !== undefined ? { json: values.json } : {}),
     ...(values.report !== undefined ? { report: values.report } : {}),
     help: values.help === true,

@@ -3,9 +3,14 @@ import type { EngineConfig } from '../../src/engine/engine-config.js';
 import type { Policy } from '../../src/policy/policy.js';
 import { openTraceSource, scanTrace } from '../../src/trace/reader.js';
 import type { TraceHeader, TraceSample } from '../../src/trace/types.js';
+import { floorNodeHours } from '../score/floor.js';
+import type { PriorsProvenance } from '../score/result-types.js';
+import { round } from '../score/scoring.js';
+import { DEFAULT_SIM_TUNING } from '../sim/defaults.js';
 import { inMemoryStream } from './in-memory-trace.js';
 import type { CvDetail } from './run-cv.js';
 import { bundledPriorFits, type TraceFits, type TraceIdentity } from './trace-fits.js';
+import { reshapedStream, reshapes, type TraceShapeOptions } from './scale-trace.js';
 import type { ReplayInput, ReplayOutcome, SimSettings } from './replay-types.js';
 
 /** The simulator entry point (bench/replay.ts); injected so tests can run the bench without it. */
@@ -44,8 +49,10 @@ export interface TraceRun {
   readonly header: TraceHeader;
   readonly scan: TraceScan;
   readonly outcomes: ReadonlyArray<{ readonly policy: string; readonly outcome: ReplayOutcome }>;
-  /** Per agent class: which prior the policies were given, fitted where (the JSON's `priors`). */
-  readonly priors: Readonly<Record<string, string>>;
+  /** The trace's physical floor at the run's node shape (BENCH.md `floorNodeHours`). */
+  readonly floorNodeHours?: number;
+  /** Where each class prior used in this trace's replays was fitted (the JSON `priors`); absent: `{}`. */
+  readonly priors?: PriorsProvenance;
   /** Per agent class: static-tuned's sizes and where they were fitted, when it ran. */
   readonly staticTuned?: Readonly<Record<string, string>>;
   /** Under `--cv K`: the folds, each with its own rows and fits (the outcomes are the folds pooled). */
@@ -77,6 +84,37 @@ export interface RunRequest {
   readonly policies: readonly string[];
   readonly seed: number;
   readonly warmupS: number;
+  /** `--scale` / `--duration`; absent: the traces as recorded. */
+  readonly shape?: Omit<TraceShapeOptions, 'seed'>;
+}
+
+/** A trace ready to replay any number of times: header, checked shape, and a fresh stream per call. */
+export interface ReplayableTrace {
+  readonly header: TraceHeader;
+  readonly scan: TraceScan;
+  readonly open: () => AsyncIterable<TraceSample>;
+}
+
+/**
+ * Validates a trace in full, then offers it for replay: from memory when it fits the cache budget,
+ * streamed from the file otherwise. A reshaped trace (`--scale`, `--duration`) is built from the
+ * recorded sessions held in memory and merged lazily on each pass.
+ */
+export async function openReplayable(path: string, maxCached: number, shape: TraceShapeOptions | undefined): Promise<ReplayableTrace> {
+  const reshape = shape !== undefined && reshapes(shape);
+  const { scan, cached } = await scanAndCache(path, reshape ? Number.POSITIVE_INFINITY : maxCached);
+  const source = await openTraceSource(path);
+  if (reshape && cached !== undefined) {
+    const stream = reshapedStream(cached, shape);
+    return { header: source.header, scan, open: () => stream };
+  }
+  const open = cached ? (): AsyncIterable<TraceSample> => inMemoryStream(cached) : source.open;
+  return { header: source.header, scan, open };
+}
+
+/** The floor of one trace stream at the run's node shape, in node-hours (one pass, no replay). */
+export async function traceFloor(open: () => AsyncIterable<TraceSample>, sim: SimSettings): Promise<number> {
+  return round(await floorNodeHours(open(), sim.nodeAllocatable, DEFAULT_SIM_TUNING.lookaheadS), 6);
 }
 
 /**
@@ -88,9 +126,9 @@ export interface RunRequest {
 export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceRun[]> {
   const runs: TraceRun[] = [];
   for (const path of req.traces) {
-    const { scan, cached } = await scanAndCache(path, deps.maxCachedSamples ?? MAX_CACHED_SAMPLES);
-    const source = await openTraceSource(path);
-    const open = cached ? (): AsyncIterable<TraceSample> => inMemoryStream(cached) : source.open;
+    const source = await openReplayable(path, deps.maxCachedSamples ?? MAX_CACHED_SAMPLES, req.shape ? { ...req.shape, seed: req.seed } : undefined);
+    const { scan, open } = source;
+    const floor = await traceFloor(open, deps.sim);
     const fits = deps.fitsFor ? deps.fitsFor({ path, name: source.header.name, classes: scan.classes }) : bundledPriorFits(scan.classes);
     const outcomes: Array<{ policy: string; outcome: ReplayOutcome }> = [];
     for (const name of req.policies) {
@@ -112,7 +150,7 @@ export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceR
       outcomes.push({ policy: name, outcome });
     }
     const tuned = req.policies.includes('static-tuned') ? fits.staticTunedUsed : undefined;
-    runs.push({ path, header: source.header, scan, outcomes, priors: fits.priorsUsed, ...(tuned ? { staticTuned: tuned } : {}) });
+    runs.push({ path, header: source.header, scan, outcomes, floorNodeHours: floor, priors: fits.priorsUsed, ...(tuned ? { staticTuned: tuned } : {}) });
   }
   return runs;
 }

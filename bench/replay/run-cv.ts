@@ -4,7 +4,9 @@
  * policy replays the held-out fold's sessions alone. The trace's rows are the folds pooled
  * (bench/score/pool-rows.ts), and the per-fold rows travel with them. A fold replays a fifth of the
  * sessions over the same span, so it runs at a fifth of the density: pooled node-hours are the sum of
- * K sparser clusters, comparable across policies, not with a plain replay of the whole trace.
+ * K sparser clusters, comparable across policies, not with a plain replay of the whole trace. With
+ * `--scale F` each held-out fold is scaled by F, and static-tuned's search replays its training folds
+ * scaled by F/(K−1), so it is fitted at the density the held-out fold runs at.
  */
 import { BUNDLED_PRIORS } from '../../models/priors/index.js';
 import { fitPriors } from '../../models/fit/fit-prior.js';
@@ -17,7 +19,8 @@ import { cvSplit, type CvFoldData } from '../tune/cv-split.js';
 import { fitStaticTuned } from '../tune/static-search.js';
 import { inMemoryStream } from './in-memory-trace.js';
 import type { ReplayOutcome } from './replay-types.js';
-import { scanAndCache, type BenchDeps, type RunRequest, type TraceRun } from './run-bench.js';
+import { scanAndCache, traceFloor, type BenchDeps, type RunRequest, type TraceRun } from './run-bench.js';
+import { reshapedStream, reshapes } from './scale-trace.js';
 import type { TraceFits } from './trace-fits.js';
 
 /** One fold's figures, as the JSON's `cv.folds[]` carries them. */
@@ -37,8 +40,17 @@ export interface CvDetail {
   readonly folds: readonly CvFold[];
 }
 
+type Shape = RunRequest['shape'];
+
+/** Samples as a replayable stream, reshaped (`--scale`, `--duration`) when asked. */
+function streamOf(samples: readonly TraceSample[], shape: Shape, seed: number): () => AsyncIterable<TraceSample> {
+  if (shape === undefined || !reshapes({ ...shape, seed })) return () => inMemoryStream(samples);
+  const stream = reshapedStream(samples, { ...shape, seed });
+  return () => stream;
+}
+
 /** What refits on the training folds (pure fit of priors; the static search replays the training sessions). */
-async function foldFits(f: CvFoldData, header: TraceHeader, k: number, o: { seed: number; withStatic: boolean; deps: BenchDeps }): Promise<TraceFits> {
+async function foldFits(f: CvFoldData, header: TraceHeader, k: number, o: { seed: number; withStatic: boolean; deps: BenchDeps; shape: Shape }): Promise<TraceFits> {
   const template = BUNDLED_PRIORS.get('default');
   if (template === undefined) throw new Error('no bundled default prior');
   const where = `the ${k - 1} folds other than fold ${f.fold + 1} of ${header.name} (${f.train.length} sessions, seed ${o.seed})`;
@@ -46,7 +58,10 @@ async function foldFits(f: CvFoldData, header: TraceHeader, k: number, o: { seed
   const classes = [...new Set(f.test.map((s) => s.agentClass ?? 'default'))].sort();
   const priorsUsed = Object.fromEntries(classes.map((c) => [c, priors.has(c) ? `prior '${c}' fitted on ${where}` : `prior 'default' fitted on ${where}: no training session has class '${c}'`]));
   if (!o.withStatic) return { priors, priorsUsed };
-  const fitted = await fitStaticTuned([{ name: header.name, header, samples: f.trainSamples }], { replay: o.deps.replay, sim: o.deps.sim, engine: o.deps.engine, seed: o.seed }, classes);
+  // At the held-out fold's density: K−1 folds scaled by F/(K−1) hold as many sessions as one fold scaled by F.
+  const trainShape = o.shape === undefined ? undefined : { ...o.shape, scale: o.shape.scale / (k - 1) };
+  const trainSamples = trainShape === undefined || !reshapes({ ...trainShape, seed: o.seed }) ? f.trainSamples : [...reshapedStream(f.trainSamples, { ...trainShape, seed: o.seed })];
+  const fitted = await fitStaticTuned([{ name: header.name, header, samples: trainSamples }], { replay: o.deps.replay, sim: o.deps.sim, engine: o.deps.engine, seed: o.seed }, classes);
   const staticTuned = Object.fromEntries(Object.entries(fitted).map(([c, x]) => [c, { requests: x.requests, limits: x.limits }]));
   const staticTunedUsed = Object.fromEntries(
     classes.map((c) => {
@@ -87,14 +102,16 @@ export async function runCvBench(req: RunRequest & { readonly folds: number }, d
     const samples: readonly TraceSample[] = cached ?? [];
     const folds: CvFold[] = [];
     const perPolicy = new Map<string, ReplayOutcome[]>(req.policies.map((p) => [p, []]));
+    let floor = 0;
     for (const f of cvSplit(samples, req.folds, req.seed)) {
-      const fits = await foldFits(f, source.header, req.folds, { seed: req.seed, withStatic, deps });
+      const fits = await foldFits(f, source.header, req.folds, { seed: req.seed, withStatic, deps, shape: req.shape });
+      const open = streamOf(f.test, req.shape, req.seed);
+      floor += await traceFloor(open, deps.sim);
       const rows: ResizePolicyRow[] = [];
       for (const name of req.policies) {
         const policy = deps.makePolicy(name, fits);
         if (!policy.ok) throw new Error(policy.error);
-        const test = f.test;
-        const outcome = await deps.replay({ header: source.header, open: () => inMemoryStream(test), policy: policy.value, sim: deps.sim, engine: deps.engine, seed: req.seed, warmupS: req.warmupS, timelineSessions: deps.timelineSessions });
+        const outcome = await deps.replay({ header: source.header, open, policy: policy.value, sim: deps.sim, engine: deps.engine, seed: req.seed, warmupS: req.warmupS, timelineSessions: deps.timelineSessions });
         perPolicy.get(name)?.push(outcome);
         rows.push(outcome.row);
       }
@@ -106,6 +123,7 @@ export async function runCvBench(req: RunRequest & { readonly folds: number }, d
       header: source.header,
       scan,
       outcomes,
+      floorNodeHours: Math.round(floor * 1e6) / 1e6,
       priors: describeCv(folds, (f) => f.priors, req.folds, req.seed),
       ...(withStatic ? { staticTuned: describeCv(folds, (f) => f.staticTuned, req.folds, req.seed) } : {}),
       cv: { k: req.folds, seed: req.seed, folds },
