@@ -22,7 +22,7 @@ export interface BenchDeps {
   /** Builds a fresh policy by name (`oracle` included) with the trace's fits, or says why it cannot. */
   readonly makePolicy: (name: string, fits: TraceFits) => Result<Policy, string>;
   /** The fitted inputs for a trace (priors...); the product's bundled priors when absent. */
-  readonly fitsFor?: (trace: TraceIdentity) => TraceFits;
+  readonly fitsFor?: (trace: TraceIdentity) => TraceFits | Promise<TraceFits>;
   readonly sim: SimSettings;
   readonly engine: EngineConfig;
   /** Sessions whose timelines each replay keeps (for the report); 0 when no report is wanted. */
@@ -129,7 +129,7 @@ export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceR
     const source = await openReplayable(path, deps.maxCachedSamples ?? MAX_CACHED_SAMPLES, req.shape ? { ...req.shape, seed: req.seed } : undefined);
     const { scan, open } = source;
     const floor = await traceFloor(open, deps.sim);
-    const fits = deps.fitsFor ? deps.fitsFor({ path, name: source.header.name, classes: scan.classes }) : bundledPriorFits(scan.classes);
+    const fits = deps.fitsFor ? await deps.fitsFor({ path, name: source.header.name, classes: scan.classes }) : bundledPriorFits(scan.classes);
     const outcomes: Array<{ policy: string; outcome: ReplayOutcome }> = [];
     for (const name of req.policies) {
       const policy = deps.makePolicy(name, fits);

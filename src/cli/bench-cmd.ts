@@ -4,7 +4,7 @@ import { benchEngineConfig, BENCH_POLICY_NAMES, policyFactory, simSettingsFor } 
 import { bundledTraceDir, findTraces } from '../../bench/replay/bundled-traces.js';
 import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from '../../bench/replay/options.js';
 import { ProgressBar } from '../../bench/replay/progress.js';
-import { outOfSampleFits } from '../../bench/replay/trace-fits.js';
+import { fitsAtRunSettings } from '../../bench/replay/refit-static-tuned.js';
 import { runCvBench } from '../../bench/replay/run-cv.js';
 import { formatCvFolds } from '../../bench/score/cv-table.js';
 import { DEFAULT_SIM_SETTINGS, replay } from '../../bench/replay/replay.js';
@@ -158,7 +158,7 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo, replay
   const deps: BenchDeps = {
     replay: replayFn,
     makePolicy: policyFactory(config.value.policies, sim, engine),
-    fitsFor: outOfSampleFits,
+    fitsFor: fitsAtRunSettings({ replay: replayFn, sim, engine, seed: opts.seed, shape: traceShape(opts), withStaticTuned: opts.policies.includes('static-tuned') }),
     sim,
     engine,
     timelineSessions: opts.report !== undefined ? REPORT_TIMELINE_SESSIONS : 0,
