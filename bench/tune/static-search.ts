@@ -52,6 +52,19 @@ interface Score {
   readonly nodeHours: number;
 }
 
+/**
+ * One candidate's replay, or undefined when the replay cannot finish (a session that can never run,
+ * e.g. killed at every restart under restartPolicy Always): such a sizing is the worst possible.
+ */
+async function replayOrGiveUp(deps: SearchDeps, input: ReplayInput): Promise<ReplayOutcome | undefined> {
+  try {
+    return await deps.replay(input);
+  } catch (e) {
+    if (e instanceof Error && /replay stalled/.test(e.message)) return undefined;
+    throw e;
+  }
+}
+
 /** Disruptions of a row: the v2 field when the simulator has it, else its parts. */
 export function disruptionsOf(row: ReplayOutcome['row']): number {
   if (typeof row['disruptions'] === 'number') return row['disruptions'];
@@ -113,7 +126,7 @@ export async function searchClass(agentClass: string, traces: readonly SearchTra
     let disruptions = 0;
     let nodeHours = 0;
     for (const p of parts) {
-      const out = await deps.replay({
+      const out = await replayOrGiveUp(deps, {
         header: p.header,
         open: () => inMemoryStream(p.samples),
         policy: createStaticTunedPolicy({ [agentClass]: sizing }),
@@ -123,6 +136,7 @@ export async function searchClass(agentClass: string, traces: readonly SearchTra
         warmupS: 0,
       });
       replays++;
+      if (out === undefined) return { disruptions: Number.POSITIVE_INFINITY, nodeHours: Number.POSITIVE_INFINITY, sizing };
       disruptions += disruptionsOf(out.row);
       nodeHours += out.row.nodeHours;
     }
@@ -139,7 +153,9 @@ export async function searchClass(agentClass: string, traces: readonly SearchTra
     if (better(s, best, typical)) best = s;
   }
   const reqMiB = best.sizing.requests.memBytes / MiB;
-  for (const l of LIMIT_GRID_MIB.filter((x) => x < topLimit && x >= reqMiB)) {
+  // A limit under the largest usage seen kills that session at every restart: no engineer sets one.
+  const peakMiB = all.reduce((m, s) => Math.max(m, s.memBytes), 0) / MiB;
+  for (const l of LIMIT_GRID_MIB.filter((x) => x < topLimit && x >= reqMiB && x > peakMiB)) {
     const s = await score(size(reqMiB, l));
     if (better(s, best, typical)) best = s;
   }
