@@ -4,9 +4,9 @@
  * hand-set. The sizes ship in the pod template, as they would in a deployment, so a pod is born with
  * them; a pod that somehow differs is asked once to adopt them, as `static` does.
  */
-import { MiB } from '../../src/core/resources.js';
 import type { Resources } from '../../src/core/types.js';
 import type { Policy, Recommendation } from '../../src/policy/policy.js';
+import { formatResources, sameResources } from '../../src/policy/static.js';
 import type { TemplatePolicy } from './replay-types.js';
 
 /** One class's fixed sizing. */
@@ -40,13 +40,13 @@ export function createStaticTunedPolicy(table: StaticTunedTable): Policy<StaticT
         if (state.asked.has(p.key)) continue;
         state.asked.add(p.key);
         const s = sizingFor(table, p.agentClass);
-        if (s === undefined || (same(p.requests, s.requests) && same(p.limits, s.limits))) continue;
+        if (s === undefined || (sameResources(p.requests, s.requests) && sameResources(p.limits, s.limits))) continue;
         out.push({
           kind: 'resize',
           pod: p.key,
           requests: s.requests,
           limits: s.limits,
-          reason: `static-tuned: class ${p.agentClass} fixed at ${fmt(s.requests)} requested, ${fmt(s.limits)} limit`,
+          reason: `static-tuned: class ${p.agentClass} fixed at ${formatResources(s.requests)} requested, ${formatResources(s.limits)} limit`,
           inputs: { requestMemBytes: s.requests.memBytes, requestCpuCores: s.requests.cpuCores, limitMemBytes: s.limits.memBytes, limitCpuCores: s.limits.cpuCores },
         });
       }
@@ -56,12 +56,4 @@ export function createStaticTunedPolicy(table: StaticTunedTable): Policy<StaticT
       state.asked.delete(podKey);
     },
   };
-}
-
-function same(a: Resources, b: Resources): boolean {
-  return a.memBytes === b.memBytes && a.cpuCores === b.cpuCores;
-}
-
-function fmt(r: Resources): string {
-  return `${Math.round(r.memBytes / MiB)}Mi/${Math.round(r.cpuCores * 1000)}m`;
 }
