@@ -46,22 +46,70 @@ export function slackVsOomChart(rows: readonly ResizePolicyRow[]): string {
   parts.push(axes(f, x, y, { fmtX: pct, fmtY: (v) => (Number.isInteger(v) ? String(v) : ''), xLabel: 'memory slack (share of requested memory unused)', yLabel: 'OOM kills + evictions' }));
   if (lo < 0) parts.push(`<line class="zero" x1="${f1(x(0))}" x2="${f1(x(0))}" y1="${f1(f.top)}" y2="${f1(f.height - f.bottom)}"/>`);
   parts.push(`<text class="hint" x="${f1(f.left + 8)}" y="${f1(f.top + 4)}">best: no kills, slack just above 0 %${lo < 0 ? ' (left of the dashed line: pods use more than they request)' : ''}</text>`);
+  parts.push(
+    pointsWithLabels(rows, f, (r) => [x(r.memSlack), y(r.oomKills + r.evictions)], {
+      label: (r) => `${r.policy} (${r.oomKills}/${r.evictions})`,
+      title: (r) => `${r.policy}: ${pct(r.memSlack)} slack, ${r.oomKills} OOM kills, ${r.evictions} evictions`,
+    }),
+  );
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+/**
+ * One dot per policy with its label beside it; a label that would print over an earlier one is lifted
+ * until it clears, and flipped to the left near the right edge so it stays inside the chart.
+ */
+function pointsWithLabels(
+  rows: readonly ResizePolicyRow[],
+  f: Frame,
+  at: (r: ResizePolicyRow) => [number, number],
+  text: { readonly label: (r: ResizePolicyRow) => string; readonly title: (r: ResizePolicyRow) => string },
+): string {
+  const parts: string[] = [];
   const placed: Array<{ x0: number; x1: number; y: number }> = [];
   rows.forEach((r, i) => {
-    const cx = x(r.memSlack);
-    const cy = y(r.oomKills + r.evictions);
+    const [cx, cy] = at(r);
     const color = policyColor(r.policy, i);
-    const text = `${r.policy} (${r.oomKills}/${r.evictions})`;
-    const w = text.length * 7;
+    const label = text.label(r);
+    const w = label.length * 7;
     const anchor = cx > f.width - f.right - w - 12 ? 'end' : 'start';
     const x0 = anchor === 'end' ? cx - 10 - w : cx + 10;
-    // Labels of nearby points would print over each other: lift a label until it clears the placed ones.
     let ly = cy - 9;
     while (placed.some((p) => p.x0 < x0 + w && x0 < p.x1 && Math.abs(p.y - ly) < 14)) ly -= 14;
+    // Lifted past the top: put it below the dot instead, still clear of the others.
+    if (ly < f.top + 10) {
+      ly = cy + 20;
+      while (placed.some((p) => p.x0 < x0 + w && x0 < p.x1 && Math.abs(p.y - ly) < 14)) ly += 14;
+    }
     placed.push({ x0, x1: x0 + w, y: ly });
-    parts.push(`<circle cx="${f1(cx)}" cy="${f1(cy)}" r="7" fill="${color}" stroke="#fff" stroke-width="1.5"><title>${esc(r.policy)}: ${pct(r.memSlack)} slack, ${r.oomKills} OOM kills, ${r.evictions} evictions</title></circle>`);
-    parts.push(`<text class="point-label" x="${f1(anchor === 'end' ? cx - 10 : cx + 10)}" y="${f1(ly)}" text-anchor="${anchor}" fill="${color}">${esc(text)}</text>`);
+    parts.push(`<circle cx="${f1(cx)}" cy="${f1(cy)}" r="7" fill="${color}" stroke="#fff" stroke-width="1.5"><title>${esc(text.title(r))}</title></circle>`);
+    parts.push(`<text class="point-label" x="${f1(anchor === 'end' ? cx - 10 : cx + 10)}" y="${f1(ly)}" text-anchor="${anchor}" fill="${color}">${esc(label)}</text>`);
   });
+  return parts.join('');
+}
+
+/**
+ * The headline trade-off, a Pareto chart: each policy at (node-hours, disruptions). Bottom-left is
+ * better on both; the dashed line is the trace's physical floor, which no policy can pass.
+ */
+export function paretoChart(rows: readonly ResizePolicyRow[], floorNodeHours: number): string {
+  const f: Frame = { width: 560, height: 360, left: 56, right: 24, top: 24, bottom: 44 };
+  const maxX = Math.max(floorNodeHours, ...rows.map((r) => r.nodeHours)) * 1.1 || 1;
+  const x = linear([0, niceMax(maxX)], innerX(f));
+  const y = linear([0, niceMax(Math.max(1, ...rows.map((r) => r.disruptions)))], innerY(f));
+  const parts = [svgOpen(f, 'Node-hours against disruptions, per policy (Pareto)')];
+  parts.push(axes(f, x, y, { fmtX: tickNumber, fmtY: (v) => (Number.isInteger(v) ? String(v) : ''), xLabel: 'node-hours', yLabel: 'disruptions' }));
+  if (floorNodeHours > 0) {
+    parts.push(`<line class="zero" x1="${f1(x(floorNodeHours))}" x2="${f1(x(floorNodeHours))}" y1="${f1(f.top)}" y2="${f1(f.height - f.bottom)}"><title>floor: ${tickNumber(floorNodeHours)} node-hours</title></line>`);
+  }
+  parts.push(`<text class="hint" x="${f1(f.left + 8)}" y="${f1(f.top + 4)}">best: bottom left; dashed: the physical floor</text>`);
+  parts.push(
+    pointsWithLabels(rows, f, (r) => [x(r.nodeHours), y(r.disruptions)], {
+      label: (r) => `${r.policy} (${tickNumber(Math.round(r.nodeHours * 100) / 100)}, ${r.disruptions})`,
+      title: (r) => `${r.policy}: ${r.nodeHours} node-hours, ${r.disruptions} disruptions (${r.oomKills} OOM kills, ${r.evictions} evictions, ${r.nodeOomKills} node OOM kills)`,
+    }),
+  );
   parts.push('</svg>');
   return parts.join('');
 }

@@ -3,7 +3,7 @@ import type { ReplayOutcome, SimSettings, TimelinePoint } from '../replay/replay
 import type { OracleGap } from '../score/result-json.js';
 import type { BenchResult, ResizePolicyRow } from '../score/result-types.js';
 import type { TraceRun } from '../replay/run-bench.js';
-import { cdfChart, histogramChart, metricBars, policyColor, slackVsOomChart, tickNumber, timelinePanel } from './charts.js';
+import { cdfChart, histogramChart, metricBars, paretoChart, policyColor, slackVsOomChart, tickNumber, timelinePanel } from './charts.js';
 import { signed } from '../score/table.js';
 import { esc } from './svg.js';
 import { REPORT_CSS } from './style.js';
@@ -60,10 +60,10 @@ function pickSessions(outcomes: ReadonlyArray<{ readonly outcome: ReplayOutcome 
       score.set(p.session, s);
     }
   }
-  return [...score.entries()]
-    .sort(([a, x], [b, y]) => y.kills - x.kills || y.peak - x.peak || (a < b ? -1 : 1))
-    .slice(0, SHOWN_SESSIONS)
-    .map(([s]) => s);
+  // Every session with a kill or an eviction under any policy, then the largest peaks up to the quota.
+  const ranked = [...score.entries()].sort(([a, x], [b, y]) => y.kills - x.kills || y.peak - x.peak || (a < b ? -1 : 1));
+  const disrupted = ranked.filter(([, x]) => x.kills > 0).length;
+  return ranked.slice(0, Math.max(disrupted, SHOWN_SESSIONS)).map(([s]) => s);
 }
 
 function timelines(run: TraceRun): string {
@@ -116,7 +116,7 @@ function traceSection(run: TraceRun, result: BenchResult, index: number): string
 <h2>${esc(t.name)}</h2>
 <p class="meta">${t.sessions} sessions · ${t.samples} samples · ${(t.podSeconds / 3600).toFixed(1)} pod-hours · source: ${esc(run.header.source)} · license: ${esc(run.header.license)} · file: ${esc(run.path)}</p>
 <p class="lead">${lead(rows, result.gapToOracle as OracleGap | undefined)}</p>
-<div class="row"><div class="card">${slackVsOomChart(rows)}</div><div class="bars">${metricBars(rows).replace(/<svg /g, '<div class="card"><svg ').replace(/<\/svg>/g, '</svg></div>')}</div></div>
+<div class="row"><div class="card">${paretoChart(rows, result.floorNodeHours ?? 0)}</div><div class="card">${slackVsOomChart(rows)}</div><div class="bars">${metricBars(rows).replace(/<svg /g, '<div class="card"><svg ').replace(/<\/svg>/g, '</svg></div>')}</div></div>
 <h3>Memory against allocation, sample sessions</h3>
 ${timelines(run)}
 <h3>Distributions</h3>

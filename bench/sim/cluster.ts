@@ -1,6 +1,7 @@
 import { qosOf } from '../../src/core/resources.js';
 import { createRng, type Rng } from '../../src/core/rng.js';
 import type { QosClass, Resources } from '../../src/core/types.js';
+import type { AdmissionRequest, AdmissionResponse } from '../../src/policy/policy.js';
 import type { SimSettings, TimelinePoint } from '../replay/replay-types.js';
 import { Scorer, slack } from '../score/scoring.js';
 import type { SimTuning } from './defaults.js';
@@ -23,6 +24,12 @@ export interface SessionScore {
   readonly peakMem: number;
   readonly oomKills: number;
 }
+
+/**
+ * A mutating admission webhook: sees a pod at creation, before scheduling, and may set its resources
+ * (VPA's admission controller). `T` is the trace time in seconds.
+ */
+export type AdmissionHook = (pod: AdmissionRequest, T: number) => AdmissionResponse | undefined;
 
 /** Options of one simulated cluster. */
 export interface ClusterOptions {
@@ -75,6 +82,8 @@ export class SimCluster {
   private readonly podTemplate: ClusterOptions['podTemplate'];
   private timelineLeft: number;
   private anyGone = false;
+  /** The webhook pods pass at creation; none by default. */
+  admission: AdmissionHook | undefined;
 
   constructor(o: ClusterOptions) {
     this.sim = o.sim;
@@ -111,9 +120,10 @@ export class SimCluster {
     for (const s of sessions) {
       const template = this.templateFor(s.agentClass);
       const pod = new SimPod(s, this.namespace, s.id, template, template === this.sim.initial ? this.qos : qosOf(template.requests, template.limits));
+      this.admit(pod, T);
       pod.scrapeOffsetS = Math.floor((this.rng.next() * interval) / dt) * dt;
+      // With a report, every pod records its timeline; end() keeps the disrupted ones and the first few.
       if (this.timelineLeft > 0) {
-        this.timelineLeft--;
         pod.timeline = true;
         pod.nextTimelineT = T;
       }
@@ -121,6 +131,16 @@ export class SimCluster {
       this.byKey.set(pod.key, pod);
       this.pending.push(pod);
     }
+  }
+
+  /**
+   * Passes a pod being created (or re-created after an eviction) through the admission webhook, as the
+   * API server does before the scheduler sees it: the pod starts with whatever the webhook writes.
+   */
+  admit(pod: SimPod, T: number): void {
+    const template = this.templateFor(pod.session.agentClass);
+    const r = this.admission?.({ key: pod.key, agentClass: pod.session.agentClass, requests: template.requests, limits: template.limits }, T);
+    if (r) pod.resetResources(r);
   }
 
   /** Advances the cluster over (T - stepS, T]. */
@@ -278,7 +298,18 @@ export class SimCluster {
 
   /** Records an event (OOM kill, eviction, resize) on the timeline of a charted session. */
   mark(pod: SimPod, T: number, event: NonNullable<TimelinePoint['event']>): void {
+    if (event !== 'resize') pod.disrupted = true;
     if (pod.timeline) this.point(pod, T, event);
+  }
+
+  /** A finished pod's timeline joins the outcome when it was disrupted, or while the first few are kept. */
+  private keepTimeline(pod: SimPod): void {
+    if (!pod.timeline) return;
+    if (pod.disrupted || this.timelineLeft > 0) {
+      if (!pod.disrupted) this.timelineLeft--;
+      for (const p of pod.points) this.timeline.push(p);
+    }
+    pod.points = [];
   }
 
   private point(pod: SimPod, T: number, event?: TimelinePoint['event']): void {
@@ -292,7 +323,7 @@ export class SimCluster {
       cpuLimit: pod.actLimCpu,
       ...(event === undefined ? {} : { event }),
     };
-    this.timeline.push(p);
+    pod.points.push(p);
   }
 
   /** The session failed (restartPolicy Never, or requests no node can hold). */
@@ -313,6 +344,7 @@ export class SimCluster {
     this.byKey.delete(pod.key);
     this.gone.push(pod.key);
     this.anyGone = true;
+    this.keepTimeline(pod);
     this.perSession.push({ session: pod.session.id, memSlack: slack(pod.scoredMemUsed, pod.scoredMemReq), peakMem: pod.peakMem, oomKills: pod.oomKills });
   }
 

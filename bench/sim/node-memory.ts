@@ -92,6 +92,8 @@ export function evictUnderPressure(c: SimCluster, node: SimNode, T: number): voi
   c.mark(victim, T, 'evicted');
   c.pool.unbind(victim, T);
   victim.resetResources(c.templateFor(victim.session.agentClass));
+  // The replacement pod passes the admission webhook like any new pod.
+  c.admit(victim, T);
   victim.restarts = 0;
   victim.backoffLevel = 0;
   victim.progress = 0;

@@ -1,4 +1,5 @@
 import type { PodRef, QosClass, Resources } from '../../src/core/types.js';
+import type { TimelinePoint } from '../replay/replay-types.js';
 import type { SimNode } from './nodes.js';
 import type { SessionData } from './session.js';
 
@@ -89,6 +90,10 @@ export class SimPod {
   oomKills = 0;
   /** Whether the report charts this session's usage, and when its next timeline point is due. */
   timeline = false;
+  /** Timeline points recorded so far (kept in the outcome when the pod ends, if charted). */
+  points: TimelinePoint[] = [];
+  /** Killed or evicted at least once: the report shows every such session. */
+  disrupted = false;
   nextTimelineT = 0;
   /** This pod's scrape phase within the scrape interval (Prometheus spreads targets over the interval). */
   scrapeOffsetS = 0;
@@ -109,7 +114,7 @@ export class SimPod {
     this.specLimCpu = this.actLimCpu = initial.limits.cpuCores;
   }
 
-  /** Resets resources to the pod template's, as a replacement pod gets after an eviction. */
+  /** Sets all three generations of resources at once: the template (or what admission wrote) at creation. */
   resetResources(initial: { readonly requests: Resources; readonly limits: Resources }): void {
     this.specReqMem = this.allocReqMem = initial.requests.memBytes;
     this.specReqCpu = this.allocReqCpu = initial.requests.cpuCores;

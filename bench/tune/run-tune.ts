@@ -45,14 +45,21 @@ export interface TuneResult {
 
 async function loadSamples(path: string): Promise<Result<{ header: TraceHeader; samples: NonNullable<Awaited<ReturnType<typeof scanAndCache>>['cached']> }, string>> {
   const { cached } = await scanAndCache(path, MAX_CACHED_SAMPLES);
-  if (cached === undefined) return err(`${path}: more than ${MAX_CACHED_SAMPLES} samples; tune replays from memory, cut the trace or shard the grid (deploy/tune-job.yaml)`);
+  if (cached === undefined) return err(`${path}: more than ${MAX_CACHED_SAMPLES} samples; tune replays from memory, cut the trace or shard the grid (deploy/jobs/tune-job.yaml)`);
   const { header } = await openTraceSource(path);
   return ok({ header, samples: cached });
 }
 
-/** Runs the search; errors are readable lines (bad grid point, impossible budget, too few sessions). */
-export async function runTune(r: TuneRequest): Promise<Result<TuneResult, string>> {
-  const started = performance.now();
+/** Everything a search, a shard or a merge starts from: the samples, their halves, the grid's configs. */
+export interface Prepared {
+  readonly r: TuneRequest;
+  readonly header: TraceHeader;
+  readonly halves: ReturnType<typeof splitHalves>;
+  readonly points: Point[];
+  readonly configs: Config[];
+}
+
+export async function prepareTune(r: TuneRequest): Promise<Result<Prepared, string>> {
   const loaded = await loadSamples(r.trace);
   if (!loaded.ok) return loaded;
   const halves = splitHalves(loaded.value.samples, r.seed);
@@ -64,10 +71,23 @@ export async function runTune(r: TuneRequest): Promise<Result<TuneResult, string
     if (!c.ok) return c;
     configs.push(c.value);
   }
-  const task = (c: Config): Job['task'] => ({ configInput: configToInput(c), policy: r.policy, seed: r.seed, warmupS: r.warmupS });
-  const total = points.length + 2;
-  const tuning = await runJobs(loaded.value.header, [halves.tuning, halves.validation], configs.map((c) => ({ set: 0, task: task(c) })), r.jobs, (d) => r.onProgress?.(d, total));
-  const scored: Scored[] = points.map((point, index) => ({ index, point, score: tuning[index] as Score }));
+  return ok({ r, header: loaded.value.header, halves, points, configs });
+}
+
+function task(p: Prepared, c: Config): Job['task'] {
+  return { configInput: configToInput(c), policy: p.r.policy, seed: p.r.seed, warmupS: p.r.warmupS };
+}
+
+/** Replays the grid points `indexes` on the tuning half. */
+export async function scoreTuning(p: Prepared, indexes: readonly number[], total = indexes.length + 2): Promise<Scored[]> {
+  const jobs = indexes.map((i) => ({ set: 0, task: task(p, p.configs[i] as Config) }));
+  const scores = await runJobs(p.header, [p.halves.tuning, p.halves.validation], jobs, p.r.jobs, (d) => p.r.onProgress?.(d, total));
+  return indexes.map((index, k) => ({ index, point: p.points[index] as Point, score: scores[k] as Score }));
+}
+
+/** Frontier, choice within the budget, validation replays: the result (or why no point qualifies). */
+export async function concludeTune(p: Prepared, scored: readonly Scored[], started: number): Promise<Result<TuneResult, string>> {
+  const r = p.r;
   const chosen = choose(scored, r.budget);
   if (chosen === undefined) {
     const best = [...scored].sort((a, b) => budgetFigure(r.budget, a.score) - budgetFigure(r.budget, b.score))[0];
@@ -80,28 +100,37 @@ export async function runTune(r: TuneRequest): Promise<Result<TuneResult, string
   const untunedInput = pointInput(r.base, {});
   untunedInput['policy'] = r.policy;
   const validation = await runJobs(
-    loaded.value.header,
-    [halves.tuning, halves.validation],
+    p.header,
+    [p.halves.tuning, p.halves.validation],
     [
-      { set: 1, task: task(configs[chosen.index] as Config) },
-      { set: 1, task: { ...task(r.base), configInput: untunedInput } },
+      { set: 1, task: task(p, p.configs[chosen.index] as Config) },
+      { set: 1, task: { ...task(p, r.base), configInput: untunedInput } },
     ],
     r.jobs,
-    (d) => r.onProgress?.(points.length + d, total),
+    (d) => r.onProgress?.(p.points.length + d, p.points.length + 2),
   );
   return ok({
-    trace: { name: loaded.value.header.name, path: r.trace, sessions: halves.tuningSessions + halves.validationSessions },
+    trace: { name: p.header.name, path: r.trace, sessions: p.halves.tuningSessions + p.halves.validationSessions },
     policy: r.policy,
     budget: r.budget.text,
     seed: r.seed,
     knobs: r.grid.map(([k]) => k),
-    halves: { tuningSessions: halves.tuningSessions, validationSessions: halves.validationSessions },
+    halves: { tuningSessions: p.halves.tuningSessions, validationSessions: p.halves.validationSessions },
     points: scored.map((s) => ({ point: s.point, tuning: s.score })),
     frontier: paretoFrontier(scored),
     chosen: chosen.index,
     validation: { chosen: validation[0] as Score, untuned: validation[1] as Score },
-    chosenConfig: configs[chosen.index] as Config,
+    chosenConfig: p.configs[chosen.index] as Config,
     jobs: r.jobs,
     wallSeconds: (performance.now() - started) / 1000,
   });
+}
+
+/** Runs the search; errors are readable lines (bad grid point, impossible budget, too few sessions). */
+export async function runTune(r: TuneRequest): Promise<Result<TuneResult, string>> {
+  const started = performance.now();
+  const p = await prepareTune(r);
+  if (!p.ok) return p;
+  const scored = await scoreTuning(p.value, p.value.points.map((_, i) => i));
+  return concludeTune(p.value, scored, started);
 }

@@ -12,12 +12,16 @@ Usage:
   burstguard trace import SOURCE [options]
   burstguard trace record --prometheus URL --namespace NS (--since D | --from T --to T) --out FILE
   burstguard tune  --trace FILE --policy NAME [--budget EXPR] [--grid FILE] [--jobs N] --out configmap.yaml
+  burstguard tune merge SHARD.json... --trace FILE --out configmap.yaml   (after tune --shard I/N)
+  burstguard plan  --trace FILE --scale 1,2,5 --node-shape 8x32Gi,16x64Gi --price PER_NODE_HOUR [--policies a,b] [--json FILE|-]
   burstguard help
 `;
 
 /** Subcommands load lazily, so `bench` never pulls in the Kubernetes client and vice versa. */
 const commands: Record<string, () => Promise<Command>> = {
   bench: async () => (await import('./bench-cmd.js')).benchCommand,
+  plan: async () => (await import('./plan-cmd.js')).planCommand,
+  'tune merge': async () => (await import('./tune-cmd.js')).tuneMergeCommand,
   tune: async () => (await import('./tune-cmd.js')).tuneCommand,
   run: async () => (await import('./run-cmd.js')).runCommand,
   'trace validate': async () => (await import('./trace-validate-cmd.js')).traceValidateCommand,

@@ -94,7 +94,7 @@ export const runCommand: Command = async (argv: readonly string[], io: CliIo): P
   const { runController } = await import('../runtime/main.js');
   const stop = new AbortController();
   const onSignal = (sig: NodeJS.Signals): void => {
-    io.stderr.write(`burstguard: ${sig} received, shutting down\n`);
+    io.stderr.write(signalLogLine(sig, Date.now()));
     stop.abort(new Error(sig));
   };
   process.once('SIGTERM', onSignal);
@@ -106,3 +106,12 @@ export const runCommand: Command = async (argv: readonly string[], io: CliIo): P
     process.off('SIGINT', onSignal);
   }
 };
+
+/**
+ * The line written when a stop signal arrives, as JSON in pino's shape (level 30 = info, epoch-ms
+ * time, msg): every line the controller writes is JSON, so log pipelines parse this one too. Written
+ * directly because the controller's logger lives inside runController.
+ */
+export function signalLogLine(sig: string, nowMs: number): string {
+  return `${JSON.stringify({ level: 30, time: nowMs, component: 'cli', signal: sig, msg: `${sig} received, shutting down` })}\n`;
+}

@@ -4,7 +4,8 @@ import { parseBudget } from '../../bench/tune/budget.js';
 import { DEFAULT_GRIDS, parseGrid, type Grid } from '../../bench/tune/grid.js';
 import { tunedConfigMap, tuneReport, tuneTable } from '../../bench/tune/output.js';
 import { defaultJobs } from '../../bench/tune/pool.js';
-import { runTune } from '../../bench/tune/run-tune.js';
+import { concludeTune, prepareTune, runTune, scoreTuning, type TuneRequest, type TuneResult } from '../../bench/tune/run-tune.js';
+import { mergeShards, parseShard, shardFile, shardIndexes, type ShardFile } from '../../bench/tune/shard.js';
 import { ProgressBar } from '../../bench/replay/progress.js';
 import { defaultConfig, loadConfigFile } from '../config/index.js';
 import { err, ok, type Result } from '../core/result.js';
@@ -30,6 +31,8 @@ validation half. Writes that point as a ConfigMap the controller accepts, its fi
   --out FILE        the ConfigMap to write                                            required
   --report FILE     HTML report with the frontier chart
   --json FILE       every point's figures as JSON
+  --shard I/N       replay only grid points with index I mod N (tuning half) into --shard-out FILE.json;
+                    then: burstguard tune merge SHARD.json... (same flags) --out configmap.yaml
 `;
 
 const options = {
@@ -44,6 +47,8 @@ const options = {
   out: { type: 'string' },
   report: { type: 'string' },
   json: { type: 'string' },
+  shard: { type: 'string' },
+  'shard-out': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -67,22 +72,10 @@ async function gridFor(file: string | undefined, policy: string): Promise<Result
   return parseGrid(text, file, policy);
 }
 
-/** `burstguard tune ...` (see help). Exit 0 written, 2 bad input (flags, grid, budget), 1 a replay failed. */
-export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const bad = (m: string, usage = false): number => {
-    io.stderr.write(`burstguard tune: ${m}\n${usage ? `\n${help}` : ''}`);
-    return 2;
-  };
-  let v;
-  try {
-    ({ values: v } = parseArgs({ args: [...argv], allowPositionals: false, strict: true, options }));
-  } catch (e) {
-    return bad(e instanceof Error ? e.message : String(e), true);
-  }
-  if (v.help === true) {
-    io.stdout.write(help);
-    return 0;
-  }
+type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+
+/** The request the flags describe, or the exit code after a message. */
+async function tuneRequest(v: Values, io: CliIo, bad: (m: string, usage?: boolean) => number): Promise<TuneRequest | number> {
   if (v.trace === undefined || v.out === undefined) return bad('need --trace FILE and --out FILE', true);
   const policy = v.policy ?? 'predictive';
   const budget = parseBudget(v.budget ?? 'disruptions<=0.5/100podh');
@@ -90,40 +83,111 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
   const jobs = count('jobs', v.jobs, defaultJobs(), 1);
   const seed = count('seed', v.seed, 1, 0);
   const warmup = count('warmup', v.warmup, 0, 0);
-  for (const r of [jobs, seed, warmup]) if (!r.ok) return bad(r.error);
+  if (!jobs.ok || !seed.ok || !warmup.ok) return bad([jobs, seed, warmup].flatMap((r) => (r.ok ? [] : [r.error]))[0] ?? '');
   const grid = await gridFor(v.grid, policy);
   if (!grid.ok) return bad(grid.error);
   const base = v.config !== undefined ? await loadConfigFile(v.config) : ok(defaultConfig());
   if (!base.ok) return bad(`config: ${base.error}`);
   const bar = io.stderrIsTty ? new ProgressBar(io.stderr) : undefined;
-  let result;
+  return {
+    trace: v.trace,
+    policy,
+    base: base.value,
+    grid: grid.value,
+    budget: budget.value,
+    seed: seed.value,
+    warmupS: warmup.value,
+    jobs: jobs.value,
+    ...(bar ? { onProgress: (d: number, n: number) => bar.update(`replay ${d}/${n}`, d / n) } : {}),
+  };
+}
+
+/** Table, ConfigMap, report, JSON of a finished search. */
+async function writeResult(result: TuneResult, v: Values, io: CliIo): Promise<void> {
+  io.stdout.write(tuneTable(result));
+  await writeFile(v.out ?? 'configmap.yaml', tunedConfigMap(result));
+  io.stdout.write(`ConfigMap written to ${v.out}\n`);
+  if (v.report !== undefined) await writeFile(v.report, tuneReport(result));
+  // The config itself is in --out; the JSON keeps the figures.
+  if (v.json !== undefined) await writeFile(v.json, `${JSON.stringify({ ...result, chosenConfig: undefined }, null, 2)}\n`);
+}
+
+/** Shard I/N of the grid: its points on the tuning half, into --shard-out. */
+async function runShard(req: TuneRequest, v: Values): Promise<Result<string, string>> {
+  const shard = parseShard(v.shard ?? '');
+  if (!shard.ok) return shard;
+  if (v['shard-out'] === undefined) return err('--shard needs --shard-out FILE.json');
+  const p = await prepareTune(req);
+  if (!p.ok) return p;
+  const scored = await scoreTuning(p.value, shardIndexes(p.value.points.length, shard.value));
+  await writeFile(v['shard-out'], `${JSON.stringify(shardFile(p.value, shard.value, scored))}\n`);
+  return ok(`shard ${shard.value.index}/${shard.value.count}: ${scored.length} of ${p.value.points.length} grid points written to ${v['shard-out']}\n`);
+}
+
+/** `tune merge SHARD...`: the shards' points, concluded as one run. */
+async function runMerge(req: TuneRequest, files: readonly string[]): Promise<Result<TuneResult, string>> {
+  const started = performance.now();
+  if (files.length === 0) return err('tune merge needs the shard files (one per index)');
+  const p = await prepareTune(req);
+  if (!p.ok) return p;
+  const shards: Array<{ name: string; shard: ShardFile }> = [];
+  for (const f of files) {
+    try {
+      shards.push({ name: f, shard: JSON.parse(await readFile(f, 'utf8')) as ShardFile });
+    } catch (e) {
+      return err(`${f}: cannot read a shard file: ${(e as Error).message}`);
+    }
+  }
+  const scored = mergeShards(p.value, shards);
+  if (!scored.ok) return scored;
+  return concludeTune(p.value, scored.value, started);
+}
+
+async function tuneMain(argv: readonly string[], io: CliIo, merge: boolean): Promise<number> {
+  const bad = (m: string, usage = false): number => {
+    io.stderr.write(`burstguard tune${merge ? ' merge' : ''}: ${m}\n${usage ? `\n${help}` : ''}`);
+    return 2;
+  };
+  let parsed;
   try {
-    result = await runTune({
-      trace: v.trace,
-      policy,
-      base: base.value,
-      grid: grid.value,
-      budget: budget.value,
-      seed: seed.ok ? seed.value : 1,
-      warmupS: warmup.ok ? warmup.value : 0,
-      jobs: jobs.ok ? jobs.value : 1,
-      ...(bar ? { onProgress: (d: number, n: number) => bar.update(`replay ${d}/${n}`, d / n) } : {}),
-    });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
   } catch (e) {
-    bar?.clear();
+    return bad(e instanceof Error ? e.message : String(e), true);
+  }
+  const v = parsed.values;
+  if (v.help === true) {
+    io.stdout.write(help);
+    return 0;
+  }
+  if (!merge && parsed.positionals.length > 0) return bad(`unexpected argument '${parsed.positionals[0] ?? ''}'`, true);
+  const req = await tuneRequest(v, io, bad);
+  if (typeof req === 'number') return req;
+  try {
+    if (!merge && v.shard !== undefined) {
+      const r = await runShard(req, v);
+      if (!r.ok) return bad(r.error);
+      io.stdout.write(r.value);
+      return 0;
+    }
+    const result = merge ? await runMerge(req, parsed.positionals) : await runTune(req);
+    if (!result.ok) return bad(result.error);
+    await writeResult(result.value, v, io);
+    return 0;
+  } catch (e) {
     if (e instanceof TraceFormatError) return bad(e.message);
     io.stderr.write(`burstguard tune: replay failed: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
+  } finally {
+    if (io.stderrIsTty) io.stderr.write('\r\x1b[K');
   }
-  bar?.clear();
-  if (!result.ok) return bad(result.error);
-  io.stdout.write(tuneTable(result.value));
-  await writeFile(v.out, tunedConfigMap(result.value));
-  io.stdout.write(`ConfigMap written to ${v.out}\n`);
-  if (v.report !== undefined) await writeFile(v.report, tuneReport(result.value));
-  if (v.json !== undefined) {
-    // The config itself is in --out; the JSON keeps the figures.
-    await writeFile(v.json, `${JSON.stringify({ ...result.value, chosenConfig: undefined }, null, 2)}\n`);
-  }
-  return 0;
+}
+
+/** `burstguard tune ...` (see help). Exit 0 written, 2 bad input (flags, grid, budget), 1 a replay failed. */
+export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  return tuneMain(argv, io, false);
+}
+
+/** `burstguard tune merge SHARD... --trace FILE --out configmap.yaml` (same flags as the shards). */
+export async function tuneMergeCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  return tuneMain(argv, io, true);
 }

@@ -55,6 +55,10 @@ export interface Actuator {
 export interface TickObserver {
   tickDone?(report: { readonly durationMs: number; readonly actions: number; readonly skipped: number }): void;
   actionDone?(action: Action, outcome: string): void;
+  /** The kubelet's verdict on a resize sent earlier (applied, in-progress, error, superseded). */
+  resizeVerdict?(action: Action, verdict: string): void;
   skipped?(pod: string, reason: string): void;
+  /** Every tick: running pods without samples for several ticks; `newly` just crossed the threshold. */
+  samplelessPods?(report: { readonly without: readonly string[]; readonly newly: readonly string[]; readonly causes: string }): void;
   sourceFailed?(error: SourceError): void;
 }

@@ -13,7 +13,7 @@ import { planPrewarm } from '../adapters/kube/prewarm-plan.js';
 import { createPrometheusSource } from '../adapters/prometheus/index.js';
 import type { RunArgs } from '../cli/run-cmd.js';
 import { defaultConfig, type Config } from '../config/index.js';
-import type { Clock, MetricSource } from '../engine/ports.js';
+import type { Clock, MetricSource, TickObserver } from '../engine/ports.js';
 import { newEngineState, tick, type EngineState } from '../engine/tick.js';
 import type { Policy } from '../policy/policy.js';
 import { createPolicy } from '../policy/registry.js';
@@ -127,7 +127,17 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
           : { ready: false, reason: 'informers not synced' },
   });
 
-  const observer = metricsObserver(metrics);
+  const metricsHooks = metricsObserver(metrics);
+  const observer: TickObserver = {
+    ...metricsHooks,
+    // A warning Event on the ConfigMap (the controller's own object) when pods go unseen.
+    samplelessPods: (r) => {
+      metricsHooks.samplelessPods(r);
+      if (r.newly.length === 0) return;
+      const names = r.newly.slice(0, 10).join(', ') + (r.newly.length > 10 ? ', …' : '');
+      void kube.events.record(configMapTarget, { type: 'Warning', reason: 'BurstguardNoSamples', message: `${r.without.length} managed pod(s) without samples (${names}): ${r.causes}` });
+    },
+  };
   const lastInWindowMs = new Map<string, number>();
   let inFlight: Promise<void> = Promise.resolve();
   const onTick = (): Promise<void> => (inFlight = tickOnce());
@@ -155,7 +165,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     metrics.prewarmWindowsActive.set(scheduler.openWindows().length);
     for (const a of actions) {
       const r = await kube.actuator.apply(a, { dryRun, signal });
-      observer.actionDone(a, r.ok ? r.value.outcome : `error:${r.error.code}`);
+      metricsHooks.actionDone(a, r.ok ? r.value.outcome : `error:${r.error.code}`);
       if (r.ok) log.info({ target: a.scaledObject.name, minReplicas: a.minReplicas, outcome: r.value.outcome, reason: r.value.action.reason }, 'pre-warm scale');
       else log.warn({ target: a.scaledObject.name, code: r.error.code, err: r.error.message }, 'pre-warm scale failed');
     }

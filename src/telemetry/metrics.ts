@@ -10,6 +10,8 @@ export interface Metrics {
   readonly ticksSkippedTotal: Counter;
   readonly tickDurationSeconds: Histogram;
   readonly actionsTotal: Counter<'kind' | 'outcome'>;
+  /** The kubelet's verdicts on resizes the API server accepted. */
+  readonly resizeVerdictsTotal: Counter<'verdict'>;
   /** |actual − forecast| / actual of the peak a model predicted, by resource. */
   readonly forecastErrorRatio: Histogram<'resource'>;
   readonly skippedPodsTotal: Counter<'reason'>;
@@ -18,6 +20,8 @@ export interface Metrics {
   /** 1 while this replica holds the lease. */
   readonly leader: Gauge;
   readonly prewarmWindowsActive: Gauge;
+  /** Running managed pods with no samples for several ticks (src/engine/sample-watch.ts). */
+  readonly podsWithoutSamples: Gauge;
 }
 
 /**
@@ -42,8 +46,14 @@ export function createMetrics(registry: Registry): Metrics {
     }),
     actionsTotal: new Counter({
       name: 'burstguard_actions_total',
-      help: 'Actions by kind (resize, scale) and outcome (applied, dry-run, deferred, infeasible, error:<code>).',
+      help: 'Actions by kind (resize, scale) and outcome (applied, pending: accepted and awaiting the kubelet, dry-run, deferred, infeasible, error:<code>).',
       labelNames: ['kind', 'outcome'],
+      registers,
+    }),
+    resizeVerdictsTotal: new Counter({
+      name: 'burstguard_resize_verdicts_total',
+      help: 'Kubelet verdicts on accepted resizes: applied (spec and status agree), in-progress (PodResizeInProgress, no reason), error (refused), superseded.',
+      labelNames: ['verdict'],
       registers,
     }),
     forecastErrorRatio: new Histogram({
@@ -72,6 +82,11 @@ export function createMetrics(registry: Registry): Metrics {
       registers,
     }),
     leader: new Gauge({ name: 'burstguard_leader', help: '1 while this replica holds the leader lease.', registers }),
+    podsWithoutSamples: new Gauge({
+      name: 'burstguard_pods_without_samples',
+      help: 'Running managed pods with no metric samples for several ticks (burstguard cannot size them; see the warning Event for likely causes).',
+      registers,
+    }),
     prewarmWindowsActive: new Gauge({
       name: 'burstguard_prewarm_windows_active',
       help: 'Scheduled pre-warm windows currently open.',
@@ -101,8 +116,14 @@ export function metricsObserver(m: Metrics): Required<TickObserver> {
       // Outcomes are a closed set (applied, dry-run, deferred, infeasible, error:<code>); the cap is a fuse.
       m.actionsTotal.inc({ kind: action.kind, outcome: outcome.slice(0, 40) });
     },
+    resizeVerdict(_action: Action, verdict: string): void {
+      m.resizeVerdictsTotal.inc({ verdict });
+    },
     skipped(_pod: string, reason: string): void {
       m.skippedPodsTotal.inc({ reason: reasonLabel(reason) });
+    },
+    samplelessPods(report: { readonly without: readonly string[] }): void {
+      m.podsWithoutSamples.set(report.without.length);
     },
     sourceFailed(error: SourceError): void {
       m.sourceErrorsTotal.inc({ source: error.source });

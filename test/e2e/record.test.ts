@@ -49,7 +49,7 @@ describe('trace record from a real Prometheus', () => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('records the namespace in chunks into a trace that validates, memory per pod not double-counted', async () => {
+  it('records the namespace in chunks into a trace that validates, memory per pod not double-counted', async (t) => {
     const out = join(dir, 'agents.jsonl.gz');
     const toS = Math.floor(Date.now() / 1000);
     const c = capture();
@@ -59,6 +59,7 @@ describe('trace record from a real Prometheus', () => {
     );
     assert.equal(code, 0, c.err());
     assert.match(c.out(), /2 sessions \(pods\), \d+ samples, .*\d+ chunks/);
+    t.diagnostic(c.out().trim());
     const scan = await scanTrace(out);
     assert.equal(scan.sessions, 2);
     assert.equal(scan.header.intervalSeconds, 1);
@@ -79,6 +80,7 @@ describe('trace record from a real Prometheus', () => {
     const b = capture();
     assert.equal(await benchCommand(['--trace', out, '--policies', 'static,predictive', '--json', json], b.io), 0, b.err());
     const result = JSON.parse(readFileSync(json, 'utf8')) as Array<{ trace: { sessions: number }; policies: Array<{ policy: string }> }>;
+    t.diagnostic(b.out().trim().split('\n').join(' | '));
     assert.equal(result[0]?.trace.sessions, 2);
     assert.deepEqual(result[0]?.policies.map((p) => p.policy), ['static', 'predictive']);
   });

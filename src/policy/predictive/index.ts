@@ -9,6 +9,7 @@ import type { AgentSample, PodView } from '../../core/types.js';
 import type { Policy, PolicyContext, Recommendation, RefitReport } from '../policy.js';
 import { refitClassModel } from '../../../models/burst-model.js';
 import { resolvePredictiveOptions, type PredictiveOptions } from './options.js';
+import { noteMemoryOnly } from './memory-only.js';
 import { applyNodeBudgets, applyWriteBudget, pricingFor } from './budgets.js';
 import type { ClassPricing } from './effective-request.js';
 import { classTick, planPod, recommendationOf, sizeNewPod, type ClassTick, type PodPlan } from './recommend.js';
@@ -30,7 +31,10 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
         classes ??= new Map(ctx.pods.map((p) => [p.key, p.agentClass]));
         return classes.get(key);
       };
-      for (const s of samples) foldSample(st, s, podClass, o);
+      for (const s of samples) {
+        foldSample(st, s, podClass, o);
+        noteMemoryOnly(st.pods.get(s.pod), s);
+      }
       noteOoms(st, ctx.pods, ctx.nowMs, o);
       // Arrivals matter only to pre-warm ScaledObjects; without any, the resize path pays nothing for them.
       if (ctx.scaledObjects.length > 0) observeArrivals(st.arrivals, samples, ctx.nowMs, o, podClass);

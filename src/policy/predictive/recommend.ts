@@ -12,6 +12,8 @@ import { conformalCorrection } from '../../../models/headroom.js';
 import { meanDurationS, pBurstContinues, pRetryContinues, pRetryWithin, pStillInFlight } from '../../../models/tool-loop.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 import { contextMemoryGrowth } from './context-forecast.js';
+import { oomShare } from './oom-share.js';
+import { memoryOnlyForecast, soloHeadroom } from './memory-only.js';
 import { decayed, OOM_BUMP, OOM_MEMORY_HALF_LIFE_S, tailOptions, type PodTrack } from './state.js';
 import { effectiveMemRequest, type ClassPricing } from './effective-request.js';
 import { materialChanges, type Materiality } from './write-budget.js';
@@ -46,8 +48,8 @@ export function sizeNewPod(pod: PodView, cm: ClassModel, ct: ClassTick, o: Resol
   const memRequest = Math.min(base * (1 + o.requestMarginFraction), pod.requests.memBytes > 0 ? pod.requests.memBytes : Infinity);
   const cpuRequest = Math.min(p.cpu.baselineCores * (1 + o.cpuRequestMarginFraction), pod.requests.cpuCores > 0 ? pod.requests.cpuCores : Infinity);
   const cpuLimit = Math.max(h.cpuPeak, cpuRequest);
-  // A pod that was killed before its first sample needs more than it had, whatever the statistics say.
-  const killed = pod.restarts > 0 ? pod.limits.memBytes * OOM_BUMP : 0;
+  // A pod OOM-killed before its first sample needs more than it had, whatever the statistics say.
+  const killed = pod.restarts > 0 && pod.lastOomAtMs !== undefined ? pod.limits.memBytes * OOM_BUMP : 0;
   const startup = Math.max(startupLimit(cm, o.riskBudget), killed);
   if (pod.limits.memBytes >= startup) return undefined;
   const memLimit = Math.max(priorLimit, startup * (1 + o.usageMarginFraction));
@@ -86,6 +88,10 @@ interface Sizing {
   readonly podBurst: number;
   readonly binding: string;
   readonly cpuPeak: number;
+  /** Why OOM memory holds the limit, when it does. */
+  readonly oomNote: string;
+  /** The memory-only trend's growth, when the pod has no agent series and ramps. */
+  readonly trendNote: string;
   /** Request increases held back so a limit raise can land first. */
   readonly sequenced?: boolean;
   /** How the requests were priced on the node, when its size is known. */
@@ -108,7 +114,7 @@ export interface PodPlan {
  * nothing when no change is material: the write would buy neither safety nor nodes.
  */
 export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions, pricing: ClassPricing | undefined): PodPlan | undefined {
-  const z = withinNode(pod, sequenceForNode(pod, t, forecastPod(t, cm, ct, nowMs, o, pricing)));
+  const z = withinNode(pricing, sequenceForNode(pod, t, forecastPod(t, cm, ct, nowMs, o, pricing)));
   const m = materialChanges(pod, z, {
     usageBytes: t.lastMem,
     usageMargin: o.usageMarginFraction,
@@ -117,17 +123,18 @@ export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
     eps: o.riskBudget,
     ageS: Math.max(0, (t.lastTMs - t.firstTMs) / 1000),
     worthNodeSeconds: o.writeWorthNodeSeconds,
-    ...(pod.nodeAllocatable ? { node: pod.nodeAllocatable } : {}),
+    ...(pricing ? { node: { memBytes: pricing.mem.node.capacity, cpuCores: pricing.cpuCapacity } } : {}),
   });
   if (!m) return undefined;
   return { pod, t, z: { ...z, ...m.targets }, m, pricing, notes: [] };
 }
 
 /** Limits above the node's allocatable mean nothing (the node runs out first): cap the targets there. */
-function withinNode(pod: PodView, z: Sizing): Sizing {
-  const cap = pod.nodeAllocatable;
-  if (!cap) return z;
-  return { ...z, memLimit: Math.min(z.memLimit, cap.memBytes), cpuLimit: Math.min(z.cpuLimit, cap.cpuCores), cpuRequest: Math.min(z.cpuRequest, cap.cpuCores) };
+function withinNode(pricing: ClassPricing | undefined, z: Sizing): Sizing {
+  if (!pricing) return z;
+  const mem = pricing.mem.node.capacity;
+  const cpu = pricing.cpuCapacity;
+  return { ...z, memLimit: Math.min(z.memLimit, mem), cpuLimit: Math.min(z.cpuLimit, cpu), cpuRequest: Math.min(z.cpuRequest, cpu) };
 }
 
 /**
@@ -239,10 +246,17 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
   }
 
   const podBurst = t.maxExcess > 0 ? decayed(t.maxExcess, t.maxExcessAtMs, nowMs, o.limitHoldHalfLifeS) : 0;
+  // No agent series: the pod's own memory trend over the horizon plus the staleness, and a cold-start
+  // headroom bounded by its own baseline rather than the class's agent-session tail (memory-only.ts).
+  const solo = memoryOnlyForecast(t, nowMs, o.horizonS);
+  if (solo !== undefined) headroom = soloHeadroom(headroom, t.base);
   const model = t.base + growth.upper + headroom + ct.correction;
   const floorUsage = t.lastMem * (1 + o.usageMarginFraction);
-  const target = Math.max(model, t.base + ct.oomExcess, t.base + podBurst * (1 + o.usageMarginFraction), floorUsage);
-  const binding = target === model ? 'model' : target === floorUsage ? 'usage' : target === t.base + ct.oomExcess ? 'oom-memory' : 'pod-burst';
+  const oom = oomShare(ct.oomExcess, t.lastOomAtMs > 0, t.base);
+  const ramp = solo !== undefined && solo.growth > 0 ? solo.usageAtLanding * (1 + o.usageMarginFraction) : 0;
+  const target = Math.max(model, t.base + oom.bytes, t.base + podBurst * (1 + o.usageMarginFraction), floorUsage, ramp);
+  const binding =
+    target === model ? 'model' : target === floorUsage ? 'usage' : target === ramp ? 'memory-trend' : target === t.base + oom.bytes ? 'oom-memory' : 'pod-burst';
   const memLimit = hold(t, 'mem', target, nowMs, o.limitHoldHalfLifeS);
 
   // Requests follow the baseline (which bursts lift little), not the raw level: a request raised for a
@@ -259,7 +273,9 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
   // toggles with every test run would restart the downscale cooldown that memory requests wait on.
   const cpuRequest = Math.max(effective?.cpuRequest ?? t.cpuLevel * (1 + o.cpuRequestMarginFraction), 0.001);
   const cpuStanding = Math.max(head.cpuPeak, stateHeadroom(cm, '*', tail).cpuPeak);
-  const cpuLimit = hold(t, 'cpu', Math.max(cpuStanding, t.lastCpu * (1 + o.usageMarginFraction), cpuRequest), nowMs, o.limitHoldHalfLifeS);
+  // Without agent series the class's standing peak says nothing about this pod: its own peak does.
+  const cpuFloorLimit = solo !== undefined ? Math.min(cpuStanding, solo.cpuLimit) : cpuStanding;
+  const cpuLimit = hold(t, 'cpu', Math.max(cpuFloorLimit, t.lastCpu * (1 + o.usageMarginFraction), cpuRequest), nowMs, o.limitHoldHalfLifeS);
   return {
     memLimit,
     memRequest,
@@ -273,6 +289,8 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
     podBurst,
     binding,
     cpuPeak: head.cpuPeak,
+    oomNote: oom.note,
+    trendNote: solo !== undefined && solo.growth > 0 ? `memory trend +${fmtMem(solo.growth)} (${fmtMem(solo.slope)}/s over ${Math.round(solo.horizonS)} s, no agent series)` : '',
     effective,
   };
 }
@@ -321,8 +339,9 @@ function describe(t: PodTrack, z: Sizing, ct: ClassTick, o: ResolvedPredictiveOp
     `memory limit ${fmtMem(z.memLimit)}: ${state}, p(burst) ${Math.round(z.pBurst * 100) / 100}, class ${t.agentClass} burst p${pct(o.riskBudget)} +${fmtMem(z.headroom)}` +
     (ct.correction > 0 ? `, calibration +${fmtMem(ct.correction)}` : '') +
     (z.growthUpper > 0 ? `, context growth +${fmtMem(z.growthUpper)}` : '') +
+    (z.trendNote !== '' ? `, ${z.trendNote}` : '') +
     `, ε=${o.riskBudget}, headroom +${Math.round(((z.memLimit - t.base) / Math.max(t.base, 1)) * 100)}% over baseline ${fmtMem(t.base)}` +
-    (z.binding !== 'model' ? ` (held by ${z.binding})` : '') +
+    (z.binding !== 'model' ? ` (held by ${z.binding}${z.binding === 'oom-memory' ? `: ${z.oomNote}` : ''})` : '') +
     `; request ${fmtMem(z.memRequest)} ${z.sequenced === true ? 'held: the limit raise goes first, alone' : requestBasis(z.effective, o)}; cpu ${fmtCpu(z.cpuRequest)}/${fmtCpu(z.cpuLimit)}`
   );
 }

@@ -93,7 +93,9 @@ export function materialChanges(pod: PodView, t: Targets, c: MaterialityContext)
   // Risk: a limit the pod is running close to is short whatever the model says; otherwise the raise
   // must cut the risk of an OOM kill from several times ε.
   const thin = pod.limits.memBytes < c.usageBytes * (1 + c.usageMargin) && t.memLimit > pod.limits.memBytes;
-  const raiseMem = thin || (memL > 0 && c.riskAtCurrent >= LIMIT_RISK_FACTOR * c.eps);
+  // A limit sure to be short (risk 1: a ramp or an OOM says so) is raised even when ε is so loose that
+  // LIMIT_RISK_FACTOR × ε exceeds 1.
+  const raiseMem = thin || (memL > 0 && c.riskAtCurrent >= Math.min(1, LIMIT_RISK_FACTOR * c.eps));
   const dropMemWanted = memL < -LIMIT_DROP_FRACTION;
   // Cost: node-seconds freed by a decrease (share of the node × expected time left ≈ age).
   // A write that goes anyway (a protecting raise) carries every decrease worth REQUEST_CHANGE_FRACTION.

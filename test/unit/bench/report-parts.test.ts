@@ -91,3 +91,21 @@ describe('terminal table', () => {
     assert.deepEqual([humanSeconds(59), humanSeconds(600), humanSeconds(36000)], ['59s', '10.0m', '10.0h']);
   });
 });
+
+describe('Pareto chart', () => {
+  it('puts each policy at (node-hours, disruptions), draws the floor, and keeps every label inside the chart', async () => {
+    const { paretoChart } = await import('../../../bench/report/charts.js');
+    const rows = [row('static', { nodeHours: 3, disruptions: 12 }), row('vpa', { nodeHours: 3.05, disruptions: 12 }), row('predictive', { nodeHours: 2 }), row('oracle', { nodeHours: 1.9 })];
+    const svg = paretoChart(rows, 1.5);
+    assert.equal((svg.match(/<circle /g) ?? []).length, 4);
+    assert.match(svg, /<title>floor: 1\.5 node-hours<\/title>/);
+    const labels = [...svg.matchAll(/class="point-label" x="([\d.]+)" y="([\d.]+)" text-anchor="(start|end)"[^>]*>([^<]+)</g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), anchor: m[3], text: m[4] as string }));
+    assert.equal(labels.length, 4);
+    for (const l of labels) {
+      const x0 = l.anchor === 'end' ? l.x - l.text.length * 7 : l.x;
+      assert.ok(x0 >= 0 && x0 + l.text.length * 7 <= 560 && l.y >= 10 && l.y <= 360, `label ${l.text} inside the 560×360 chart`);
+    }
+    const [s, v] = labels.filter((l) => /^(static|vpa)/.test(l.text));
+    assert.ok(Math.abs(s!.y - v!.y) >= 14, 'labels of nearby points do not overlap');
+  });
+});

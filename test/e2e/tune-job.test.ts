@@ -1,0 +1,40 @@
+// The sharded-tune Job (deploy/jobs/tune-job.yaml) against the real API server: a server-side dry run
+// accepts it as written (Indexed completion mode, per-index back-off, the index in the args), and its
+// shard count in the args matches `completions`. No kubelet: nothing runs, nothing is stored.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import * as k8s from '@kubernetes/client-node';
+import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
+import { adminKubeConfig, clients, createNamespace, type Clients } from './harness/kube.js';
+
+const file = new URL('../../deploy/jobs/tune-job.yaml', import.meta.url).pathname;
+
+describe('deploy/jobs/tune-job.yaml: the sharded tune Job', { timeout: 120_000 }, () => {
+  let cp: ControlPlane;
+  let admin: Clients;
+  let ns: string;
+  before(async () => {
+    cp = await startControlPlane();
+    admin = clients(adminKubeConfig(cp));
+    ns = await createNamespace(admin.core, 'tune');
+  });
+  after(async () => {
+    await cp?.stop();
+  });
+
+  it('is an Indexed Job whose --shard count matches completions, accepted by a server-side dry run', async () => {
+    const job = k8s.loadYaml<k8s.V1Job>(readFileSync(file, 'utf8'));
+    assert.equal(job.spec?.completionMode, 'Indexed');
+    const args = job.spec?.template.spec?.containers[0]?.args ?? [];
+    const shard = args.find((a) => a.startsWith('--shard='));
+    assert.equal(shard, `--shard=$(JOB_COMPLETION_INDEX)/${job.spec?.completions}`);
+    assert.ok(args.some((a) => a === '--shard-out=/work/shards/shard-$(JOB_COMPLETION_INDEX).json'));
+    assert.equal(job.spec?.template.spec?.automountServiceAccountToken, false, 'the pods need no API access');
+    job.metadata = { ...job.metadata, namespace: ns };
+    const created = await admin.objects.create(job as k8s.KubernetesObject, undefined, 'All');
+    assert.equal((created as k8s.V1Job).spec?.completionMode, 'Indexed');
+    const stored = await adminKubeConfig(cp).makeApiClient(k8s.BatchV1Api).listNamespacedJob({ namespace: ns });
+    assert.equal(stored.items.length, 0, 'a dry run stores nothing');
+  });
+});
