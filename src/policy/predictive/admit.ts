@@ -12,7 +12,7 @@
  * - memory request: the effective memory (effective-request.ts) of the class's typical pod, whose
  *   baseline is the median baseline of the class's live tracks (the prior's while there are none);
  * - memory limit: what `sizeNewPod` would raise it to (baseline + idle burst tail at ε, calibrated;
- *   at least the start-up peak plus margin), so no first-tick raise is needed either;
+ *   at least the start-up peak plus margin), never below the template's limit;
  * - CPU: the class's effective CPU once it is warm, else its typical level plus the margin; the limit is
  *   the class's any-state peak.
  *
@@ -81,7 +81,10 @@ export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: numb
   const base = typical.memBytes;
   const idle = stateHeadroom(cm, 'idle', tailOptions(o));
   const startup = startupLimit(cm, o.riskBudget);
-  const memLimit = Math.max(base + Math.max(idle.memExcess + ct.correction, ct.oomExcess), startup * (1 + o.usageMarginFraction));
+  // Never below the template's limit: the loop does not lower limits on its own (write-budget.ts), so the
+  // template's limit is the safety net a pod has in main without admission; admitted below it, pods were
+  // OOM-killed in their first tool call under out-of-sample priors (swe-agent, 4x8Gi ×4, --cv 5: 6 kills).
+  const memLimit = Math.max(base + Math.max(idle.memExcess + ct.correction, ct.oomExcess), startup * (1 + o.usageMarginFraction), pod.limits.memBytes);
 
   const node: Resources | undefined = st.nodeShape.last ?? (o.nodeMemBytes > 0 && o.nodeCpuCores > 0 ? { memBytes: o.nodeMemBytes, cpuCores: o.nodeCpuCores } : undefined);
   const pricing = node ? classPricing(st.pricing, cm, st.cpuUsage.get(pod.agentClass), node, o) : undefined;
