@@ -9,7 +9,9 @@ import { actOn, guardedAction, type EngineState, type TickDeps } from './tick.js
 export type HintOutcome =
   | { readonly kind: 'resized'; readonly action: Action; readonly result: Result<Applied, ActuationError> }
   | { readonly kind: 'unchanged'; readonly reason: string }
-  | { readonly kind: 'unknown-pod'; readonly reason: string };
+  | { readonly kind: 'unknown-pod'; readonly reason: string }
+  /** This replica cannot act now (not the leader, no config yet): the caller may retry. */
+  | { readonly kind: 'unavailable'; readonly reason: string };
 
 /**
  * Acts on one pre-tool hint at once, outside the tick: the policy's forecast for that tool, through the

@@ -62,6 +62,17 @@ const refuse = (status: number, reason: string): HintReply => ({ status, body: {
 /** Handles one hint request: body text and Authorization header in, reply out. */
 export async function handleHint(d: HintDeps, bodyText: string, authorization: string | undefined, signal: AbortSignal): Promise<HintReply> {
   if (!d.enabled()) return refuse(404, 'hints are disabled (config hints.enabled)');
+  const body = parseBody(bodyText);
+  if ('status' in body) return body;
+  const denied = await authenticate(d, authorization, body.pod, signal);
+  if (denied) return denied;
+  const key = `${d.namespace}/${body.pod}`;
+  if (!d.buckets.take(key, d.clock.now())) return refuse(429, `too many hints from ${key} (config hints.ratePerMinute, hints.burst)`);
+  const hint: ToolHint = { pod: key, container: body.container, tool: body.tool, ...(body.expectedDurationS !== undefined ? { expectedDurationS: body.expectedDurationS } : {}) };
+  return replyOf(await d.act(hint));
+}
+
+function parseBody(bodyText: string): z.output<typeof hintBodySchema> | HintReply {
   let json: unknown;
   try {
     json = JSON.parse(bodyText);
@@ -70,33 +81,35 @@ export async function handleHint(d: HintDeps, bodyText: string, authorization: s
   }
   const parsed = hintBodySchema.safeParse(json);
   if (!parsed.success) return refuse(400, `bad hint: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
-  const body = parsed.data;
+  return parsed.data;
+}
 
+/** The refusal for a caller that is not the pod it hints for, or undefined when it is. */
+async function authenticate(d: HintDeps, authorization: string | undefined, pod: string, signal: AbortSignal): Promise<HintReply | undefined> {
   const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   if (!m) return refuse(401, 'no bearer token: send the pod\'s projected ServiceAccount token (audience burstguard)');
   const audience = d.audience();
   const r = await d.reviewer.review(m[1]!, [audience], signal);
   if (!r.ok) {
     d.logger?.warn({ err: r.error }, 'TokenReview failed; hint refused');
-    return { status: 503, body: { accepted: false, reason: `cannot review the token now: ${r.error}` } };
+    return refuse(503, `cannot review the token now: ${r.error}`);
   }
   const id = r.value;
   if (!id.authenticated) return refuse(401, `token not accepted: ${id.error ?? 'invalid, expired or not for this audience'}`);
   if (id.audiences !== undefined && !id.audiences.includes(audience)) return refuse(401, `token is not for audience ${audience}`);
   const ns = id.username?.startsWith(SA_PREFIX) ? id.username.slice(SA_PREFIX.length).split(':', 1)[0] : undefined;
   if (id.podName === undefined || ns === undefined) return refuse(403, 'token is not bound to a pod: use a projected ServiceAccount token');
-  if (ns !== d.namespace || id.podName !== body.pod) {
-    d.logger?.warn({ tokenPod: `${ns}/${id.podName}`, hintedPod: body.pod }, 'hint for another pod refused');
-    return refuse(403, `token belongs to pod ${ns}/${id.podName}; it may only hint for itself`);
-  }
-  const key = `${d.namespace}/${body.pod}`;
-  if (!d.buckets.take(key, d.clock.now())) return refuse(429, `too many hints from ${key} (config hints.ratePerMinute, hints.burst)`);
+  if (ns === d.namespace && id.podName === pod) return undefined;
+  d.logger?.warn({ tokenPod: `${ns}/${id.podName}`, hintedPod: pod }, 'hint for another pod refused');
+  return refuse(403, `token belongs to pod ${ns}/${id.podName}; it may only hint for itself`);
+}
 
-  const hint: ToolHint = { pod: key, container: body.container, tool: body.tool, ...(body.expectedDurationS !== undefined ? { expectedDurationS: body.expectedDurationS } : {}) };
-  const out = await d.act(hint);
+function replyOf(out: HintOutcome): HintReply {
   switch (out.kind) {
     case 'unknown-pod':
       return refuse(404, out.reason);
+    case 'unavailable':
+      return refuse(503, out.reason);
     case 'unchanged':
       return { status: 200, body: { accepted: true, outcome: 'unchanged', reason: out.reason } };
     case 'resized': {
