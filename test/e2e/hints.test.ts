@@ -1,7 +1,7 @@
 /**
  * Pre-tool hints against the real API server: an agent pod gets a real pod-bound token for audience
  * burstguard from the TokenRequest API; the controller checks it with a real TokenReview (its
- * ServiceAccount bound to system:auth-delegator, as deploy/manifests/clusterrolebinding.yaml does).
+ * ServiceAccount bound to system:auth-delegator, as deploy/manifests/hints/clusterrolebinding.yaml does).
  * A hinted pod is resized (the PATCH sent) within 1 s of the hint; a hint for another pod gets 403.
  */
 import assert from 'node:assert/strict';

@@ -115,7 +115,7 @@ test('the one cluster-scoped call (TokenReview, for hints) is granted by binding
   assert.deepEqual(clusterCalls.map((c) => `${c.group}|${c.resource}|${c.verb}`), ['authentication.k8s.io|tokenreviews|create']);
   assert.ok(clusterCalls.every((c) => c.optIn !== undefined), 'a cluster-scoped grant must be opt-in');
   assert.ok(!rules.some((r) => r.resources.includes('tokenreviews')), 'the namespace Role cannot grant a cluster-scoped API');
-  const crb = manifests('deploy/manifests/clusterrolebinding.yaml') as Array<{ kind: string; roleRef: { kind: string; name: string }; subjects: Array<{ kind: string; name: string }> }>;
+  const crb = manifests('deploy/manifests/hints/clusterrolebinding.yaml') as Array<{ kind: string; roleRef: { kind: string; name: string }; subjects: Array<{ kind: string; name: string }> }>;
   assert.equal(crb.length, 1);
   assert.equal(crb[0]!.kind, 'ClusterRoleBinding');
   assert.deepEqual(crb[0]!.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterCalls[0]!.clusterRoleBinding });
@@ -124,8 +124,7 @@ test('the one cluster-scoped call (TokenReview, for hints) is granted by binding
   assert.match(chart, /^\{\{- if \.Values\.hints\.enabled \}\}/, 'the chart binds it only with hints on');
   assert.match(chart, /name: system:auth-delegator/);
   // No other Cluster* object anywhere in deploy/: no ClusterRole of our own, no other binding.
-  for (const f of readdirSync(join(root, 'deploy/manifests'))) {
-    if (f === 'clusterrolebinding.yaml') continue;
+  for (const f of readdirSync(join(root, 'deploy/manifests')).filter((n) => n.endsWith('.yaml'))) {
     for (const m of manifests(`deploy/manifests/${f}`)) assert.ok(!String(m.kind).startsWith('Cluster'), `${f}: ${String(m.kind)}`);
   }
   for (const f of readdirSync(join(root, 'deploy/helm/burstguard/templates'))) {
