@@ -67,14 +67,14 @@ describe('pre-tool hints', { timeout: 300_000 }, () => {
 
   it('a hint for another pod gets 403 and sends nothing', async () => {
     await scene.check(async () => {
-      const patchesBefore = scene.proxy!.seen.filter((s) => s.method === 'PATCH').length;
       const r = await post('bystander', tokens.get('hinted'));
       assert.equal(r.status, 403, JSON.stringify(r.body));
       assert.match(String(r.body.reason), /may only hint for itself/);
       const un = await post('hinted', undefined);
       assert.equal(un.status, 401);
-      assert.equal(scene.proxy!.seen.filter((s) => s.method === 'PATCH' && s.path.includes('/bystander/')).length, 0);
-      assert.ok(scene.proxy!.seen.filter((s) => s.method === 'PATCH').length >= patchesBefore);
+      // The tick may size the bystander on its own; no hint-driven action may touch it.
+      const hinted = ctl.logLines().filter((l) => String(l.target).endsWith('/bystander') && String(l.reason).startsWith('pre-tool hint'));
+      assert.deepEqual(hinted, []);
     });
   });
 
