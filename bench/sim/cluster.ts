@@ -147,12 +147,16 @@ export class SimCluster {
   step(T: number): void {
     const dt = this.tuning.stepS;
     const scored = this.scored(T);
-    for (const n of this.pool.nodes) n.usageMem = 0;
+    for (const n of this.pool.nodes) {
+      n.usageMem = 0;
+      n.usageCpu = 0;
+    }
     for (const pod of this.live) {
       if (pod.phase === Phase.Running) this.advance(pod, T, dt, scored);
       else if (pod.phase === Phase.BackOff) this.waitBackOff(pod, T, dt, scored);
     }
     this.nodeMemory(T);
+    if (scored) this.nodeCpu(dt);
     this.finishSessions(T);
     this.schedule(T);
     workResizes(this, T);
@@ -173,6 +177,17 @@ export class SimCluster {
       if (n.usageMem > kernel) kernelOomKill(this, n, T);
       if (evictNow) evictUnderPressure(this, n, T);
     }
+  }
+
+  /**
+   * CPU contention: pods whose summed use passes the node's cores cannot all get it, so the excess is
+   * throttled CPU, as over a limit. Without this a policy with small CPU requests could pack more CPU
+   * demand on a node than it has and look cheaper than the physical floor at no visible cost.
+   * Sessions are not stretched by it (as with limits, unless throttleStretches).
+   */
+  private nodeCpu(dt: number): void {
+    const cores = this.sim.nodeAllocatable.cpuCores;
+    for (const n of this.pool.nodes) if (n.usageCpu > cores) this.score.cpuThrottled += (n.usageCpu - cores) * dt;
   }
 
   /**
@@ -214,7 +229,9 @@ export class SimCluster {
     pod.usageCpu = used;
     pod.scrapeCpuSum += used * wall;
     pod.scrapeSpan += wall;
-    (pod.node as NonNullable<SimPod['node']>).usageMem += m;
+    const node = pod.node as NonNullable<SimPod['node']>;
+    node.usageMem += m;
+    node.usageCpu += used;
     if (!scored) return;
     const sc = this.score;
     sc.memUsed += m * wall;
