@@ -57,6 +57,24 @@ export interface Policy<S = unknown> {
    * between folds, so a quiet class does not forecast from stale fits. Optional; `nowMs` is the time.
    */
   refit?(state: S, nowMs: number): RefitReport;
+  /**
+   * The session-demand forecast of one agent class at `nowMs` (KEDA's external scaler serves it as a
+   * trigger metric), or undefined for a class the policy has not seen. Optional; read-only on `state`.
+   */
+  demand?(state: S, agentClass: string, nowMs: number): DemandForecast | undefined;
+}
+
+/** Sessions a class is forecast to run within the horizon, and how many one replica runs. */
+export interface DemandForecast {
+  /** In flight now plus the upper-quantile arrivals within the horizon. */
+  readonly sessions: number;
+  readonly sessionsPerReplica: number;
+  /** ⌈sessions / sessionsPerReplica⌉. */
+  readonly replicas: number;
+  readonly inFlight: number;
+  readonly upperArrivals: number;
+  readonly horizonS: number;
+  readonly quantile: number;
 }
 
 /** A pod as the admission webhook sees it at creation: its template's resources, not yet scheduled. */

@@ -13,7 +13,7 @@ import { noteMemoryOnly } from './memory-only.js';
 import { applyNodeBudgets, applyWriteBudget, pricingFor } from './budgets.js';
 import type { ClassPricing } from './effective-request.js';
 import { classTick, planPod, recommendationOf, sizeNewPod, type ClassTick, type PodPlan } from './recommend.js';
-import { observeArrivals, scaleRecommendations } from './scale.js';
+import { classDemand, observeArrivals, scaleRecommendations } from './scale.js';
 import { classModel, foldSample, newPredictiveState, noteOoms, type PredictiveState } from './state.js';
 
 export { DEFAULT_PREDICTIVE_OPTIONS, resolvePredictiveOptions, type PredictiveOptions, type ResolvedPredictiveOptions } from './options.js';
@@ -72,6 +72,20 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
     refit(st: PredictiveState): RefitReport {
       for (const cm of st.classes.values()) refitClassModel(cm);
       return { classes: st.classes.size, pods: st.pods.size };
+    },
+    demand(st: PredictiveState, agentClass: string, nowMs: number) {
+      const ca = st.arrivals.get(agentClass);
+      if (!ca) return undefined;
+      const d = classDemand(ca, nowMs, o);
+      return {
+        sessions: d.sessions,
+        sessionsPerReplica: o.sessionsPerReplica,
+        replicas: d.replicas,
+        inFlight: d.inFlight,
+        upperArrivals: d.forecast.upper,
+        horizonS: d.horizonS,
+        quantile: o.arrivalQuantile,
+      };
     },
     forget(st: PredictiveState, podKey: string): void {
       st.pods.delete(podKey);
