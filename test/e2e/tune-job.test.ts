@@ -32,8 +32,8 @@ describe('deploy/jobs/tune-job.yaml: the sharded tune Job', { timeout: 120_000 }
     assert.ok(args.some((a) => a === '--shard-out=/work/shards/shard-$(JOB_COMPLETION_INDEX).json'));
     assert.equal(job.spec?.template.spec?.automountServiceAccountToken, false, 'the pods need no API access');
     job.metadata = { ...job.metadata, namespace: ns };
-    const created = await admin.objects.create(job as k8s.KubernetesObject, undefined, 'All');
-    assert.equal((created as k8s.V1Job).spec?.completionMode, 'Indexed');
+    const created = await admin.objects.create(job, undefined, 'All');
+    assert.equal((created).spec?.completionMode, 'Indexed');
     const stored = await adminKubeConfig(cp).makeApiClient(k8s.BatchV1Api).listNamespacedJob({ namespace: ns });
     assert.equal(stored.items.length, 0, 'a dry run stores nothing');
   });

@@ -77,7 +77,7 @@ test('tune writes a ConfigMap that bench --config and the hot reload accept; --j
   const run = async (jobs: string): Promise<Record<string, unknown>> => {
     const out = join(dir, `cm-${jobs}.yaml`);
     const json = join(dir, `tune-${jobs}.json`);
-    const r = await tune(['--trace', trace, '--grid', join(dir, 'grid.yaml'), '--jobs', jobs, '--out', out, '--json', json, '--report', join(dir, 't.html')]);
+    const r = await tune(['--trace', trace, '--grid', join(dir, 'grid.yaml'), '--budget', 'disruptions<=100000/100podh', '--jobs', jobs, '--out', out, '--json', json, '--report', join(dir, 't.html')]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /tune predictive on tiny: 4 points; tuning half 2 sessions, validation half 2/);
     assert.match(r.out, /validation half, chosen: .* node-h/);
