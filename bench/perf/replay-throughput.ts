@@ -16,6 +16,7 @@ import { bundledTraceDir, findTraces } from '../replay/bundled-traces.js';
 import { inMemoryStream } from '../replay/in-memory-trace.js';
 import { DEFAULT_SIM_SETTINGS, replay } from '../replay/replay.js';
 import { DEFAULT_POLICIES } from '../replay/options.js';
+import { outOfSampleFits } from '../replay/trace-fits.js';
 import { defaultConfig } from '../../src/config/index.js';
 import { readTrace } from '../../src/trace/reader.js';
 import type { TraceSample } from '../../src/trace/types.js';
@@ -77,6 +78,8 @@ const config = defaultConfig();
 const sim = simSettingsFor(DEFAULT_SIM_SETTINGS, config.policies);
 const engine = benchEngineConfig(config.engine);
 const makePolicy = policyFactory(config.policies, sim, engine);
+// The fits `burstguard bench` gives this trace (out-of-sample priors, static-tuned sizes).
+const fits = outOfSampleFits({ path, name: header.name, classes: [...new Set(samples.map((s) => s.agentClass ?? 'default'))] });
 // The same in-memory stream `burstguard bench` replays from for traces that fit in memory.
 const open = (): AsyncIterable<TraceSample> => inMemoryStream(samples);
 
@@ -91,7 +94,7 @@ for (const name of DEFAULT_POLICIES) {
   const cpu: number[] = [];
   const wall: number[] = [];
   for (let run = 0; run < WARMUP + RUNS; run++) {
-    const policy = makePolicy(name);
+    const policy = makePolicy(name, fits);
     if (!policy.ok) throw new Error(policy.error);
     const c0 = cpuSeconds();
     const w0 = performance.now();

@@ -2,11 +2,13 @@ import { err, ok, type Result } from '../../src/core/result.js';
 import type { EngineConfig } from '../../src/engine/engine-config.js';
 import type { Policy } from '../../src/policy/policy.js';
 import { createPolicy, POLICY_NAMES, type PolicySettings } from '../../src/policy/registry.js';
-import { createOraclePolicy, oracleHorizonS } from './oracle.js';
+import { createOraclePolicy, oracleOptions } from './oracle.js';
 import type { SimSettings } from './replay-types.js';
+import { createStaticTunedPolicy } from './static-tuned.js';
+import type { TraceFits } from './trace-fits.js';
 
 /** Every policy the bench can replay: the product's causal ones plus the bench-only oracle. */
-export const BENCH_POLICY_NAMES: readonly string[] = [...POLICY_NAMES, 'oracle'];
+export const BENCH_POLICY_NAMES: readonly string[] = [...POLICY_NAMES, 'static-tuned', 'oracle'];
 
 /**
  * The simulated cluster for a config: pods start at the `static` policy's requests and limits (what
@@ -25,11 +27,18 @@ export function benchEngineConfig(engine: EngineConfig): EngineConfig {
   return { ...engine, dryRun: false };
 }
 
-/** Builds policies by name for one bench run: a fresh object per replay, the oracle wired to its horizon. */
-export function policyFactory(settings: PolicySettings, sim: SimSettings, engine: EngineConfig): (name: string) => Result<Policy, string> {
-  return (name) => {
-    if (name === 'oracle') return ok(createOraclePolicy({ horizonS: oracleHorizonS(sim, engine), marginFraction: 0 }) as Policy);
-    const p = createPolicy(name, settings);
+/**
+ * Builds policies by name for one bench run: a fresh object per replay, the oracle wired to its
+ * horizon, predictive given the trace's out-of-sample priors when the fits carry them.
+ */
+export function policyFactory(settings: PolicySettings, sim: SimSettings, engine: EngineConfig): (name: string, fits?: TraceFits) => Result<Policy, string> {
+  return (name, fits) => {
+    if (name === 'oracle') return ok(createOraclePolicy(oracleOptions(sim, engine)) as Policy);
+    if (name === 'static-tuned') {
+      return fits?.staticTuned ? ok(createStaticTunedPolicy(fits.staticTuned) as Policy) : err('static-tuned needs sizes fitted on other traces (bench/tune/fitted/static-tuned.json)');
+    }
+    const withPriors = fits?.priors ? { ...settings, predictive: { ...settings.predictive, priors: fits.priors } } : settings;
+    const p = createPolicy(name, withPriors);
     return p.ok ? p : err(p.error);
   };
 }

@@ -4,7 +4,7 @@ import type { Resources } from '../../src/core/types.js';
 import { parseDuration, parseNodeShape, parseScale } from './density-flags.js';
 
 /** The policies a bench replays when `--policies` is not given (BENCH.md, "Policies every replay offers"). */
-export const DEFAULT_POLICIES = ['static', 'vpa', 'vpa-requests-only', 'reactive', 'predictive', 'oracle'] as const;
+export const DEFAULT_POLICIES = ['static', 'static-tuned', 'vpa', 'vpa-requests-only', 'reactive', 'predictive', 'oracle'] as const;
 
 export type Scenario = 'resize' | 'replicas';
 
@@ -19,6 +19,8 @@ export interface BenchOptions {
   readonly configPath?: string;
   readonly seed: number;
   readonly warmupS: number;
+  /** `--cv K`: K-fold cross-validation over each trace's sessions (absent: a plain replay). */
+  readonly cv?: number;
   /** `--node-shape`: a node's allocatable; absent for the simulator's default. */
   readonly nodeShape?: Resources;
   /** `--scale`: sessions multiplied over the same span (1: the trace as recorded). */
@@ -33,7 +35,7 @@ export interface BenchOptions {
 
 export const BENCH_USAGE = `usage: burstguard bench [--trace PATH ...] [--scenario resize|replicas] [--policies a,b,c]
                         [--config configmap.yaml] [--seed N] [--warmup SECONDS]
-                        [--node-shape CPUxMEM] [--scale F] [--duration D]
+                        [--node-shape CPUxMEM] [--scale F] [--duration D] [--cv K]
                         [--json FILE|-] [--report FILE.html]
 
   --trace PATH       a trace v1 file (.jsonl or .jsonl.gz) or a folder of them; repeatable. Default: every bundled trace
@@ -42,6 +44,7 @@ export const BENCH_USAGE = `usage: burstguard bench [--trace PATH ...] [--scenar
   --config FILE      burstguard ConfigMap (or its config.yaml) for engine, guards and policy settings
   --seed N           seed of the simulated cluster (default 1); same seed, same JSON
   --warmup SECONDS   replay the first SECONDS unscored, so history-hungry policies are judged warm (default 0)
+  --cv K             refit priors (and static-tuned) on K-1 folds of each trace's sessions, score the held-out fold; rows pooled, folds in the JSON
   --node-shape CxM   a node's allocatable CPU and memory as Kubernetes quantities (default 3900mx14Gi), e.g. 8x32Gi
   --scale F          F times the sessions over the same span (fractional too), arrivals resampled with the seed
   --duration D       continue the arrivals, resampled the same way, until D of trace time (90m, 24h)
@@ -67,6 +70,14 @@ function parsePolicies(raw: string | undefined, known: readonly string[]): Resul
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) return err(`--policies names '${dup}' twice`);
   return ok(names);
+}
+
+function parseFolds(raw: string | undefined, scenario: string): Result<number | undefined, string> {
+  if (raw === undefined) return ok(undefined);
+  const k = Number(raw);
+  if (raw.trim() === '' || !Number.isSafeInteger(k) || k < 2) return err(`--cv expects a whole number of folds >= 2, got '${raw}'`);
+  if (scenario !== 'resize') return err('--cv applies to --scenario resize only');
+  return ok(k);
 }
 
 function checkFileFlags(values: { json?: string | undefined; report?: string | undefined; config?: string | undefined }): string | undefined {
@@ -106,6 +117,7 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
         config: { type: 'string' },
         seed: { type: 'string' },
         warmup: { type: 'string' },
+        cv: { type: 'string' },
         'node-shape': { type: 'string' },
         scale: { type: 'string' },
         duration: { type: 'string' },
@@ -125,6 +137,8 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
   if (!seed.ok) return seed;
   const warmup = parseNonNegative('warmup', values.warmup, 0, false);
   if (!warmup.ok) return warmup;
+  const cv = parseFolds(values.cv, scenario);
+  if (!cv.ok) return cv;
   const files = checkFileFlags(values);
   if (files !== undefined) return err(files);
   const density = parseDensity(values);
@@ -137,6 +151,7 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
     ...(values.config !== undefined ? { configPath: values.config } : {}),
     seed: seed.value,
     warmupS: warmup.value,
+    ...(cv.value !== undefined ? { cv: cv.value } : {}),
     ...density.value,
     ...(values.json !== undefined ? { json: values.json } : {}),
     ...(values.report !== undefined ? { report: values.report } : {}),

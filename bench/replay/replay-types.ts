@@ -57,6 +57,16 @@ export interface ReplayInput {
   readonly refitEveryS?: number;
 }
 
+/** A bench policy that is a fixed per-class sizing, shipped in the pod template (static-tuned). */
+export interface TemplatePolicy {
+  podTemplate(agentClass: string): { readonly requests: Resources; readonly limits: Resources } | undefined;
+}
+
+/** True for policies that set the pod template's resources. */
+export function setsPodTemplate(p: Policy): p is Policy & TemplatePolicy {
+  return typeof (p as Partial<TemplatePolicy>).podTemplate === 'function';
+}
+
 export interface ReplayOutcome {
   readonly row: ResizePolicyRow;
   readonly trace: TraceSummary;

@@ -3,7 +3,7 @@ import type { Logger, TickObserver } from '../../src/engine/ports.js';
 import type { Policy } from '../../src/policy/policy.js';
 import { newEngineState, tick, type TickDeps } from '../../src/engine/tick.js';
 import { oracleHorizonS, wantsLookahead } from './oracle.js';
-import type { ReplayInput, ReplayOutcome } from './replay-types.js';
+import { setsPodTemplate, type ReplayInput, type ReplayOutcome } from './replay-types.js';
 import { round } from '../score/scoring.js';
 import { traceMs, VirtualClock } from '../sim/clock.js';
 import { SimCluster } from '../sim/cluster.js';
@@ -56,6 +56,7 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
     seed: input.seed,
     warmupS: input.warmupS,
     timelineSessions: input.timelineSessions ?? 0,
+    ...(setsPodTemplate(input.policy) ? { podTemplate: input.policy.podTemplate.bind(input.policy) } : {}),
   });
   if (wantsLookahead(input.policy)) input.policy.connect(cluster);
   const state = newEngineState(input.policy);

@@ -8,6 +8,8 @@ import type { PriorsProvenance } from '../score/result-types.js';
 import { round } from '../score/scoring.js';
 import { DEFAULT_SIM_TUNING } from '../sim/defaults.js';
 import { inMemoryStream } from './in-memory-trace.js';
+import type { CvDetail } from './run-cv.js';
+import { bundledPriorFits, type TraceFits, type TraceIdentity } from './trace-fits.js';
 import { reshapedStream, reshapes, type TraceShapeOptions } from './scale-trace.js';
 import type { ReplayInput, ReplayOutcome, SimSettings } from './replay-types.js';
 
@@ -17,8 +19,10 @@ export type ReplayFn = (input: ReplayInput) => Promise<ReplayOutcome>;
 /** What the bench needs besides its options: the simulator, the policies, and the cluster's knobs. */
 export interface BenchDeps {
   readonly replay: ReplayFn;
-  /** Builds a fresh policy by name (`oracle` included), or says why it cannot. */
-  readonly makePolicy: (name: string) => Result<Policy, string>;
+  /** Builds a fresh policy by name (`oracle` included) with the trace's fits, or says why it cannot. */
+  readonly makePolicy: (name: string, fits: TraceFits) => Result<Policy, string>;
+  /** The fitted inputs for a trace (priors...); the product's bundled priors when absent. */
+  readonly fitsFor?: (trace: TraceIdentity) => TraceFits | Promise<TraceFits>;
   readonly sim: SimSettings;
   readonly engine: EngineConfig;
   /** Sessions whose timelines each replay keeps (for the report); 0 when no report is wanted. */
@@ -35,6 +39,8 @@ export interface TraceScan {
   readonly samples: number;
   readonly firstT: number;
   readonly lastT: number;
+  /** The agent classes the trace's samples name, sorted (`default` for samples without one). */
+  readonly classes: readonly string[];
 }
 
 /** One trace replayed under every requested policy, in the order the policies were asked for. */
@@ -47,6 +53,10 @@ export interface TraceRun {
   readonly floorNodeHours?: number;
   /** Where each class prior used in this trace's replays was fitted (the JSON `priors`); absent: `{}`. */
   readonly priors?: PriorsProvenance;
+  /** Per agent class: static-tuned's sizes and where they were fitted, when it ran. */
+  readonly staticTuned?: Readonly<Record<string, string>>;
+  /** Under `--cv K`: the folds, each with its own rows and fits (the outcomes are the folds pooled). */
+  readonly cv?: CvDetail;
 }
 
 /**
@@ -59,12 +69,14 @@ export const MAX_CACHED_SAMPLES = 300_000;
 /** The validating pass: counts, and the samples themselves while they fit the cache budget. */
 export async function scanAndCache(path: string, limit: number): Promise<{ scan: TraceScan; cached: TraceSample[] | undefined }> {
   let cached: TraceSample[] | undefined = [];
+  const classes = new Set<string>();
   const { sessions, samples, firstT, lastT } = await scanTrace(path, (s) => {
+    classes.add(s.agentClass ?? 'default');
     if (cached === undefined) return;
     if (cached.length < limit) cached.push(s);
     else cached = undefined;
   });
-  return { scan: { sessions, samples, firstT, lastT }, cached };
+  return { scan: { sessions, samples, firstT, lastT, classes: [...classes].sort() }, cached };
 }
 
 export interface RunRequest {
@@ -117,9 +129,10 @@ export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceR
     const source = await openReplayable(path, deps.maxCachedSamples ?? MAX_CACHED_SAMPLES, req.shape ? { ...req.shape, seed: req.seed } : undefined);
     const { scan, open } = source;
     const floor = await traceFloor(open, deps.sim);
+    const fits = deps.fitsFor ? await deps.fitsFor({ path, name: source.header.name, classes: scan.classes }) : bundledPriorFits(scan.classes);
     const outcomes: Array<{ policy: string; outcome: ReplayOutcome }> = [];
     for (const name of req.policies) {
-      const policy = deps.makePolicy(name);
+      const policy = deps.makePolicy(name, fits);
       if (!policy.ok) throw new Error(policy.error);
       const progress = deps.onProgress;
       const span = Math.max(scan.lastT, 1e-9);
@@ -136,7 +149,8 @@ export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceR
       });
       outcomes.push({ policy: name, outcome });
     }
-    runs.push({ path, header: source.header, scan, outcomes, floorNodeHours: floor });
+    const tuned = req.policies.includes('static-tuned') ? fits.staticTunedUsed : undefined;
+    runs.push({ path, header: source.header, scan, outcomes, floorNodeHours: floor, priors: fits.priorsUsed, ...(tuned ? { staticTuned: tuned } : {}) });
   }
   return runs;
 }

@@ -54,7 +54,13 @@ export function toBenchResult(run: TraceRun, ctx: ResultContext): BenchResult {
   const rows = run.outcomes.map((o) => o.outcome.row);
   const gap = oracleGap(rows);
   const head = resultHead('resize', run, rows, { settings: ctx.settings, priors: ctx.priors ?? run.priors ?? {} });
-  return { ...head, floorNodeHours: run.floorNodeHours ?? 0, ...(gap ? { gapToOracle: gap } : {}) };
+  return {
+    ...head,
+    floorNodeHours: run.floorNodeHours ?? 0,
+    ...(run.staticTuned ? { staticTuned: run.staticTuned } : {}),
+    ...(gap ? { gapToOracle: gap } : {}),
+    ...(run.cv ? { cv: run.cv } : {}),
+  };
 }
 
 /** What any scenario's replay of one trace needs to carry: the scenario, the trace, the rows, and how it was run. */

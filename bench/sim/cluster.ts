@@ -1,6 +1,6 @@
 import { qosOf } from '../../src/core/resources.js';
 import { createRng, type Rng } from '../../src/core/rng.js';
-import type { QosClass } from '../../src/core/types.js';
+import type { QosClass, Resources } from '../../src/core/types.js';
 import type { AdmissionRequest, AdmissionResponse } from '../../src/policy/policy.js';
 import type { SimSettings, TimelinePoint } from '../replay/replay-types.js';
 import { Scorer, slack } from '../score/scoring.js';
@@ -39,6 +39,18 @@ export interface ClusterOptions {
   readonly seed: number;
   readonly warmupS: number;
   readonly timelineSessions: number;
+  /**
+   * The pod template's resources per agent class, as the deployment (or an admission webhook) sets
+   * them at pod creation; `sim.initial` for classes it leaves out. A policy that is a fixed per-class
+   * sizing (static-tuned) ships it in the template, as an engineer would.
+   */
+  readonly podTemplate?: (agentClass: string) => PodResources | undefined;
+}
+
+/** Requests and limits of a pod template. */
+export interface PodResources {
+  readonly requests: Resources;
+  readonly limits: Resources;
 }
 
 /**
@@ -67,6 +79,7 @@ export class SimCluster {
   private readonly warmupS: number;
   private readonly rng: Rng;
   private readonly qos: QosClass;
+  private readonly podTemplate: ClusterOptions['podTemplate'];
   private timelineLeft: number;
   private anyGone = false;
   /** The webhook pods pass at creation; none by default. */
@@ -77,11 +90,17 @@ export class SimCluster {
     this.tuning = o.tuning;
     this.namespace = o.namespace;
     this.warmupS = o.warmupS;
+    this.podTemplate = o.podTemplate;
     this.timelineLeft = o.timelineSessions;
     this.rng = createRng(o.seed).fork('scrape-offsets');
     this.qos = qosOf(o.sim.initial.requests, o.sim.initial.limits);
     this.pool = new NodePool(o.sim.nodeAllocatable, o.sim.nodeProvisionDelayS, o.sim.nodeRemoveDelayS, o.sim.maxNodes, o.tuning.minNodes);
     this.scrapes = new ScrapeStore(o.sim.scrapeLagS);
+  }
+
+  /** The resources a new (or replacement) pod of a class is created with. */
+  templateFor(agentClass: string): PodResources {
+    return this.podTemplate?.(agentClass) ?? this.sim.initial;
   }
 
   /** Whether the interval ending at T is scored (after the warm-up). */
@@ -99,7 +118,8 @@ export class SimCluster {
     const interval = this.sim.scrapeIntervalS;
     const dt = this.tuning.stepS;
     for (const s of sessions) {
-      const pod = new SimPod(s, this.namespace, s.id, this.sim.initial, this.qos);
+      const template = this.templateFor(s.agentClass);
+      const pod = new SimPod(s, this.namespace, s.id, template, template === this.sim.initial ? this.qos : qosOf(template.requests, template.limits));
       this.admit(pod, T);
       pod.scrapeOffsetS = Math.floor((this.rng.next() * interval) / dt) * dt;
       // With a report, every pod records its timeline; end() keeps the disrupted ones and the first few.
@@ -118,7 +138,8 @@ export class SimCluster {
    * API server does before the scheduler sees it: the pod starts with whatever the webhook writes.
    */
   admit(pod: SimPod, T: number): void {
-    const r = this.admission?.({ key: pod.key, agentClass: pod.session.agentClass, requests: this.sim.initial.requests, limits: this.sim.initial.limits }, T);
+    const template = this.templateFor(pod.session.agentClass);
+    const r = this.admission?.({ key: pod.key, agentClass: pod.session.agentClass, requests: template.requests, limits: template.limits }, T);
     if (r) pod.resetResources(r);
   }
 
@@ -126,12 +147,16 @@ export class SimCluster {
   step(T: number): void {
     const dt = this.tuning.stepS;
     const scored = this.scored(T);
-    for (const n of this.pool.nodes) n.usageMem = 0;
+    for (const n of this.pool.nodes) {
+      n.usageMem = 0;
+      n.usageCpu = 0;
+    }
     for (const pod of this.live) {
       if (pod.phase === Phase.Running) this.advance(pod, T, dt, scored);
       else if (pod.phase === Phase.BackOff) this.waitBackOff(pod, T, dt, scored);
     }
     this.nodeMemory(T);
+    if (scored) this.nodeCpu(dt);
     this.finishSessions(T);
     this.schedule(T);
     workResizes(this, T);
@@ -152,6 +177,17 @@ export class SimCluster {
       if (n.usageMem > kernel) kernelOomKill(this, n, T);
       if (evictNow) evictUnderPressure(this, n, T);
     }
+  }
+
+  /**
+   * CPU contention: pods whose summed use passes the node's cores cannot all get it, so the excess is
+   * throttled CPU, as over a limit. Without this a policy with small CPU requests could pack more CPU
+   * demand on a node than it has and look cheaper than the physical floor at no visible cost.
+   * Sessions are not stretched by it (as with limits, unless throttleStretches).
+   */
+  private nodeCpu(dt: number): void {
+    const cores = this.sim.nodeAllocatable.cpuCores;
+    for (const n of this.pool.nodes) if (n.usageCpu > cores) this.score.cpuThrottled += (n.usageCpu - cores) * dt;
   }
 
   /**
@@ -193,7 +229,9 @@ export class SimCluster {
     pod.usageCpu = used;
     pod.scrapeCpuSum += used * wall;
     pod.scrapeSpan += wall;
-    (pod.node as NonNullable<SimPod['node']>).usageMem += m;
+    const node = pod.node as NonNullable<SimPod['node']>;
+    node.usageMem += m;
+    node.usageCpu += used;
     if (!scored) return;
     const sc = this.score;
     sc.memUsed += m * wall;

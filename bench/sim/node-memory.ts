@@ -91,7 +91,7 @@ export function evictUnderPressure(c: SimCluster, node: SimNode, T: number): voi
   }
   c.mark(victim, T, 'evicted');
   c.pool.unbind(victim, T);
-  victim.resetResources(c.sim.initial);
+  victim.resetResources(c.templateFor(victim.session.agentClass));
   // The replacement pod passes the admission webhook like any new pod.
   c.admit(victim, T);
   victim.restarts = 0;

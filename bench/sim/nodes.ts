@@ -8,6 +8,12 @@ export class SimNode {
   reqCpu = 0;
   /** Sum of the bound pods' memory usage, rebuilt every step for the node-pressure check. */
   usageMem = 0;
+  /**
+   * Sum of the bound pods' CPU use (each already capped at its limit), rebuilt every step. Above the
+   * node's cores the pods contend: CFS gives out no more than the node has, so the excess is throttled
+   * whatever the limits say (counted in cpuThrottledCoreSeconds; see cluster.ts nodeCpu).
+   */
+  usageCpu = 0;
   /** Requests of pending pods promised to this node while it is still being provisioned. */
   promisedMem = 0;
   promisedCpu = 0;

@@ -4,6 +4,9 @@ import { benchEngineConfig, BENCH_POLICY_NAMES, policyFactory, simSettingsFor } 
 import { bundledTraceDir, findTraces } from '../../bench/replay/bundled-traces.js';
 import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from '../../bench/replay/options.js';
 import { ProgressBar } from '../../bench/replay/progress.js';
+import { fitsAtRunSettings } from '../../bench/replay/refit-static-tuned.js';
+import { runCvBench } from '../../bench/replay/run-cv.js';
+import { formatCvFolds } from '../../bench/score/cv-table.js';
 import { DEFAULT_SIM_SETTINGS, replay } from '../../bench/replay/replay.js';
 import { renderReport, type ReportContext } from '../../bench/report/render.js';
 import { resultJsonText, toBenchResult } from '../../bench/score/result-json.js';
@@ -102,7 +105,8 @@ function withNodeShape(sim: SimSettings, shape: Resources | undefined): SimSetti
 /** Runs the replays; a trace error is bad input (2), anything else a failed replay (1). */
 async function replayAll(opts: BenchOptions, traces: readonly string[], deps: BenchDeps, io: CliIo, bar?: ProgressBar): Promise<TraceRun[] | number> {
   try {
-    const runs = await runBench({ traces, policies: opts.policies, seed: opts.seed, warmupS: opts.warmupS, shape: traceShape(opts) }, deps);
+    const req = { traces, policies: opts.policies, seed: opts.seed, warmupS: opts.warmupS, shape: traceShape(opts) };
+    const runs = opts.cv !== undefined ? await runCvBench({ ...req, folds: opts.cv }, deps) : await runBench(req, deps);
     bar?.clear();
     return runs;
   } catch (e) {
@@ -121,7 +125,7 @@ async function writeOutputs(opts: BenchOptions, runs: readonly TraceRun[], io: C
   // `--json -` owns stdout: the human table moves to stderr so a pipe gets nothing but JSON.
   const tableOut = opts.json === '-' ? io.stderr : io.stdout;
   const width = tableWidth(process.env['COLUMNS']);
-  tableOut.write(results.map((r) => formatResultTable(r, width)).join('\n'));
+  tableOut.write(results.map((r) => formatResultTable(r, width) + formatCvFolds(r)).join('\n'));
   const json = resultJsonText(results);
   if (opts.json === '-') io.stdout.write(json);
   else if (opts.json !== undefined) await writeFile(opts.json, json);
@@ -155,6 +159,7 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo, replay
   const deps: BenchDeps = {
     replay: replayFn,
     makePolicy: policyFactory(config.value.policies, sim, engine),
+    fitsFor: fitsAtRunSettings({ replay: replayFn, sim, engine, seed: opts.seed, shape: traceShape(opts), withStaticTuned: opts.policies.includes('static-tuned') }),
     sim,
     engine,
     timelineSessions: opts.report !== undefined ? REPORT_TIMELINE_SESSIONS : 0,

@@ -29,7 +29,7 @@ export interface StaticState {
  */
 export function createStaticPolicy(opts: StaticOptions): Policy<StaticState> {
   const { requests, limits } = { ...DEFAULT_STATIC_OPTIONS, ...opts };
-  const reason = `static: fixed requests ${fmt(requests)}, limits ${fmt(limits)}`;
+  const reason = `static: fixed requests ${formatResources(requests)}, limits ${formatResources(limits)}`;
   const inputs = { requestMemBytes: requests.memBytes, requestCpuCores: requests.cpuCores, limitMemBytes: limits.memBytes, limitCpuCores: limits.cpuCores };
   return {
     name: 'static',
@@ -40,7 +40,7 @@ export function createStaticPolicy(opts: StaticOptions): Policy<StaticState> {
       for (const p of ctx.pods) {
         if (state.asked.has(p.key)) continue;
         state.asked.add(p.key);
-        if (same(p.requests, requests) && same(p.limits, limits)) continue;
+        if (sameResources(p.requests, requests) && sameResources(p.limits, limits)) continue;
         out.push({ kind: 'resize', pod: p.key, requests, limits, reason, inputs });
       }
       // Keep the set bounded by the live pods; prune only when it has clearly outgrown them.
@@ -56,10 +56,12 @@ export function createStaticPolicy(opts: StaticOptions): Policy<StaticState> {
   };
 }
 
-function same(a: Resources, b: Resources): boolean {
+/** True when two sizes are exactly equal (what a pod already has needs no resize). */
+export function sameResources(a: Resources, b: Resources): boolean {
   return a.memBytes === b.memBytes && a.cpuCores === b.cpuCores;
 }
 
-function fmt(r: Resources): string {
+/** `512Mi/250m`: a size as the reasons print it. */
+export function formatResources(r: Resources): string {
   return `${Math.round(r.memBytes / MiB)}Mi/${Math.round(r.cpuCores * 1000)}m`;
 }
