@@ -62,6 +62,22 @@ export interface Policy<S = unknown> {
    * trigger metric), or undefined for a class the policy has not seen. Optional; read-only on `state`.
    */
   demand?(state: S, agentClass: string, nowMs: number): DemandForecast | undefined;
+  /**
+   * A pre-tool hint (docs/hints.md): the agent in `hint.pod` is about to start `hint.tool`. The limits
+   * to hold that tool's burst, at once, or undefined when the pod is already sized for it. Optional: a
+   * policy without a tool forecast leaves hints to the next tick.
+   */
+  hint?(state: S, hint: ToolHint, ctx: PolicyContext): ResizeRecommendation | undefined;
+}
+
+/** An agent's announcement that a tool call is about to start in its pod. */
+export interface ToolHint {
+  /** `${namespace}/${name}`, as PodView.key. */
+  readonly pod: string;
+  readonly container: string;
+  readonly tool: string;
+  /** The agent's own guess of how long the call will run, when it has one. */
+  readonly expectedDurationS?: number;
 }
 
 /** Sessions a class is forecast to run within the horizon, and how many one replica runs. */
