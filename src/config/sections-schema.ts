@@ -113,6 +113,17 @@ export const scaledObjectSchema = z.strictObject({
     .describe('Highest minReplicaCount burstguard sets (never above the ScaledObject maxReplicaCount).'),
 });
 
+/** KEDA's external-scaler gRPC service (read at start: a change needs a restart). */
+export const externalScalerSchema = z
+  .strictObject({
+    port: z.number().int().min(0).max(65535).prefault(0).describe('gRPC port of the external scaler; 0: off.'),
+    certFile: z.string().prefault('').describe('PEM server certificate; with keyFile, the scaler serves TLS. Empty: plaintext.'),
+    keyFile: z.string().prefault('').describe('PEM private key of certFile.'),
+    clientCaFile: z.string().prefault('').describe('PEM CA bundle; when set (with TLS), KEDA must present a client certificate it signed.'),
+  })
+  .prefault({})
+  .describe("KEDA external scaler (externalscaler.ExternalScaler) serving the arrival forecast; used by keda.mode 'externalScaler'.");
+
 /** KEDA pre-scaling. */
 export const kedaSchema = z
   .strictObject({
@@ -125,6 +136,18 @@ export const kedaSchema = z
       .positive()
       .prefault(600)
       .describe('Seconds after the predicted burst (or pre-warm window) ends before the original minReplicaCount is restored.'),
+    mode: z
+      .enum(['patch', 'externalScaler'])
+      .prefault('patch')
+      .describe(
+        "'patch': raise spec.minReplicaCount ahead of bursts (drifts from a GitOps tool's copy); " +
+          "'externalScaler': patch nothing, serve the forecast to KEDA as an external-scaler trigger (docs/keda.md).",
+      ),
+    triggerMetadata: z
+      .record(z.string(), z.string())
+      .prefault({})
+      .describe("patch mode: metadata merged into every trigger while pre-scaled (e.g. activationThreshold), restored afterwards. Empty: triggers untouched."),
+    externalScaler: externalScalerSchema,
   })
   .prefault({})
   .describe('KEDA ScaledObjects burstguard raises ahead of predicted bursts and restores afterwards.');

@@ -48,9 +48,19 @@ export interface ScaledObjectTarget {
   readonly maxPrewarmReplicas: number;
 }
 
+export interface ExternalScalerConfig {
+  readonly port: number;
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly clientCaFile: string;
+}
+
 export interface KedaConfig {
   readonly scaledObjects: readonly ScaledObjectTarget[];
   readonly restoreAfterS: number;
+  readonly mode: 'patch' | 'externalScaler';
+  readonly triggerMetadata: Readonly<Record<string, string>>;
+  readonly externalScaler: ExternalScalerConfig;
 }
 
 /** A scheduled pre-warm window: exactly one of minReplicas and scaleFactor is set. */

@@ -58,6 +58,11 @@ export interface Policy<S = unknown> {
    */
   refit?(state: S, nowMs: number): RefitReport;
   /**
+   * The session-demand forecast of one agent class at `nowMs` (KEDA's external scaler serves it as a
+   * trigger metric), or undefined for a class the policy has not seen. Optional; read-only on `state`.
+   */
+  demand?(state: S, agentClass: string, nowMs: number): DemandForecast | undefined;
+  /**
    * A pre-tool hint (docs/hints.md): the agent in `hint.pod` is about to start `hint.tool`. The limits
    * to hold that tool's burst, at once, or undefined when the pod is already sized for it. Optional: a
    * policy without a tool forecast leaves hints to the next tick.
@@ -73,6 +78,19 @@ export interface ToolHint {
   readonly tool: string;
   /** The agent's own guess of how long the call will run, when it has one. */
   readonly expectedDurationS?: number;
+}
+
+/** Sessions a class is forecast to run within the horizon, and how many one replica runs. */
+export interface DemandForecast {
+  /** In flight now plus the upper-quantile arrivals within the horizon. */
+  readonly sessions: number;
+  readonly sessionsPerReplica: number;
+  /** ⌈sessions / sessionsPerReplica⌉. */
+  readonly replicas: number;
+  readonly inFlight: number;
+  readonly upperArrivals: number;
+  readonly horizonS: number;
+  readonly quantile: number;
 }
 
 /** A pod as the admission webhook sees it at creation: its template's resources, not yet scheduled. */

@@ -23,6 +23,7 @@ import { createLogger } from '../telemetry/logger.js';
 import { createMetrics, metricsObserver } from '../telemetry/metrics.js';
 import { watchConfig } from './config-watch.js';
 import { startHttpServer } from './http.js';
+import { startKedaScaler } from './keda-scaler.js';
 import { LeaderElector } from './leader-election.js';
 import { startScheduler, type ScheduleConfig, type Scheduler } from './scheduler.js';
 import { TokenBuckets } from './token-bucket.js';
@@ -155,6 +156,16 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     },
   });
 
+  const kedaScaler = await startKedaScaler({
+    config: () => config,
+    policy: () => policy,
+    state: () => state,
+    nowMs: () => clock.now(),
+    leading,
+    host: access.inCluster ? '0.0.0.0' : '127.0.0.1',
+    logger: child('keda-scaler'),
+  });
+
   const lastInWindowMs = new Map<string, number>();
   let inFlight: Promise<void> = Promise.resolve();
   const onTick = (): Promise<void> => (inFlight = tickOnce());
@@ -204,7 +215,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   });
   sched.current = scheduler;
   const election = electing ? elector.run(stop) : Promise.resolve();
-  log.info({ namespace, identity, inCluster: access.inCluster, configMap: args.configMap, port: http.port }, 'burstguard controller started');
+  log.info({ namespace, identity, inCluster: access.inCluster, configMap: args.configMap, port: http.port, kedaScalerPort: kedaScaler?.port ?? 0 }, 'burstguard controller started');
 
   await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   log.info({}, 'shutting down');
@@ -215,6 +226,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   await election; // run() releases the Lease once the signal has aborted
   await kube.stop();
   await http.close();
+  await kedaScaler?.close();
   log.flush();
   return 0;
 }

@@ -7,6 +7,7 @@ import { DryRunActuator } from './dry-run-actuator.js';
 import { EventRecorder, verdictEvent } from './events.js';
 import { podCache, scaledObjectCache } from './informers.js';
 import { KedaActuator } from './keda-actuator.js';
+import { kedaByMode, triggerMetadataFrom } from './keda-mode.js';
 import { KubeActuator } from './kube-actuator.js';
 import { KubeClusterView } from './pod-view.js';
 import { ResizeActuator } from './resize-actuator.js';
@@ -41,12 +42,12 @@ export class KubeRuntime {
   constructor(private readonly o: KubeRuntimeOptions) {
     this.events = new EventRecorder(kubeEventApi(o.kc), { clock: o.clock, log: o.log, instance: o.identity });
     const podApi = kubePodApi(o.kc);
-    this.actuator = new KubeActuator({
+    this.actuator = kedaByMode(o.config, new KubeActuator({
       resize: new ResizeActuator(podApi, { cached: (namespace, name) => this.pods?.get(name, namespace) }),
-      keda: new KedaActuator(kubeScaledObjectApi(o.kc)),
+      keda: new KedaActuator(kubeScaledObjectApi(o.kc), triggerMetadataFrom(o.config)),
       dryRun: new DryRunActuator(podApi, { annotatePods: o.annotatePods ?? false, clock: o.clock, log: o.log }),
       events: this.events,
-    });
+    }));
     // The view reads whichever caches are live now (sync() may replace them on a config reload).
     this.view = new KubeClusterView(
       {

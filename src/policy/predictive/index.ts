@@ -15,7 +15,7 @@ import { applyNodeBudgets, applyWriteBudget, pricingFor } from './budgets.js';
 import type { ClassPricing } from './effective-request.js';
 import { classTick, planPod, recommendationOf, sizeNewPod, type ClassTick, type PodPlan } from './recommend.js';
 import { hintRecommendation } from './hint.js';
-import { observeArrivals, scaleRecommendations } from './scale.js';
+import { classDemand, observeArrivals, scaleRecommendations } from './scale.js';
 import { classModel, foldSample, newPredictiveState, noteOoms, type PredictiveState } from './state.js';
 
 export { DEFAULT_PREDICTIVE_OPTIONS, resolvePredictiveOptions, type PredictiveOptions, type ResolvedPredictiveOptions } from './options.js';
@@ -77,6 +77,20 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
     refit(st: PredictiveState): RefitReport {
       for (const cm of st.classes.values()) refitClassModel(cm);
       return { classes: st.classes.size, pods: st.pods.size };
+    },
+    demand(st: PredictiveState, agentClass: string, nowMs: number) {
+      const ca = st.arrivals.get(agentClass);
+      if (!ca) return undefined;
+      const d = classDemand(ca, nowMs, o);
+      return {
+        sessions: d.sessions,
+        sessionsPerReplica: o.sessionsPerReplica,
+        replicas: d.replicas,
+        inFlight: d.inFlight,
+        upperArrivals: d.forecast.upper,
+        horizonS: d.horizonS,
+        quantile: o.arrivalQuantile,
+      };
     },
     hint(st: PredictiveState, h: ToolHint, ctx: PolicyContext): ResizeRecommendation | undefined {
       const pod = ctx.pods.find((p) => p.key === h.pod);

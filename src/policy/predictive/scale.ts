@@ -9,7 +9,7 @@
  */
 import type { AgentSample, ScaledObjectView } from '../../core/types.js';
 import type { ScaleRecommendation } from '../policy.js';
-import { foldArrivals, forecastArrivals, newArrivalStats, type ArrivalModelOptions, type ArrivalStats } from '../../../models/arrivals.js';
+import { foldArrivals, forecastArrivals, newArrivalStats, type ArrivalForecast, type ArrivalModelOptions, type ArrivalStats } from '../../../models/arrivals.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 
 /** What the policy knows of one class's sessions. */
@@ -113,18 +113,38 @@ export function scaleRecommendations(
   return out;
 }
 
+/** Sessions a class will run within the horizon (in flight + upper arrivals) and the replicas they need. */
+export interface ClassDemand {
+  readonly inFlight: number;
+  readonly horizonS: number;
+  readonly forecast: ArrivalForecast;
+  /** inFlight + forecast.upper. */
+  readonly sessions: number;
+  /** ⌈sessions / sessionsPerReplica⌉, before any ScaledObject bound. */
+  readonly replicas: number;
+}
+
+/**
+ * The demand forecast both KEDA paths share: the minReplicaCount patch (below) and the external
+ * scaler's metric (src/adapters/keda/external-scaler.ts), so the two modes cannot disagree.
+ */
+export function classDemand(ca: ClassArrivals, nowMs: number, o: ResolvedPredictiveOptions): ClassDemand {
+  const ageMs = Math.max(0, nowMs - ca.lastScrapeMs);
+  const inFlight = ageMs > IN_FLIGHT_STALE_MS ? 0 : ca.inFlight;
+  // Sessions that arrived since the last visible scrape are as unknown as future ones.
+  const horizonS = ageMs / 1000 + o.scaleHorizonS;
+  const forecast = forecastArrivals(ca.stats, nowMs, horizonS, o.arrivalQuantile, modelOptions(o));
+  const sessions = inFlight + forecast.upper;
+  return { inFlight, horizonS, forecast, sessions, replicas: Math.ceil(sessions / o.sessionsPerReplica) };
+}
+
 function scaleOne(so: ScaledObjectView, ca: ClassArrivals, holds: Map<string, ScaleHold>, nowMs: number, o: ResolvedPredictiveOptions): ScaleRecommendation | undefined {
   const lo = Math.min(so.originalMinReplicas, so.maxReplicas);
   // Never above maxReplicaCount (KEDA would fight it), nor above what the operator allows to pre-warm.
   const hi = Math.max(lo, Math.min(so.maxReplicas, so.prewarmCap ?? so.maxReplicas));
   const capName = hi < so.maxReplicas ? `maxPrewarmReplicas ${hi}` : `maxReplicas ${so.maxReplicas}`;
   const clamp = (v: number): number => Math.min(hi, Math.max(lo, v));
-  const ageMs = Math.max(0, nowMs - ca.lastScrapeMs);
-  const inFlight = ageMs > IN_FLIGHT_STALE_MS ? 0 : ca.inFlight;
-  // Sessions that arrived since the last visible scrape are as unknown as future ones.
-  const horizonS = ageMs / 1000 + o.scaleHorizonS;
-  const f = forecastArrivals(ca.stats, nowMs, horizonS, o.arrivalQuantile, modelOptions(o));
-  const need = Math.ceil((inFlight + f.upper) / o.sessionsPerReplica);
+  const { inFlight, horizonS, forecast: f, replicas: need } = classDemand(ca, nowMs, o);
   const burst = f.burstIndex >= o.prewarmBurstIndex && ca.stats.arrivals > 0;
   const desired = clamp(burst ? need : lo);
   const key = `${so.ref.namespace}/${so.ref.name}`;

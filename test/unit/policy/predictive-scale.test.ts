@@ -140,3 +140,30 @@ describe('observeArrivals', () => {
     assert.equal(arrivals.has('default'), false);
   });
 });
+
+describe('predictive: demand() for the KEDA external scaler', () => {
+  it('serves the same forecast the minReplicaCount patch uses, and nothing for an unseen class', () => {
+    const policy = createPredictivePolicy({ riskBudget: 0.002, sessionsPerReplica: 2 });
+    const st = policy.init();
+    const view: ScaledObjectView = { ref: { namespace: 'ns', name: 'workers' }, agentClass: 'swe', minReplicas: 1, maxReplicas: 100, originalMinReplicas: 1 };
+    let n = 0;
+    let last: ScaleRecommendation | undefined;
+    let nowMs = T0;
+    for (let k = 0; k < 130; k++) {
+      const tS = k * SCRAPE_S;
+      const fresh = k < 120 ? (k % 4 === 0 ? 1 : 0) : 6;
+      const samples: AgentSample[] = Array.from({ length: fresh }, () => ({ pod: `ns/s${n++}`, tMs: T0 + tS * 1000, memBytes: 1e8, cpuCores: 0.1, agentClass: 'swe' }));
+      nowMs = T0 + (tS + 12) * 1000;
+      const ctx = { nowMs, pods: [], scaledObjects: [view] };
+      policy.observe(st, samples, ctx);
+      last = policy.recommend(st, ctx).find((r): r is ScaleRecommendation => r.kind === 'scale') ?? last;
+    }
+    const d = policy.demand?.(st, 'swe', nowMs);
+    assert.ok(d && last, 'a burst was forecast');
+    assert.equal(d.replicas, last.inputs.need);
+    assert.equal(d.sessions, d.inFlight + d.upperArrivals);
+    assert.equal(d.replicas, Math.ceil(d.sessions / 2));
+    assert.equal(d.sessionsPerReplica, 2);
+    assert.equal(policy.demand?.(st, 'nobody', nowMs), undefined);
+  });
+});
