@@ -15,6 +15,7 @@ Usage:
   burstguard tune merge SHARD.json... --trace FILE --out configmap.yaml   (after tune --shard I/N)
   burstguard plan  --trace FILE --scale 1,2,5 --node-shape 8x32Gi,16x64Gi --price PER_NODE_HOUR [--policies a,b] [--json FILE|-]
   burstguard plan merge SHARD.json... --trace FILE (the plan's flags)   (after plan --shard I/N)
+  burstguard hint  --pod P --container C --tool T [--expected-duration S] [--url URL] [--token-file F]
   burstguard help
 `;
 
@@ -26,6 +27,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'tune merge': async () => (await import('./tune-cmd.js')).tuneMergeCommand,
   tune: async () => (await import('./tune-cmd.js')).tuneCommand,
   run: async () => (await import('./run-cmd.js')).runCommand,
+  hint: async () => (await import('./hint-cmd.js')).hintCommand,
   'trace validate': async () => (await import('./trace-validate-cmd.js')).traceValidateCommand,
   'trace synth': async () => (await import('./trace-synth-cmd.js')).traceSynthCommand,
   'trace import': async () => (await import('./trace-import-cmd.js')).traceImportCommand,

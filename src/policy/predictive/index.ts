@@ -6,13 +6,14 @@
  * See docs/models.md for the maths.
  */
 import type { AgentSample, PodView } from '../../core/types.js';
-import type { Policy, PolicyContext, Recommendation, RefitReport } from '../policy.js';
+import type { Policy, PolicyContext, Recommendation, RefitReport, ResizeRecommendation, ToolHint } from '../policy.js';
 import { refitClassModel } from '../../../models/burst-model.js';
 import { resolvePredictiveOptions, type PredictiveOptions } from './options.js';
 import { noteMemoryOnly } from './memory-only.js';
 import { applyNodeBudgets, applyWriteBudget, pricingFor } from './budgets.js';
 import type { ClassPricing } from './effective-request.js';
 import { classTick, planPod, recommendationOf, sizeNewPod, type ClassTick, type PodPlan } from './recommend.js';
+import { hintRecommendation } from './hint.js';
 import { observeArrivals, scaleRecommendations } from './scale.js';
 import { classModel, foldSample, newPredictiveState, noteOoms, type PredictiveState } from './state.js';
 
@@ -72,6 +73,13 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
     refit(st: PredictiveState): RefitReport {
       for (const cm of st.classes.values()) refitClassModel(cm);
       return { classes: st.classes.size, pods: st.pods.size };
+    },
+    hint(st: PredictiveState, h: ToolHint, ctx: PolicyContext): ResizeRecommendation | undefined {
+      const pod = ctx.pods.find((p) => p.key === h.pod);
+      if (!pod) return undefined;
+      const t = st.pods.get(pod.key);
+      const cm = classModel(st, t?.agentClass ?? pod.agentClass, o);
+      return hintRecommendation(pod, t, cm, classTick(cm, ctx.nowMs, o), h, o);
     },
     forget(st: PredictiveState, podKey: string): void {
       st.pods.delete(podKey);
