@@ -1,23 +1,11 @@
 // Sharding a plan: three shard processes (as the Indexed Job's pods would run, deploy/jobs/plan-job.yaml)
 // merged give the same JSON as one process; a missing shard or one of another plan is refused by name.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { planCommand, planMergeCommand } from '../../../src/cli/plan-cmd.js';
-import { capture, tempDir, tinyTrace } from '../bench/cli-helpers.js';
-
-const root = join(import.meta.dirname, '..', '..', '..');
-
-function cli(args: string[]): Promise<{ code: number | null; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    p.on('close', (code) => resolve({ code, err }));
-  });
-}
+import { capture, cliProcess, tempDir, tinyTrace } from '../bench/cli-helpers.js';
 
 test('three plan shard processes merged equal one run', async () => {
   const dir = tempDir();
@@ -25,7 +13,7 @@ test('three plan shard processes merged equal one run', async () => {
   // 2 policies x 2 shapes x 2 scales = 8 cells: shards of 3, 3 and 2.
   const common = ['--trace', trace, '--policies', 'static,predictive', '--node-shape', '4x16Gi,8x32Gi', '--price', '0.2,0.4', '--scale', '1,2', '--jobs', '1'];
   const files = [0, 1, 2].map((i) => join(dir, `shard-${i}.json`));
-  const shards = await Promise.all([0, 1, 2].map((i) => cli(['plan', ...common, '--shard', `${i}/3`, '--shard-out', files[i] ?? ''])));
+  const shards = await Promise.all([0, 1, 2].map((i) => cliProcess(['plan', ...common, '--shard', `${i}/3`, '--shard-out', files[i] ?? ''])));
   for (const s of shards) assert.equal(s.code, 0, s.err);
   assert.deepEqual(
     files.map((f) => (JSON.parse(readFileSync(f, 'utf8')) as { results: unknown[] }).results.length),
