@@ -10,6 +10,7 @@ import type { Policy, PolicyContext, Recommendation, RefitReport, ResizeRecommen
 import { refitClassModel } from '../../../models/burst-model.js';
 import { resolvePredictiveOptions, type PredictiveOptions } from './options.js';
 import { noteMemoryOnly } from './memory-only.js';
+import { admitPod, noteNodeShape } from './admit.js';
 import { applyNodeBudgets, applyWriteBudget, pricingFor } from './budgets.js';
 import type { ClassPricing } from './effective-request.js';
 import { classTick, planPod, recommendationOf, sizeNewPod, type ClassTick, type PodPlan } from './recommend.js';
@@ -37,6 +38,7 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
         noteMemoryOnly(st.pods.get(s.pod), s);
       }
       noteOoms(st, ctx.pods, ctx.nowMs, o);
+      noteNodeShape(st, ctx.pods);
       // Arrivals matter only to pre-warm ScaledObjects; without any, the resize path pays nothing for them.
       if (ctx.scaledObjects.length > 0) observeArrivals(st.arrivals, samples, ctx.nowMs, o, podClass);
     },
@@ -70,6 +72,8 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
       if (ctx.scaledObjects.length > 0) out.push(...scaleRecommendations(st.arrivals, st.scaleHolds, ctx.scaledObjects, ctx.nowMs, o));
       return out;
     },
+    // Stands for a mutating webhook the controller does not ship (docs/models.md); the bench runs it.
+    admit: (st, pod, nowMs) => admitPod(st, pod, nowMs, o),
     refit(st: PredictiveState): RefitReport {
       for (const cm of st.classes.values()) refitClassModel(cm);
       return { classes: st.classes.size, pods: st.pods.size };
