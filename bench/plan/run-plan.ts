@@ -8,7 +8,7 @@
  */
 import { configToInput, type Config } from '../../src/config/index.js';
 import type { Resources } from '../../src/core/types.js';
-import type { TraceHeader } from '../../src/trace/types.js';
+import type { TraceHeader, TraceSample } from '../../src/trace/types.js';
 import { openTraceSource } from '../../src/trace/reader.js';
 import { MAX_CACHED_SAMPLES, scanAndCache } from '../replay/run-bench.js';
 import type { Score } from '../tune/pareto.js';
@@ -74,19 +74,46 @@ function row(c: ReturnType<typeof cells>[number], s: Score): PlanRow {
   };
 }
 
-/** Replays every cell; throws TraceFormatError on a bad trace, Error when the trace is too large. */
-export async function runPlan(r: PlanRequest): Promise<PlanResult> {
+/** A plan ready to replay any of its cells: the trace in memory and the cells in table order. */
+export interface PreparedPlan {
+  readonly r: PlanRequest;
+  readonly header: TraceHeader;
+  readonly scan: Awaited<ReturnType<typeof scanAndCache>>['scan'];
+  readonly cached: readonly TraceSample[];
+  readonly cells: ReturnType<typeof cells>;
+}
+
+/** Reads the trace; throws TraceFormatError on a bad trace, Error when the trace is too large. */
+export async function preparePlan(r: PlanRequest): Promise<PreparedPlan> {
   const { scan, cached } = await scanAndCache(r.trace, MAX_CACHED_SAMPLES);
   if (cached === undefined) throw new Error(`${r.trace}: more than ${MAX_CACHED_SAMPLES} samples; plan replays from memory, cut the trace (or plan fewer cells per run)`);
   const header: TraceHeader = (await openTraceSource(r.trace)).header;
-  const all = cells(r);
-  const input = configToInput(r.config);
-  const jobs: Job[] = all.map((c) => ({ set: 0, task: { configInput: input, policy: c.policy, seed: r.seed, warmupS: 0, nodeShape: c.shape.shape, scale: c.scale } }));
-  const scores = await runJobs(header, [cached], jobs, r.jobs, (d) => r.onProgress?.(d, jobs.length));
-  const spanHours = (scan.lastT - scan.firstT) / 3600;
+  return { r, header, scan, cached, cells: cells(r) };
+}
+
+/** Replays the cells at these indexes (all by default), their scores in the same order. */
+export async function scoreCells(p: PreparedPlan, indexes: readonly number[] = p.cells.map((_, i) => i)): Promise<Score[]> {
+  const input = configToInput(p.r.config);
+  const jobs: Job[] = indexes.map((i) => {
+    const c = p.cells[i];
+    if (c === undefined) throw new Error(`plan has no cell ${i}`);
+    return { set: 0, task: { configInput: input, policy: c.policy, seed: p.r.seed, warmupS: 0, nodeShape: c.shape.shape, scale: c.scale } };
+  });
+  return runJobs(p.header, [p.cached], jobs, p.r.jobs, (d) => p.r.onProgress?.(d, jobs.length));
+}
+
+/** The table from every cell's score (in cell order). */
+export function concludePlan(p: PreparedPlan, scores: readonly Score[]): PlanResult {
+  const spanHours = (p.scan.lastT - p.scan.firstT) / 3600;
   return {
-    trace: { name: header.name, path: r.trace, sessions: scan.sessions, spanHours: Math.round(spanHours * 1000) / 1000 },
-    seed: r.seed,
-    rows: all.map((c, i) => row(c, scores[i] as Score)),
+    trace: { name: p.header.name, path: p.r.trace, sessions: p.scan.sessions, spanHours: Math.round(spanHours * 1000) / 1000 },
+    seed: p.r.seed,
+    rows: p.cells.map((c, i) => row(c, scores[i] as Score)),
   };
+}
+
+/** Replays every cell; throws TraceFormatError on a bad trace, Error when the trace is too large. */
+export async function runPlan(r: PlanRequest): Promise<PlanResult> {
+  const p = await preparePlan(r);
+  return concludePlan(p, await scoreCells(p));
 }

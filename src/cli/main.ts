@@ -14,6 +14,7 @@ Usage:
   burstguard tune  --trace FILE --policy NAME [--budget EXPR] [--grid FILE] [--jobs N] --out configmap.yaml
   burstguard tune merge SHARD.json... --trace FILE --out configmap.yaml   (after tune --shard I/N)
   burstguard plan  --trace FILE --scale 1,2,5 --node-shape 8x32Gi,16x64Gi --price PER_NODE_HOUR [--policies a,b] [--json FILE|-]
+  burstguard plan merge SHARD.json... --trace FILE (the plan's flags)   (after plan --shard I/N)
   burstguard hint  --pod P --container C --tool T [--expected-duration S] [--url URL] [--token-file F]
   burstguard help
 `;
@@ -21,6 +22,7 @@ Usage:
 /** Subcommands load lazily, so `bench` never pulls in the Kubernetes client and vice versa. */
 const commands: Record<string, () => Promise<Command>> = {
   bench: async () => (await import('./bench-cmd.js')).benchCommand,
+  'plan merge': async () => (await import('./plan-cmd.js')).planMergeCommand,
   plan: async () => (await import('./plan-cmd.js')).planCommand,
   'tune merge': async () => (await import('./tune-cmd.js')).tuneMergeCommand,
   tune: async () => (await import('./tune-cmd.js')).tuneCommand,

@@ -1,7 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { planReport, planTable } from '../../bench/plan/output.js';
-import { runPlan } from '../../bench/plan/run-plan.js';
+import { concludePlan, preparePlan, runPlan, scoreCells, type PlanRequest, type PlanResult } from '../../bench/plan/run-plan.js';
+import { mergePlanShards, planShardFile, type PlanShardFile } from '../../bench/plan/shard.js';
+import { parseShard, readShardFiles, shardIndexes } from '../../bench/shard/shard.js';
 import { BENCH_POLICY_NAMES } from '../../bench/replay/bench-deps.js';
 import { parseNodeShape, parseScale } from '../../bench/replay/density-flags.js';
 import { ProgressBar } from '../../bench/replay/progress.js';
@@ -28,6 +30,8 @@ the recorded arrivals) and prints, for each: peak and p95 nodes, node-hours, cos
   --seed N            seed of the scaling and the simulated cluster (default 1)
   --json FILE|-       the rows as JSON (- for stdout only)
   --report FILE       HTML report with cost against traffic
+  --shard I/N         replay only the cells (policy x shape x scale, in table order) with index I mod N
+                      into --shard-out FILE.json; then: burstguard plan merge SHARD.json... (same flags)
 `;
 
 const options = {
@@ -41,6 +45,8 @@ const options = {
   seed: { type: 'string' },
   json: { type: 'string' },
   report: { type: 'string' },
+  shard: { type: 'string' },
+  'shard-out': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -84,51 +90,112 @@ function checkFlags(v: { scale?: string | undefined; 'node-shape'?: string | und
   return ok({ shapes: shapes.value.map((s, i) => ({ ...s, pricePerNodeHour: price(i) })), scales: scales.value, policies: policies.value, jobs, seed });
 }
 
-/** `burstguard plan ...` (see help). Exit 0, 2 on bad input, 1 when a replay fails. */
-export async function planCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const bad = (m: string, usage = false): number => {
-    io.stderr.write(`burstguard plan: ${m}\n${usage ? `\n${help}` : ''}`);
-    return 2;
-  };
-  let v;
-  try {
-    ({ values: v } = parseArgs({ args: [...argv], allowPositionals: false, strict: true, options }));
-  } catch (e) {
-    return bad(e instanceof Error ? e.message : String(e), true);
-  }
-  if (v.help === true) {
-    io.stdout.write(help);
-    return 0;
-  }
+type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+
+/** The request the flags describe, or the exit code after a message. */
+async function planRequest(v: Values, io: CliIo, bad: (m: string, usage?: boolean) => number): Promise<PlanRequest | number> {
   if (v.trace === undefined) return bad('need --trace FILE', true);
   const flags = checkFlags(v);
   if (!flags.ok) return bad(flags.error);
   const config = v.config !== undefined ? await loadConfigFile(v.config) : ok(defaultConfig());
   if (!config.ok) return bad(`config: ${config.error}`);
   const bar = io.stderrIsTty ? new ProgressBar(io.stderr) : undefined;
-  let result;
-  try {
-    result = await runPlan({
-      trace: v.trace,
-      policies: flags.value.policies,
-      shapes: flags.value.shapes,
-      scales: flags.value.scales,
-      config: config.value,
-      seed: flags.value.seed,
-      jobs: flags.value.jobs,
-      ...(bar ? { onProgress: (d: number, n: number) => bar.update(`replay ${d}/${n}`, d / n) } : {}),
-    });
-  } catch (e) {
-    bar?.clear();
-    if (e instanceof TraceFormatError) return bad(e.message);
-    io.stderr.write(`burstguard plan: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
-  }
-  bar?.clear();
+  return {
+    trace: v.trace,
+    policies: flags.value.policies,
+    shapes: flags.value.shapes,
+    scales: flags.value.scales,
+    config: config.value,
+    seed: flags.value.seed,
+    jobs: flags.value.jobs,
+    ...(bar ? { onProgress: (d: number, n: number) => bar.update(`replay ${d}/${n}`, d / n) } : {}),
+  };
+}
+
+/** Shard I/N of the cells into --shard-out. */
+async function runShard(req: PlanRequest, v: Values): Promise<Result<string, string>> {
+  const shard = parseShard(v.shard ?? '');
+  if (!shard.ok) return shard;
+  if (v['shard-out'] === undefined) return err('--shard needs --shard-out FILE.json');
+  const p = await preparePlan(req);
+  const indexes = shardIndexes(p.cells.length, shard.value);
+  const scores = await scoreCells(p, indexes);
+  await writeFile(v['shard-out'], `${JSON.stringify(planShardFile(p, shard.value, indexes, scores))}\n`);
+  return ok(`shard ${shard.value.index}/${shard.value.count}: ${indexes.length} of ${p.cells.length} cells written to ${v['shard-out']}\n`);
+}
+
+/** `plan merge SHARD...`: the shards' cells, as one run's table. */
+async function runMerge(req: PlanRequest, files: readonly string[]): Promise<Result<PlanResult, string>> {
+  if (files.length === 0) return err('plan merge needs the shard files (one per index)');
+  const shards = await readShardFiles<PlanShardFile>(files);
+  if (!shards.ok) return shards;
+  const p = await preparePlan(req);
+  const scores = mergePlanShards(p, shards.value);
+  return scores.ok ? ok(concludePlan(p, scores.value)) : scores;
+}
+
+/** Table (stdout, or stderr when the JSON goes to stdout), JSON and report of a finished plan. */
+async function writeResult(result: PlanResult, v: Values, io: CliIo): Promise<void> {
   (v.json === '-' ? io.stderr : io.stdout).write(planTable(result));
   const json = `${JSON.stringify(result, null, 2)}\n`;
   if (v.json === '-') io.stdout.write(json);
   else if (v.json !== undefined) await writeFile(v.json, json);
   if (v.report !== undefined) await writeFile(v.report, planReport(result));
+}
+
+/** Erases the progress bar's line (drawn only on a terminal) so the table starts clean. */
+function clearBar(io: CliIo): void {
+  if (io.stderrIsTty) io.stderr.write('\r\x1b[K');
+}
+
+async function planMain(argv: readonly string[], io: CliIo, merge: boolean): Promise<number> {
+  const bad = (m: string, usage = false): number => {
+    io.stderr.write(`burstguard plan${merge ? ' merge' : ''}: ${m}\n${usage ? `\n${help}` : ''}`);
+    return 2;
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
+  } catch (e) {
+    return bad(e instanceof Error ? e.message : String(e), true);
+  }
+  const v = parsed.values;
+  if (v.help === true) {
+    io.stdout.write(help);
+    return 0;
+  }
+  if (!merge && parsed.positionals.length > 0) return bad(`unexpected argument '${parsed.positionals[0] ?? ''}'`, true);
+  const req = await planRequest(v, io, bad);
+  if (typeof req === 'number') return req;
+  let result: PlanResult;
+  try {
+    if (!merge && v.shard !== undefined) {
+      const r = await runShard(req, v);
+      clearBar(io);
+      if (!r.ok) return bad(r.error);
+      io.stdout.write(r.value);
+      return 0;
+    }
+    const r = merge ? await runMerge(req, parsed.positionals) : ok(await runPlan(req));
+    clearBar(io);
+    if (!r.ok) return bad(r.error);
+    result = r.value;
+  } catch (e) {
+    clearBar(io);
+    if (e instanceof TraceFormatError) return bad(e.message);
+    io.stderr.write(`burstguard plan: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  await writeResult(result, v, io);
   return 0;
+}
+
+/** `burstguard plan ...` (see help). Exit 0, 2 on bad input, 1 when a replay fails. */
+export async function planCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  return planMain(argv, io, false);
+}
+
+/** `burstguard plan merge SHARD... --trace FILE ...` (same flags as the shards). */
+export async function planMergeCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  return planMain(argv, io, true);
 }

@@ -5,7 +5,8 @@ import { DEFAULT_GRIDS, parseGrid, type Grid } from '../../bench/tune/grid.js';
 import { tunedConfigMap, tuneReport, tuneTable } from '../../bench/tune/output.js';
 import { defaultJobs } from '../../bench/tune/pool.js';
 import { concludeTune, prepareTune, runTune, scoreTuning, type TuneRequest, type TuneResult } from '../../bench/tune/run-tune.js';
-import { mergeShards, parseShard, shardFile, shardIndexes, type ShardFile } from '../../bench/tune/shard.js';
+import { mergeShards, shardFile, type ShardFile } from '../../bench/tune/shard.js';
+import { parseShard, readShardFiles, shardIndexes } from '../../bench/shard/shard.js';
 import { ProgressBar } from '../../bench/replay/progress.js';
 import { defaultConfig, loadConfigFile } from '../config/index.js';
 import { err, ok, type Result } from '../core/result.js';
@@ -130,15 +131,9 @@ async function runMerge(req: TuneRequest, files: readonly string[]): Promise<Res
   if (files.length === 0) return err('tune merge needs the shard files (one per index)');
   const p = await prepareTune(req);
   if (!p.ok) return p;
-  const shards: Array<{ name: string; shard: ShardFile }> = [];
-  for (const f of files) {
-    try {
-      shards.push({ name: f, shard: JSON.parse(await readFile(f, 'utf8')) as ShardFile });
-    } catch (e) {
-      return err(`${f}: cannot read a shard file: ${(e as Error).message}`);
-    }
-  }
-  const scored = mergeShards(p.value, shards);
+  const shards = await readShardFiles<ShardFile>(files);
+  if (!shards.ok) return shards;
+  const scored = mergeShards(p.value, shards.value);
   if (!scored.ok) return scored;
   return concludeTune(p.value, scored.value, started);
 }

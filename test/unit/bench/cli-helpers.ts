@@ -1,4 +1,5 @@
 // Shared by the bench CLI tests: a captured CliIo and a tiny inline trace written to a temp file.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,4 +52,16 @@ export function tinyTrace(dir = tempDir()): string {
   const path = join(dir, 'tiny.jsonl');
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
+}
+
+const repoRoot = join(import.meta.dirname, '..', '..', '..');
+
+/** `burstguard ARGS` as a separate process (as a Job's pod would run it): exit code and stderr. */
+export function cliProcess(args: string[]): Promise<{ code: number | null; err: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    p.on('close', (code) => resolve({ code, err }));
+  });
 }

@@ -1,23 +1,11 @@
 // Sharding a tune grid: three shard processes (as the Indexed Job's pods would run) merged give the same
 // result and the same ConfigMap as one process; a missing or foreign shard is refused by name.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tuneCommand, tuneMergeCommand } from '../../../src/cli/tune-cmd.js';
-import { capture, tempDir, tinyTrace } from '../bench/cli-helpers.js';
-
-const root = join(import.meta.dirname, '..', '..', '..');
-
-function cli(args: string[]): Promise<{ code: number | null; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    p.on('close', (code) => resolve({ code, err }));
-  });
-}
+import { capture, cliProcess, tempDir, tinyTrace } from '../bench/cli-helpers.js';
 
 test('three shard processes merged equal one run', async () => {
   const dir = tempDir();
@@ -25,7 +13,7 @@ test('three shard processes merged equal one run', async () => {
   writeFileSync(join(dir, 'grid.yaml'), 'riskBudget: [0.001, 0.01]\nengine.guards.downscaleCooldownS: [300, 900]\nusageMarginFraction: [0.1]\n');
   // A budget every point meets: this test is about the merge, not about the tiny trace's kills.
   const common = ['--trace', trace, '--grid', join(dir, 'grid.yaml'), '--budget', 'disruptions<=100000/100podh', '--jobs', '1'];
-  const shards = await Promise.all([0, 1, 2].map((i) => cli(['tune', ...common, '--out', join(dir, 'unused.yaml'), '--shard', `${i}/3`, '--shard-out', join(dir, `shard-${i}.json`)])));
+  const shards = await Promise.all([0, 1, 2].map((i) => cliProcess(['tune', ...common, '--out', join(dir, 'unused.yaml'), '--shard', `${i}/3`, '--shard-out', join(dir, `shard-${i}.json`)])));
   for (const s of shards) assert.equal(s.code, 0, s.err);
 
   const merged = capture();

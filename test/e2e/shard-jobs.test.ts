@@ -1,0 +1,47 @@
+// The sharded tune and plan Jobs (deploy/jobs/tune-job.yaml, plan-job.yaml) against the real API server:
+// a server-side dry run accepts each as written (Indexed completion mode, per-index back-off, the index in
+// the args), and its shard count in the args matches `completions`. No kubelet: nothing runs, nothing is
+// stored.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import * as k8s from '@kubernetes/client-node';
+import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
+import { adminKubeConfig, clients, createNamespace, type Clients } from './harness/kube.js';
+
+const jobFile = (name: string): string => new URL(`../../deploy/jobs/${name}`, import.meta.url).pathname;
+
+describe('deploy/jobs: the sharded tune and plan Jobs', { timeout: 120_000 }, () => {
+  let cp: ControlPlane;
+  let admin: Clients;
+  let ns: string;
+  before(async () => {
+    cp = await startControlPlane();
+    admin = clients(adminKubeConfig(cp));
+    ns = await createNamespace(admin.core, 'shard-jobs');
+  });
+  after(async () => {
+    await cp?.stop();
+  });
+
+  const cases = [
+    { file: 'tune-job.yaml', shardOut: '--shard-out=/work/shards/shard-$(JOB_COMPLETION_INDEX).json' },
+    { file: 'plan-job.yaml', shardOut: '--shard-out=/work/shards/plan-shard-$(JOB_COMPLETION_INDEX).json' },
+  ];
+  for (const c of cases) {
+    it(`${c.file} is an Indexed Job whose --shard count matches completions, accepted by a server-side dry run`, async () => {
+      const job = k8s.loadYaml<k8s.V1Job>(readFileSync(jobFile(c.file), 'utf8'));
+      assert.equal(job.spec?.completionMode, 'Indexed');
+      const args = job.spec?.template.spec?.containers[0]?.args ?? [];
+      const shard = args.find((a) => a.startsWith('--shard='));
+      assert.equal(shard, `--shard=$(JOB_COMPLETION_INDEX)/${job.spec?.completions}`);
+      assert.ok(args.some((a) => a === c.shardOut));
+      assert.equal(job.spec?.template.spec?.automountServiceAccountToken, false, 'the pods need no API access');
+      job.metadata = { ...job.metadata, namespace: ns };
+      const created = await admin.objects.create(job, undefined, 'All');
+      assert.equal(created.spec?.completionMode, 'Indexed');
+      const stored = await adminKubeConfig(cp).makeApiClient(k8s.BatchV1Api).listNamespacedJob({ namespace: ns });
+      assert.equal(stored.items.length, 0, 'a dry run stores nothing');
+    });
+  }
+});
