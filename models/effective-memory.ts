@@ -32,6 +32,8 @@
  * functions are exact sums.
  */
 
+import { normalQuantile } from './arrivals.js';
+
 /** Mass `p` spread uniformly on [lo, hi] (a point mass when lo = hi). */
 export interface Piece {
   readonly lo: number;
@@ -222,4 +224,19 @@ export function overflowBound(alphaSum: number, node: NodeRisk, s: number): numb
  */
 export function alphaBudget(node: NodeRisk, s: number): number {
   return node.capacity - Math.log(1 / node.epsNode) / s;
+}
+
+/**
+ * The Gaussian (central-limit) request: the r such that a node of capacity C filled with N = C/r copies of
+ * the pod has P(Σ X_i > C) ≈ ε under the normal approximation, i.e. N·μ + z·σ·√N = C with z = Φ⁻¹(1 − ε),
+ * which gives r = μ + z·σ·√(r/C), solved in closed form for √r. An approximation, not a bound: the sum's
+ * upper tail is heavier than normal when X is skewed, and it is used only where exceeding the node costs
+ * contention (CPU: throttling), never a kill. Memory keeps the Chernoff bound.
+ */
+export function gaussianRequest(a: Pieces, node: NodeRisk): number {
+  const mu = meanOf(a);
+  const sigma = Math.sqrt(varianceOf(a));
+  const k = (normalQuantile(1 - node.epsNode) * sigma) / Math.sqrt(node.capacity);
+  const x = (k + Math.sqrt(k * k + 4 * mu)) / 2;
+  return Math.min(x * x, Math.max(maxOf(a), mu));
 }

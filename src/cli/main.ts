@@ -14,6 +14,7 @@ Usage:
   burstguard tune  --trace FILE --policy NAME [--budget EXPR] [--grid FILE] [--jobs N] --out configmap.yaml
   burstguard tune merge SHARD.json... --trace FILE --out configmap.yaml   (after tune --shard I/N)
   burstguard plan  --trace FILE --scale 1,2,5 --node-shape 8x32Gi,16x64Gi --price PER_NODE_HOUR [--policies a,b] [--json FILE|-]
+  burstguard hint  --pod P --container C --tool T [--expected-duration S] [--url URL] [--token-file F]
   burstguard help
 `;
 
@@ -24,6 +25,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'tune merge': async () => (await import('./tune-cmd.js')).tuneMergeCommand,
   tune: async () => (await import('./tune-cmd.js')).tuneCommand,
   run: async () => (await import('./run-cmd.js')).runCommand,
+  hint: async () => (await import('./hint-cmd.js')).hintCommand,
   'trace validate': async () => (await import('./trace-validate-cmd.js')).traceValidateCommand,
   'trace synth': async () => (await import('./trace-synth-cmd.js')).traceSynthCommand,
   'trace import': async () => (await import('./trace-import-cmd.js')).traceImportCommand,

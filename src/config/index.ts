@@ -8,6 +8,7 @@ import type { Config } from './types.js';
 export type {
   Config,
   ConfigIssue,
+  HintsConfig,
   HttpConfig,
   KedaConfig,
   LeaderElectionConfig,

@@ -3,6 +3,7 @@ import { POLICY_NAMES } from '../policy/registry.js';
 import { engineSchema } from './engine-schema.js';
 import { policiesSchema } from './policies-schema.js';
 import {
+  hintsSchema,
   httpSchema,
   kedaSchema,
   leaderElectionSchema,
@@ -31,6 +32,7 @@ export const configSchema = z
     schedules: schedulesSchema,
     leaderElection: leaderElectionSchema,
     http: httpSchema,
+    hints: hintsSchema,
     log: logSchema,
   })
   .describe('burstguard configuration (ConfigMap `burstguard`, key `config.yaml`).');

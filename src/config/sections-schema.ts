@@ -185,6 +185,24 @@ export const httpSchema = z
   .prefault({})
   .describe('The controller\'s HTTP server.');
 
+/** Pre-tool hints (docs/hints.md): POST /v1/hints on the controller's HTTP port. */
+export const hintsSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .prefault(false)
+      .describe('Accept POST /v1/hints: an agent announces a tool call and its pod is resized at once. Needs the TokenReview grant (system:auth-delegator).'),
+    audience: z
+      .string()
+      .min(1)
+      .prefault('burstguard')
+      .describe("Audience the pod's projected ServiceAccount token must carry (TokenReview)."),
+    ratePerMinute: z.number().positive().prefault(30).describe('Hints each pod may send per minute, sustained (token bucket refill).'),
+    burst: z.number().int().positive().prefault(5).describe('Hints a pod may send back to back before the rate applies (token bucket size).'),
+  })
+  .prefault({})
+  .describe('Pre-tool hints from the agent harness, authenticated by the pod\'s own token.');
+
 /** Logging. */
 export const logSchema = z
   .strictObject({

@@ -81,6 +81,13 @@ export interface HttpConfig {
   readonly port: number;
 }
 
+export interface HintsConfig {
+  readonly enabled: boolean;
+  readonly audience: string;
+  readonly ratePerMinute: number;
+  readonly burst: number;
+}
+
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 export interface LogConfig {
@@ -98,6 +105,7 @@ export interface Config {
   readonly schedules: SchedulesConfig;
   readonly leaderElection: LeaderElectionConfig;
   readonly http: HttpConfig;
+  readonly hints: HintsConfig;
   readonly log: LogConfig;
 }
 

@@ -1,6 +1,6 @@
 import { ok, type Result } from '../core/result.js';
 import type { Action, ActuationError, AgentSample, Applied, PodView, Skipped } from '../core/types.js';
-import type { Policy, PolicyContext, Recommendation } from '../policy/policy.js';
+import type { Policy, PolicyContext, Recommendation, ResizeRecommendation } from '../policy/policy.js';
 import { staleBoundS, type EngineConfig } from './engine-config.js';
 import { guardResize } from './guards.js';
 import { newPodMemory, raisedFields, rememberUsage, type PodMemory, type ResourceField } from './pod-memory.js';
@@ -60,13 +60,7 @@ export async function tick<S>(deps: TickDeps<S>, state: EngineState<S>, cfg: Eng
   const skipped: Skipped[] = [];
   const actions = decide(deps.policy.recommend(state.policyState, ctx), ctx, state, cfg, skipped, deps.policy.name);
   const results: Array<Result<Applied, ActuationError>> = [];
-  for (const action of actions) {
-    const result = await deps.actuator.apply(action, { dryRun: cfg.dryRun, signal });
-    results.push(result);
-    recordOutcome(state, action, result, nowMs, cfg);
-    deps.observer?.actionDone?.(action, result.ok ? result.value.outcome : `error:${result.error.code}`);
-    logOutcome(deps.log, action, result);
-  }
+  for (const action of actions) results.push(await actOn(deps, state, cfg, action, nowMs, signal));
   for (const s of skipped) deps.observer?.skipped?.(s.pod, s.reason);
   deps.observer?.tickDone?.({ durationMs: deps.clock.now() - nowMs, actions: actions.length, skipped: skipped.length });
   return { nowMs, held: false, samples, actions, results, skipped };
@@ -194,19 +188,54 @@ function decide<S>(recs: readonly Recommendation[], ctx: PolicyContext, state: E
       skipped.push({ pod: rec.pod, reason: 'pod not in the cluster view' });
       continue;
     }
-    const g = guardResize(rec, pod, mem, cfg.guards, { nowMs: ctx.nowMs, staleAfterS: staleBoundS(cfg, mem.gapS) });
+    const g = guardedAction(rec, pod, mem, ctx.nowMs, cfg, policy);
     if (g.kind === 'skip') skipped.push({ pod: rec.pod, reason: g.reason });
-    if (g.kind !== 'resize') continue;
-    // Every decision says how old the data behind it is.
-    const ageS = mem.lastSampleMs === undefined ? undefined : Math.round((ctx.nowMs - mem.lastSampleMs) / 1000);
-    const age = ageS === undefined ? 'no sample yet' : `newest sample ${ageS} s old`;
-    const reason = [rec.reason, ...g.notes, age].join('; ');
-    const inputs = ageS === undefined ? rec.inputs : { ...rec.inputs, sampleAgeS: ageS };
-    const action: Action = { kind: 'resize', pod: pod.ref, container: pod.container, requests: g.requests, limits: g.limits, policy, reason, inputs };
-    raises.set(action, raisedFields(pod, g));
-    actions.push(action);
+    if (g.kind === 'resize') actions.push(g.action);
   }
   return actions;
+}
+
+/**
+ * One resize recommendation through the guards (guards.ts) into an Action, a skip with its reason, or
+ * nothing to change. The per-pod step of every decision: the tick's and a pre-tool hint's (hint.ts).
+ */
+export function guardedAction(
+  rec: ResizeRecommendation,
+  pod: PodView,
+  mem: PodMemory,
+  nowMs: number,
+  cfg: EngineConfig,
+  policy: string,
+): { readonly kind: 'resize'; readonly action: Action } | { readonly kind: 'skip'; readonly reason: string } | { readonly kind: 'unchanged' } {
+  const g = guardResize(rec, pod, mem, cfg.guards, { nowMs, staleAfterS: staleBoundS(cfg, mem.gapS) });
+  if (g.kind !== 'resize') return g;
+  // Every decision says how old the data behind it is.
+  const ageS = mem.lastSampleMs === undefined ? undefined : Math.round((nowMs - mem.lastSampleMs) / 1000);
+  const age = ageS === undefined ? 'no sample yet' : `newest sample ${ageS} s old`;
+  const reason = [rec.reason, ...g.notes, age].join('; ');
+  const inputs = ageS === undefined ? rec.inputs : { ...rec.inputs, sampleAgeS: ageS };
+  const action: Action = { kind: 'resize', pod: pod.ref, container: pod.container, requests: g.requests, limits: g.limits, policy, reason, inputs };
+  raises.set(action, raisedFields(pod, g));
+  return { kind: 'resize', action };
+}
+
+/**
+ * Applies one action and folds its outcome into the pod's memory (cooldowns, back-off, the verdict to
+ * await), then reports and logs it. The per-action step of the tick and of a pre-tool hint.
+ */
+export async function actOn<S>(
+  deps: Pick<TickDeps<S>, 'actuator' | 'log' | 'observer'>,
+  state: EngineState<S>,
+  cfg: EngineConfig,
+  action: Action,
+  nowMs: number,
+  signal: AbortSignal,
+): Promise<Result<Applied, ActuationError>> {
+  const result = await deps.actuator.apply(action, { dryRun: cfg.dryRun, signal });
+  recordOutcome(state, action, result, nowMs, cfg);
+  deps.observer?.actionDone?.(action, result.ok ? result.value.outcome : `error:${result.error.code}`);
+  logOutcome(deps.log, action, result);
+  return result;
 }
 
 /** What each action raises, so its success can start those values' downscale cooldowns. */

@@ -57,6 +57,22 @@ export interface Policy<S = unknown> {
    * between folds, so a quiet class does not forecast from stale fits. Optional; `nowMs` is the time.
    */
   refit?(state: S, nowMs: number): RefitReport;
+  /**
+   * A pre-tool hint (docs/hints.md): the agent in `hint.pod` is about to start `hint.tool`. The limits
+   * to hold that tool's burst, at once, or undefined when the pod is already sized for it. Optional: a
+   * policy without a tool forecast leaves hints to the next tick.
+   */
+  hint?(state: S, hint: ToolHint, ctx: PolicyContext): ResizeRecommendation | undefined;
+}
+
+/** An agent's announcement that a tool call is about to start in its pod. */
+export interface ToolHint {
+  /** `${namespace}/${name}`, as PodView.key. */
+  readonly pod: string;
+  readonly container: string;
+  readonly tool: string;
+  /** The agent's own guess of how long the call will run, when it has one. */
+  readonly expectedDurationS?: number;
 }
 
 /** A pod as the admission webhook sees it at creation: its template's resources, not yet scheduled. */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../engine/ports.js';
+import { handleHint, type HintDeps } from './hints.js';
 
 /** Readiness as the composition root sees it: config loaded, informers synced, and why not. */
 export interface Readiness {
@@ -14,7 +15,12 @@ export interface HttpServerOptions {
   readonly registry: Registry;
   readonly readiness: () => Readiness;
   readonly logger?: Logger;
+  /** POST /v1/hints (hints.ts); absent: the route answers 404. */
+  readonly hints?: HintDeps;
 }
+
+/** A hint is a few short strings: anything larger is not one. */
+const MAX_HINT_BODY_BYTES = 4096;
 
 /** A started server. */
 export interface RunningHttpServer {
@@ -33,6 +39,10 @@ export function createHttpHandler(o: HttpServerOptions): (req: IncomingMessage, 
   };
   return (req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0];
+    if (path === '/v1/hints') {
+      serveHint(o, req, res);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       text(res, 405, 'method not allowed\n');
@@ -65,6 +75,44 @@ export function createHttpHandler(o: HttpServerOptions): (req: IncomingMessage, 
         text(res, 404, 'not found\n');
     }
   };
+}
+
+function serveHint(o: HttpServerOptions, req: IncomingMessage, res: ServerResponse): void {
+  const json = (status: number, body: Record<string, unknown>): void => {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(`${JSON.stringify(body)}\n`);
+  };
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    json(405, { accepted: false, reason: 'POST a JSON hint' });
+    return;
+  }
+  const hints = o.hints;
+  if (!hints) {
+    json(404, { accepted: false, reason: 'hints are not served by this controller' });
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size <= MAX_HINT_BODY_BYTES) chunks.push(c);
+  });
+  req.on('end', () => {
+    if (size > MAX_HINT_BODY_BYTES) {
+      json(413, { accepted: false, reason: `body over ${MAX_HINT_BODY_BYTES} bytes` });
+      return;
+    }
+    const ac = new AbortController();
+    res.once('close', () => ac.abort());
+    handleHint(hints, Buffer.concat(chunks).toString('utf8'), req.headers.authorization, ac.signal).then(
+      (r) => json(r.status, r.body),
+      (e: unknown) => {
+        o.logger?.error({ error: String(e) }, 'hint failed');
+        json(500, { accepted: false, reason: 'hint failed' });
+      },
+    );
+  });
 }
 
 /** Starts the server on `port` (0 = any free port) and `host` ('0.0.0.0' in a pod, 127.0.0.1 in tests). */

@@ -9,11 +9,13 @@ import { configMapWatch } from '../adapters/kube/informers.js';
 import { resolveClusterAccess, processEnv, type ClusterAccessEnv } from '../adapters/kube/kube-config.js';
 import { KubeRuntime } from '../adapters/kube/kube-runtime.js';
 import { kubeLeaseApi } from '../adapters/kube/lease-api.js';
+import { kubeTokenReviewer } from '../adapters/kube/token-review.js';
 import { planPrewarm } from '../adapters/kube/prewarm-plan.js';
 import { createPrometheusSource } from '../adapters/prometheus/index.js';
 import type { RunArgs } from '../cli/run-cmd.js';
 import { defaultConfig, type Config } from '../config/index.js';
 import type { Clock, MetricSource, TickObserver } from '../engine/ports.js';
+import { actOnHint } from '../engine/hint.js';
 import { newEngineState, tick, type EngineState } from '../engine/tick.js';
 import type { Policy } from '../policy/policy.js';
 import { createPolicy } from '../policy/registry.js';
@@ -23,6 +25,7 @@ import { watchConfig } from './config-watch.js';
 import { startHttpServer } from './http.js';
 import { LeaderElector } from './leader-election.js';
 import { startScheduler, type ScheduleConfig, type Scheduler } from './scheduler.js';
+import { TokenBuckets } from './token-bucket.js';
 
 const realClock: Clock = { now: () => Date.now() };
 /** How long start-up waits for the ConfigMap before running on the defaults (dry-run). */
@@ -112,6 +115,17 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   if (!electing) metrics.leader.set(1);
   const leading = (): boolean => !electing || elector.isLeader();
 
+  const metricsHooks = metricsObserver(metrics);
+  const observer: TickObserver = {
+    ...metricsHooks,
+    // A warning Event on the ConfigMap (the controller's own object) when pods go unseen.
+    samplelessPods: (r) => {
+      metricsHooks.samplelessPods(r);
+      if (r.newly.length === 0) return;
+      const names = r.newly.slice(0, 10).join(', ') + (r.newly.length > 10 ? ', …' : '');
+      void kube.events.record(configMapTarget, { type: 'Warning', reason: 'BurstguardNoSamples', message: `${r.without.length} managed pod(s) without samples (${names}): ${r.causes}` });
+    },
+  };
   await kube.sync();
   const port = args.metricsPort ?? config.http.port;
   const http = await startHttpServer({
@@ -125,19 +139,22 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
         : kube.ready()
           ? { ready: true }
           : { ready: false, reason: 'informers not synced' },
+    hints: {
+      enabled: () => config.hints.enabled,
+      namespace,
+      audience: () => config.hints.audience,
+      reviewer: kubeTokenReviewer(kc),
+      buckets: new TokenBuckets(() => config.hints),
+      clock,
+      logger: child('hints'),
+      // Only the leader acts; a hint reaching another replica is told to retry (docs/hints.md).
+      act: (hint) =>
+        !leading() || stop.aborted
+          ? Promise.resolve({ kind: 'unavailable', reason: 'this replica is not the leader; retry' } as const)
+          : actOnHint({ clock, view: kube.view, actuator: kube.actuator, policy, log, observer }, state, { ...config.engine, namespace }, hint, AbortSignal.any([stop, AbortSignal.timeout(5_000)])),
+    },
   });
 
-  const metricsHooks = metricsObserver(metrics);
-  const observer: TickObserver = {
-    ...metricsHooks,
-    // A warning Event on the ConfigMap (the controller's own object) when pods go unseen.
-    samplelessPods: (r) => {
-      metricsHooks.samplelessPods(r);
-      if (r.newly.length === 0) return;
-      const names = r.newly.slice(0, 10).join(', ') + (r.newly.length > 10 ? ', …' : '');
-      void kube.events.record(configMapTarget, { type: 'Warning', reason: 'BurstguardNoSamples', message: `${r.without.length} managed pod(s) without samples (${names}): ${r.causes}` });
-    },
-  };
   const lastInWindowMs = new Map<string, number>();
   let inFlight: Promise<void> = Promise.resolve();
   const onTick = (): Promise<void> => (inFlight = tickOnce());

@@ -12,6 +12,11 @@ export interface ApiCall {
   readonly why: string;
   /** Set when the call happens only with an opt-in setting; the default Role leaves it out. */
   readonly optIn?: string;
+  /**
+   * Set for the one cluster-scoped call: granted by a ClusterRoleBinding (named here), never by the
+   * namespace Role. Cluster scope is RBAC's only place for it, not a wider wish.
+   */
+  readonly clusterRoleBinding?: string;
 }
 
 export const API_CALLS: readonly ApiCall[] = [
@@ -31,6 +36,14 @@ export const API_CALLS: readonly ApiCall[] = [
   { group: 'keda.sh', resource: 'scaledobjects', verb: 'watch', why: 'ScaledObject informer: kept current' },
   { group: 'keda.sh', resource: 'scaledobjects', verb: 'get', why: 'KEDA actuator: fresh read before each patch' },
   { group: 'keda.sh', resource: 'scaledobjects', verb: 'patch', why: 'KEDA actuator: minReplicaCount merge patch, restore' },
+  {
+    group: 'authentication.k8s.io',
+    resource: 'tokenreviews',
+    verb: 'create',
+    why: 'pre-tool hints: check the pod-bound ServiceAccount token of POST /v1/hints (TokenReview is cluster-scoped)',
+    optIn: 'config hints.enabled (Helm hints.enabled)',
+    clusterRoleBinding: 'system:auth-delegator',
+  },
 ];
 
 /** The client-node methods burstguard calls, and the API calls they make. */
@@ -48,6 +61,7 @@ export const CLIENT_METHODS: Readonly<Record<string, ReadonlyArray<Pick<ApiCall,
   listNamespacedCustomObject: [{ group: 'keda.sh', resource: 'scaledobjects', verb: 'list' }],
   getNamespacedCustomObject: [{ group: 'keda.sh', resource: 'scaledobjects', verb: 'get' }],
   patchNamespacedCustomObject: [{ group: 'keda.sh', resource: 'scaledobjects', verb: 'patch' }],
+  createTokenReview: [{ group: 'authentication.k8s.io', resource: 'tokenreviews', verb: 'create' }],
   // makeInformer and `new Watch`: a watch on the path they are given (pods, scaledobjects, configmaps).
   makeInformer: [
     { group: '', resource: 'pods', verb: 'watch' },

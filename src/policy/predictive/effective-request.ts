@@ -7,7 +7,7 @@
  * Memory: X_i = b_i + g_i + Y with b_i the pod's baseline, g_i its expected context growth and Y the
  * class's burst excess over a horizon from any state (prior knots mixed with every realized horizon of
  * the class, the prior worth PRICING_PRIOR_N0 outcomes). CPU: the class's scraped CPU usage; until the class
- * has CPU_WARM_SAMPLES scrapes the pod's own level stands in (the prior's CPU peaks were measured
+ * has CPU_WARM_SAMPLES scrapes the pod's own level stands in; CPU uses the Gaussian request (cpuPricing) (the prior's CPU peaks were measured
  * without limits on a 24-core host and say nothing about a node of 4).
  *
  * Cached per class and node size, re-solved after `refreshEvery` new outcomes like the tails.
@@ -19,6 +19,7 @@ import {
   chernoffScale,
   chooseS,
   effectiveBandwidth,
+  gaussianRequest,
   histogramPieces,
   knotPieces,
   mixPieces,
@@ -38,9 +39,14 @@ import type { ResolvedPredictiveOptions } from './options.js';
  * a request, though, is set by the whole distribution at the node's s, and a heavy prior tail that the
  * class never shows forces a small s and a large ln(1/ε)/s margin on every pod (measured on the bundled
  * traces: with the prior worth its 200 outcomes, tau2-bench's requests were 1.6× its own usage's price).
- * A class folds ~240 outcomes per pod-hour, so here the prior is a start-up guess, worth a few.
+ * A class folds ~240 outcomes per pod-hour, so here the prior is a start-up guess. Even at 5 outcomes'
+ * weight its multi-GiB tail still set the price once the class had thousands of its own (weight 1e-3 at
+ * e^{s·3Gi}): on tau2-bench at 4x8Gi the requests were ~1.6× the mean usage and predictive needed 3.41
+ * node-hours; at 0.5 the prior's tail weighs 1e-4 and the same run needs 2.92, disruptions unchanged (0).
+ * Admission (admit.ts) does not price a class before ADMIT_WARM_OUTCOMES, so the prior alone never sets a
+ * request at creation.
  */
-export const PRICING_PRIOR_N0 = 5;
+export const PRICING_PRIOR_N0 = 0.5;
 
 /** Scraped CPU samples a class needs before its own distribution prices CPU requests. */
 export const CPU_WARM_SAMPLES = 50;
@@ -54,7 +60,8 @@ export interface ClassPricing {
   /** The node's allocatable CPU (the CPU pricing below exists only once the class is warm). */
   readonly cpuCapacity: number;
   readonly mem: { readonly node: NodeRisk; readonly s: number; readonly alphaExcess: number; readonly scale: number };
-  readonly cpu?: { readonly node: NodeRisk; readonly s: number; readonly alpha: number; readonly scale: number };
+  /** CPU: the Gaussian request (contention costs throttling, not a kill; see gaussianRequest). */
+  readonly cpu?: { readonly node: NodeRisk; readonly request: number };
 }
 
 /** Per-class CPU usage, as scraped (what contention on a node is made of). */
@@ -114,11 +121,14 @@ export function classPricing(
   return p;
 }
 
+/**
+ * CPU is priced by the normal approximation, not Chernoff: measured on mini-swe-agent at the default
+ * node (3.9 CPU), the Chernoff price at ε 0.05 was ~290m for pods whose level is ~90m (3×), and CPU
+ * requests then bound the node; over-demand on CPU is throttling, which an approximation may risk.
+ */
 function cpuPricing(h: LogHistogram, cores: number, eps: number): ClassPricing['cpu'] {
-  const usage = histogramPieces(h.edges, h.counts);
   const node = { capacity: cores, epsNode: eps };
-  const s = chooseS(usage, node);
-  return { node, s, alpha: effectiveBandwidth(usage, s), scale: chernoffScale(node, s) };
+  return { node, request: gaussianRequest(histogramPieces(h.edges, h.counts), node) };
 }
 
 /** A pod's effective memory request: (b + g + α_Y(s)) · C / (C − L/s). */

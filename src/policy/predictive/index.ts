@@ -6,13 +6,15 @@
  * See docs/models.md for the maths.
  */
 import type { AgentSample, PodView } from '../../core/types.js';
-import type { Policy, PolicyContext, Recommendation, RefitReport } from '../policy.js';
+import type { Policy, PolicyContext, Recommendation, RefitReport, ResizeRecommendation, ToolHint } from '../policy.js';
 import { refitClassModel } from '../../../models/burst-model.js';
 import { resolvePredictiveOptions, type PredictiveOptions } from './options.js';
 import { noteMemoryOnly } from './memory-only.js';
+import { admitPod, noteNodeShape } from './admit.js';
 import { applyNodeBudgets, applyWriteBudget, pricingFor } from './budgets.js';
 import type { ClassPricing } from './effective-request.js';
 import { classTick, planPod, recommendationOf, sizeNewPod, type ClassTick, type PodPlan } from './recommend.js';
+import { hintRecommendation } from './hint.js';
 import { observeArrivals, scaleRecommendations } from './scale.js';
 import { classModel, foldSample, newPredictiveState, noteOoms, type PredictiveState } from './state.js';
 
@@ -36,6 +38,7 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
         noteMemoryOnly(st.pods.get(s.pod), s);
       }
       noteOoms(st, ctx.pods, ctx.nowMs, o);
+      noteNodeShape(st, ctx.pods);
       // Arrivals matter only to pre-warm ScaledObjects; without any, the resize path pays nothing for them.
       if (ctx.scaledObjects.length > 0) observeArrivals(st.arrivals, samples, ctx.nowMs, o, podClass);
     },
@@ -69,9 +72,18 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
       if (ctx.scaledObjects.length > 0) out.push(...scaleRecommendations(st.arrivals, st.scaleHolds, ctx.scaledObjects, ctx.nowMs, o));
       return out;
     },
+    // Stands for a mutating webhook the controller does not ship (docs/models.md); the bench runs it.
+    admit: (st, pod, nowMs) => admitPod(st, pod, nowMs, o),
     refit(st: PredictiveState): RefitReport {
       for (const cm of st.classes.values()) refitClassModel(cm);
       return { classes: st.classes.size, pods: st.pods.size };
+    },
+    hint(st: PredictiveState, h: ToolHint, ctx: PolicyContext): ResizeRecommendation | undefined {
+      const pod = ctx.pods.find((p) => p.key === h.pod);
+      if (!pod) return undefined;
+      const t = st.pods.get(pod.key);
+      const cm = classModel(st, t?.agentClass ?? pod.agentClass, o);
+      return hintRecommendation(pod, t, cm, classTick(cm, ctx.nowMs, o), h, o);
     },
     forget(st: PredictiveState, podKey: string): void {
       st.pods.delete(podKey);

@@ -312,7 +312,7 @@ function effectiveNumbers(p: ClassPricing, baseBytes: number): EffectiveNumbers 
     scale: p.mem.scale,
     s: p.mem.s,
     nodeMemBytes: p.mem.node.capacity,
-    cpuRequest: p.cpu ? p.cpu.alpha * p.cpu.scale : undefined,
+    cpuRequest: p.cpu?.request,
   };
 }
 

@@ -3,7 +3,7 @@
  * MAX_PENDING open forecasts) and a ClassModel per agent class, pooled so new pods learn from older
  * ones. `foldSample` is the per-sample work: O(1) apart from the open forecasts it closes.
  */
-import type { AgentSample, PodView } from '../../core/types.js';
+import type { AgentSample, PodView, Resources } from '../../core/types.js';
 import { foldContext, foldRegression, newContextStats, newRegressionAcc, type ContextGrowthStats, type RegressionAcc } from '../../../models/context-growth.js';
 import { foldHorizonOutcome, foldStartupPeak, newClassModel, stateHeadroom, type ClassModel, type TailOptions } from '../../../models/burst-model.js';
 import { pushResidual } from '../../../models/headroom.js';
@@ -83,6 +83,8 @@ export interface PredictiveState {
   readonly pricing: Map<string, ClassPricing>;
   /** Each pod's write account (write-budget.ts). */
   readonly writes: Map<string, WriteAccount>;
+  /** The allocatable of the nodes pods were last seen on: the node size admission prices for (admit.ts). */
+  readonly nodeShape: { last?: Resources };
 }
 
 export function newPredictiveState(): PredictiveState {
@@ -95,6 +97,7 @@ export function newPredictiveState(): PredictiveState {
     cpuUsage: new Map(),
     pricing: new Map(),
     writes: new Map(),
+    nodeShape: {},
   };
 }
 

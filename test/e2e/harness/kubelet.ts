@@ -27,6 +27,8 @@ export interface AgentPodSpec {
   readonly requests: Res;
   readonly limits: Res;
   readonly labels?: Record<string, string>;
+  /** Set when the test mints a pod-bound token (TokenRequest checks the pod runs as that ServiceAccount). */
+  readonly serviceAccountName?: string;
 }
 
 function resourceMap(r: Res): Record<string, string> {
@@ -56,6 +58,7 @@ export async function createAgentPod(core: k8s.CoreV1Api, namespace: string, spe
       spec: {
         nodeName: NODE_NAME,
         restartPolicy: 'Always',
+        ...(spec.serviceAccountName !== undefined ? { serviceAccountName: spec.serviceAccountName } : {}),
         containers: [{
           name: AGENT_CONTAINER,
           image: 'registry.invalid/agent:e2e',

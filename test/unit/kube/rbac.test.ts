@@ -103,9 +103,32 @@ test('the Deployment runs non-root with a read-only root filesystem', () => {
 
 test('the Helm chart Role template names every call of the default Role', () => {
   const text = readFileSync(join(root, 'deploy/helm/burstguard/templates/role.yaml'), 'utf8');
-  for (const c of API_CALLS) {
+  for (const c of API_CALLS.filter((x) => x.clusterRoleBinding === undefined)) {
     assert.ok(text.includes(`"${c.resource}"`), `chart Role lacks ${c.resource}`);
     assert.ok(text.includes(`"${c.verb}"`), `chart Role lacks verb ${c.verb}`);
   }
   assert.ok(!/secrets|"\*"/.test(text));
+});
+
+test('the one cluster-scoped call (TokenReview, for hints) is granted by binding system:auth-delegator, and nothing else is', () => {
+  const clusterCalls = API_CALLS.filter((c) => c.clusterRoleBinding !== undefined);
+  assert.deepEqual(clusterCalls.map((c) => `${c.group}|${c.resource}|${c.verb}`), ['authentication.k8s.io|tokenreviews|create']);
+  assert.ok(clusterCalls.every((c) => c.optIn !== undefined), 'a cluster-scoped grant must be opt-in');
+  assert.ok(!rules.some((r) => r.resources.includes('tokenreviews')), 'the namespace Role cannot grant a cluster-scoped API');
+  const crb = manifests('deploy/manifests/hints/clusterrolebinding.yaml') as Array<{ kind: string; roleRef: { kind: string; name: string }; subjects: Array<{ kind: string; name: string }> }>;
+  assert.equal(crb.length, 1);
+  assert.equal(crb[0]!.kind, 'ClusterRoleBinding');
+  assert.deepEqual(crb[0]!.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterCalls[0]!.clusterRoleBinding });
+  assert.deepEqual(crb[0]!.subjects.map((x) => `${x.kind}/${x.name}`), ['ServiceAccount/burstguard']);
+  const chart = readFileSync(join(root, 'deploy/helm/burstguard/templates/clusterrolebinding.yaml'), 'utf8');
+  assert.match(chart, /^\{\{- if \.Values\.hints\.enabled \}\}/, 'the chart binds it only with hints on');
+  assert.match(chart, /name: system:auth-delegator/);
+  // No other Cluster* object anywhere in deploy/: no ClusterRole of our own, no other binding.
+  for (const f of readdirSync(join(root, 'deploy/manifests')).filter((n) => n.endsWith('.yaml'))) {
+    for (const m of manifests(`deploy/manifests/${f}`)) assert.ok(!String(m.kind).startsWith('Cluster'), `${f}: ${String(m.kind)}`);
+  }
+  for (const f of readdirSync(join(root, 'deploy/helm/burstguard/templates'))) {
+    if (f === 'clusterrolebinding.yaml') continue;
+    assert.ok(!/kind:\s*Cluster/.test(readFileSync(join(root, 'deploy/helm/burstguard/templates', f), 'utf8')), f);
+  }
 });

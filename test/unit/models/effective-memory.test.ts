@@ -9,6 +9,7 @@ import {
   chooseS,
   effectiveBandwidth,
   effectiveRequestAt,
+  gaussianRequest,
   histogramPieces,
   knotPieces,
   maxOf,
@@ -152,5 +153,33 @@ describe('pieces', () => {
     const k = knotPieces({ p50: 10, p90: 20, p99: 40, max: 80, n: 1000 }, 0.25);
     assert.ok(Math.abs(k.reduce((a, x) => a + x.p, 0) - 1) < 1e-12);
     assert.equal(maxOf(k), 100);
+  });
+});
+
+describe('Gaussian request (CPU pricing)', () => {
+  // CPU-like usage: mostly 50–200m, a 10 % mode near one core (a test run).
+  const cpu: Pieces = [
+    { lo: 0.05, hi: 0.2, p: 0.9 },
+    { lo: 0.8, hi: 1.2, p: 0.1 },
+  ];
+  it('a node filled with C/r pods overflows about ε of the time (Monte Carlo, within 2×), and r lies between mean and max', () => {
+    for (const [capacity, eps] of [
+      [3.9, 0.05],
+      [16, 0.05],
+      [3.9, 0.2],
+    ] as const) {
+      const r = gaussianRequest(cpu, { capacity, epsNode: eps });
+      assert.ok(r > meanOf(cpu) && r < maxOf(cpu), `${r}`);
+      const n = Math.floor(capacity / r);
+      const mc = mcOverflow(cpu, n, capacity, 20_000, 11);
+      assert.ok(mc <= 2 * eps, `C ${capacity} ε ${eps}: r ${r.toFixed(3)}, ${n} pods overflow ${mc}`);
+    }
+  });
+  it('multiplexes: a bigger node prices the same pod lower, and it is tighter than the Chernoff price', () => {
+    const small = gaussianRequest(cpu, { capacity: 3.9, epsNode: 0.05 });
+    const big = gaussianRequest(cpu, { capacity: 32, epsNode: 0.05 });
+    assert.ok(big < small);
+    const node = { capacity: 3.9, epsNode: 0.05 };
+    assert.ok(small <= effectiveRequestAt(cpu, node, chooseS(cpu, node)));
   });
 });

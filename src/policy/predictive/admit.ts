@@ -1,0 +1,116 @@
+/**
+ * Admission-time sizing: the resources a pod of a class is created with, before it is scheduled, so the
+ * scheduler places it at its effective memory and CPU from the start and a typical session needs no
+ * resize write at all. Without this a pod lands at the template (say 512Mi/250m), packs by that, and the
+ * first resize either fits on its node or is Deferred; the write budget then spends its tokens undoing
+ * the template.
+ *
+ * Where the numbers come from: only the class model (its prior, which the bench takes out of sample, and
+ * what the run has folded so far from earlier pods of the class) and the pods of the class already
+ * running; never the pod being admitted, which has no samples yet.
+ *
+ * - memory request: the effective memory (effective-request.ts) of the class's typical pod, whose
+ *   baseline is the median baseline of the class's live tracks (the prior's while there are none);
+ * - memory limit: what `sizeNewPod` would raise it to (baseline + idle burst tail at ε, calibrated;
+ *   at least the start-up peak plus margin), never below the template's limit;
+ * - CPU: the class's effective CPU once it is warm, else its typical level plus the margin; the limit is
+ *   the class's any-state peak.
+ *
+ * In a real cluster this is a mutating admission webhook, which burstguard does not ship: see
+ * docs/models.md ("Admission-time sizing").
+ */
+import type { PodView, Resources } from '../../core/types.js';
+import type { AdmissionRequest, AdmissionResponse } from '../policy.js';
+import { startupLimit, stateHeadroom } from '../../../models/burst-model.js';
+import { classPricing, effectiveMemRequest } from './effective-request.js';
+import type { ResolvedPredictiveOptions } from './options.js';
+import { classTick, fmtMem } from './recommend.js';
+import { classModel, tailOptions, type PredictiveState } from './state.js';
+
+/**
+ * Outcomes (realized horizons) a class must have folded before admission prices its requests. Before,
+ * the class's excess distribution is the prior alone, whose heavy tail prices a 180Mi pod at ~1.5Gi on an
+ * 8Gi node (measured on tau2-bench, 4x8Gi): the first wave of pods of a run would be admitted 3× too big
+ * and pin nodes until their requests come down. A cold class keeps the template's memory request, as
+ * VPA's admission does before its first recommendation; the limits are still sized (that is safety).
+ * CPU is not held back: a wrong CPU request costs throttling, not a kill, and the template's 250m is
+ * what binds on a 4-core node (16 pods), so the prior's typical level (plus margin) stands in.
+ */
+export const ADMIT_WARM_OUTCOMES = 100;
+
+/** Tracks with fewer samples than this have a baseline still settling from the prior; they do not vote. */
+const SETTLED_SAMPLES = 4;
+
+/** Remembers the allocatable of the nodes the pods run on, so admission can price for that node size. */
+export function noteNodeShape(st: PredictiveState, pods: readonly PodView[]): void {
+  for (const p of pods) {
+    if (p.nodeAllocatable && p.nodeAllocatable.memBytes > 0 && p.nodeAllocatable.cpuCores > 0) {
+      st.nodeShape.last = p.nodeAllocatable;
+      return;
+    }
+  }
+}
+
+/** The class's typical pod now: median settled baseline and CPU level of its live tracks, else the prior's. */
+function typicalPod(st: PredictiveState, agentClass: string, prior: { memBytes: number; cpuCores: number }): { memBytes: number; cpuCores: number; n: number } {
+  const mems: number[] = [];
+  const cpus: number[] = [];
+  for (const t of st.pods.values()) {
+    if (t.agentClass !== agentClass || t.samples < SETTLED_SAMPLES) continue;
+    mems.push(t.base);
+    cpus.push(t.cpuLevel);
+  }
+  if (mems.length === 0) return { ...prior, n: 0 };
+  return { memBytes: median(mems), cpuCores: median(cpus), n: mems.length };
+}
+
+function median(xs: number[]): number {
+  xs.sort((a, b) => a - b);
+  const m = xs.length >> 1;
+  return xs.length % 2 === 1 ? (xs[m] ?? 0) : ((xs[m - 1] ?? 0) + (xs[m] ?? 0)) / 2;
+}
+
+/** The resources to create `pod` with; undefined keeps the template (a template without a memory limit). */
+export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: number, o: ResolvedPredictiveOptions): AdmissionResponse | undefined {
+  // A template without limits is BestEffort or limit-free Burstable: setting limits would change what
+  // the pod is, which an admission webhook for sizing must not do.
+  if (pod.limits.memBytes <= 0 || pod.limits.cpuCores <= 0) return undefined;
+  const cm = classModel(st, pod.agentClass, o);
+  const ct = classTick(cm, nowMs, o);
+  const typical = typicalPod(st, pod.agentClass, { memBytes: cm.prior.memory.baselineBytes, cpuCores: cm.prior.cpu.baselineCores });
+  const base = typical.memBytes;
+  const idle = stateHeadroom(cm, 'idle', tailOptions(o));
+  const startup = startupLimit(cm, o.riskBudget);
+  // Never below the template's limit: the loop does not lower limits on its own (write-budget.ts), so the
+  // template's limit is the safety net a pod has in main without admission; admitted below it, pods were
+  // OOM-killed in their first tool call under out-of-sample priors (swe-agent, 4x8Gi ×4, --cv 5: 6 kills).
+  const memLimit = Math.max(base + Math.max(idle.memExcess + ct.correction, ct.oomExcess), startup * (1 + o.usageMarginFraction), pod.limits.memBytes);
+
+  const node: Resources | undefined = st.nodeShape.last ?? (o.nodeMemBytes > 0 && o.nodeCpuCores > 0 ? { memBytes: o.nodeMemBytes, cpuCores: o.nodeCpuCores } : undefined);
+  const pricing = node ? classPricing(st.pricing, cm, st.cpuUsage.get(pod.agentClass), node, o) : undefined;
+  const memRequest = Math.min(pricing ? effectiveMemRequest(pricing, base) : base * (1 + o.requestMarginFraction), memLimit);
+  const cpuRequest = Math.max(pricing?.cpu?.request ?? typical.cpuCores * (1 + o.cpuRequestMarginFraction), 0.001);
+  const cpuLimit = Math.max(stateHeadroom(cm, '*', tailOptions(o)).cpuPeak, cpuRequest);
+
+  // A Guaranteed template (requests = limits) stays Guaranteed: requests are raised to the limits.
+  const guaranteed = pod.requests.memBytes === pod.limits.memBytes && pod.requests.cpuCores === pod.limits.cpuCores;
+  const cold = cm.folds < ADMIT_WARM_OUTCOMES;
+  const requests = guaranteed
+    ? { memBytes: memLimit, cpuCores: cpuLimit }
+    : cold
+      ? { memBytes: Math.min(pod.requests.memBytes, memLimit), cpuCores: Math.min(cpuRequest, cpuLimit) }
+      : { memBytes: memRequest, cpuCores: Math.min(cpuRequest, cpuLimit) };
+  const basis = cold
+    ? `the template's: the class has ${cm.folds} of the ${ADMIT_WARM_OUTCOMES} outcomes that price it`
+    : pricing
+    ? `effective memory on a ${fmtMem(pricing.mem.node.capacity)} node at ε_node ${o.nodeRiskBudget}`
+    : `expected usage + ${Math.round(o.requestMarginFraction * 100)} % (node size unknown)`;
+  return {
+    requests,
+    limits: { memBytes: memLimit, cpuCores: cpuLimit },
+    reason:
+      `predictive admission: class '${pod.agentClass}' typical baseline ${fmtMem(base)} (${typical.n > 0 ? `median of ${typical.n} live pods` : 'prior'}); ` +
+      `request ${fmtMem(requests.memBytes)} (${basis}), limit ${fmtMem(memLimit)} (idle burst p${((1 - o.riskBudget) * 100).toFixed(1)} +${fmtMem(idle.memExcess)}, ` +
+      `start-up ${fmtMem(startup)}); cpu ${Math.round(requests.cpuCores * 1000)}m/${Math.round(cpuLimit * 1000)}m`,
+  };
+}

@@ -1,0 +1,67 @@
+// `burstguard hint` against a real loopback server: it sends the token file as a bearer token and
+// exits 0 on acceptance, 1 on refusal, 2 on bad usage.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Registry } from 'prom-client';
+import { hintCommand } from '../../../src/cli/hint-cmd.js';
+import { ok } from '../../../src/core/result.js';
+import type { ToolHint } from '../../../src/policy/policy.js';
+import { startHttpServer } from '../../../src/runtime/http.js';
+import { TokenBuckets } from '../../../src/runtime/token-bucket.js';
+import { fixedClock } from '../../support/fakes.js';
+
+function io() {
+  const out = new PassThrough();
+  const errs = new PassThrough();
+  let o = '';
+  let e = '';
+  out.on('data', (c: Buffer) => (o += c.toString()));
+  errs.on('data', (c: Buffer) => (e += c.toString()));
+  return { io: { stdout: out, stderr: errs, stderrIsTty: false }, out: () => o, err: () => e };
+}
+
+test('burstguard hint posts the hint with the pod token and reports the answer', async () => {
+  const acted: ToolHint[] = [];
+  const s = await startHttpServer({
+    registry: new Registry(),
+    readiness: () => ({ ready: true }),
+    port: 0,
+    host: '127.0.0.1',
+    hints: {
+      enabled: () => true,
+      namespace: 'agents',
+      audience: () => 'burstguard',
+      reviewer: { review: (t) => Promise.resolve(ok(t === 'tok-a' ? { authenticated: true, username: 'system:serviceaccount:agents:default', podName: 'a' } : { authenticated: false, error: 'invalid bearer token' })) },
+      buckets: new TokenBuckets(() => ({ ratePerMinute: 60, burst: 10 })),
+      clock: fixedClock(),
+      act: (h) => {
+        acted.push(h);
+        return Promise.resolve({ kind: 'unchanged', reason: 'fake' });
+      },
+    },
+  });
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'bg-hint-'));
+    const good = join(dir, 'good');
+    const bad = join(dir, 'bad');
+    writeFileSync(good, 'tok-a\n');
+    writeFileSync(bad, 'nope');
+    const url = `http://127.0.0.1:${s.port}`;
+    const a = io();
+    assert.equal(await hintCommand(['--container', 'agent', '--tool', 'Bash:test', '--expected-duration', '12', '--token-file', good], a.io, { HOSTNAME: 'a', BURSTGUARD_URL: url }), 0, a.err());
+    assert.match(a.out(), /^200 /);
+    assert.deepEqual(acted, [{ pod: 'agents/a', container: 'agent', tool: 'Bash:test', expectedDurationS: 12 }]);
+    const b = io();
+    assert.equal(await hintCommand(['--pod', 'a', '--container', 'agent', '--tool', 'x', '--url', url, '--token-file', bad], b.io, {}), 1);
+    assert.match(b.err(), /^401 .*invalid bearer token/);
+    const c = io();
+    assert.equal(await hintCommand(['--pod', 'a', '--tool', 'x'], c.io, {}), 2);
+    assert.match(c.err(), /missing --container, --url/);
+  } finally {
+    await s.close();
+  }
+});
