@@ -41,6 +41,8 @@ export const CPU_LIMIT_RAISE_FRACTION = 0.25;
 
 /** A pod using this fraction of its CPU limit is pressing against it (throttled or about to be). */
 export const CPU_PRESSING_FRACTION = 0.8;
+/** A pressing pod's CPU limit goes up at least this many times (its usage above the limit is unseen). */
+export const CPU_PRESSED_STEP = 1.5;
 
 /** What the materiality test knows of the pod beyond its spec. */
 export interface MaterialityContext {
@@ -89,7 +91,12 @@ export function materialChanges(pod: PodView, t: Targets, c: MaterialityContext)
   const memL = rel(t.memLimit, pod.limits.memBytes);
   const memR = rel(t.memRequest, pod.requests.memBytes);
   const cpuR = rel(t.cpuRequest, pod.requests.cpuCores);
-  const cpuL = rel(t.cpuLimit, pod.limits.cpuCores);
+  // CPU usage is censored at the limit (throttled CPU never shows above it), so a pod pressing its limit
+  // would otherwise forecast at most usage × margin ≈ the limit itself and never clear the raise step:
+  // pressing, its target is at least one step past the raise threshold (CPU_PRESSED_STEP).
+  const pressing = c.cpuCores >= CPU_PRESSING_FRACTION * pod.limits.cpuCores;
+  const cpuTarget = pressing ? Math.max(t.cpuLimit, pod.limits.cpuCores * CPU_PRESSED_STEP) : t.cpuLimit;
+  const cpuL = rel(cpuTarget, pod.limits.cpuCores);
   // Risk: a limit the pod is running close to is short whatever the model says; otherwise the raise
   // must cut the risk of an OOM kill from several times ε.
   const thin = pod.limits.memBytes < c.usageBytes * (1 + c.usageMargin) && t.memLimit > pod.limits.memBytes;
@@ -106,7 +113,7 @@ export function materialChanges(pod: PodView, t: Targets, c: MaterialityContext)
   const moveCpuReq = cpuR >= CPU_REQUEST_RAISE_FRACTION || (cpuR <= -REQUEST_CHANGE_FRACTION && (c.node === undefined || freed(cpuShare)));
   // A CPU limit costs no node (the scheduler packs by requests) and over it CPU is only throttled: raise
   // it only for a pod that is pressing against it.
-  const raiseCpu = cpuL > CPU_LIMIT_RAISE_FRACTION && c.cpuCores >= CPU_PRESSING_FRACTION * pod.limits.cpuCores;
+  const raiseCpu = cpuL > CPU_LIMIT_RAISE_FRACTION && pressing;
   const dropMem = dropMemWanted && (raiseCpu || moveMemReq || moveCpuReq);
   const fields: string[] = [];
   if (raiseMem) fields.push(`memory limit up [risk at the current limit ${c.riskAtCurrent.toPrecision(2)} vs ε ${c.eps}]`);
@@ -116,9 +123,11 @@ export function materialChanges(pod: PodView, t: Targets, c: MaterialityContext)
   if (raiseCpu) fields.push('cpu limit up');
   if (fields.length === 0) return undefined;
   const memLimit = raiseMem || dropMem ? t.memLimit : pod.limits.memBytes;
-  const cpuLimit = raiseCpu ? t.cpuLimit : pod.limits.cpuCores;
+  const cpuLimit = raiseCpu ? cpuTarget : pod.limits.cpuCores;
   return {
-    urgent: raiseMem,
+    // A pod pressing its CPU limit is being throttled now (mid tool call): its raise does not wait for
+    // the per-pod write budget either. It is bounded: each such raise is ×CPU_PRESSED_STEP, up to the guards' maximum.
+    urgent: raiseMem || raiseCpu,
     // A limit held where it is still bounds its request (requests ≤ limits keeps the QoS shape).
     targets: {
       memLimit,

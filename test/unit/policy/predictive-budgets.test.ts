@@ -93,6 +93,14 @@ describe('materiality', () => {
       if (m) assert.ok(m.targets.memRequest <= m.targets.memLimit && m.targets.cpuRequest <= m.targets.cpuLimit);
     });
   }
+  it('a pod pressing its CPU limit gets a material raise although its censored usage forecasts the limit itself', () => {
+    // Throttled usage never shows above the limit: 0.95 of a 1-core limit forecasts ~1.05 cores, a 5 % step.
+    const m = materialChanges(view(), { ...same, cpuLimit: 1.05 }, ctx({ cpuCores: 0.95 }));
+    assert.ok(m);
+    assert.equal(m.targets.cpuLimit, 1.5);
+    assert.equal(m.urgent, true, 'throttled now: not held by the per-pod write budget');
+    assert.equal(materialChanges(view(), { ...same, cpuLimit: 1.05 }, ctx({ cpuCores: 0.5 })), undefined, 'not pressing: no write');
+  });
   it('a limit far above its target comes down with a write that goes anyway', () => {
     const m = materialChanges(view(), { ...same, memRequest: 300 * MiB, memLimit: 1 * GiB }, ctx());
     assert.ok(m);
