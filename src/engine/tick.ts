@@ -6,7 +6,7 @@ import { guardResize } from './guards.js';
 import { newPodMemory, raisedFields, rememberUsage, type PodMemory, type ResourceField } from './pod-memory.js';
 import type { Actuator, Clock, ClusterView, Logger, MetricSource, SourceError, TickObserver } from './ports.js';
 import { readVerdict } from './verdict.js';
-import { NO_SAMPLE_CAUSES, NO_SAMPLE_WARN_TICKS, noteSampleless } from './sample-watch.js';
+import { NO_SAMPLE_CAUSES, noteSampleless, warnAfterTicks } from './sample-watch.js';
 
 /** Everything a tick talks to. The controller passes real adapters, the bench the simulator's. */
 export interface TickDeps<S = unknown> {
@@ -55,7 +55,7 @@ export async function tick<S>(deps: TickDeps<S>, state: EngineState<S>, cfg: Eng
   const observed = await observeWindow(deps, state, cfg, ctx, signal, sampled);
   if (!observed.ok) return held(deps, nowMs, observed.error);
   const samples = observed.value;
-  reportSampleless(deps, state, ctx.pods, sampled);
+  reportSampleless(deps, state, ctx.pods, sampled, warnAfterTicks(cfg.tickIntervalS));
 
   const skipped: Skipped[] = [];
   const actions = decide(deps.policy.recommend(state.policyState, ctx), ctx, state, cfg, skipped, deps.policy.name);
@@ -101,11 +101,11 @@ async function observeWindow<S>(
 }
 
 /** Says which running pods have gone several ticks without a sample (sample-watch.ts): once per episode, gauged every tick. */
-function reportSampleless<S>(deps: TickDeps<S>, state: EngineState<S>, pods: readonly PodView[], sampled: ReadonlySet<string>): void {
-  const r = noteSampleless(state.pods, pods, sampled);
+function reportSampleless<S>(deps: TickDeps<S>, state: EngineState<S>, pods: readonly PodView[], sampled: ReadonlySet<string>, ticks: number): void {
+  const r = noteSampleless(state.pods, pods, sampled, ticks);
   deps.observer?.samplelessPods?.({ ...r, causes: NO_SAMPLE_CAUSES });
   if (r.newly.length === 0) return;
-  deps.log.warn({ pods: r.newly.slice(0, 20), count: r.without.length, ticks: NO_SAMPLE_WARN_TICKS, causes: NO_SAMPLE_CAUSES }, `managed pods without samples for ${NO_SAMPLE_WARN_TICKS} ticks: burstguard cannot size them`);
+  deps.log.warn({ pods: r.newly.slice(0, 20), count: r.without.length, ticks, causes: NO_SAMPLE_CAUSES }, `managed pods without samples for ${ticks} ticks: burstguard cannot size them`);
 }
 
 function held(deps: TickDeps<never> | TickDeps<unknown>, nowMs: number, error: SourceError): TickReport {

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { newEngineState, tick } from '../../../src/engine/tick.js';
-import { NO_SAMPLE_WARN_TICKS } from '../../../src/engine/sample-watch.js';
+import { NO_SAMPLE_WARN_MIN_S, NO_SAMPLE_WARN_TICKS, noteSampleless, warnAfterTicks } from '../../../src/engine/sample-watch.js';
+import type { PodMemory } from '../../../src/engine/pod-memory.js';
 import { createMetrics, metricsObserver } from '../../../src/telemetry/metrics.js';
 import { signalLogLine } from '../../../src/cli/run-cmd.js';
 import { askForMemory, engineConfig, FakeActuator, FakeSource, FakeView, fixedClock, pod } from '../../support/fakes.js';
@@ -49,4 +50,16 @@ test('the stop-signal line is JSON like every other log line', () => {
   assert.equal(parsed['level'], 30);
   assert.equal(parsed['signal'], 'SIGTERM');
   assert.match(String(parsed['msg']), /SIGTERM received, shutting down/);
+});
+
+test('with short ticks, a pod is reported only after a minute without samples (cAdvisor stamps every 10–20 s)', () => {
+  assert.equal(warnAfterTicks(15), NO_SAMPLE_WARN_TICKS);
+  assert.equal(warnAfterTicks(1), NO_SAMPLE_WARN_MIN_S);
+  const mem = new Map([['agents/a', { ticksWithoutSamples: 0 } as PodMemory]]);
+  const pods = [pod('a')];
+  let newly: readonly string[] = [];
+  for (let i = 0; i < 20; i++) newly = noteSampleless(mem, pods, new Set(), warnAfterTicks(1)).newly;
+  assert.deepEqual(newly, [], 'twenty 1 s ticks without a sample are one normal cAdvisor gap');
+  for (let i = 20; i < NO_SAMPLE_WARN_MIN_S; i++) newly = noteSampleless(mem, pods, new Set(), warnAfterTicks(1)).newly;
+  assert.deepEqual(newly, ['agents/a']);
 });
