@@ -49,7 +49,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createMetrics(registry);
-  const kube = new KubeRuntime({ kc, namespace, identity, clock, log: child('kube'), config: () => config, annotatePods: args.annotatePods === true });
+  const kube = new KubeRuntime({ kc, namespace, identity, clock, log: child('kube'), config: () => config, annotatePods: args.annotatePods === true, configMap: args.configMap });
 
   // Policy, engine state and metric source follow the config; a policy change starts from fresh state.
   let policy: Policy = mustPolicy(config);
@@ -175,6 +175,8 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     const signal = AbortSignal.any([stop, AbortSignal.timeout(Math.max(5_000, engineCfg.tickIntervalS * 4_000))]);
     await tick({ clock, source, view: kube.view, actuator: kube.actuator, policy, log, observer }, state, engineCfg, signal);
     await prewarm(signal, engineCfg.dryRun);
+    // Once per tick: Event series counts due, and the summary of Events past the tick's budget.
+    await kube.events.flush();
   };
   // Pre-warm windows are reconciled on every tick: level-triggered, so a new leader finishes the job.
   const prewarm = async (signal: AbortSignal, dryRun: boolean): Promise<void> => {

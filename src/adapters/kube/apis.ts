@@ -3,7 +3,9 @@ import {
   CustomObjectsApi,
   PatchStrategy,
   setHeaderOptions,
-  type CoreV1Event,
+  EventsV1Api,
+  type EventsV1Event,
+  type EventsV1EventSeries,
   type KubeConfig,
   type V1Pod,
 } from '@kubernetes/client-node';
@@ -31,8 +33,10 @@ export interface ScaledObjectApi {
 }
 
 export interface EventApi {
-  /** POST events (core/v1). */
-  create(namespace: string, event: CoreV1Event): Promise<unknown>;
+  /** POST events (events.k8s.io/v1). */
+  create(namespace: string, event: EventsV1Event): Promise<unknown>;
+  /** PATCH events/{name} (events.k8s.io/v1, merge patch): the series is the only field an update may change. */
+  patchSeries(namespace: string, name: string, series: EventsV1EventSeries): Promise<unknown>;
 }
 
 /** The real thing, over a KubeConfig. */
@@ -61,6 +65,10 @@ export function kubeScaledObjectApi(kc: KubeConfig): ScaledObjectApi {
 }
 
 export function kubeEventApi(kc: KubeConfig): EventApi {
-  const core = kc.makeApiClient(CoreV1Api);
-  return { create: (namespace, body) => core.createNamespacedEvent({ namespace, body }) };
+  const events = kc.makeApiClient(EventsV1Api);
+  return {
+    create: (namespace, body) => events.createNamespacedEvent({ namespace, body }),
+    patchSeries: (namespace, name, series) =>
+      events.patchNamespacedEvent({ namespace, name, body: { series } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
+  };
 }

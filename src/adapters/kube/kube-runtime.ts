@@ -24,6 +24,8 @@ export interface KubeRuntimeOptions {
   readonly config: () => Config;
   /** Opt-in dry-run pod annotations (needs pods patch; see deploy/helm values dryRun.annotatePods). */
   readonly annotatePods?: boolean;
+  /** The controller's ConfigMap: the object a tick's Event summary is about. */
+  readonly configMap?: string;
 }
 
 /**
@@ -40,7 +42,8 @@ export class KubeRuntime {
   private scaledObjects: SyncedCache<ScaledObject & { metadata: object }> | undefined;
 
   constructor(private readonly o: KubeRuntimeOptions) {
-    this.events = new EventRecorder(kubeEventApi(o.kc), { clock: o.clock, log: o.log, instance: o.identity });
+    const summaryTarget = o.configMap === undefined ? undefined : { apiVersion: 'v1', kind: 'ConfigMap', namespace: o.namespace, name: o.configMap };
+    this.events = new EventRecorder(kubeEventApi(o.kc), { clock: o.clock, log: o.log, instance: o.identity, ...(summaryTarget ? { summaryTarget } : {}) });
     const podApi = kubePodApi(o.kc);
     this.actuator = kedaByMode(o.config, new KubeActuator({
       resize: new ResizeActuator(podApi, { cached: (namespace, name) => this.pods?.get(name, namespace) }),

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CoreV1Event } from '@kubernetes/client-node';
+import type { EventsV1Event } from '@kubernetes/client-node';
 import { DryRunActuator, RECOMMENDATION_ANNOTATION } from '../../../src/adapters/kube/dry-run-actuator.js';
-import { EventRecorder, eventFor, EVENT_REASONS, targetOf } from '../../../src/adapters/kube/events.js';
+import { EventRecorder, eventFor, EVENT_REASONS, SUMMARY_REASON, targetOf } from '../../../src/adapters/kube/events.js';
 import { KubeActuator } from '../../../src/adapters/kube/kube-actuator.js';
 import type { ResizeAction } from '../../../src/adapters/kube/resize-actuator.js';
 import { err, ok } from '../../../src/core/result.js';
@@ -33,23 +33,76 @@ test('each outcome becomes an Event with its reason and the numbers', () => {
   assert.equal(eventFor(scale, err({ action: scale, code: 'not-found', message: 'x', retryable: false })).reason, EVENT_REASONS.scaleFailed);
 });
 
-test('the Event names its object and a unique name; a write failure is only logged', async () => {
-  const created: CoreV1Event[] = [];
-  const rec = new EventRecorder({ create: (_ns, e) => (created.push(e), Promise.resolve(e)) }, { clock, log: silentLog, instance: 'burstguard-0' });
+test('the Event (events.k8s.io/v1) names its object, its action and a unique name; a write failure is only logged', async () => {
+  const created: EventsV1Event[] = [];
+  const api = { create: (_ns: string, e: EventsV1Event) => (created.push(e), Promise.resolve(e)), patchSeries: () => Promise.resolve() };
+  const rec = new EventRecorder(api, { clock, log: silentLog, instance: 'burstguard-0' });
   await rec.record(targetOf(scale), { type: 'Normal', reason: 'BurstguardScaled', message: 'x'.repeat(2000) });
-  await rec.record(targetOf(scale), { type: 'Normal', reason: 'BurstguardScaled', message: 'm' });
+  await rec.record(targetOf(resize), { type: 'Normal', reason: 'BurstguardResized', message: 'm' });
   assert.equal(created.length, 2);
   const e = created[0]!;
-  assert.deepEqual(e.involvedObject, { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', namespace: 'agents', name: 'coder' });
-  assert.equal(e.reportingComponent, 'burstguard');
+  assert.deepEqual(e.regarding, { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', namespace: 'agents', name: 'coder' });
+  assert.equal(e.reportingController, 'burstguard');
   assert.equal(e.reportingInstance, 'burstguard-0');
-  assert.ok(e.message!.length <= 1024);
-  assert.notEqual(created[0]!.metadata.name, created[1]!.metadata.name);
+  assert.equal(e.action, 'Scale');
+  assert.equal(created[1]!.action, 'Resize');
+  assert.equal(JSON.stringify(e.eventTime), '"2026-11-27T08:00:00.000000Z"', 'MicroTime: six fractional digits');
+  assert.ok(e.note!.length <= 1024);
+  assert.notEqual(created[0]!.metadata!.name, created[1]!.metadata!.name);
+  assert.deepEqual(rec.writes, { creates: 2, patches: 0 });
 
   const log = recordingLog();
-  const failing = new EventRecorder({ create: () => Promise.reject(apiError(403, 'events is forbidden')) }, { clock, log, instance: 'x' });
+  const failing = new EventRecorder({ create: () => Promise.reject(apiError(403, 'events is forbidden')), patchSeries: () => Promise.resolve() }, { clock, log, instance: 'x' });
   await failing.record(targetOf(resize), { type: 'Normal', reason: 'BurstguardResized', message: 'm' });
   assert.deepEqual(log.lines, ['could not write Event']);
+});
+
+test('a repeat on the same object and reason becomes a series patch at the flush, not a new Event', async () => {
+  let t = clock.now();
+  const tick = { now: () => t };
+  const created: EventsV1Event[] = [];
+  const patched: Array<{ name: string; count: number; last: string }> = [];
+  const api = {
+    create: (_ns: string, e: EventsV1Event) => (created.push(e), Promise.resolve(e)),
+    patchSeries: (_ns: string, name: string, s: { count: number; lastObservedTime: Date }) => (patched.push({ name, count: s.count, last: JSON.stringify(s.lastObservedTime) }), Promise.resolve()),
+  };
+  const rec = new EventRecorder(api, { clock: tick, log: silentLog, instance: 'b-0' });
+  for (let i = 0; i < 3; i++) {
+    await rec.record(targetOf(resize), { type: 'Normal', reason: 'BurstguardResized', message: `step ${i}` });
+    await rec.flush();
+    t += 15_000;
+  }
+  assert.equal(created.length, 1);
+  assert.deepEqual(patched.map((p) => p.count), [2], 'the first repeat at once; the third waits for the patch interval');
+  assert.equal(patched[0]!.name, created[0]!.metadata!.name);
+  t += 60_000;
+  await rec.flush();
+  assert.deepEqual(patched.map((p) => p.count), [2, 3]);
+  assert.deepEqual(rec.writes, { creates: 1, patches: 2 });
+
+  const plain = new EventRecorder(api, { clock: tick, log: silentLog, instance: 'b-0', coalesce: false });
+  await plain.record(targetOf(resize), { type: 'Normal', reason: 'BurstguardResized', message: 'a' });
+  await plain.record(targetOf(resize), { type: 'Normal', reason: 'BurstguardResized', message: 'b' });
+  await plain.flush();
+  assert.deepEqual(plain.writes, { creates: 2, patches: 0 }, 'without coalescing every occurrence is an Event');
+});
+
+test("a tick past its budget of new Events says the rest in one summary on the controller's object", async () => {
+  const created: EventsV1Event[] = [];
+  const api = { create: (_ns: string, e: EventsV1Event) => (created.push(e), Promise.resolve(e)), patchSeries: () => Promise.resolve() };
+  const summaryTarget = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'agents', name: 'burstguard' };
+  const rec = new EventRecorder(api, { clock, log: silentLog, instance: 'b-0', coalesce: { seriesWindowMs: 360_000, seriesPatchIntervalMs: 60_000, maxNewPerFlush: 3 }, summaryTarget });
+  for (let i = 0; i < 10; i++) {
+    const r = resizeAction({ pod: { namespace: 'agents', name: `agent-${i}` } });
+    await rec.record(targetOf(r), i === 9 ? { type: 'Warning', reason: 'BurstguardResizeDeferred', message: 'd' } : { type: 'Normal', reason: 'BurstguardResized', message: 'm' });
+  }
+  await rec.flush();
+  assert.equal(created.length, 4);
+  const summary = created[3]!;
+  assert.equal(summary.reason, SUMMARY_REASON);
+  assert.equal(summary.type, 'Warning', 'a held-back Warning makes the summary a Warning');
+  assert.equal(summary.regarding?.kind, 'ConfigMap');
+  assert.match(summary.note!, /^7 more Event\(s\) this tick.*BurstguardResized x6 \(pod\/agent-3, pod\/agent-4, pod\/agent-5, pod\/agent-6, pod\/agent-7, …\); BurstguardResizeDeferred x1 \(pod\/agent-9\)/);
 });
 
 test('dry-run changes nothing; annotations only when enabled', async () => {
