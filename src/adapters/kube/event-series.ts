@@ -5,7 +5,7 @@
  * Two mechanisms, because a busy tick floods in two ways:
  *
  * 1. Series (events.k8s.io/v1 `series.count` / `series.lastObservedTime`). A repeat of the same reason
- *    and action on the same object, within `seriesWindowMs` of its last occurrence, is one Event whose
+ *    and action on the same object, saying the same up to its numbers (SeriesKeyParts), within `seriesWindowMs` of its last occurrence, is one Event whose
  *    series count grows, not a new Event. The count is written at most once per `seriesPatchIntervalMs`
  *    per Event (the first repeat at once, so the series shows), and once more when the series ends: a pod
  *    resized every tick costs one create and then about one patch a minute. This follows client-go's events.k8s.io/v1 broadcaster
@@ -24,18 +24,30 @@
  *    rest); a per-tick cap fits a controller whose Events come in bursts, one per tick.
  */
 
-/** What an occurrence is keyed on (client-go's eventKey, minus `related`, which burstguard never sets). */
+/**
+ * What an occurrence is keyed on: client-go's eventKey (minus `related`, which burstguard never sets),
+ * plus the note's words with its numbers left out. The note of an Event cannot change after the create,
+ * so a series must only gather occurrences that note describes: a resize to 2Gi and then to 2.2Gi is one
+ * series ("…requests #Gi…" twice), but a pre-warm and the restore after it, both BurstguardScaled on the
+ * same ScaledObject, are two Events, each with its own words.
+ */
 export interface SeriesKeyParts {
   readonly regarding: { readonly kind: string; readonly namespace: string; readonly name: string; readonly uid?: string };
   readonly reason: string;
   readonly action: string;
+  readonly note?: string;
   /** Normal or Warning: not part of the key (a reason has one type), kept for the summary. */
   readonly type?: string;
 }
 
 export function seriesKey(p: SeriesKeyParts): string {
   const r = p.regarding;
-  return `${r.kind}\u0000${r.namespace}\u0000${r.name}\u0000${r.uid ?? ''}\u0000${p.reason}\u0000${p.action}`;
+  return `${r.kind}\u0000${r.namespace}\u0000${r.name}\u0000${r.uid ?? ''}\u0000${p.reason}\u0000${p.action}\u0000${noteShape(p.note ?? '')}`;
+}
+
+/** A note's words without its numbers ("mem 512Mi" and "mem 640Mi" read alike). */
+export function noteShape(note: string): string {
+  return note.replace(/[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?/g, '#');
 }
 
 export interface CoalesceOptions {

@@ -145,7 +145,7 @@ export class EventRecorder {
 
   async record(target: EventTarget, spec: EventSpec): Promise<void> {
     const nowMs = this.opts.clock.now();
-    const parts = { regarding: target, reason: spec.reason, action: actionOf(spec.reason), type: spec.type };
+    const parts = { regarding: target, reason: spec.reason, action: actionOf(spec.reason), type: spec.type, note: spec.message };
     const key = seriesKey(parts);
     const o = this.book?.observe(key, parts, nowMs, () => this.newName(target, nowMs)) ?? { kind: 'create' as const, name: this.newName(target, nowMs) };
     if (o.kind !== 'create') return;

@@ -12,8 +12,10 @@ function observe(book: EventSeriesBook, name: string, nowMs: number, reason?: st
   return book.observe(seriesKey(p), p, nowMs, fresh).kind;
 }
 
-test('the key is the object, reason and action; the note and type are not in it', () => {
+test("the key is the object, reason, action and the note's words; numbers and type are not in it", () => {
   assert.equal(seriesKey(parts('a')), seriesKey({ ...parts('a'), type: 'Warning' }));
+  assert.equal(seriesKey({ ...parts('a'), note: 'requests 512Mi mem, 0.25 cpu [x=1.5e+9]' }), seriesKey({ ...parts('a'), note: 'requests 640Mi mem, 0.5 cpu [x=2e+9]' }));
+  assert.notEqual(seriesKey({ ...parts('a'), note: 'pre-warm 3 replicas' }), seriesKey({ ...parts('a'), note: 'restore minReplicaCount 1' }));
   assert.notEqual(seriesKey(parts('a')), seriesKey(parts('b')));
   assert.notEqual(seriesKey(parts('a')), seriesKey(parts('a', 'BurstguardResizeDeferred')));
   assert.notEqual(seriesKey(parts('a')), seriesKey({ ...parts('a'), regarding: { kind: 'Pod', namespace: 'agents', name: 'a', uid: 'u2' } }));
