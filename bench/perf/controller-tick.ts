@@ -21,7 +21,7 @@ import { createPolicy } from '../../src/policy/registry.js';
 
 const NAMESPACE = 'agents';
 const SIZES = [1000, 10000];
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+const silent: Logger = { debug() {}, info() {}, warn(o, m) { if (process.env.BENCH_DEBUG) console.error(m, JSON.stringify(o).slice(0, 300)); }, error() {} };
 
 function pod(i: number): V1Pod {
   const resources = { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } };
@@ -41,38 +41,80 @@ function pod(i: number): V1Pod {
  * growing context (memory, then CPU) in the last 20 %, then reset. Pods are out of phase, so at any
  * tick about a fifth of them are bursting, as in a namespace of agents.
  */
+function episodeOf(i: number): { readonly len: number; readonly offset: number } {
+  return { len: 600 + (i % 7) * 60, offset: i * 37 };
+}
+
 function usage(i: number, tS: number): { mem: number; cpu: number; tokens: number; tools: number } {
-  const episode = 600 + (i % 7) * 60;
-  const phase = (tS + i * 37) % episode;
-  const burst = Math.max(0, phase - 0.8 * episode);
+  const { len, offset } = episodeOf(i);
+  const phase = (tS + offset) % len;
+  const burst = Math.max(0, phase - 0.8 * len);
   const mem = (300 + (i % 5) * 40) * 2 ** 20 + burst * 4 * 2 ** 20;
   const cpu = 0.15 + (i % 10) / 100 + (burst > 0 ? 0.3 : 0);
   return { mem, cpu, tokens: 2000 + phase * 20 + burst * 400, tools: burst > 0 ? 3 : (i + Math.floor(tS / 60)) % 2 };
 }
 
-/** A fake Prometheus answering query_range from the URL, counting requests and the time spent answering. */
-function fakePrometheus(n: number, querySignal: Map<string, Signal>): { get: HttpGet; requests: number; answerMs: number } {
-  const state = { requests: 0, answerMs: 0 };
+/** The CPU counter (container_cpu_usage_seconds_total) of `usage`'s rate: its integral, in closed form. */
+function cpuCounter(i: number, tS: number): number {
+  const { len, offset } = episodeOf(i);
+  const t = tS + offset;
+  const burstSeconds = Math.floor(t / len) * 0.2 * len + Math.max(0, (t % len) - 0.8 * len);
+  return (0.15 + (i % 10) / 100) * t + 0.3 * burstSeconds;
+}
+
+/** A raw query's text without its range (`[600s]`): the window changes from fetch to fetch. */
+const withoutWindow = (q: string): string => q.replace(/\[\d+s\]$/, '');
+
+/** cAdvisor stamps every 15 s, each pod at its own offset (not on the query grid). */
+const CADVISOR_EVERY_S = 15;
+
+/**
+ * A fake Prometheus: `query_range` on the step grid for the agent signals, and `query` of a range
+ * selector (`…[600s]`) for cAdvisor memory and CPU, answered with the raw samples in that range as
+ * the controller reads them (raw-series.ts). Counts requests and the time spent generating answers.
+ */
+function fakePrometheus(n: number, querySignal: Map<string, Signal>): { get: HttpGet; requests: number; answerMs: number; answerCpuMs: number } {
+  const state = { requests: 0, answerMs: 0, answerCpuMs: 0 };
   const get: HttpGet = (url) => {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     state.requests += 1;
-    const signal = querySignal.get(url.searchParams.get('query') ?? '');
-    const start = Number(url.searchParams.get('start'));
-    const end = Number(url.searchParams.get('end'));
-    const step = Number((url.searchParams.get('step') ?? '15s').replace('s', ''));
+    const query = url.searchParams.get('query') ?? '';
+    const signal = querySignal.get(withoutWindow(query));
+    const raw = url.pathname.endsWith('/api/v1/query');
+    let start: number;
+    let end: number;
+    let step: number;
+    if (raw) {
+      end = Number(url.searchParams.get('time'));
+      start = end - Number(/\[(\d+)s\]$/.exec(query)?.[1] ?? '60');
+      step = CADVISOR_EVERY_S;
+    } else {
+      start = Number(url.searchParams.get('start'));
+      end = Number(url.searchParams.get('end'));
+      step = Number((url.searchParams.get('step') ?? '15s').replace('s', ''));
+    }
     const parts: string[] = [];
     for (let i = 0; i < n; i++) {
       const values: string[] = [];
-      for (let t = start; t <= end + 1e-9; t += step) {
+      // Raw samples sit at the pod's own offset within the scrape interval; grid points on the grid.
+      const off = raw ? (i % 13) + 0.25 : 0;
+      // A range selector holds (start, end]: the first raw sample is the pod's first stamp after start.
+      const first = raw ? (Math.floor((start - off) / step) + 1) * step + off : start;
+      for (let t = first; t <= end + 1e-9; t += step) {
         const u = usage(i, t);
-        const v = signal === 'memory' ? u.mem : signal === 'cpu' ? u.cpu : signal === 'contextTokens' ? u.tokens : signal === 'toolCallsInFlight' ? 1 : u.tools;
+        const v =
+          signal === 'memory' ? u.mem : signal === 'cpu' ? cpuCounter(i, t) : signal === 'contextTokens' ? u.tokens : signal === 'toolCallsInFlight' ? 1 : u.tools;
         values.push(`[${t.toFixed(3)},"${v}"]`);
       }
+      const labels = raw ? `"pod":"agent-${i}","container":"agent","id":"/kubepods/pod${i}"` : `"pod":"agent-${i}"`;
       const tool = signal === 'toolCallsInFlight' ? `,"tool":"${i % 2 === 0 ? 'Bash:test' : 'Read'}"` : '';
-      parts.push(`{"metric":{"pod":"agent-${i}"${tool}},"values":[${values.join(',')}]}`);
+      parts.push(`{"metric":{${labels}${tool}},"values":[${values.join(',')}]}`);
     }
     const body = `{"status":"success","data":{"resultType":"matrix","result":[${parts.join(',')}]}}`;
     state.answerMs += performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    state.answerCpuMs += (c.user + c.system) / 1000;
     return Promise.resolve(ok({ status: 200, body }));
   };
   return {
@@ -82,6 +124,9 @@ function fakePrometheus(n: number, querySignal: Map<string, Signal>): { get: Htt
     },
     get answerMs() {
       return state.answerMs;
+    },
+    get answerCpuMs() {
+      return state.answerCpuMs;
     },
   };
 }
@@ -97,7 +142,7 @@ async function runSize(n: number): Promise<void> {
   const policy = createPolicy(base.policy, base.policies);
   if (!policy.ok) throw new Error(policy.error);
   const queries = renderQueries(base.prometheus, base.targets.container, { namespace: NAMESPACE, stepS: cfg.scrapeIntervalS });
-  const querySignal = new Map(SIGNALS.map((s) => [queries[s], s] as const));
+  const querySignal = new Map(SIGNALS.map((s) => [withoutWindow(queries[s]), s] as const));
   const prom = fakePrometheus(n, querySignal);
   const source = createPrometheusSource(base.prometheus, { container: base.targets.container, httpGet: prom.get, token: { current: () => Promise.resolve(ok('')) } });
   if (!source.ok) throw new Error(source.error.message);
@@ -131,6 +176,8 @@ async function runSize(n: number): Promise<void> {
   const signal = new AbortController().signal;
   const warmup = 5;
   let firstTickMs = 0;
+  let firstTickCpuMs = 0;
+  const cpuTimes: number[] = [];
   let rssAfterFirstMb = 0;
   const measured = n >= 10000 ? 10 : 30;
   const times: number[] = [];
@@ -155,21 +202,29 @@ async function runSize(n: number): Promise<void> {
   for (let k = 0; k < warmup + measured; k++) {
     nowMs += cfg.tickIntervalS * 1000;
     const answerBefore = prom.answerMs;
+    const answerCpuBefore = prom.answerCpuMs;
     const before = { ...spent };
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
-    await tick(counted, state, cfg, signal);
+    const rep = await tick(counted, state, cfg, signal);
+    if (process.env.BENCH_DEBUG) console.error(k, rep.samples, rep.actions.length, rep.skipped.length, JSON.stringify(rep.skipped.slice(0, 2)), rep.held, JSON.stringify(rep.sourceError));
     const answer = prom.answerMs - answerBefore;
     const dt = performance.now() - t0 - answer;
+    const c = process.cpuUsage(c0);
+    // CPU time of the tick (this process, all threads: GC included), less generating the fake answers.
+    const cpuMs = (c.user + c.system) / 1000 - (prom.answerCpuMs - answerCpuBefore);
     if (k === 0) firstTickQueries = prom.requests;
     if (k === warmup - 1) steadyFrom = { fetches, requests: prom.requests };
     if (k === 0) {
       // The first tick backfills initialLookbackS of history for every pod: its own figure.
       firstTickMs = dt;
+      firstTickCpuMs = cpuMs;
       (globalThis as { gc?: () => void }).gc?.();
       rssAfterFirstMb = process.resourceUsage().maxRSS / 1024;
     }
     if (k >= warmup) {
       times.push(dt);
+      cpuTimes.push(cpuMs);
       measuredView += spent.view - before.view;
       measuredFetch += spent.fetch - before.fetch - answer;
     }
@@ -185,7 +240,10 @@ async function runSize(n: number): Promise<void> {
       `pods=${n}`,
       `tick_ms_median=${quantile(times, 0.5).toFixed(1)}`,
       `tick_ms_p95=${quantile(times, 0.95).toFixed(1)}`,
+      `tick_cpu_ms_median=${quantile(cpuTimes, 0.5).toFixed(1)}`,
+      `tick_cpu_ms_p95=${quantile(cpuTimes, 0.95).toFixed(1)}`,
       `first_tick_ms=${firstTickMs.toFixed(0)}`,
+      `first_tick_cpu_ms=${firstTickCpuMs.toFixed(0)}`,
       `rss_peak_first_tick_mb=${rssAfterFirstMb.toFixed(0)}`,
       `rss_peak_mb=${rssPeakMb.toFixed(0)}`,
       `rss_after_gc_mb=${rssMb.toFixed(0)}`,
@@ -205,7 +263,7 @@ const arg = process.argv.indexOf('--pods');
 if (arg >= 0) {
   await runSize(Number(process.argv[arg + 1]));
 } else {
-  console.log(`controller tick, policy=${defaultConfig().policy}, node ${process.version} (tick time excludes generating the fake Prometheus answers; includes parsing them)`);
+  console.log(`controller tick, policy=${defaultConfig().policy}, node ${process.version} (tick wall and CPU time exclude generating the fake Prometheus answers; include parsing them)`);
   for (const n of SIZES) {
     // Each size in a fresh process (so RSS is its own); compiled JS runs as is, TypeScript through tsx.
     const self = new URL(import.meta.url).pathname;

@@ -99,8 +99,14 @@ function runningStatus(pod: k8s.V1Pod, applied: k8s.V1ResourceRequirements | und
 /** Marks a pod Running and Ready with its spec resources as the applied ones. */
 export async function markRunning(core: k8s.CoreV1Api, namespace: string, name: string): Promise<k8s.V1Pod> {
   const pod = await core.readNamespacedPod({ name, namespace });
+  pod.status = runningStatusOf(pod);
+  return core.replaceNamespacedPodStatus({ name, namespace, body: pod });
+}
+
+/** The status of `pod` Running and Ready with its spec resources as the applied ones (what markRunning writes). */
+export function runningStatusOf(pod: k8s.V1Pod): k8s.V1PodStatus {
   const now = new Date();
-  pod.status = {
+  return {
     ...pod.status,
     phase: 'Running',
     hostIP: '10.0.0.10',
@@ -113,7 +119,6 @@ export async function markRunning(core: k8s.CoreV1Api, namespace: string, name: 
     ],
     containerStatuses: runningStatus(pod, pod.spec?.containers[0]?.resources),
   };
-  return core.replaceNamespacedPodStatus({ name, namespace, body: pod });
 }
 
 /** Whether the spec asks for other resources than the status reports (a resize awaits an answer). */
