@@ -14,6 +14,7 @@ import * as k8s from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
 import { adminKubeConfig, clients, createNamespace, type Clients } from './harness/kube.js';
 import { deployRole } from './harness/sa-token.js';
+import { parseConfigYaml } from '../../src/config/index.js';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
 const chart = join(repoRoot, 'deploy/helm/burstguard');
@@ -82,6 +83,62 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
     // Dry run: nothing was stored.
     const sas = await admin.core.listNamespacedServiceAccount({ namespace: ns });
     assert.equal(sas.items.length, 0);
+  });
+});
+
+describe("deploy: the chart exposes KEDA's external scaler when asked", { timeout: 180_000, skip }, () => {
+  let cp: ControlPlane;
+  let admin: Clients;
+  let ns: string;
+  before(async () => {
+    cp = await startControlPlane();
+    admin = clients(adminKubeConfig(cp));
+    ns = await createNamespace(admin.core, 'deploy-scaler');
+  });
+  after(async () => {
+    await cp?.stop();
+  });
+
+  const template = (...set: string[]): ReturnType<typeof spawnSync> =>
+    spawnSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...set.flatMap((x) => ['--set', x])], { encoding: 'utf8' });
+
+  it('opens the gRPC port on the container and the Service and writes it into the ConfigMap; the API server accepts them', async () => {
+    const r = template('keda.externalScaler.enabled=true', 'keda.externalScaler.port=9500');
+    assert.equal(r.status, 0, String(r.stderr));
+    const objs = k8s.loadAllYaml(String(r.stdout)).filter((o): o is k8s.KubernetesObject => o !== null && typeof o === 'object' && 'kind' in o);
+    const svc = objs.find((o) => o.kind === 'Service') as k8s.V1Service;
+    assert.deepEqual({ ...svc.spec?.ports?.find((p) => p.name === 'keda-scaler') }, { name: 'keda-scaler', port: 9500, targetPort: 'keda-scaler' });
+    const dep = objs.find((o) => o.kind === 'Deployment') as k8s.V1Deployment;
+    assert.deepEqual({ ...dep.spec?.template.spec?.containers[0]?.ports?.find((p) => p.name === 'keda-scaler') }, { name: 'keda-scaler', containerPort: 9500 });
+    const cm = objs.find((o) => o.kind === 'ConfigMap') as k8s.V1ConfigMap;
+    const cfg = parseConfigYaml(cm.data?.['config.yaml'] ?? '');
+    assert.ok(cfg.ok, JSON.stringify(cfg));
+    assert.equal(cfg.value.keda.externalScaler.port, 9500);
+    assert.equal(cfg.value.keda.mode, 'externalScaler');
+    const failures: string[] = [];
+    for (const obj of objs) {
+      if (obj.apiVersion?.startsWith('monitoring.coreos.com/')) continue;
+      obj.metadata = { ...obj.metadata, namespace: obj.metadata?.namespace ?? ns };
+      try {
+        await admin.objects.create(obj, undefined, 'All');
+      } catch (e) {
+        failures.push(`${obj.kind}/${obj.metadata.name}: ${(e as { body?: string }).body ?? String(e)}`);
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  it('adds no port by default, and refuses a scaler the config asks for but the chart would not expose', () => {
+    const plain = template();
+    assert.equal(plain.status, 0, String(plain.stderr));
+    assert.doesNotMatch(String(plain.stdout), /keda-scaler/);
+    const hidden = template('config.keda.mode=externalScaler');
+    assert.notEqual(hidden.status, 0);
+    assert.match(String(hidden.stderr), /set keda\.externalScaler\.enabled=true/);
+    const twoPorts = template('keda.externalScaler.enabled=true', 'config.keda.externalScaler.port=1234');
+    assert.match(String(twoPorts.stderr), /differs from keda\.externalScaler\.port/);
+    const typo = template('keda.externalScaler.enabld=true');
+    assert.match(String(typo.stderr), /additional properties 'enabld' not allowed/, 'values.schema.json refuses a misspelt value');
   });
 });
 

@@ -20,3 +20,30 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "burstguard.leaseName" -}}
 {{- dig "leaderElection" "leaseName" "burstguard" .Values.config -}}
 {{- end -}}
+
+{{/*
+The ConfigMap's config.yaml: .Values.config with the external scaler's port from
+.Values.keda.externalScaler, so the port the controller listens on is the one the Service exposes.
+A scaler the chart does not expose would be a silent no-op for KEDA: refused.
+*/}}
+{{- define "burstguard.config" -}}
+{{- $cfg := deepCopy .Values.config -}}
+{{- $keda := default (dict) (get $cfg "keda") -}}
+{{- $es := default (dict) (get $keda "externalScaler") -}}
+{{- $scaler := .Values.keda.externalScaler -}}
+{{- $cfgPort := int (default 0 (get $es "port")) -}}
+{{- if $scaler.enabled -}}
+{{- if and (ne $cfgPort 0) (ne $cfgPort (int $scaler.port)) -}}
+{{- fail (printf "config.keda.externalScaler.port (%d) differs from keda.externalScaler.port (%d): set only keda.externalScaler.port" $cfgPort (int $scaler.port)) -}}
+{{- end -}}
+{{- $_ := set $es "port" (int $scaler.port) -}}
+{{- $_ := set $keda "externalScaler" $es -}}
+{{- if not (hasKey $keda "mode") -}}
+{{- $_ := set $keda "mode" "externalScaler" -}}
+{{- end -}}
+{{- $_ := set $cfg "keda" $keda -}}
+{{- else if or (eq (toString (get $keda "mode")) "externalScaler") (ne $cfgPort 0) -}}
+{{- fail "config.keda asks for the external scaler (mode externalScaler or externalScaler.port), but the chart does not expose it: set keda.externalScaler.enabled=true (and keda.externalScaler.port)" -}}
+{{- end -}}
+{{- toYaml $cfg -}}
+{{- end -}}
