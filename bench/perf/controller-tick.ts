@@ -7,8 +7,10 @@
 //
 // Each size runs in its own child process so RSS is that size's alone.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { V1Pod } from '@kubernetes/client-node';
+import { parse } from 'yaml';
 import { KubeClusterView } from '../../src/adapters/kube/pod-view.js';
 import { formatCpu, formatMemory } from '../../src/adapters/kube/quantity.js';
 import { createPrometheusSource, renderQueries, SIGNALS, type HttpGet, type Signal } from '../../src/adapters/prometheus/index.js';
@@ -182,11 +184,14 @@ async function runSize(n: number): Promise<void> {
   const measured = n >= 10000 ? 10 : 30;
   const times: number[] = [];
   let fetches = 0;
-  const spent = { view: 0, fetch: 0 };
+  const spent = { view: 0, fetch: 0, viewCpu: 0, fetchCpu: 0 };
   const timed = async <T>(key: 'view' | 'fetch', f: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const r = await f();
+    const c = process.cpuUsage(c0);
     spent[key] += performance.now() - t0;
+    spent[key === 'view' ? 'viewCpu' : 'fetchCpu'] += (c.user + c.system) / 1000;
     return r;
   };
   const counted = {
@@ -196,6 +201,7 @@ async function runSize(n: number): Promise<void> {
   };
   let measuredView = 0;
   let measuredFetch = 0;
+  let measuredFetchCpu = 0;
   // Queries are counted over the steady ticks; the first tick's backfill is read in chunks and reported apart.
   let steadyFrom = { fetches: 0, requests: 0 };
   let firstTickQueries = 0;
@@ -227,6 +233,7 @@ async function runSize(n: number): Promise<void> {
       cpuTimes.push(cpuMs);
       measuredView += spent.view - before.view;
       measuredFetch += spent.fetch - before.fetch - answer;
+      measuredFetchCpu += spent.fetchCpu - before.fetchCpu - (prom.answerCpuMs - answerCpuBefore);
     }
   }
   const ticks = warmup + measured;
@@ -253,22 +260,37 @@ async function runSize(n: number): Promise<void> {
       `first_tick_promql_queries=${firstTickQueries}`,
       `of_which_view_ms=${(measuredView / measured).toFixed(1)}`,
       `of_which_fetch_parse_join_ms=${(measuredFetch / measured).toFixed(1)}`,
+      `of_which_fetch_parse_join_cpu_ms=${(measuredFetchCpu / measured).toFixed(1)}`,
       `actions_per_tick=${(actions / ticks).toFixed(1)}`,
       `ticks_measured=${measured}`,
     ].join(' '),
   );
 }
 
+/** heapLimitMiB from the chart's values.yaml (the source of truth for how the controller runs). */
+function chartHeapLimitMiB(): number {
+  const root = new URL(import.meta.url).pathname.replace(/\/(dist\/)?bench\/perf\/controller-tick\.[jt]s$/, '');
+  const values = parse(readFileSync(`${root}/deploy/helm/burstguard/values.yaml`, 'utf8')) as { heapLimitMiB?: number };
+  if (typeof values.heapLimitMiB !== 'number') throw new Error('deploy/helm/burstguard/values.yaml has no heapLimitMiB');
+  return values.heapLimitMiB;
+}
+
 const arg = process.argv.indexOf('--pods');
 if (arg >= 0) {
   await runSize(Number(process.argv[arg + 1]));
 } else {
-  console.log(`controller tick, policy=${defaultConfig().policy}, node ${process.version} (tick wall and CPU time exclude generating the fake Prometheus answers; include parsing them)`);
+  // The heap cap the chart gives the controller (values.yaml heapLimitMiB → --max-old-space-size): RSS
+  // is measured as deployed, not with V8's default, which lets garbage grow to several times the live heap.
+  const heapMiB = chartHeapLimitMiB();
+  console.log(
+    `controller tick, policy=${defaultConfig().policy}, node ${process.version}, --max-old-space-size=${heapMiB} (the chart's heapLimitMiB) ` +
+      '(tick wall and CPU time exclude generating the fake Prometheus answers; include parsing them)',
+  );
   for (const n of SIZES) {
     // Each size in a fresh process (so RSS is its own); compiled JS runs as is, TypeScript through tsx.
     const self = new URL(import.meta.url).pathname;
     const loader = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    const r = spawnSync(process.execPath, ['--expose-gc', ...loader, self, '--pods', String(n)], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['--expose-gc', `--max-old-space-size=${heapMiB}`, ...loader, self, '--pods', String(n)], { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = 1;
   }
 }

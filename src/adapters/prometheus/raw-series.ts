@@ -53,7 +53,12 @@ interface Interval {
   readonly rate: number;
 }
 
-const seriesKey = (labels: Readonly<Record<string, string>>): string => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+/** A series' identity: its labels in name order (names and values cannot hold NUL). */
+const seriesKey = (labels: Readonly<Record<string, string>>): string => {
+  let key = '';
+  for (const name of Object.keys(labels).sort()) key += `${name}\u0000${labels[name]}\u0000`;
+  return key;
+};
 
 /**
  * Memory per pod and timestamp (the largest series when a pod has several, as after a restart).

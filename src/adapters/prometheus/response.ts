@@ -54,22 +54,37 @@ function parseEnvelope(status: number, body: string): Result<unknown[], string> 
   return ok(result);
 }
 
+/**
+ * One series, checked. The `[seconds, "value"]` pairs JSON.parse made are turned into `[ms, value]` in
+ * place and become the points: at 10,000 pods a tick parses ~280,000 of them, and a second array per
+ * point was a fifth of the tick's garbage (npm run bench:controller, node --cpu-prof).
+ */
 function parseSeries(item: unknown): Result<Series, string> {
   if (!isRecord(item) || !isRecord(item['metric']) || !Array.isArray(item['values'])) {
     return err('a series lacks metric labels or values');
   }
-  const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(item['metric'])) labels[k] = text(v);
-  const points: Array<readonly [number, number]> = [];
-  for (const pair of item['values'] as unknown[]) {
+  const metric = item['metric'];
+  let labels = metric as Record<string, string>;
+  for (const k in metric) {
+    if (typeof metric[k] !== 'string') {
+      labels = {};
+      for (const [key, v] of Object.entries(metric)) labels[key] = text(v);
+      break;
+    }
+  }
+  const values = item['values'] as unknown[];
+  for (const pair of values) {
     if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'number' || typeof pair[1] !== 'string') {
       return err(`malformed sample in series ${JSON.stringify(labels)}`);
     }
-    const value = Number(pair[1]);
-    if (!Number.isFinite(value) || pair[1].trim() === '') {
-      return err(`value '${pair[1]}' (not a finite number) in series ${JSON.stringify(labels)} at ${pair[0]}`);
+    const raw = pair[1];
+    const value = Number(raw);
+    // Number('') and Number('  ') are 0: a blank value is malformed, not zero.
+    if (!Number.isFinite(value) || (value === 0 && raw.trim() === '')) {
+      return err(`value '${raw}' (not a finite number) in series ${JSON.stringify(labels)} at ${pair[0]}`);
     }
-    points.push([Math.round(pair[0] * 1000), value]);
+    pair[0] = Math.round(pair[0] * 1000);
+    pair[1] = value;
   }
-  return ok({ labels, points });
+  return ok({ labels, points: values as Array<[number, number]> });
 }
