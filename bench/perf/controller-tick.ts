@@ -7,7 +7,8 @@
 //
 // Each size runs in its own child process so RSS is that size's alone.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import type { V1Pod } from '@kubernetes/client-node';
 import { parse } from 'yaml';
@@ -205,7 +206,14 @@ async function runSize(n: number): Promise<void> {
   // Queries are counted over the steady ticks; the first tick's backfill is read in chunks and reported apart.
   let steadyFrom = { fetches: 0, requests: 0 };
   let firstTickQueries = 0;
+  const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : undefined;
   for (let k = 0; k < warmup + measured; k++) {
+    // BENCH_CPU_PROFILE=FILE: a CPU profile of the measured (steady) ticks only, without the first tick.
+    if (profiler && k === warmup) {
+      profiler.connect();
+      await post(profiler, 'Profiler.enable');
+      await post(profiler, 'Profiler.start');
+    }
     nowMs += cfg.tickIntervalS * 1000;
     const answerBefore = prom.answerMs;
     const answerCpuBefore = prom.answerCpuMs;
@@ -236,6 +244,11 @@ async function runSize(n: number): Promise<void> {
       measuredFetchCpu += spent.fetchCpu - before.fetchCpu - (prom.answerCpuMs - answerCpuBefore);
     }
   }
+  if (profiler && process.env.BENCH_CPU_PROFILE) {
+    const { profile } = (await post(profiler, 'Profiler.stop')) as { profile: object };
+    writeFileSync(`${process.env.BENCH_CPU_PROFILE}.${n}.cpuprofile`, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   const ticks = warmup + measured;
   // Peak RSS over the run (the figure a memory limit must cover), and the live heap once garbage is gone.
   const rssPeakMb = process.resourceUsage().maxRSS / 1024;
@@ -265,6 +278,10 @@ async function runSize(n: number): Promise<void> {
       `ticks_measured=${measured}`,
     ].join(' '),
   );
+}
+
+function post(s: Session, method: string): Promise<unknown> {
+  return new Promise((resolve, reject) => s.post(method, (e, r) => (e ? reject(e) : resolve(r))));
 }
 
 /** heapLimitMiB from the chart's values.yaml (the source of truth for how the controller runs). */
