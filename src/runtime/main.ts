@@ -22,6 +22,7 @@ import { createPolicy } from '../policy/registry.js';
 import { createLogger } from '../telemetry/logger.js';
 import { createMetrics, metricsObserver } from '../telemetry/metrics.js';
 import { watchConfig } from './config-watch.js';
+import { NOT_LEADER } from './hints.js';
 import { startHttpServer } from './http.js';
 import { startKedaScaler } from './keda-scaler.js';
 import { LeaderElector } from './leader-election.js';
@@ -148,10 +149,12 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
       buckets: new TokenBuckets(() => config.hints),
       clock,
       logger: child('hints'),
-      // Only the leader acts; a hint reaching another replica is told to retry (docs/hints.md).
+      // Only the leader acts; a hint reaching another replica is told to retry (docs/hints.md). Checked
+      // again in act: leadership can be lost while the token is reviewed.
+      leading,
       act: (hint) =>
         !leading() || stop.aborted
-          ? Promise.resolve({ kind: 'unavailable', reason: 'this replica is not the leader; retry' } as const)
+          ? Promise.resolve({ kind: 'unavailable', reason: NOT_LEADER } as const)
           : actOnHint({ clock, view: kube.view, actuator: kube.actuator, policy, log, observer }, state, { ...config.engine, namespace }, hint, AbortSignal.any([stop, AbortSignal.timeout(5_000)])),
     },
   });
