@@ -20,7 +20,7 @@ import { createPolicy } from '../policy/registry.js';
 import { createLogger } from '../telemetry/logger.js';
 import { createMetrics, metricsObserver } from '../telemetry/metrics.js';
 import { watchConfig } from './config-watch.js';
-import { startHttpServer } from './http.js';
+import { startHttpServer, type Readiness, type RunningHttpServer } from './http.js';
 import { LeaderElector } from './leader-election.js';
 import { startScheduler, type ScheduleConfig, type Scheduler } from './scheduler.js';
 
@@ -29,8 +29,13 @@ const realClock: Clock = { now: () => Date.now() };
 const CONFIG_WAIT_MS = 30_000;
 
 /** Runs the controller until `stop` aborts; resolves to the process exit code. */
-export async function runController(args: RunArgs, stop: AbortSignal, env: ClusterAccessEnv = processEnv): Promise<number> {
-  const access = resolveClusterAccess(args, env);
+export async function runController(args: RunArgs, stop: AbortSignal, env: ClusterAccessEnv = processEnv, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const resolved = resolveClusterAccess(args, env);
+  if (!resolved.ok) {
+    stderr.write(`burstguard run: ${resolved.error}\n`);
+    return 1;
+  }
+  const access = resolved.value;
   const { kc, namespace, identity } = access;
   const clock = realClock;
   let config: Config = defaultConfig();
@@ -45,6 +50,12 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createMetrics(registry);
+  // /healthz answers from the first second: liveness must not wait for the API server or the ConfigMap
+  // (/readyz says what is still missing). The port is the flag's, else the default until the config names one.
+  const readiness: { check: () => Readiness } = { check: () => ({ ready: false, reason: 'waiting for the ConfigMap' }) };
+  const startHttp = (port: number): Promise<RunningHttpServer> =>
+    startHttpServer({ registry, port, host: access.inCluster ? '0.0.0.0' : '127.0.0.1', logger: child('http'), readiness: () => readiness.check() });
+  let http = await startHttp(args.metricsPort ?? config.http.port);
   const kube = new KubeRuntime({ kc, namespace, identity, clock, log: child('kube'), config: () => config, annotatePods: args.annotatePods === true });
 
   // Policy, engine state and metric source follow the config; a policy change starts from fresh state.
@@ -91,6 +102,12 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   // Leader election, the port and the first informers need the ConfigMap's values: wait for its first
   // version (or for proof that there is none), then fall back to the defaults if need be.
   await waitUntil(() => feed.delivered || feed.synced(), CONFIG_WAIT_MS, stop);
+  readiness.check = () =>
+    cfgWatch.watcher.current() === undefined
+      ? { ready: false, reason: 'no valid configuration yet' }
+      : kube.ready()
+        ? { ready: true }
+        : { ready: false, reason: 'informers not synced' };
   if (cfgWatch.watcher.current() === undefined) {
     log.warn({ configMap: args.configMap }, 'no valid configuration; running on the defaults (dryRun) until one arrives');
     rebuildSource();
@@ -113,20 +130,11 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   const leading = (): boolean => !electing || elector.isLeader();
 
   await kube.sync();
-  const port = args.metricsPort ?? config.http.port;
-  const http = await startHttpServer({
-    registry,
-    port,
-    host: access.inCluster ? '0.0.0.0' : '127.0.0.1',
-    logger: child('http'),
-    readiness: () =>
-      cfgWatch.watcher.current() === undefined
-        ? { ready: false, reason: 'no valid configuration yet' }
-        : kube.ready()
-          ? { ready: true }
-          : { ready: false, reason: 'informers not synced' },
-  });
-
+  if (args.metricsPort === undefined && config.http.port !== http.port) {
+    // The ConfigMap names another port and no flag pins one: move there (probes follow the flag in the chart).
+    await http.close();
+    http = await startHttp(config.http.port);
+  }
   const observer = metricsObserver(metrics);
   const lastInWindowMs = new Map<string, number>();
   let inFlight: Promise<void> = Promise.resolve();
@@ -177,7 +185,8 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   });
   sched.current = scheduler;
   const election = electing ? elector.run(stop) : Promise.resolve();
-  log.info({ namespace, identity, inCluster: access.inCluster, configMap: args.configMap, port: http.port }, 'burstguard controller started');
+  // replica and namespace are already on every line (the logger's base): not repeated here.
+  log.info({ inCluster: access.inCluster, configMap: args.configMap, port: http.port }, 'burstguard controller started');
 
   await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   log.info({}, 'shutting down');
