@@ -22,6 +22,8 @@ export interface BenchDeps {
   readonly maxCachedSamples?: number;
   /** Called as a replay advances: which trace and policy, and the fraction of trace time done. */
   readonly onProgress?: (p: { readonly trace: string; readonly policy: string; readonly fraction: number }) => void;
+  /** Told of what the validating pass noticed but the format allows (a misspelt optional field). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** The checked shape of a trace, from a full validating pass before any replay. */
@@ -48,14 +50,33 @@ export interface TraceRun {
 export const MAX_CACHED_SAMPLES = 300_000;
 
 /** The validating pass: counts, and the samples themselves while they fit the cache budget. */
-export async function scanAndCache(path: string, limit: number): Promise<{ scan: TraceScan; cached: TraceSample[] | undefined }> {
+export async function scanAndCache(path: string, limit: number): Promise<{ scan: TraceScan; cached: TraceSample[] | undefined; warnings: readonly string[] }> {
   let cached: TraceSample[] | undefined = [];
-  const { sessions, samples, firstT, lastT } = await scanTrace(path, (s) => {
+  const { sessions, samples, firstT, lastT, warnings } = await scanTrace(path, (s) => {
     if (cached === undefined) return;
     if (cached.length < limit) cached.push(s);
     else cached = undefined;
   });
-  return { scan: { sessions, samples, firstT, lastT }, cached };
+  return { scan: { sessions, samples, firstT, lastT }, cached, warnings };
+}
+
+/** Bench input that would replay to nothing (a header-only trace, a warm-up past the end): exit 2. */
+export class BenchInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BenchInputError';
+  }
+}
+
+/**
+ * Refuses a replay that would score nothing, instead of printing an empty table: a trace with no
+ * samples, or a `--warmup` that reaches the last sample (t is seconds from the trace's start).
+ */
+export function checkReplayable(path: string, scan: TraceScan, warmupS: number): void {
+  if (scan.samples === 0) throw new BenchInputError(`${path}: the trace has a header but no samples: nothing to replay`);
+  if (warmupS > 0 && warmupS >= scan.lastT) {
+    throw new BenchInputError(`${path}: --warmup ${warmupS} s reaches past the trace's last sample (t = ${scan.lastT} s): nothing would be scored; use a smaller --warmup`);
+  }
 }
 
 export interface RunRequest {
@@ -74,7 +95,9 @@ export interface RunRequest {
 export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceRun[]> {
   const runs: TraceRun[] = [];
   for (const path of req.traces) {
-    const { scan, cached } = await scanAndCache(path, deps.maxCachedSamples ?? MAX_CACHED_SAMPLES);
+    const { scan, cached, warnings } = await scanAndCache(path, deps.maxCachedSamples ?? MAX_CACHED_SAMPLES);
+    checkReplayable(path, scan, req.warmupS);
+    for (const w of warnings) deps.onWarning?.(w);
     const source = await openTraceSource(path);
     const open = cached ? (): AsyncIterable<TraceSample> => inMemoryStream(cached) : source.open;
     const outcomes: Array<{ policy: string; outcome: ReplayOutcome }> = [];

@@ -5,7 +5,7 @@ import type { PolicySettings } from '../../src/policy/registry.js';
 import { inMemoryStream } from '../replay/in-memory-trace.js';
 import { resultHead } from '../score/result-json.js';
 import type { BenchResult, ReplicasPolicyRow } from '../score/result-types.js';
-import { MAX_CACHED_SAMPLES, scanAndCache, type TraceScan } from '../replay/run-bench.js';
+import { checkReplayable, MAX_CACHED_SAMPLES, scanAndCache, type TraceScan } from '../replay/run-bench.js';
 import { replicasRun } from './policies.js';
 import { replayReplicas, type ReplicasOutcome } from './replay.js';
 import type { ReplicasSettings } from './settings.js';
@@ -16,6 +16,8 @@ export interface ReplicasBenchDeps {
   readonly engine: EngineConfig;
   readonly policies: PolicySettings;
   readonly onProgress?: (p: { readonly trace: string; readonly policy: string; readonly fraction: number }) => void;
+  /** Told of what the validating pass noticed but the format allows (a misspelt optional field). */
+  readonly onWarning?: (message: string) => void;
   /** Wall clock for replaySeconds (tests may fix it). */
   readonly wall?: () => number;
 }
@@ -36,7 +38,9 @@ export interface ReplicasTraceRun {
 export async function runReplicasBench(req: { readonly traces: readonly string[]; readonly policies: readonly string[]; readonly warmupS: number }, deps: ReplicasBenchDeps): Promise<ReplicasTraceRun[]> {
   const runs: ReplicasTraceRun[] = [];
   for (const path of req.traces) {
-    const { scan, cached } = await scanAndCache(path, MAX_CACHED_SAMPLES);
+    const { scan, cached, warnings } = await scanAndCache(path, MAX_CACHED_SAMPLES);
+    checkReplayable(path, scan, req.warmupS);
+    for (const w of warnings) deps.onWarning?.(w);
     const source = await openTraceSource(path);
     const open = cached ? (): AsyncIterable<TraceSample> => inMemoryStream(cached) : source.open;
     const outcomes: Array<{ policy: string; outcome: ReplicasOutcome }> = [];
