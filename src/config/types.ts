@@ -1,3 +1,4 @@
+import type { ResizeSafetyConfig } from './resize-safety-schema.js';
 import type { EngineConfig } from '../engine/engine-config.js';
 import type { PolicyName, PolicySettings } from '../policy/registry.js';
 
@@ -97,6 +98,7 @@ export interface Config {
   readonly leaderElection: LeaderElectionConfig;
   readonly http: HttpConfig;
   readonly log: LogConfig;
+  readonly resizeSafety: ResizeSafetyConfig;
 }
 
 /** One reason a config was rejected: the field path (e.g. `policies.predictive.riskBudget`) and what is wrong. */
