@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { err, ok, type Result } from '../../src/core/result.js';
+import type { Resources } from '../../src/core/types.js';
+import { parseDuration, parseNodeShape, parseScale } from './density-flags.js';
 
 /** The policies a bench replays when `--policies` is not given (BENCH.md, "Policies every replay offers"). */
 export const DEFAULT_POLICIES = ['static', 'vpa', 'reactive', 'predictive', 'oracle'] as const;
@@ -17,6 +19,12 @@ export interface BenchOptions {
   readonly configPath?: string;
   readonly seed: number;
   readonly warmupS: number;
+  /** `--node-shape`: a node's allocatable; absent for the simulator's default. */
+  readonly nodeShape?: Resources;
+  /** `--scale`: sessions multiplied over the same span (1: the trace as recorded). */
+  readonly scale: number;
+  /** `--duration`: trace seconds to continue the arrivals to. */
+  readonly durationS?: number;
   /** A file, `-` for stdout, or absent. */
   readonly json?: string;
   readonly report?: string;
@@ -25,6 +33,7 @@ export interface BenchOptions {
 
 export const BENCH_USAGE = `usage: burstguard bench [--trace PATH ...] [--scenario resize|replicas] [--policies a,b,c]
                         [--config configmap.yaml] [--seed N] [--warmup SECONDS]
+                        [--node-shape CPUxMEM] [--scale F] [--duration D]
                         [--json FILE|-] [--report FILE.html]
 
   --trace PATH       a trace v1 file (.jsonl or .jsonl.gz) or a folder of them; repeatable. Default: every bundled trace
@@ -33,6 +42,9 @@ export const BENCH_USAGE = `usage: burstguard bench [--trace PATH ...] [--scenar
   --config FILE      burstguard ConfigMap (or its config.yaml) for engine, guards and policy settings
   --seed N           seed of the simulated cluster (default 1); same seed, same JSON
   --warmup SECONDS   replay the first SECONDS unscored, so history-hungry policies are judged warm (default 0)
+  --node-shape CxM   a node's allocatable CPU and memory as Kubernetes quantities (default 3900mx14Gi), e.g. 8x32Gi
+  --scale F          F times the sessions over the same span (fractional too), arrivals resampled with the seed
+  --duration D       continue the arrivals, resampled the same way, until D of trace time (90m, 24h)
   --json FILE|-      write the result JSON to FILE, or only the JSON to stdout with -
   --report FILE      write a self-contained HTML report with charts
 `;
@@ -65,6 +77,17 @@ function checkFileFlags(values: { json?: string | undefined; report?: string | u
   return undefined;
 }
 
+/** `--node-shape`, `--scale`, `--duration`: absent flags leave the trace and the node as they are. */
+function parseDensity(values: { 'node-shape'?: string | undefined; scale?: string | undefined; duration?: string | undefined }): Result<Pick<BenchOptions, 'nodeShape' | 'scale' | 'durationS'>, string> {
+  const shape = values['node-shape'] === undefined ? undefined : parseNodeShape(values['node-shape']);
+  if (shape !== undefined && !shape.ok) return shape;
+  const scale = values.scale === undefined ? ok(1) : parseScale(values.scale);
+  if (!scale.ok) return scale;
+  const duration = values.duration === undefined ? undefined : parseDuration(values.duration);
+  if (duration !== undefined && !duration.ok) return duration;
+  return ok({ scale: scale.value, ...(shape ? { nodeShape: shape.value } : {}), ...(duration ? { durationS: duration.value } : {}) });
+}
+
 /**
  * Parses `burstguard bench` arguments. `knownPolicies` is what this build can replay. Errors are one
  * readable line each (the command prints them with the usage and exits 2).
@@ -83,6 +106,9 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
         config: { type: 'string' },
         seed: { type: 'string' },
         warmup: { type: 'string' },
+        'node-shape': { type: 'string' },
+        scale: { type: 'string' },
+        duration: { type: 'string' },
         json: { type: 'string' },
         report: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -101,6 +127,8 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
   if (!warmup.ok) return warmup;
   const files = checkFileFlags(values);
   if (files !== undefined) return err(files);
+  const density = parseDensity(values);
+  if (!density.ok) return density;
   return ok({
     traces: values.trace ?? [],
     scenario,
@@ -109,6 +137,7 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
     ...(values.config !== undefined ? { configPath: values.config } : {}),
     seed: seed.value,
     warmupS: warmup.value,
+    ...density.value,
     ...(values.json !== undefined ? { json: values.json } : {}),
     ...(values.report !== undefined ? { report: values.report } : {}),
     help: values.help === true,

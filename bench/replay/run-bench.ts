@@ -3,7 +3,12 @@ import type { EngineConfig } from '../../src/engine/engine-config.js';
 import type { Policy } from '../../src/policy/policy.js';
 import { openTraceSource, scanTrace } from '../../src/trace/reader.js';
 import type { TraceHeader, TraceSample } from '../../src/trace/types.js';
+import { floorNodeHours } from '../score/floor.js';
+import type { PriorsProvenance } from '../score/result-types.js';
+import { round } from '../score/scoring.js';
+import { DEFAULT_SIM_TUNING } from '../sim/defaults.js';
 import { inMemoryStream } from './in-memory-trace.js';
+import { reshapedStream, reshapes, type TraceShapeOptions } from './scale-trace.js';
 import type { ReplayInput, ReplayOutcome, SimSettings } from './replay-types.js';
 
 /** The simulator entry point (bench/replay.ts); injected so tests can run the bench without it. */
@@ -40,6 +45,10 @@ export interface TraceRun {
   readonly header: TraceHeader;
   readonly scan: TraceScan;
   readonly outcomes: ReadonlyArray<{ readonly policy: string; readonly outcome: ReplayOutcome }>;
+  /** The trace's physical floor at the run's node shape (BENCH.md `floorNodeHours`). */
+  readonly floorNodeHours?: number;
+  /** Where each class prior used in this trace's replays was fitted (the JSON `priors`); absent: `{}`. */
+  readonly priors?: PriorsProvenance;
 }
 
 /**
@@ -84,6 +93,39 @@ export interface RunRequest {
   readonly policies: readonly string[];
   readonly seed: number;
   readonly warmupS: number;
+  /** `--scale` / `--duration`; absent: the traces as recorded. */
+  readonly shape?: Omit<TraceShapeOptions, 'seed'>;
+}
+
+/** A trace ready to replay any number of times: header, checked shape, and a fresh stream per call. */
+export interface ReplayableTrace {
+  readonly header: TraceHeader;
+  readonly scan: TraceScan;
+  readonly open: () => AsyncIterable<TraceSample>;
+  /** What the validating pass noticed but the format allows (a misspelt optional field). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Validates a trace in full, then offers it for replay: from memory when it fits the cache budget,
+ * streamed from the file otherwise. A reshaped trace (`--scale`, `--duration`) is built from the
+ * recorded sessions held in memory and merged lazily on each pass.
+ */
+export async function openReplayable(path: string, maxCached: number, shape: TraceShapeOptions | undefined): Promise<ReplayableTrace> {
+  const reshape = shape !== undefined && reshapes(shape);
+  const { scan, cached, warnings } = await scanAndCache(path, reshape ? Number.POSITIVE_INFINITY : maxCached);
+  const source = await openTraceSource(path);
+  if (reshape && cached !== undefined) {
+    const stream = reshapedStream(cached, shape);
+    return { header: source.header, scan, open: () => stream, warnings };
+  }
+  const open = cached ? (): AsyncIterable<TraceSample> => inMemoryStream(cached) : source.open;
+  return { header: source.header, scan, open, warnings };
+}
+
+/** The floor of one trace stream at the run's node shape, in node-hours (one pass, no replay). */
+export async function traceFloor(open: () => AsyncIterable<TraceSample>, sim: SimSettings): Promise<number> {
+  return round(await floorNodeHours(open(), sim.nodeAllocatable, DEFAULT_SIM_TUNING.lookaheadS), 6);
 }
 
 /**
@@ -95,11 +137,11 @@ export interface RunRequest {
 export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceRun[]> {
   const runs: TraceRun[] = [];
   for (const path of req.traces) {
-    const { scan, cached, warnings } = await scanAndCache(path, deps.maxCachedSamples ?? MAX_CACHED_SAMPLES);
+    const source = await openReplayable(path, deps.maxCachedSamples ?? MAX_CACHED_SAMPLES, req.shape ? { ...req.shape, seed: req.seed } : undefined);
+    const { scan, open } = source;
     checkReplayable(path, scan, req.warmupS);
-    for (const w of warnings) deps.onWarning?.(w);
-    const source = await openTraceSource(path);
-    const open = cached ? (): AsyncIterable<TraceSample> => inMemoryStream(cached) : source.open;
+    for (const w of source.warnings) deps.onWarning?.(w);
+    const floor = await traceFloor(open, deps.sim);
     const outcomes: Array<{ policy: string; outcome: ReplayOutcome }> = [];
     for (const name of req.policies) {
       const policy = deps.makePolicy(name);
@@ -119,7 +161,7 @@ export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceR
       });
       outcomes.push({ policy: name, outcome });
     }
-    runs.push({ path, header: source.header, scan, outcomes });
+    runs.push({ path, header: source.header, scan, outcomes, floorNodeHours: floor });
   }
   return runs;
 }

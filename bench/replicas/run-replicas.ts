@@ -1,11 +1,11 @@
-import { openTraceSource } from '../../src/trace/reader.js';
-import type { TraceHeader, TraceSample } from '../../src/trace/types.js';
+import type { TraceHeader } from '../../src/trace/types.js';
 import type { EngineConfig } from '../../src/engine/engine-config.js';
 import type { PolicySettings } from '../../src/policy/registry.js';
-import { inMemoryStream } from '../replay/in-memory-trace.js';
 import { resultHead } from '../score/result-json.js';
 import type { BenchResult, ReplicasPolicyRow } from '../score/result-types.js';
-import { checkReplayable, MAX_CACHED_SAMPLES, scanAndCache, type TraceScan } from '../replay/run-bench.js';
+import { checkReplayable, MAX_CACHED_SAMPLES, openReplayable, type TraceScan } from '../replay/run-bench.js';
+import type { TraceShapeOptions } from '../replay/scale-trace.js';
+import { shapeSettings, type RunShape } from '../score/result-settings.js';
 import { replicasRun } from './policies.js';
 import { replayReplicas, type ReplicasOutcome } from './replay.js';
 import type { ReplicasSettings } from './settings.js';
@@ -35,14 +35,16 @@ export interface ReplicasTraceRun {
  * is validated in full first (a bad line fails before any replay) and every policy gets a fresh
  * policy object and a fresh stream; the scenario has no randomness, so the seed only labels the result.
  */
-export async function runReplicasBench(req: { readonly traces: readonly string[]; readonly policies: readonly string[]; readonly warmupS: number }, deps: ReplicasBenchDeps): Promise<ReplicasTraceRun[]> {
+export async function runReplicasBench(
+  req: { readonly traces: readonly string[]; readonly policies: readonly string[]; readonly warmupS: number; readonly shape?: TraceShapeOptions },
+  deps: ReplicasBenchDeps,
+): Promise<ReplicasTraceRun[]> {
   const runs: ReplicasTraceRun[] = [];
   for (const path of req.traces) {
-    const { scan, cached, warnings } = await scanAndCache(path, MAX_CACHED_SAMPLES);
+    const source = await openReplayable(path, MAX_CACHED_SAMPLES, req.shape);
+    const { scan, open } = source;
     checkReplayable(path, scan, req.warmupS);
-    for (const w of warnings) deps.onWarning?.(w);
-    const source = await openTraceSource(path);
-    const open = cached ? (): AsyncIterable<TraceSample> => inMemoryStream(cached) : source.open;
+    for (const w of source.warnings) deps.onWarning?.(w);
     const outcomes: Array<{ policy: string; outcome: ReplicasOutcome }> = [];
     for (const name of req.policies) {
       const run = replicasRun(name, deps.settings, deps.engine, deps.policies);
@@ -85,9 +87,12 @@ function gap(rows: readonly ReplicasPolicyRow[], policy: string, against: string
   return { policy, against, queueWaitP95Seconds: p.queueWaitP95Seconds - o.queueWaitP95Seconds, replicaHours: Math.round((p.replicaHours - o.replicaHours) * 1e6) / 1e6 };
 }
 
-/** The result JSON of one replicas trace (BENCH.md): binding fields first, then self-describing extras. */
-export function toReplicasResult(run: ReplicasTraceRun, seed: number, warmupS: number, settings: ReplicasSettings): BenchResult {
+/**
+ * The result JSON v2 of one replicas trace (BENCH.md): the same head as a resize result, the
+ * scenario's knobs in `settings`, then the self-describing extras.
+ */
+export function toReplicasResult(run: ReplicasTraceRun, shape: RunShape, settings: ReplicasSettings): BenchResult {
   const rows = run.outcomes.map((o) => o.outcome.row);
   const gaps = [gap(rows, 'predictive', 'keda'), gap(rows, 'predictive', 'oracle')].filter((g): g is ReplicasGap => g !== undefined);
-  return { ...resultHead('replicas', run, rows, seed, warmupS), replicas: settings, ...(gaps.length > 0 ? { gaps } : {}) };
+  return { ...resultHead('replicas', run, rows, { settings: { ...shapeSettings(shape), ...settings } }), ...(gaps.length > 0 ? { gaps } : {}) };
 }

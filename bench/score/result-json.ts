@@ -1,4 +1,4 @@
-import type { BenchResult, ResizePolicyRow } from './result-types.js';
+import { RESULT_SCHEMA_VERSION, type BenchResult, type PriorsProvenance, type ResizePolicyRow, type ResultSettings } from './result-types.js';
 import type { TraceRun } from '../replay/run-bench.js';
 
 /**
@@ -34,15 +34,23 @@ export function oracleGap(rows: readonly ResizePolicyRow[], policy = 'predictive
   };
 }
 
+/** What a trace result carries besides its rows: how it was run, and where the priors came from. */
+export interface ResultContext {
+  readonly settings: ResultSettings;
+  /** Class → where its prior was fitted; `{}` when the run used no fitted priors (or nobody said). */
+  readonly priors?: PriorsProvenance;
+}
+
 /**
- * The result JSON of one trace (BENCH.md "Result JSON"): binding fields first, then extras that make
- * a result file self-describing (seed, warm-up, where the trace came from). Everything here is a
- * function of the inputs, so one seed gives the same object apart from `replaySeconds`.
+ * The result JSON of one trace (BENCH.md "Result JSON v2"): binding fields first, then extras that make
+ * a result file self-describing (where the trace came from, the gap to the oracle). Everything here is
+ * a function of the inputs, so one seed gives the same object apart from `replaySeconds`.
  */
-export function toBenchResult(run: TraceRun, seed: number, warmupS: number): BenchResult {
+export function toBenchResult(run: TraceRun, ctx: ResultContext): BenchResult {
   const rows = run.outcomes.map((o) => o.outcome.row);
   const gap = oracleGap(rows);
-  return { ...resultHead('resize', run, rows, seed, warmupS), ...(gap ? { gapToOracle: gap } : {}) };
+  const head = resultHead('resize', run, rows, { settings: ctx.settings, priors: ctx.priors ?? run.priors ?? {} });
+  return { ...head, floorNodeHours: run.floorNodeHours ?? 0, ...(gap ? { gapToOracle: gap } : {}) };
 }
 
 /** What any scenario's replay of one trace needs to carry: the scenario, the trace, the rows, and how it was run. */
@@ -52,29 +60,23 @@ export interface ReplayedTrace<R> {
   readonly outcomes: ReadonlyArray<{ readonly outcome: { readonly trace: { name: string; sessions: number; samples: number; podSeconds: number }; readonly row: R } }>;
 }
 
-/** The binding head of a result object (scenario, trace, policies) with the self-describing extras every scenario has. */
-export function resultHead<R extends BenchResult['policies'][number]>(
-  scenario: BenchResult['scenario'],
-  run: ReplayedTrace<R>,
-  rows: readonly R[],
-  seed: number,
-  warmupS: number,
-): BenchResult {
+/** The binding head of a result object (schema, scenario, trace, settings, priors, policies) with the extras every scenario has. */
+export function resultHead<R extends BenchResult['policies'][number]>(scenario: BenchResult['scenario'], run: ReplayedTrace<R>, rows: readonly R[], ctx: ResultContext): BenchResult {
   const first = run.outcomes[0]?.outcome.trace;
   const trace = first ?? { name: run.header.name, sessions: run.scan.sessions, samples: run.scan.samples, podSeconds: 0 };
   return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
     scenario,
     trace: { name: trace.name, sessions: trace.sessions, samples: trace.samples, podSeconds: trace.podSeconds },
+    settings: ctx.settings,
+    priors: ctx.priors ?? {},
     policies: rows,
-    seed,
-    warmupSeconds: warmupS,
     source: run.header.source,
     license: run.header.license,
   };
 }
 
-/** One object for one trace, an array for several (BENCH.md); two-space indented, newline-terminated. */
+/** Always an array, one element per trace (BENCH.md v2), two-space indented, newline-terminated. */
 export function resultJsonText(results: readonly BenchResult[]): string {
-  const body = results.length === 1 ? results[0] : results;
-  return `${JSON.stringify(body, null, 2)}\n`;
+  return `${JSON.stringify(results, null, 2)}\n`;
 }

@@ -6,16 +6,25 @@ import type { ResizePolicyRow } from './result-types.js';
  * "Definitions"). Everything is counted only after the warm-up: integrals over scored pod-seconds,
  * events that happen after it.
  *
+ * - nodeHours: ∫ nodes dt while the trace has live sessions (pods pending, running or backing off),
+ *   from the first arrival to the last session's end; a lull between sessions counts (the nodes are
+ *   still paid for), the tail after the last session does not (the trace simply ended there).
+ *   peakNodes: most nodes at once (booting ones included).
+ * - disruptions = oomKills (container kills at the memory limit) + evictions (kubelet node-pressure
+ *   evictions) + nodeOomKills (kernel OOM kills on an exhausted node); per 100 scored pod-hours in
+ *   disruptionsPer100PodHours. lostWorkSeconds: session time redone after any of them.
+ *   sessionsFailed: sessions that never finished (restartPolicy Never, or requests no node can hold).
+ * - unreservedGiBHours = ∫ max(0, used − request): memory a pod uses that its node never reserved for
+ *   it, the overcommit node pressure is made of. overRequestShare: share of pod-seconds above request.
+ * - apiWrites: every write the controller would send: one resize PATCH per action it took (accepted or
+ *   rejected) plus the Event it records for each (src/adapters/kube/kube-actuator.ts).
  * - memSlack = 1 - ∫memUsed / ∫memRequested over the pod-seconds a pod is bound to a node (requests are
  *   what the node reserves for it, the allocated requests); a pod waiting out a restart back-off uses
- *   nothing and still holds its request. cpuSlack likewise with CPU used after throttling.
- * - oomKills: container kills at the memory limit; evictions: node-pressure evictions;
- *   lostWorkSeconds: session time redone after a kill or an eviction; sessionsFailed: sessions that
- *   never finished (restartPolicy Never, too many restarts, or requests no node can hold).
- * - resizes: resize requests the API accepted (each one a PATCH the controller sent); resizesDeferred
- *   and resizesInfeasible: those the kubelet first answered Deferred or Infeasible. resizeErrors (extra):
- *   resizes the kubelet refused to actuate because the new memory limit was below usage.
- * - peakNodes: most nodes at once (booting ones included); nodeHours: ∫nodes dt.
+ *   nothing and still holds its request. cpuSlack likewise with CPU used after throttling. Diagnostics:
+ *   a policy that under-requests looks good on slack and pays in disruptions.
+ * - resizes: resize requests the API accepted; resizesDeferred and resizesInfeasible: those the kubelet
+ *   first answered Deferred or Infeasible. resizeErrors (extra): resizes the kubelet refused to actuate
+ *   because the new memory limit was below usage.
  */
 export class Scorer {
   memUsed = 0;
@@ -23,8 +32,13 @@ export class Scorer {
   cpuUsed = 0;
   cpuReq = 0;
   cpuThrottled = 0;
+  /** ∫ max(0, memUsed − memRequest) dt, byte-seconds. */
+  memUnreserved = 0;
+  /** Pod-seconds with memory usage above the request. */
+  overRequestSeconds = 0;
   oomKills = 0;
   evictions = 0;
+  nodeOomKills = 0;
   sessionsFailed = 0;
   sessionsCompleted = 0;
   lostWorkSeconds = 0;
@@ -32,18 +46,53 @@ export class Scorer {
   resizesDeferred = 0;
   resizesInfeasible = 0;
   resizeErrors = 0;
+  /** Resize PATCHes sent (accepted or rejected by validation) and Events recorded for them. */
+  apiPatches = 0;
+  apiEvents = 0;
   peakNodes = 0;
   nodeSeconds = 0;
+  /** Node-seconds of a lull with no live session, counted only if another session arrives. */
+  private idleNodeSeconds = 0;
   podSeconds = 0;
+
+  /**
+   * One step of the node pool: `nodes` nodes over `dt`, `live` whether any session is live. A lull's
+   * node-seconds are held back until the next session arrives, so the tail after the last session
+   * never counts.
+   */
+  countNodes(nodes: number, dt: number, live: boolean): void {
+    if (nodes > this.peakNodes) this.peakNodes = nodes;
+    if (!live) {
+      this.idleNodeSeconds += nodes * dt;
+      return;
+    }
+    this.nodeSeconds += this.idleNodeSeconds + nodes * dt;
+    this.idleNodeSeconds = 0;
+  }
+
+  get disruptions(): number {
+    return this.oomKills + this.evictions + this.nodeOomKills;
+  }
 
   /** Builds the result row. `replaySeconds` is wall-clock time, the only field allowed to vary. */
   toRow(policy: string, replaySeconds: number): ResizePolicyRow {
+    const podHours = this.podSeconds / 3600;
+    const writes = this.apiPatches + this.apiEvents;
     return {
       policy,
+      nodeHours: round(this.nodeSeconds / 3600, 6),
+      peakNodes: this.peakNodes,
+      disruptions: this.disruptions,
+      disruptionsPer100PodHours: round(podHours > 0 ? (100 * this.disruptions) / podHours : 0, 6),
       oomKills: this.oomKills,
       evictions: this.evictions,
+      nodeOomKills: this.nodeOomKills,
       sessionsFailed: this.sessionsFailed,
       lostWorkSeconds: round(this.lostWorkSeconds, 3),
+      unreservedGiBHours: round(this.memUnreserved / GiB / 3600, 6),
+      overRequestShare: round(this.podSeconds > 0 ? this.overRequestSeconds / this.podSeconds : 0, 6),
+      apiWrites: writes,
+      apiWritesPerPodHour: round(podHours > 0 ? writes / podHours : 0, 6),
       memSlack: round(slack(this.memUsed, this.memReq), 6),
       cpuSlack: round(slack(this.cpuUsed, this.cpuReq), 6),
       cpuThrottledCoreSeconds: round(this.cpuThrottled, 3),
@@ -53,8 +102,6 @@ export class Scorer {
       resizes: this.resizes,
       resizesDeferred: this.resizesDeferred,
       resizesInfeasible: this.resizesInfeasible,
-      peakNodes: this.peakNodes,
-      nodeHours: round(this.nodeSeconds / 3600, 6),
       replaySeconds: round(replaySeconds, 3),
       resizeErrors: this.resizeErrors,
       sessionsCompleted: this.sessionsCompleted,

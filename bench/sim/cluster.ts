@@ -115,11 +115,7 @@ export class SimCluster {
     workResizes(this, T);
     this.observe(T);
     this.pool.removeIdle(T);
-    if (scored) {
-      const n = this.pool.nodes.length;
-      this.score.nodeSeconds += n * dt;
-      if (n > this.score.peakNodes) this.score.peakNodes = n;
-    }
+    if (scored) this.score.countNodes(this.pool.nodes.length, dt, this.live.length > 0);
     if (this.anyGone) this.dropGone();
   }
 
@@ -170,6 +166,10 @@ export class SimCluster {
     sc.cpuUsed += used * wall;
     sc.cpuReq += pod.allocReqCpu * wall;
     sc.podSeconds += wall;
+    if (m > pod.allocReqMem) {
+      sc.memUnreserved += (m - pod.allocReqMem) * wall;
+      sc.overRequestSeconds += wall;
+    }
     if (c > used) sc.cpuThrottled += (c - used) * wall;
     pod.scoredMemUsed += m * wall;
     pod.scoredMemReq += pod.allocReqMem * wall;

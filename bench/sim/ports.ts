@@ -88,6 +88,13 @@ export class SimActuator implements Actuator {
     if (action.container !== SIM_CONTAINER) {
       return err({ action, code: 'invalid', message: `container "${action.container}" not found in pod`, retryable: false });
     }
+    const T = this.nowT();
+    const scored = this.c.scored(T);
+    // Acting, the controller sends the PATCH and records an Event for whatever comes back (kube-actuator.ts).
+    if (scored && !dryRun) {
+      this.c.score.apiPatches++;
+      this.c.score.apiEvents++;
+    }
     const invalid = validate(pod, action);
     if (invalid !== undefined) return err({ action, code: 'invalid', message: invalid, retryable: false });
     if (dryRun) return ok({ outcome: 'dry-run', action });
@@ -95,8 +102,6 @@ export class SimActuator implements Actuator {
     pod.specReqCpu = action.requests.cpuCores;
     pod.specLimMem = action.limits.memBytes;
     pod.specLimCpu = action.limits.cpuCores;
-    const T = this.nowT();
-    const scored = this.c.scored(T);
     if (scored) this.c.score.resizes++;
     const phase = admitResize(this.c, pod, T);
     if (phase !== ResizePhase.None && !pod.inResizeList) {

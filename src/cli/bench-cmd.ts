@@ -8,6 +8,9 @@ import { ProgressBar } from '../../bench/replay/progress.js';
 import { DEFAULT_SIM_SETTINGS, replay } from '../../bench/replay/replay.js';
 import { renderReport, type ReportContext } from '../../bench/report/render.js';
 import { resultJsonText, toBenchResult } from '../../bench/score/result-json.js';
+import { resizeResultSettings } from '../../bench/score/result-settings.js';
+import type { SimSettings } from '../../bench/replay/replay-types.js';
+import type { Resources } from '../core/types.js';
 import { BenchInputError, runBench, type BenchDeps, type ReplayFn, type TraceRun } from '../../bench/replay/run-bench.js';
 import { formatResultTable } from '../../bench/score/table.js';
 import { REPLICAS_POLICY_NAMES } from '../../bench/replicas/policies.js';
@@ -87,10 +90,20 @@ function scenarioPolicies(opts: BenchOptions): Result<readonly string[], string>
   return ok(opts.policies);
 }
 
+/** `--scale` / `--duration` as the trace reshaper takes them. */
+function traceShape(opts: BenchOptions): { scale: number; durationS?: number } {
+  return { scale: opts.scale, ...(opts.durationS !== undefined ? { durationS: opts.durationS } : {}) };
+}
+
+/** `--node-shape` replaces the node's allocatable; without it the simulator's default node stays. */
+function withNodeShape(sim: SimSettings, shape: Resources | undefined): SimSettings {
+  return shape === undefined ? sim : { ...sim, nodeAllocatable: shape };
+}
+
 /** Runs the replays; a trace error is bad input (2), anything else a failed replay (1). */
 async function replayAll(opts: BenchOptions, traces: readonly string[], deps: BenchDeps, io: CliIo, bar?: ProgressBar): Promise<TraceRun[] | number> {
   try {
-    const runs = await runBench({ traces, policies: opts.policies, seed: opts.seed, warmupS: opts.warmupS }, deps);
+    const runs = await runBench({ traces, policies: opts.policies, seed: opts.seed, warmupS: opts.warmupS, shape: traceShape(opts) }, deps);
     bar?.clear();
     return runs;
   } catch (e) {
@@ -104,7 +117,8 @@ async function replayAll(opts: BenchOptions, traces: readonly string[], deps: Be
 
 /** The table, the JSON and the report of a finished bench. */
 async function writeOutputs(opts: BenchOptions, runs: readonly TraceRun[], io: CliIo, ctx: ReportContext): Promise<void> {
-  const results = runs.map((r) => toBenchResult(r, opts.seed, opts.warmupS));
+  const settings = resizeResultSettings(ctx.sim, ctx.engine, opts);
+  const results = runs.map((r) => toBenchResult(r, { settings }));
   // `--json -` owns stdout: the human table moves to stderr so a pipe gets nothing but JSON.
   const tableOut = opts.json === '-' ? io.stderr : io.stdout;
   tableOut.write(results.map(formatResultTable).join('\n'));
@@ -141,7 +155,7 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo, replay
   const warn = (w: string): void => void io.stderr.write(`burstguard bench: warning: ${w}\n`);
 
   if (opts.scenario === 'replicas') return replicasBench(opts, traces.value, config.value, io, warn);
-  const sim = simSettingsFor(DEFAULT_SIM_SETTINGS, config.value.policies);
+  const sim = withNodeShape(simSettingsFor(DEFAULT_SIM_SETTINGS, config.value.policies), opts.nodeShape);
   const engine = benchEngineConfig(config.value.engine);
   const bar = io.stderrIsTty ? new ProgressBar(io.stderr) : undefined;
   const deps: BenchDeps = {
@@ -171,7 +185,7 @@ async function replicasBench(opts: BenchOptions, traces: readonly string[], conf
   let runs: ReplicasTraceRun[];
   try {
     runs = await runReplicasBench(
-      { traces, policies: opts.policies, warmupS: opts.warmupS },
+      { traces, policies: opts.policies, warmupS: opts.warmupS, shape: { ...traceShape(opts), seed: opts.seed } },
       {
         settings: DEFAULT_REPLICAS_SETTINGS,
         engine: benchEngineConfig(config.engine),
@@ -187,7 +201,7 @@ async function replicasBench(opts: BenchOptions, traces: readonly string[], conf
     io.stderr.write(`burstguard bench: replay failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;
   }
-  const results = runs.map((r) => toReplicasResult(r, opts.seed, opts.warmupS, DEFAULT_REPLICAS_SETTINGS));
+  const results = runs.map((r) => toReplicasResult(r, opts, DEFAULT_REPLICAS_SETTINGS));
   try {
     const tableOut = opts.json === '-' ? io.stderr : io.stdout;
     tableOut.write(results.map(formatReplicasTable).join('\n'));

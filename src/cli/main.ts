@@ -12,6 +12,7 @@ Usage:
   burstguard trace validate FILE...
   burstguard trace synth [options]      seeded resource model: agent steps -> memory and CPU
   burstguard trace import SOURCE [options]
+  burstguard trace record --prometheus URL --namespace NS (--since D | --from T --to T) --out FILE
   burstguard help | --version
 
 Every command takes --help.
@@ -25,6 +26,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'trace validate': async () => (await import('./trace-validate-cmd.js')).traceValidateCommand,
   'trace synth': async () => (await import('./trace-synth-cmd.js')).traceSynthCommand,
   'trace import': async () => (await import('./trace-import-cmd.js')).traceImportCommand,
+  'trace record': async () => (await import('./trace-record-cmd.js')).traceRecordCommand,
 };
 
 /** Command groups (`trace`, `config`): alone or with --help they list their subcommands. */

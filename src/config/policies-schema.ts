@@ -84,6 +84,11 @@ export const policiesSchema = z
         cpuRiskBudget: [1e-6, 0.5, 'must be between 0.000001 and 0.5'],
         horizonS: [1, 3600, 'must be between 1 and 3600 seconds'],
         priorFloorWeight: [0, 1, 'must be between 0 and 1'],
+        nodeRiskBudget: [1e-9, 0.5, 'must be between 0.000000001 and 0.5 (probability that a full node overflows)'],
+        cpuNodeRiskBudget: [1e-9, 0.5, 'must be between 0.000000001 and 0.5'],
+        maxWritesPerPodHour: [0, 3600, 'must be between 0 and 3600'],
+        writeBurst: [1, 1000, 'must be between 1 and 1000'],
+        maxWritesPerTick: [1, 1e6, 'must be at least 1'],
       },
     ),
   })

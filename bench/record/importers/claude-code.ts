@@ -19,12 +19,12 @@ export function isoSeconds(s: string): number | undefined {
   return Number.isFinite(ms) ? ms / 1000 : undefined;
 }
 
-function claudeTool(name: string, seconds: number): string {
+export function claudeTool(name: string, seconds: number): string {
   if (name !== 'Bash') return name;
   return seconds < 1 ? 'Bash:file_explore' : refineByDuration('Bash:other', seconds);
 }
 
-interface Options {
+export interface Options {
   readonly agentClass?: string;
   readonly maxIdleSeconds?: number;
   readonly minSessionSeconds?: number;
@@ -32,8 +32,15 @@ interface Options {
 
 type AbsCall = ToolCall;
 
-/** Splits one session's events (absolute seconds) at idle gaps; each part is re-based to start 2 s before its first event. */
-function splitAtIdle(id: string, calls: AbsCall[], points: ContextPoint[], o: Required<Options>): SessionActivity[] {
+/** An activity and when it began (absolute seconds), for logs whose real timing is kept. */
+export type TimedActivity = SessionActivity & { readonly startS: number };
+
+/**
+ * Splits one session's events (absolute seconds) at idle gaps (`maxIdleSeconds`: the human was away);
+ * each part is re-based to start 2 s before its first event, and parts shorter than
+ * `minSessionSeconds` are dropped.
+ */
+export function splitAtIdle(id: string, calls: AbsCall[], points: ContextPoint[], o: Required<Options>): TimedActivity[] {
   type Ev = { at: number; until: number; call?: AbsCall; point?: ContextPoint };
   const evs: Ev[] = [...calls.map((c) => ({ at: c.start, until: c.end, call: c })), ...points.map((p) => ({ at: p.t, until: p.t, point: p }))].sort((a, b) => a.at - b.at);
   const parts: Ev[][] = [];
@@ -43,13 +50,13 @@ function splitAtIdle(id: string, calls: AbsCall[], points: ContextPoint[], o: Re
     parts[parts.length - 1]?.push(e);
     horizon = Math.max(horizon, e.until);
   }
-  const out: SessionActivity[] = [];
+  const out: TimedActivity[] = [];
   parts.forEach((part, k) => {
     const t0 = (part[0]?.at ?? 0) - 2;
     const tools = part.flatMap((e) => (e.call ? [{ ...e.call, start: e.call.start - t0, end: e.call.end - t0 }] : []));
     const pts = part.flatMap((e) => (e.point ? [{ t: e.point.t - t0, tokens: e.point.tokens }] : []));
     const duration = activityDuration(tools, pts);
-    if (duration >= o.minSessionSeconds) out.push({ id: `${id}#${k}`, agentClass: o.agentClass, durationSeconds: duration, tools, contextPoints: pts });
+    if (duration >= o.minSessionSeconds) out.push({ id: `${id}#${k}`, agentClass: o.agentClass, durationSeconds: duration, tools, contextPoints: pts, startS: t0 });
   });
   return out;
 }

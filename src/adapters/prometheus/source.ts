@@ -4,9 +4,10 @@ import type { AgentSample } from '../../core/types.js';
 import type { Logger, MetricQuery, MetricSource, SourceError } from '../../engine/ports.js';
 import { joinAnswers, type Answers } from './join.js';
 import { renderQueries, SIGNALS, toolLabelOf, type Signal } from './queries.js';
-import { parseRangeResponse, type Series } from './response.js';
+import { queryRange, type RangeWindow } from './range-query.js';
+import type { Series } from './response.js';
 import { fileTokenSource, type TokenSource } from './token.js';
-import { abortMessage, createHttpGet, type HttpGet } from './transport.js';
+import { createHttpGet, type HttpGet } from './transport.js';
 
 /** Prometheus keeps at most 11,000 points per series in a range answer; stay below it. */
 const MAX_POINTS = 10_000;
@@ -51,25 +52,12 @@ export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSo
   async function runQuery(
     signal: Signal,
     promql: string,
-    window: { start: number; end: number; stepS: number },
+    window: RangeWindow,
     headers: Readonly<Record<string, string>>,
     abort: AbortSignal,
   ): Promise<Result<Series[], SourceError>> {
-    const url = new URL(`${base}/api/v1/query_range`);
-    url.searchParams.set('query', promql);
-    url.searchParams.set('start', window.start.toFixed(3));
-    url.searchParams.set('end', window.end.toFixed(3));
-    url.searchParams.set('step', `${window.stepS}s`);
-    url.searchParams.set('timeout', `${Math.max(1, Math.floor(cfg.timeoutMs / 1000))}s`);
-    const answer = await httpGet(url, headers, abort);
-    if (!answer.ok) {
-      const why = abort.aborted ? abortMessage(abort) : answer.error;
-      const detail = why === 'timed out' ? `timed out after ${cfg.timeoutMs} ms` : why;
-      return err({ source: 'prometheus', query: promql, message: `${signal}: ${detail}` });
-    }
-    const parsed = parseRangeResponse(answer.value.status, answer.value.body);
-    if (!parsed.ok) return err({ source: 'prometheus', query: promql, message: `${signal}: ${parsed.error}` });
-    return ok(parsed.value);
+    const r = await queryRange({ base, get: httpGet, headers, timeoutMs: cfg.timeoutMs }, promql, window, abort);
+    return r.ok ? r : err({ source: 'prometheus', query: promql, message: `${signal}: ${r.error}` });
   }
 
   const source: PrometheusSource = {

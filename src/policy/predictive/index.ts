@@ -5,11 +5,13 @@
  * ScaledObjects of the classes it has seen are pre-warmed ahead of forecast session bursts (scale.ts).
  * See docs/models.md for the maths.
  */
-import type { AgentSample } from '../../core/types.js';
+import type { AgentSample, PodView } from '../../core/types.js';
 import type { Policy, PolicyContext, Recommendation, RefitReport } from '../policy.js';
 import { refitClassModel } from '../../../models/burst-model.js';
 import { resolvePredictiveOptions, type PredictiveOptions } from './options.js';
-import { classTick, sizeNewPod, sizePod, type ClassTick } from './recommend.js';
+import { applyNodeBudgets, applyWriteBudget, pricingFor } from './budgets.js';
+import type { ClassPricing } from './effective-request.js';
+import { classTick, planPod, recommendationOf, sizeNewPod, type ClassTick, type PodPlan } from './recommend.js';
 import { observeArrivals, scaleRecommendations } from './scale.js';
 import { classModel, foldSample, newPredictiveState, noteOoms, type PredictiveState } from './state.js';
 
@@ -36,14 +38,29 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
     recommend(st: PredictiveState, ctx: PolicyContext): Recommendation[] {
       const ticks = new Map<string, ClassTick>();
       const out: Recommendation[] = [];
+      const plans = new Map<string, PodPlan>();
+      const pricing = new Map<string, ClassPricing | undefined>();
+      const pricingOf = (pod: PodView): ClassPricing | undefined => {
+        if (!pricing.has(pod.key)) pricing.set(pod.key, pricingFor(st, classModel(st, st.pods.get(pod.key)?.agentClass ?? pod.agentClass, o), pod, o));
+        return pricing.get(pod.key);
+      };
       for (const pod of ctx.pods) {
         const t = st.pods.get(pod.key);
         const cls = t?.agentClass ?? pod.agentClass;
         const cm = classModel(st, cls, o);
         let ct = ticks.get(cls);
         if (!ct) ticks.set(cls, (ct = classTick(cm, ctx.nowMs, o)));
-        const rec = t && t.samples > 0 ? sizePod(pod, t, cm, ct, ctx.nowMs, o) : sizeNewPod(pod, cm, ct, o);
-        if (rec) out.push(rec);
+        if (t && t.samples > 0) {
+          const plan = planPod(pod, t, cm, ct, ctx.nowMs, o, pricingOf(pod));
+          if (plan) plans.set(pod.key, plan);
+        } else {
+          const rec = sizeNewPod(pod, cm, ct, o);
+          if (rec) out.push(rec);
+        }
+      }
+      applyNodeBudgets(st, ctx.pods, plans, pricingOf);
+      for (const plan of applyWriteBudget(st, ctx.pods, [...plans.values()], ctx.nowMs, o)) {
+        out.push(recommendationOf(plan, ticks.get(plan.t.agentClass) ?? classTick(classModel(st, plan.t.agentClass, o), ctx.nowMs, o), o));
       }
       if (ctx.scaledObjects.length > 0) out.push(...scaleRecommendations(st.arrivals, st.scaleHolds, ctx.scaledObjects, ctx.nowMs, o));
       return out;
@@ -55,6 +72,7 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
     forget(st: PredictiveState, podKey: string): void {
       st.pods.delete(podKey);
       st.unsampledRestarts.delete(podKey);
+      st.writes.delete(podKey);
     },
   };
 }

@@ -49,6 +49,19 @@ export interface PredictiveOptions {
   /** Time constants of the fast and slow arrival rates (models/arrivals.ts). */
   readonly arrivalFastTauS?: number;
   readonly arrivalSlowTauS?: number;
+  /**
+   * ε_node: the accepted probability that a node filled to 100 % of memory requests overflows within
+   * the horizon. Memory requests are each pod's effective memory at this ε (models/effective-memory.ts).
+   */
+  readonly nodeRiskBudget?: number;
+  /** The same for CPU: a node's CPU demand passing its capacity is contention (throttling), not a kill. */
+  readonly cpuNodeRiskBudget?: number;
+  /** Resizes one pod may get per hour on average (a token bucket); raises that protect the pod always go. */
+  readonly maxWritesPerPodHour?: number;
+  /** Resizes a pod may save up in its bucket. */
+  readonly writeBurst?: number;
+  /** Resizes one tick may send, protecting raises first, then the largest changes. */
+  readonly maxWritesPerTick?: number;
   /** Priors by agent class; the bundled ones when absent. */
   readonly priors?: ReadonlyMap<string, AgentClassPrior>;
 }
@@ -79,6 +92,11 @@ export const DEFAULT_PREDICTIVE_OPTIONS: Required<Omit<PredictiveOptions, 'prior
   prewarmBurstIndex: 1.5,
   arrivalFastTauS: 60,
   arrivalSlowTauS: 900,
+  nodeRiskBudget: 0.001,
+  cpuNodeRiskBudget: 0.05,
+  maxWritesPerPodHour: 6,
+  writeBurst: 3,
+  maxWritesPerTick: 100,
 };
 
 /** Fills absent options with the defaults; out-of-range numbers are clamped into range. */
@@ -104,6 +122,11 @@ export function resolvePredictiveOptions(o: PredictiveOptions): ResolvedPredicti
     prewarmBurstIndex: pick(o.prewarmBurstIndex, d.prewarmBurstIndex, 0, 100),
     arrivalFastTauS: pick(o.arrivalFastTauS, d.arrivalFastTauS, 1, 86400),
     arrivalSlowTauS: pick(o.arrivalSlowTauS, d.arrivalSlowTauS, 1, 86400),
+    nodeRiskBudget: pick(o.nodeRiskBudget, d.nodeRiskBudget, 1e-9, 0.5),
+    cpuNodeRiskBudget: pick(o.cpuNodeRiskBudget, d.cpuNodeRiskBudget, 1e-9, 0.5),
+    maxWritesPerPodHour: pick(o.maxWritesPerPodHour, d.maxWritesPerPodHour, 0, 3600),
+    writeBurst: pick(o.writeBurst, d.writeBurst, 1, 1000),
+    maxWritesPerTick: Math.round(pick(o.maxWritesPerTick, d.maxWritesPerTick, 1, 1e6)),
     priors: o.priors instanceof Map ? o.priors : BUNDLED_PRIORS,
   };
 }

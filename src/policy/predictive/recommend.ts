@@ -7,12 +7,14 @@
 import { MiB } from '../../core/resources.js';
 import type { PodView } from '../../core/types.js';
 import type { ResizeRecommendation } from '../policy.js';
-import { blendedMemHeadroom, startupLimit, stateHeadroom, type ClassModel } from '../../../models/burst-model.js';
+import { blendedMemHeadroom, memExcessTail, startupLimit, stateHeadroom, type ClassModel } from '../../../models/burst-model.js';
 import { conformalCorrection } from '../../../models/headroom.js';
 import { meanDurationS, pBurstContinues, pRetryContinues, pRetryWithin, pStillInFlight } from '../../../models/tool-loop.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 import { contextMemoryGrowth } from './context-forecast.js';
 import { decayed, OOM_BUMP, OOM_MEMORY_HALF_LIFE_S, tailOptions, type PodTrack } from './state.js';
+import { effectiveMemRequest, type ClassPricing } from './effective-request.js';
+import { materialChanges, type Materiality } from './write-budget.js';
 
 /** Per-class numbers computed once per recommend call. */
 export interface ClassTick {
@@ -86,22 +88,78 @@ interface Sizing {
   readonly cpuPeak: number;
   /** Request increases held back so a limit raise can land first. */
   readonly sequenced?: boolean;
+  /** How the requests were priced on the node, when its size is known. */
+  readonly effective?: EffectiveNumbers;
+}
+
+/** One pod's plan: targets after the materiality filter, before the node and write budgets. */
+export interface PodPlan {
+  readonly pod: PodView;
+  readonly t: PodTrack;
+  z: Sizing;
+  readonly m: Materiality;
+  readonly pricing: ClassPricing | undefined;
+  /** Why the node budget changed the plan, or what it checked. */
+  readonly notes: string[];
 }
 
 /**
- * A pod with history: the full forecast. Returns nothing when every target is within SKIP_FRACTION of
- * the pod's spec and the limit is well clear of usage: the guards would call it unchanged anyway, and
- * not wording a reason for every pod on every tick keeps the tick O(pods) with a small constant.
+ * A pod with history: the full forecast, reduced to its material changes (write-budget.ts). Returns
+ * nothing when no change is material: the write would buy neither safety nor nodes.
  */
-export function sizePod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions): ResizeRecommendation | undefined {
-  const z = sequenceForNode(pod, t, stickyRequests(pod, forecastPod(t, cm, ct, nowMs, o)));
-  if (unchanged(pod, z, t)) return undefined;
+export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions, pricing: ClassPricing | undefined): PodPlan | undefined {
+  const z = withinNode(pod, sequenceForNode(pod, t, forecastPod(t, cm, ct, nowMs, o, pricing)));
+  const m = materialChanges(pod, z, {
+    usageBytes: t.lastMem,
+    usageMargin: o.usageMarginFraction,
+    cpuCores: t.lastCpu,
+    riskAtCurrent: riskAtLimit(pod, t, cm, ct, z, o),
+    eps: o.riskBudget,
+    ageS: Math.max(0, (t.lastTMs - t.firstTMs) / 1000),
+    ...(pod.nodeAllocatable ? { node: pod.nodeAllocatable } : {}),
+  });
+  if (!m) return undefined;
+  return { pod, t, z: { ...z, ...m.targets }, m, pricing, notes: [] };
+}
+
+/** Limits above the node's allocatable mean nothing (the node runs out first): cap the targets there. */
+function withinNode(pod: PodView, z: Sizing): Sizing {
+  const cap = pod.nodeAllocatable;
+  if (!cap) return z;
+  return { ...z, memLimit: Math.min(z.memLimit, cap.memBytes), cpuLimit: Math.min(z.cpuLimit, cap.cpuCores), cpuRequest: Math.min(z.cpuRequest, cap.cpuCores) };
+}
+
+/**
+ * P(the pod passes the limit in force within the horizon) under the model the target came from: the
+ * excess tail of its state (blended when idle in a retry run) beyond limit − base − growth − calibration.
+ */
+function riskAtLimit(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, z: Sizing, o: ResolvedPredictiveOptions): number {
+  const limit = pod.actualLimits?.memBytes ?? pod.limits.memBytes;
+  if (limit >= z.memLimit) return 0;
+  const room = limit - t.base - z.growthUpper - ct.correction;
+  const state = t.lastState !== 'idle' ? t.lastState : z.pRetry > 0 && t.runState !== 'idle' ? t.runState : 'idle';
+  const key = cm.prior.memory.excessBytes[state] !== undefined || cm.strata.has(state) ? state : '*';
+  const p = memExcessTail(cm, key, o.priorFloorWeight)(room);
+  // Evidence beyond the model (an OOM the class remembers, this pod's own largest burst) says the limit is short.
+  return z.binding === 'model' || z.binding === 'usage' ? p : 1;
+}
+
+/** Whether a plan still changes anything after the budgets held parts of it. */
+export function planChanges(p: PodPlan): boolean {
+  const { pod, z } = p;
+  return z.memLimit !== pod.limits.memBytes || z.memRequest !== pod.requests.memBytes || z.cpuLimit !== pod.limits.cpuCores || z.cpuRequest !== pod.requests.cpuCores;
+}
+
+/** The recommendation a plan becomes, with its reason naming every number that bounds it. */
+export function recommendationOf(p: PodPlan, ct: ClassTick, o: ResolvedPredictiveOptions): ResizeRecommendation {
+  const { t, z } = p;
+  const notes = p.notes.length > 0 ? `; ${p.notes.join('; ')}` : '';
   return {
     kind: 'resize',
-    pod: pod.key,
+    pod: p.pod.key,
     requests: { memBytes: z.memRequest, cpuCores: z.cpuRequest },
     limits: { memBytes: z.memLimit, cpuCores: z.cpuLimit },
-    reason: describe(t, z, ct, o),
+    reason: `${describe(t, z, ct, o)}; writes: ${p.m.fields.join(', ')}${notes}`,
     inputs: {
       agentClass: t.agentClass,
       state: t.lastState,
@@ -119,7 +177,20 @@ export function sizePod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
       binding: z.binding,
       cpuPeakCores: z.cpuPeak,
       requestsHeld: z.sequenced === true,
+      ...(z.effective ? effectiveInputs(z.effective, o) : {}),
     },
+  };
+}
+
+function effectiveInputs(e: EffectiveNumbers, o: ResolvedPredictiveOptions): Record<string, number> {
+  return {
+    effectiveMemBytes: e.memRequest,
+    effectiveAlphaBytes: e.alpha,
+    chernoffScale: e.scale,
+    chernoffS: e.s,
+    nodeMemBytes: e.nodeMemBytes,
+    nodeRiskBudget: o.nodeRiskBudget,
+    ...(e.cpuRequest !== undefined ? { effectiveCpuCores: e.cpuRequest, cpuNodeRiskBudget: o.cpuNodeRiskBudget } : {}),
   };
 }
 
@@ -145,41 +216,10 @@ function sequenceForNode(pod: PodView, t: PodTrack, z: Sizing): Sizing {
   return { ...z, memRequest: Math.min(z.memRequest, memCap), cpuRequest: Math.min(z.cpuRequest, cpuCap), sequenced: true };
 }
 
-/**
- * Requests only rise when the target is clearly above them. Usage that wobbles a little above an
- * expected-usage request costs nothing (the limit, not the request, protects the pod), while every
- * request raise starts that request's downscale cooldown in the engine: a 3 % raise would pin the
- * request, and its slack, for the whole cooldown.
- */
-function stickyRequests(pod: PodView, z: Sizing): Sizing {
-  const keep = (target: number, current: number): number => (target > current && target < current * (1 + REQUEST_RAISE_FRACTION) ? current : target);
-  return { ...z, memRequest: keep(z.memRequest, pod.requests.memBytes), cpuRequest: keep(z.cpuRequest, pod.requests.cpuCores) };
-}
-
-/** A request is raised only when the target is more than this fraction above it. */
-export const REQUEST_RAISE_FRACTION = 0.1;
-
 /** A limit short of its target by more than this is urgent and goes alone; smaller raises travel with requests. */
 export const URGENT_RAISE_FRACTION = 0.1;
 
-/** Targets within this fraction of the spec are not worth a recommendation. */
-export const SKIP_FRACTION = 0.01;
-
-function near(a: number, b: number): boolean {
-  return Math.abs(a - b) <= SKIP_FRACTION * b;
-}
-
-function unchanged(pod: PodView, z: Sizing, t: PodTrack): boolean {
-  return (
-    near(z.memLimit, pod.limits.memBytes) &&
-    near(z.memRequest, pod.requests.memBytes) &&
-    near(z.cpuLimit, pod.limits.cpuCores) &&
-    near(z.cpuRequest, pod.requests.cpuCores) &&
-    pod.limits.memBytes > t.lastMem * 1.5
-  );
-}
-
-function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions): Sizing {
+function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions, pricing: ClassPricing | undefined): Sizing {
   const tl = cm.prior.toolLoop;
   const tail = tailOptions(o);
   const growth = contextMemoryGrowth(t, cm, o);
@@ -206,14 +246,17 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
 
   // Requests follow the baseline (which bursts lift little), not the raw level: a request raised for a
   // 2 s burst would sit there through the downscale cooldown, all slack.
-  let memRequest = (t.base + growth.expected) * (1 + o.requestMarginFraction);
-  if (t.lastState === 'idle') memRequest = Math.max(memRequest, t.lastMem);
+  // With the node's size known, the request is the pod's effective memory on it (effective-request.ts):
+  // what makes a node full of requests overflow with probability ≤ ε_node. Without it, expected usage.
+  const effective = pricing ? effectiveNumbers(pricing, t.base + growth.expected) : undefined;
+  let memRequest = effective ? effective.memRequest : (t.base + growth.expected) * (1 + o.requestMarginFraction);
+  if (!effective && t.lastState === 'idle') memRequest = Math.max(memRequest, t.lastMem);
   memRequest = Math.min(memRequest, memLimit);
 
   // CPU limits cost no slack (slack is against requests) and over-limit CPU is only throttled, so the
   // limit stands at the class's any-state peak rather than following the tool in flight: a limit that
   // toggles with every test run would restart the downscale cooldown that memory requests wait on.
-  const cpuRequest = Math.max(t.cpuLevel * (1 + o.cpuRequestMarginFraction), 0.001);
+  const cpuRequest = Math.max(effective?.cpuRequest ?? t.cpuLevel * (1 + o.cpuRequestMarginFraction), 0.001);
   const cpuStanding = Math.max(head.cpuPeak, stateHeadroom(cm, '*', tail).cpuPeak);
   const cpuLimit = hold(t, 'cpu', Math.max(cpuStanding, t.lastCpu * (1 + o.usageMarginFraction), cpuRequest), nowMs, o.limitHoldHalfLifeS);
   return {
@@ -229,6 +272,28 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
     podBurst,
     binding,
     cpuPeak: head.cpuPeak,
+    effective,
+  };
+}
+
+/** The numbers behind an effective request, for the reason and the inputs. */
+interface EffectiveNumbers {
+  readonly memRequest: number;
+  readonly alpha: number;
+  readonly scale: number;
+  readonly s: number;
+  readonly nodeMemBytes: number;
+  readonly cpuRequest?: number;
+}
+
+function effectiveNumbers(p: ClassPricing, baseBytes: number): EffectiveNumbers {
+  return {
+    memRequest: effectiveMemRequest(p, baseBytes),
+    alpha: baseBytes + p.mem.alphaExcess,
+    scale: p.mem.scale,
+    s: p.mem.s,
+    nodeMemBytes: p.mem.node.capacity,
+    cpuRequest: p.cpu ? p.cpu.alpha * p.cpu.scale : undefined,
   };
 }
 
@@ -257,11 +322,19 @@ function describe(t: PodTrack, z: Sizing, ct: ClassTick, o: ResolvedPredictiveOp
     (z.growthUpper > 0 ? `, context growth +${fmtMem(z.growthUpper)}` : '') +
     `, ε=${o.riskBudget}, headroom +${Math.round(((z.memLimit - t.base) / Math.max(t.base, 1)) * 100)}% over baseline ${fmtMem(t.base)}` +
     (z.binding !== 'model' ? ` (held by ${z.binding})` : '') +
-    `; request ${fmtMem(z.memRequest)} ${z.sequenced === true ? 'held: the limit raise goes first, alone' : 'at expected usage'}; cpu ${fmtCpu(z.cpuRequest)}/${fmtCpu(z.cpuLimit)}`
+    `; request ${fmtMem(z.memRequest)} ${z.sequenced === true ? 'held: the limit raise goes first, alone' : requestBasis(z.effective, o)}; cpu ${fmtCpu(z.cpuRequest)}/${fmtCpu(z.cpuLimit)}`
   );
 }
 
-function fmtMem(b: number): string {
+function requestBasis(e: EffectiveNumbers | undefined, o: ResolvedPredictiveOptions): string {
+  if (!e) return 'at expected usage';
+  return (
+    `(target ${fmtMem(e.memRequest)}: effective memory α ${fmtMem(e.alpha)} × ${e.scale.toFixed(2)} on a ${fmtMem(e.nodeMemBytes)} node, ε_node ${o.nodeRiskBudget}, s 1/${fmtMem(1 / e.s)}` +
+    (e.cpuRequest !== undefined ? `; cpu target ${fmtCpu(e.cpuRequest)} effective at ε ${o.cpuNodeRiskBudget})` : ')')
+  );
+}
+
+export function fmtMem(b: number): string {
   return b >= 1024 * MiB ? `${Math.round(b / (10.24 * MiB)) / 100}Gi` : `${Math.round(b / MiB)}Mi`;
 }
 

@@ -12,6 +12,9 @@ import { foldRetryRun, foldToolTransition, newToolCategoryStats, toolCategory } 
 import { contextMemoryGrowth } from './context-forecast.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 import type { ClassArrivals, ScaleHold } from './scale.js';
+import { foldCpuUsage, newCpuUsageHistogram, type ClassPricing } from './effective-request.js';
+import type { LogHistogram } from '../../../models/log-histogram.js';
+import type { WriteAccount } from './write-budget.js';
 
 /** A forecast waiting for its horizon to pass, so it can be scored. */
 interface Pending {
@@ -75,10 +78,24 @@ export interface PredictiveState {
   /** Session arrivals per agent class and pre-warm holds per ScaledObject (KEDA pre-warm, scale.ts). */
   readonly arrivals: Map<string, ClassArrivals>;
   readonly scaleHolds: Map<string, ScaleHold>;
+  /** Scraped CPU usage per agent class, and each class's request pricing per node size (effective-request.ts). */
+  readonly cpuUsage: Map<string, LogHistogram>;
+  readonly pricing: Map<string, ClassPricing>;
+  /** Each pod's write account (write-budget.ts). */
+  readonly writes: Map<string, WriteAccount>;
 }
 
 export function newPredictiveState(): PredictiveState {
-  return { pods: new Map(), classes: new Map(), unsampledRestarts: new Map(), arrivals: new Map(), scaleHolds: new Map() };
+  return {
+    pods: new Map(),
+    classes: new Map(),
+    unsampledRestarts: new Map(),
+    arrivals: new Map(),
+    scaleHolds: new Map(),
+    cpuUsage: new Map(),
+    pricing: new Map(),
+    writes: new Map(),
+  };
 }
 
 /** How long after its first sample a pod counts as starting (its peak then is a start-up peak). */
@@ -177,6 +194,9 @@ export function foldSample(st: PredictiveState, s: AgentSample, podClass: (key: 
     t.cpuLevel += 0.3 * (s.cpuCores - t.cpuLevel);
   }
   foldStartup(t, cm, s);
+  let cpu = st.cpuUsage.get(t.agentClass);
+  if (!cpu) st.cpuUsage.set(t.agentClass, (cpu = newCpuUsageHistogram(maxWeight(o))));
+  foldCpuUsage(cpu, s.cpuCores);
   const excess = s.memBytes - t.base;
   if (excess > 0 && (excess >= t.maxExcess || excess >= decayed(t.maxExcess, t.maxExcessAtMs, s.tMs, o.limitHoldHalfLifeS))) {
     t.maxExcess = excess;

@@ -13,8 +13,8 @@ const FAST = ['--policies', 'static,predictive,oracle'];
 
 /** The JSON with the one field allowed to differ between runs of a seed removed. */
 function withoutTimings(json: string): string {
-  const v = JSON.parse(json) as BenchResult | BenchResult[];
-  for (const r of Array.isArray(v) ? v : [v]) for (const p of r.policies) delete (p as { replaySeconds?: number }).replaySeconds;
+  const v = JSON.parse(json) as BenchResult[];
+  for (const r of v) for (const p of r.policies) delete (p as { replaySeconds?: number }).replaySeconds;
   return JSON.stringify(v);
 }
 
@@ -73,12 +73,19 @@ describe('burstguard bench: output', () => {
   it('--json - prints only parseable JSON on stdout, the table on stderr', async () => {
     const c = capture();
     assert.equal(await benchCommand(['--trace', tinyTrace(), ...FAST, '--json', '-'], c.io), 0);
-    const r = JSON.parse(c.out()) as BenchResult;
+    const all = JSON.parse(c.out()) as BenchResult[];
+    assert.equal(all.length, 1, 'one trace still gives an array');
+    const r = all[0]!;
+    assert.equal(r.schemaVersion, 2);
+    assert.equal(r.settings.seed, 1);
+    assert.deepEqual(r.priors, {});
     assert.equal(r.scenario, 'resize');
     assert.equal(r.trace.name, 'tiny');
     assert.equal(r.trace.sessions, 4);
     assert.deepEqual(r.policies.map((p) => p.policy), ['static', 'predictive', 'oracle']);
-    for (const field of ['oomKills', 'evictions', 'sessionsFailed', 'lostWorkSeconds', 'memSlack', 'cpuSlack', 'cpuThrottledCoreSeconds', 'memRequestedGiBHours', 'memUsedGiBHours', 'cpuRequestedCoreHours', 'resizes', 'resizesDeferred', 'resizesInfeasible', 'peakNodes', 'nodeHours', 'replaySeconds']) {
+    assert.deepEqual(r.settings.nodeShape, { cpuCores: 3.9, memBytes: 14 * 1024 ** 3 });
+    assert.equal(typeof r.floorNodeHours, 'number');
+    for (const field of ['disruptions', 'disruptionsPer100PodHours', 'nodeOomKills', 'unreservedGiBHours', 'overRequestShare', 'apiWrites', 'apiWritesPerPodHour', 'oomKills', 'evictions', 'sessionsFailed', 'lostWorkSeconds', 'memSlack', 'cpuSlack', 'cpuThrottledCoreSeconds', 'memRequestedGiBHours', 'memUsedGiBHours', 'cpuRequestedCoreHours', 'resizes', 'resizesDeferred', 'resizesInfeasible', 'peakNodes', 'nodeHours', 'replaySeconds']) {
       assert.equal(typeof (r.policies[0] as Record<string, unknown>)[field], 'number', field);
     }
     assert.ok(r.gapToOracle !== undefined);
@@ -120,7 +127,7 @@ describe('burstguard bench: output', () => {
     tinyTrace(dir);
     const c = capture();
     assert.equal(await benchCommand(['--trace', dir, '--policies', 'static', '--json', '-'], c.io), 0);
-    assert.equal((JSON.parse(c.out()) as BenchResult).trace.name, 'tiny');
+    assert.equal((JSON.parse(c.out()) as BenchResult[])[0]!.trace.name, 'tiny');
     const empty = capture();
     assert.equal(await benchCommand(['--trace', tempDir()], empty.io), 2);
     assert.match(empty.err(), /no \*\.jsonl or \*\.jsonl\.gz trace under/);
@@ -180,8 +187,8 @@ describe('burstguard bench: output', () => {
   it('the real process: `bench --json -` writes nothing but JSON to stdout', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'bench', '--trace', tinyTrace(), '--policies', 'static', '--json', '-'], { cwd: root, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    const v = JSON.parse(r.stdout) as BenchResult;
-    assert.equal(v.policies.length, 1);
+    const v = JSON.parse(r.stdout) as BenchResult[];
+    assert.equal(v[0]!.policies.length, 1);
   });
 
   it('the real process exits 2 on a bad flag', () => {

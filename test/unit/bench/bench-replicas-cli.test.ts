@@ -9,8 +9,8 @@ import { capture, tempDir, tinyTrace } from './cli-helpers.js';
 const BINDING = ['policy', 'queueWaitP50Seconds', 'queueWaitP95Seconds', 'replicaHours', 'coldStarts', 'sessionsFailed', 'replaySeconds'];
 
 function withoutTimings(json: string): string {
-  const v = JSON.parse(json) as BenchResult;
-  for (const p of v.policies) delete (p as { replaySeconds?: number }).replaySeconds;
+  const v = JSON.parse(json) as BenchResult[];
+  for (const p of v.flatMap((r) => r.policies)) delete (p as { replaySeconds?: number }).replaySeconds;
   return JSON.stringify(v);
 }
 
@@ -20,7 +20,12 @@ describe('burstguard bench --scenario replicas', () => {
   it('--json - prints one result whose rows carry the binding fields, for the scenario default policies', async () => {
     const c = capture();
     assert.equal(await benchCommand(['--trace', trace, '--scenario', 'replicas', '--json', '-'], c.io), 0, c.err());
-    const r = JSON.parse(c.out()) as BenchResult;
+    const all = JSON.parse(c.out()) as BenchResult[];
+    assert.equal(all.length, 1, 'one trace still gives an array');
+    const r = all[0]!;
+    assert.equal(r.schemaVersion, 2);
+    assert.equal(r.settings.seed, 1);
+    assert.deepEqual(r.priors, {});
     assert.equal(r.scenario, 'replicas');
     assert.equal(r.trace.name, 'tiny');
     assert.equal(r.trace.sessions, 4);
@@ -33,7 +38,7 @@ describe('burstguard bench --scenario replicas', () => {
   it('--policies picks rows, and names the scenario does not offer exit 2', async () => {
     const c = capture();
     assert.equal(await benchCommand(['--trace', trace, '--scenario', 'replicas', '--policies', 'keda,oracle', '--json', '-'], c.io), 0, c.err());
-    assert.deepEqual((JSON.parse(c.out()) as BenchResult).policies.map((p) => p.policy), ['keda', 'oracle']);
+    assert.deepEqual((JSON.parse(c.out()) as BenchResult[])[0]!.policies.map((p) => p.policy), ['keda', 'oracle']);
     const bad = capture();
     assert.equal(await benchCommand(['--trace', trace, '--scenario', 'replicas', '--policies', 'keda,vpa'], bad.io), 2);
     assert.match(bad.err(), /--scenario replicas does not offer 'vpa'/);

@@ -9,7 +9,8 @@ import { formatResultTable, humanSeconds, signed } from '../../../bench/score/ta
 
 function row(policy: string, over: Partial<ResizePolicyRow> = {}): ResizePolicyRow {
   return {
-    policy, oomKills: 0, evictions: 0, sessionsFailed: 0, lostWorkSeconds: 0, memSlack: 0.5, cpuSlack: 0.5, cpuThrottledCoreSeconds: 0,
+    policy, disruptions: 0, disruptionsPer100PodHours: 0, nodeOomKills: 0, unreservedGiBHours: 0, overRequestShare: 0, apiWrites: 0, apiWritesPerPodHour: 0,
+    oomKills: 0, evictions: 0, sessionsFailed: 0, lostWorkSeconds: 0, memSlack: 0.5, cpuSlack: 0.5, cpuThrottledCoreSeconds: 0,
     memRequestedGiBHours: 2, memUsedGiBHours: 1, cpuRequestedCoreHours: 1, resizes: 0, resizesDeferred: 0, resizesInfeasible: 0,
     peakNodes: 1, nodeHours: 1, replaySeconds: 0.1, ...over,
   };
@@ -53,7 +54,7 @@ describe('timeline decimation', () => {
 describe('terminal table', () => {
   it('aligns one row per policy and prints the gap to the oracle', () => {
     const rows = [row('static', { oomKills: 12 }), row('predictive', { memSlack: 0.2 }), row('oracle', { memSlack: 0.1, nodeHours: 0.5 })];
-    const text = formatResultTable({ scenario: 'resize', trace: { name: 't', sessions: 3, samples: 30, podSeconds: 7200 }, policies: rows, gapToOracle: oracleGap(rows) });
+    const text = formatResultTable({ schemaVersion: 2, settings: { scale: 1, durationSeconds: null, seed: 1, warmupSeconds: 0 }, priors: {}, scenario: 'resize', trace: { name: 't', sessions: 3, samples: 30, podSeconds: 7200 }, policies: rows, gapToOracle: oracleGap(rows) });
     const lines = text.trimEnd().split('\n');
     assert.equal(lines[0], 't: 3 sessions, 30 samples, 2.0 pod-hours');
     assert.match(lines[3]!, /^static +12 /);

@@ -6,7 +6,7 @@ import { GiB, MiB } from '../../../src/core/resources.js';
 import type { AgentSample, PodView } from '../../../src/core/types.js';
 import type { PolicyContext, ResizeRecommendation } from '../../../src/policy/policy.js';
 import { createPredictivePolicy, DEFAULT_PREDICTIVE_OPTIONS, type PredictiveOptions } from '../../../src/policy/predictive/index.js';
-import { REQUEST_RAISE_FRACTION } from '../../../src/policy/predictive/recommend.js';
+import { REQUEST_RAISE_FRACTION } from '../../../src/policy/predictive/write-budget.js';
 
 function podView(name: string, over: Partial<PodView> = {}): PodView {
   return {
@@ -145,15 +145,15 @@ describe('predictive policy', () => {
             for (const r of p.recommend(st, ctxOf(t, [pod]))) {
               assert.ok(r.kind === 'resize');
               assert.ok(r.limits.memBytes >= s.mem * (1 + DEFAULT_PREDICTIVE_OPTIONS.usageMarginFraction) - 1, `limit ${r.limits.memBytes} < usage ${s.mem} + margin`);
-              assert.ok(r.limits.cpuCores >= s.cpu);
-              assert.ok(r.requests.memBytes <= r.limits.memBytes && r.requests.cpuCores <= r.limits.cpuCores);
-              for (const v of [r.requests.memBytes, r.requests.cpuCores, r.limits.memBytes, r.limits.cpuCores]) assert.ok(Number.isFinite(v) && v > 0);
+              assert.ok(r.limits.cpuCores >= s.cpu, `cpu limit ${r.limits.cpuCores} < usage ${s.cpu}`);
+              assert.ok(r.requests.memBytes <= r.limits.memBytes && r.requests.cpuCores <= r.limits.cpuCores, `requests ${JSON.stringify(r.requests)} > limits ${JSON.stringify(r.limits)}`);
+              for (const v of [r.requests.memBytes, r.requests.cpuCores, r.limits.memBytes, r.limits.cpuCores]) assert.ok(Number.isFinite(v) && v > 0, `value ${v}`);
               const held = r.inputs['requestsHeld'] === true;
               // Idle: the request covers the usage, unless it is held where it is because usage is within
               // REQUEST_RAISE_FRACTION of it (a small raise would only pin the request's cooldown).
               const sticky = r.requests.memBytes === pod.requests.memBytes && s.mem < pod.requests.memBytes * (1 + REQUEST_RAISE_FRACTION);
-              if (!tools[s.tool] && !held) assert.ok(r.requests.memBytes >= s.mem || r.requests.memBytes === r.limits.memBytes || sticky);
-              if (held) assert.ok(r.requests.memBytes <= pod.requests.memBytes && r.requests.cpuCores <= pod.requests.cpuCores);
+              if (!tools[s.tool] && !held) assert.ok(r.requests.memBytes >= s.mem || r.requests.memBytes === r.limits.memBytes || sticky, `idle request ${r.requests.memBytes} < usage ${s.mem}`);
+              if (held) assert.ok(r.requests.memBytes <= pod.requests.memBytes && r.requests.cpuCores <= pod.requests.cpuCores, `held requests ${JSON.stringify(r.requests)} moved`);
             }
           });
         },

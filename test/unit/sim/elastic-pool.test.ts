@@ -16,8 +16,9 @@ test('an empty node is removed after the removal delay, down to the minimum size
   h.to(300);
   assert.deepEqual(h.c.pool.nodes.map((n) => n.name), ['node-2'], 'the last node stays: the pool keeps its minimum');
   assert.equal(h.c.score.peakNodes, 2);
-  // Two nodes counted at T = 0..99 (node-2 from its request on), one from 100 to 300.
-  assert.equal(h.c.score.nodeSeconds, 2 * 100 + 201);
+  // Two nodes counted at T = 0..99 (node-2 from its request on), one from 100 until e ends at 130;
+  // the tail after the last session (131..300) is not counted: the trace has no live session there.
+  assert.equal(h.c.score.nodeSeconds, 2 * 100 + 31);
 });
 
 test('the pool never grows past maxNodes: extra pods wait', () => {

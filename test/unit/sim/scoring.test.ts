@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { slack } from '../../../bench/score/scoring.js';
-import { flat, GiB, run, sorted } from './fixtures.js';
+import { askFor, flat, GiB, MiB, run, sorted } from './fixtures.js';
 
 test('memSlack = 1 - ∫used / ∫requested over scored pod-seconds; GiB-hours and core-hours add up', async () => {
   // 256 MiB used against the 512 MiB default request, for 3600 s: half is slack.
@@ -41,4 +41,36 @@ test('node-hours and peak nodes come from the elastic pool', async () => {
   const out = await run(samples, { sim: { initial: { requests: { memBytes: 6 * GiB, cpuCores: 0.5 }, limits: { memBytes: 8 * GiB, cpuCores: 1 } } } });
   assert.equal(out.row.peakNodes, 2, 'two 6 GiB pods per 14 GiB node');
   assert.ok(out.row.nodeHours > 1.9 && out.row.nodeHours < 2.4, `nodeHours ${out.row.nodeHours}`);
+});
+
+test('node-hours count only while the trace has live sessions: a lull counts, the tail after the last session does not', async () => {
+  // a: 0..600, lull 600..1200 (nodes kept, removal takes 600 s), b: 1200..1800, then nothing.
+  const out = await run(sorted(flat('a', 0, 600, 100), flat('b', 1200, 1800, 100)));
+  assert.equal(out.row.peakNodes, 1);
+  assert.ok(Math.abs(out.row.nodeHours - 1800 / 3600) < 2 / 3600, `nodeHours ${out.row.nodeHours}`);
+});
+
+test('disruptions add up kills, evictions and node OOM kills, per 100 pod-hours', async () => {
+  const out = await run(sorted(flat('a', 0, 3600, 2048), flat('b', 0, 3600, 100)), { sim: { restartPolicy: 'Never' } });
+  assert.equal(out.row.oomKills, 1, 'a passes its 1 GiB limit at once');
+  assert.equal(out.row.disruptions, out.row.oomKills + out.row.evictions + out.row.nodeOomKills);
+  const podHours = (out.row.scoredPodSeconds as number) / 3600;
+  assert.ok(Math.abs(out.row.disruptionsPer100PodHours - (100 * out.row.disruptions) / podHours) < 1e-3);
+});
+
+test('unreservedGiBHours integrates usage above the request; overRequestShare is the share of pod-seconds above it', async () => {
+  // 768 MiB used against the 512 MiB request for the second half of the session.
+  const out = await run(sorted(flat('a', 0, 1800, 256), flat('a', 1801, 3600, 768)));
+  assert.ok(Math.abs(out.row.unreservedGiBHours - 0.125) < 0.001, `unreserved ${out.row.unreservedGiBHours}`);
+  assert.ok(Math.abs(out.row.overRequestShare - 0.5) < 0.001, `share ${out.row.overRequestShare}`);
+});
+
+test('apiWrites counts a PATCH and an Event for every resize the controller sends', async () => {
+  const steadyAsk = askFor({ memBytes: 400 * MiB, cpuCores: 0.2 }, { memBytes: 800 * MiB, cpuCores: 1 });
+  const out = await run(flat('a', 0, 3600, 100), { policy: steadyAsk });
+  assert.ok(out.row.resizes >= 1);
+  assert.equal(out.row.apiWrites, 2 * out.row.resizes, 'every PATCH here is accepted, and each gets an Event');
+  assert.ok(Math.abs(out.row.apiWritesPerPodHour - out.row.apiWrites) < 0.01, 'one pod-hour');
+  const none = await run(flat('a', 0, 3600, 100));
+  assert.equal(none.row.apiWrites, 0, 'static writes nothing');
 });

@@ -1,0 +1,81 @@
+import type { Resources } from '../../src/core/types.js';
+import type { TraceSample } from '../../src/trace/types.js';
+
+/**
+ * The physical floor of a trace (BENCH.md `floorNodeHours`): at each second, the nodes needed to hold
+ * the actual usage perfectly packed, ceil(max(Σ mem used / node mem, Σ cpu used / node cpu)),
+ * integrated over the trace. No scheduler, no requests, no headroom: no policy can need fewer.
+ *
+ * Demand between two samples of a session is the later sample's (the trace format's rule), so a
+ * sample at t covers the whole seconds s with prev < s ≤ t. A session silent for longer than `gapS`
+ * has ended (the replay starts a new session at its next sample, bench/sim/feed.ts), and the silence
+ * holds nothing. Per-second sums are kept as difference arrays, so the meter costs O(1) a sample and
+ * 16 bytes a second of trace span.
+ */
+export class FloorMeter {
+  private mem: Float64Array = new Float64Array(4096);
+  private cpu: Float64Array = new Float64Array(4096);
+  /** Trace second of bin 0 (the first sample's). */
+  private origin = Number.NaN;
+  private lastBin = 0;
+  private readonly prevT = new Map<string, number>();
+
+  constructor(
+    private readonly node: Resources,
+    private readonly gapS: number,
+  ) {}
+
+  add(s: TraceSample): void {
+    const t = s.t;
+    if (Number.isNaN(this.origin)) this.origin = Math.floor(t);
+    const prev = this.prevT.get(s.session);
+    this.prevT.set(s.session, t);
+    if (prev === undefined || t - prev > this.gapS) return;
+    const from = Math.floor(prev) + 1 - this.origin;
+    const to = Math.floor(t) + 1 - this.origin;
+    if (to <= from) return;
+    this.ensure(to);
+    this.mem[from]! += s.memBytes;
+    this.mem[to]! -= s.memBytes;
+    this.cpu[from]! += s.cpuCores;
+    this.cpu[to]! -= s.cpuCores;
+    if (to > this.lastBin) this.lastBin = to;
+  }
+
+  /** ∫ the packed node count over the trace, in node-hours. */
+  nodeHours(): number {
+    let mem = 0;
+    let cpu = 0;
+    let nodeSeconds = 0;
+    for (let i = 0; i < this.lastBin; i++) {
+      mem += this.mem[i] ?? 0;
+      cpu += this.cpu[i] ?? 0;
+      // A relative epsilon, so float drift in the running sums never adds a phantom node.
+      const need = Math.max(mem / this.node.memBytes, cpu / this.node.cpuCores);
+      nodeSeconds += need > 1e-9 ? Math.ceil(need - 1e-9) : 0;
+    }
+    return nodeSeconds / 3600;
+  }
+
+  private ensure(bin: number): void {
+    if (bin < this.mem.length) return;
+    let cap = this.mem.length;
+    while (cap <= bin) cap *= 2;
+    const grow = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.mem = grow(this.mem);
+    this.cpu = grow(this.cpu);
+  }
+}
+
+/** The floor of a whole trace stream, in node-hours (one pass). */
+export async function floorNodeHours(samples: AsyncIterable<TraceSample> | Iterable<TraceSample>, node: Resources, gapS: number): Promise<number> {
+  const meter = new FloorMeter(node, gapS);
+  const sync = (samples as Partial<Iterable<TraceSample>>)[Symbol.iterator];
+  if (typeof sync === 'function') for (const s of samples as Iterable<TraceSample>) meter.add(s);
+  else for await (const s of samples) meter.add(s);
+  return meter.nodeHours();
+}

@@ -1,0 +1,128 @@
+/**
+ * Requests priced by the node they pack into (models/effective-memory.ts): a pod's memory request is its
+ * effective memory, the share of node capacity such that a node filled to 100 % of requests overflows
+ * within the horizon with probability ≤ ε_node; its CPU request likewise, where "overflow" is contention
+ * (throttling), not a kill, so ε is looser.
+ *
+ * Memory: X_i = b_i + g_i + Y with b_i the pod's baseline, g_i its expected context growth and Y the
+ * class's burst excess over a horizon from any state (prior knots mixed with every realized horizon of
+ * the class, by the same shrinkage as the limits). CPU: the class's scraped CPU usage; until the class
+ * has CPU_WARM_SAMPLES scrapes the pod's own level stands in (the prior's CPU peaks were measured
+ * without limits on a 24-core host and say nothing about a node of 4).
+ *
+ * Cached per class and node size, re-solved after `refreshEvery` new outcomes like the tails.
+ */
+import type { ClassModel } from '../../../models/burst-model.js';
+import {
+  alphaBudget,
+  capPieces,
+  chernoffScale,
+  chooseS,
+  effectiveBandwidth,
+  histogramPieces,
+  knotPieces,
+  mixPieces,
+  shiftPieces,
+  type NodeRisk,
+  type Piece,
+  type Pieces,
+} from '../../../models/effective-memory.js';
+import { MAX_STRETCH, priorWeight } from '../../../models/headroom.js';
+import { addToHistogram, newLogHistogram, type LogHistogram } from '../../../models/log-histogram.js';
+import { knotsFor } from '../../../models/priors/index.js';
+import type { ResolvedPredictiveOptions } from './options.js';
+
+/** Scraped CPU samples a class needs before its own distribution prices CPU requests. */
+export const CPU_WARM_SAMPLES = 200;
+
+/** One class's pricing on one node size. */
+export interface ClassPricing {
+  readonly folds: number;
+  readonly cpuSamples: number;
+  /** The burst excess Y (any state), as pieces. */
+  readonly excess: Pieces;
+  readonly mem: { readonly node: NodeRisk; readonly s: number; readonly alphaExcess: number; readonly scale: number };
+  readonly cpu?: { readonly node: NodeRisk; readonly s: number; readonly alpha: number; readonly scale: number };
+}
+
+/** Per-class CPU usage, as scraped (what contention on a node is made of). */
+export function newCpuUsageHistogram(maxWeight: number): LogHistogram {
+  return newLogHistogram(0.005, 512, 4, maxWeight);
+}
+
+export function foldCpuUsage(h: LogHistogram, cores: number): void {
+  addToHistogram(h, Math.max(0, cores));
+}
+
+/** The class's excess distribution from any state: the prior's `*` knots mixed with every realized horizon. */
+function excessPieces(cm: ClassModel, priorFloor: number): Piece[] {
+  const prior = knotPieces(knotsFor(cm.prior.memory.excessBytes, '*'), MAX_STRETCH);
+  let edges: Float64Array | undefined;
+  let counts: Float64Array | undefined;
+  let total = 0;
+  for (const st of cm.strata.values()) {
+    edges ??= st.mem.edges;
+    counts ??= new Float64Array(st.mem.counts.length);
+    for (let i = 0; i < st.mem.counts.length; i++) counts[i] = (counts[i] ?? 0) + (st.mem.counts[i] ?? 0);
+    total += st.mem.total;
+  }
+  if (!edges || !counts || total <= 0) return prior;
+  return mixPieces(prior, histogramPieces(edges, counts), priorWeight(total, cm.prior.weight, priorFloor));
+}
+
+/**
+ * The class's pricing on a node of `capacity`, re-solved after `refreshEvery` new outcomes (or 2 % new
+ * evidence) or when the node size changes.
+ */
+export function classPricing(
+  cache: Map<string, ClassPricing>,
+  cm: ClassModel,
+  cpuUsage: LogHistogram | undefined,
+  capacity: { readonly memBytes: number; readonly cpuCores: number },
+  o: ResolvedPredictiveOptions,
+): ClassPricing {
+  const key = `${cm.prior.agentClass}|${capacity.memBytes}|${capacity.cpuCores}`;
+  const c = cache.get(key);
+  const cpuSamples = cpuUsage?.total ?? 0;
+  const fresh = (n: number, then: number): boolean => n - then < Math.max(o.refreshEvery, 0.02 * n);
+  if (c && fresh(cm.folds, c.folds) && fresh(cpuSamples, c.cpuSamples) && (c.cpu !== undefined) === (cpuSamples >= CPU_WARM_SAMPLES)) return c;
+  const excess = excessPieces(cm, o.priorFloorWeight);
+  const memNode = { capacity: capacity.memBytes, epsNode: o.nodeRiskBudget };
+  // The reference pod the node is priced for: the class's typical baseline plus its excess.
+  const s = chooseS(shiftPieces(excess, cm.prior.memory.baselineBytes), memNode);
+  const p: ClassPricing = {
+    folds: cm.folds,
+    cpuSamples,
+    excess,
+    mem: { node: memNode, s, alphaExcess: effectiveBandwidth(excess, s), scale: chernoffScale(memNode, s) },
+    cpu: cpuUsage && cpuSamples >= CPU_WARM_SAMPLES ? cpuPricing(cpuUsage, capacity.cpuCores, o.cpuNodeRiskBudget) : undefined,
+  };
+  cache.set(key, p);
+  return p;
+}
+
+function cpuPricing(h: LogHistogram, cores: number, eps: number): ClassPricing['cpu'] {
+  const usage = histogramPieces(h.edges, h.counts);
+  const node = { capacity: cores, epsNode: eps };
+  const s = chooseS(usage, node);
+  return { node, s, alpha: effectiveBandwidth(usage, s), scale: chernoffScale(node, s) };
+}
+
+/** A pod's effective memory request: (b + g + α_Y(s)) · C / (C − L/s). */
+export function effectiveMemRequest(p: ClassPricing, baseBytes: number): number {
+  return (baseBytes + p.mem.alphaExcess) * p.mem.scale;
+}
+
+/**
+ * A pod's effective bandwidth on its node at the node's s, with usage capped at its memory limit (a pod
+ * cannot use more than its limit: it is killed first). What the node budget sums.
+ */
+export function podAlpha(p: ClassPricing, baseBytes: number, limitBytes: number, s: number): number {
+  if (limitBytes <= baseBytes) return limitBytes;
+  return baseBytes + effectiveBandwidth(capPieces(p.excess, limitBytes - baseBytes), s);
+}
+
+/** Σ α may reach this on the node before its overflow bound passes ε_node. */
+export function nodeAlphaBudget(p: ClassPricing): number {
+  return alphaBudget(p.mem.node, p.mem.s);
+}

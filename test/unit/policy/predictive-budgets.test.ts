@@ -1,0 +1,145 @@
+// The node risk budget and the write budget of the predictive policy: pure functions, table-driven.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GiB, MiB } from '../../../src/core/resources.js';
+import type { PodView } from '../../../src/core/types.js';
+import { nodeBudget, type BudgetPod } from '../../../src/policy/predictive/node-budget.js';
+import { hasToken, materialChanges, noteWrites, tickCut, type MaterialityContext, type WriteAccount } from '../../../src/policy/predictive/write-budget.js';
+
+const node = { capacity: 10_000, epsNode: 1e-3 };
+const s = 2e-3; // budget = C − ln(1000)/s ≈ 6546
+const budget = node.capacity - Math.log(1 / node.epsNode) / s;
+const pod = (key: string, alphaNow: number, alphaNext: number, inTool = false, lowersRequest = false): BudgetPod => ({ key, alphaNow, alphaNext, inTool, lowersRequest });
+
+describe('node risk budget', () => {
+  it('lets everything through while the node stays within ε_node', () => {
+    const v = nodeBudget([pod('a', 1000, 1500), pod('b', 2000, 2000, false, true)], node, s, budget);
+    assert.equal(v.over, false);
+    assert.equal(v.heldRaises.size + v.heldDecreases.size, 0);
+    assert.ok(v.overflow <= node.epsNode);
+    assert.equal(v.alphaSum, 3500);
+  });
+  it('over budget: the in-tool raise goes, idle raises that do not fit wait, request decreases are held', () => {
+    const v = nodeBudget([pod('tool', 2000, 3500, true), pod('idle', 2000, 3000), pod('quiet', 1000, 1000, false, true)], node, s, budget);
+    assert.equal(v.over, true);
+    assert.deepEqual([...v.heldRaises], ['idle']);
+    assert.deepEqual([...v.heldDecreases], ['quiet']);
+    assert.equal(v.alphaSum, 3500 + 2000 + 1000);
+  });
+  it('over budget: idle raises that still fit go, smallest first', () => {
+    const v = nodeBudget([pod('big', 1000, 3000), pod('small', 1000, 1500), pod('x', 3000, 3000)], node, s, budget);
+    assert.ok(v.over);
+    assert.ok(!v.heldRaises.has('small'));
+    assert.ok(v.heldRaises.has('big'));
+  });
+  it('in-tool raises go even when the node is already past its budget, and the reason can say by how much', () => {
+    const v = nodeBudget([pod('t', 6000, 7000, true)], node, s, budget);
+    assert.equal(v.heldRaises.size, 0);
+    assert.ok(v.overflow > node.epsNode);
+  });
+});
+
+function view(over: Partial<PodView> = {}): PodView {
+  return {
+    ref: { namespace: 'ns', name: 'p' },
+    key: 'ns/p',
+    agentClass: 'swe',
+    container: 'agent',
+    qos: 'Burstable',
+    requests: { memBytes: 512 * MiB, cpuCores: 0.25 },
+    limits: { memBytes: 2 * GiB, cpuCores: 1 },
+    resize: { phase: 'none' },
+    running: true,
+    startedAtMs: 0,
+    restarts: 0,
+    ...over,
+  };
+}
+const ctx = (over: Partial<MaterialityContext> = {}): MaterialityContext => ({
+  usageBytes: 300 * MiB,
+  usageMargin: 0.1,
+  cpuCores: 0.1,
+  riskAtCurrent: 0,
+  eps: 0.002,
+  ageS: 3600,
+  node: { memBytes: 14 * GiB, cpuCores: 4 },
+  ...over,
+});
+const same = { memRequest: 512 * MiB, memLimit: 2 * GiB, cpuRequest: 0.25, cpuLimit: 1 };
+
+describe('materiality', () => {
+  const cases: Array<{ name: string; t: Partial<typeof same>; c?: Partial<MaterialityContext>; write: boolean; urgent?: boolean }> = [
+    { name: 'nothing changes', t: {}, write: false },
+    { name: 'a limit that could come down 20 % (costs no node)', t: { memLimit: 1.6 * GiB }, write: false },
+    { name: 'a limit far above its target (node budget)', t: { memLimit: 1 * GiB }, write: true },
+    { name: 'a higher limit the model says is not needed at ε', t: { memLimit: 2.3 * GiB }, c: { riskAtCurrent: 0.003 }, write: false },
+    { name: 'a higher limit when the current one risks several ε', t: { memLimit: 2.3 * GiB }, c: { riskAtCurrent: 0.01 }, write: true, urgent: true },
+    { name: 'a limit the pod runs close to', t: { memLimit: 2.1 * GiB }, c: { usageBytes: 1.9 * GiB }, write: true, urgent: true },
+    { name: 'a request 10 % lower', t: { memRequest: 460 * MiB }, write: false },
+    { name: 'a request 40 % lower on an hour-old pod', t: { memRequest: 300 * MiB }, write: true },
+    { name: 'a request 40 % lower on a 30 s old pod (Lindy: little time left to save)', t: { memRequest: 300 * MiB }, c: { ageS: 30 }, write: false },
+    { name: 'a request 30 % higher (node pricing)', t: { memRequest: 670 * MiB }, write: true },
+    { name: 'a CPU limit raise for a pod not pressing on it', t: { cpuLimit: 4 }, write: false },
+    { name: 'a CPU limit raise for a pod pressing on it', t: { cpuLimit: 4 }, c: { cpuCores: 0.95 }, write: true },
+  ];
+  for (const c of cases) {
+    it(`${c.write ? 'writes' : 'does not write'}: ${c.name}`, () => {
+      const m = materialChanges(view(), { ...same, ...c.t }, ctx(c.c));
+      assert.equal(m !== undefined, c.write, JSON.stringify(m));
+      if (m && c.urgent !== undefined) assert.equal(m.urgent, c.urgent);
+      if (m) assert.ok(m.targets.memRequest <= m.targets.memLimit && m.targets.cpuRequest <= m.targets.cpuLimit);
+    });
+  }
+  it('keeps immaterial values where they are when something else is written', () => {
+    const m = materialChanges(view(), { ...same, memRequest: 300 * MiB, memLimit: 1.8 * GiB }, ctx());
+    assert.ok(m);
+    assert.equal(m.targets.memLimit, 2 * GiB);
+    assert.equal(m.targets.memRequest, 300 * MiB);
+  });
+});
+
+describe('write budget', () => {
+  const o = { maxWritesPerPodHour: 6, writeBurst: 3, maxWritesPerTick: 2 };
+  it('a pod spends a token per spec change and earns 6 an hour, at most 3 saved', () => {
+    const acc = new Map<string, WriteAccount>();
+    let p = view();
+    noteWrites(acc, p, 0, o);
+    for (let i = 1; i <= 3; i++) {
+      p = view({ requests: { memBytes: (512 - i) * MiB, cpuCores: 0.25 } });
+      noteWrites(acc, p, i * 1000, o);
+    }
+    const a = noteWrites(acc, p, 4000, o);
+    assert.ok(!hasToken(a), `tokens ${a.tokens}`);
+    // Ten minutes later one token is back (6 an hour).
+    assert.ok(hasToken(noteWrites(acc, p, 4000 + 600_000, o)));
+    // After a day the bucket is full, not more.
+    assert.equal(noteWrites(acc, p, 86_400_000, o).tokens, 3);
+  });
+  it('over a simulated hour of a pod that wants a write every tick, at most burst + 6 writes go', () => {
+    const acc = new Map<string, WriteAccount>();
+    let writes = 0;
+    let mem = 512 * MiB;
+    for (let t = 0; t <= 3_600_000; t += 15_000) {
+      const a = noteWrites(acc, view({ requests: { memBytes: mem, cpuCores: 0.25 } }), t, o);
+      if (hasToken(a)) {
+        mem -= MiB; // the write lands: the next tick sees the new spec
+        writes++;
+      }
+    }
+    assert.ok(writes <= 3 + 6 + 1, `writes ${writes}`);
+    assert.ok(writes >= 6, `writes ${writes}`);
+  });
+  it('the tick cap lets protecting raises all go, then the largest other changes', () => {
+    const go = tickCut(
+      [
+        { urgent: false, weight: 0.1 },
+        { urgent: true, weight: 0 },
+        { urgent: false, weight: 0.5 },
+        { urgent: true, weight: 0 },
+        { urgent: false, weight: 0.3 },
+      ],
+      3,
+    );
+    assert.deepEqual([...go].sort(), [1, 2, 3]);
+  });
+});
