@@ -61,6 +61,13 @@ export const engineSchema = z
       .prefault(60)
       .describe('A pod whose newest sample is older than this many seconds is held: no decreases.'),
     guards: guardSchema,
+    actuationConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .prefault(16)
+      .describe("A tick's actions sent to the API server at once (resizes, scale patches); outcomes are applied in order regardless."),
     deferredBackoffS: z
       .strictObject({
         initial: seconds().prefault(30).describe('First wait after a Deferred resize, in seconds.'),
