@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configValidateCommand } from '../../../src/cli/config-validate-cmd.js';
 import { capture } from '../bench/cli-helpers.js';
+import { configMapManifest } from '../../support/manifests.js';
 
 function file(content: string): string {
   const p = join(mkdtempSync(join(tmpdir(), 'bg-cfg-')), 'cm.yaml');
@@ -12,18 +13,12 @@ function file(content: string): string {
   return p;
 }
 
-const MANIFEST = `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: burstguard
-data:
-  config.yaml: |
-    engine:
-      dryRun: false
-      tickIntervallS: 30
-      scrapeIntervalS: fast
-    policy: predictiv
-`;
+const MANIFEST = configMapManifest(`engine:
+  dryRun: false
+  tickIntervallS: 30
+  scrapeIntervalS: fast
+policy: predictiv
+`);
 
 test('errors in a ConfigMap manifest: one per line, on the file\'s own line numbers, in plain words', async () => {
   const p = file(MANIFEST);

@@ -11,20 +11,12 @@ import {
   type ClusterAccessEnv,
   type ClusterAccessOptions,
 } from '../../../src/adapters/kube/kube-config.js';
+import { kubeconfigText } from '../../support/manifests.js';
 import { parseRunArgs } from '../../../src/cli/run-cmd.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bg-kc-'));
 const kubeconfig = join(dir, 'kubeconfig');
-writeFileSync(
-  kubeconfig,
-  `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: 'https://127.0.0.1:6443', insecure-skip-tls-verify: true}}]
-users: [{name: u, user: {token: t0k3n}}]
-contexts: [{name: x, context: {cluster: c, user: u, namespace: team-a}}]
-current-context: x
-`,
-);
+writeFileSync(kubeconfig, kubeconfigText('https://127.0.0.1:6443', 'team-a'));
 
 /** Files: the given ones, and the real kubeconfig written above. */
 function env(vars: Record<string, string>, files: Record<string, string> = {}, home = '/nonexistent-home'): ClusterAccessEnv {

@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { kubeconfigText } from '../../support/manifests.js';
+
 const bin = new URL('../../../bin/burstguard.js', import.meta.url).pathname;
 
 async function freePort(): Promise<number> {
@@ -32,16 +34,7 @@ test('/healthz answers before the API server does; /readyz says why it is not re
   // A TCP port nobody listens on: every API call fails, none ever succeeds.
   const deadApi = await freePort();
   const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: 'https://127.0.0.1:${deadApi}', insecure-skip-tls-verify: true}}]
-users: [{name: u, user: {token: t}}]
-contexts: [{name: x, context: {cluster: c, user: u, namespace: agents}}]
-current-context: x
-`,
-  );
+  writeFileSync(kubeconfig, kubeconfigText(`https://127.0.0.1:${deadApi}`, 'agents', 't'));
   const port = await freePort();
   const child = spawn(process.execPath, [bin, 'run', '--kubeconfig', kubeconfig, '--metrics-port', String(port)], {
     stdio: 'ignore',
