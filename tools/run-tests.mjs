@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The one test command (`npm test`): type-check, make sure the real control plane binaries exist
-// (built once per version into ~/.cache/burstguard), then run every test file in one node:test run so
+// The one test command (`npm test`): type-check, make sure the real binaries of the e2e tier exist
+// (control plane, Prometheus, the real node; built once per version into ~/.cache/burstguard), then run every test file in one node:test run so
 // its closing summary counts all of them. `--unit` skips the end-to-end tier, `--e2e` runs only it.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -37,9 +37,15 @@ const env = { ...process.env };
 if (files.some((f) => f.startsWith('test/e2e/'))) {
   const built = spawnSync('bash', ['tools/build-control-plane.sh'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   if (built.status !== 0) {
-    console.error('could not build or find kube-apiserver and etcd (see above); set KUBEBUILDER_ASSETS to prebuilt binaries to skip the build');
+    console.error('could not build or find the e2e binaries (see above); set KUBEBUILDER_ASSETS (and PROMETHEUS_BIN) to prebuilt binaries to skip the build');
     process.exit(1);
   }
-  env.KUBEBUILDER_ASSETS = built.stdout.trim().split('\n').pop();
+  // KEY=VALUE lines (PROMETHEUS_BIN, HELM, BURSTGUARD_NODE_ASSETS), then the assets folder as the last line.
+  const lines = built.stdout.trim().split('\n');
+  env.KUBEBUILDER_ASSETS = lines.pop();
+  for (const line of lines) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line);
+    if (m !== null && (env[m[1]] === undefined || env[m[1]] === '')) env[m[1]] = m[2];
+  }
 }
 process.exit(run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], env));

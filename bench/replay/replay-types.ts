@@ -16,9 +16,12 @@ export interface SimSettings {
   readonly maxNodes: number;
   /** First restart back-off after an OOM kill; doubles per kill up to the max (CrashLoopBackOff). */
   readonly oomBackoffS: { readonly initial: number; readonly max: number };
+  /** Always: a killed container restarts, without a cap (CrashLoopBackOff); Never: the session fails. */
   readonly restartPolicy: 'Always' | 'Never';
-  /** A session killed more often than this fails. */
-  readonly maxRestarts: number;
+  /** The kubelet's hard eviction threshold on memory.available (`--eviction-hard`, default 100Mi). */
+  readonly evictionHardBytes: number;
+  /** How often the kubelet's eviction manager checks the node (its housekeeping period, 10 s). */
+  readonly evictionIntervalS: number;
   /** Whether CPU throttling stretches the session (true) or is only counted (false). */
   readonly throttleStretches: boolean;
   /** Resources every pod starts with (the static policy keeps them). */

@@ -7,11 +7,13 @@ import type { TraceRun } from '../replay/run-bench.js';
  */
 export interface OracleGap {
   readonly policy: string;
+  readonly nodeHours: number;
+  readonly disruptions: number;
+  readonly apiWritesPerPodHour: number;
   readonly memSlack: number;
   readonly cpuSlack: number;
   readonly oomKills: number;
   readonly memRequestedGiBHours: number;
-  readonly nodeHours: number;
 }
 
 /** Rounds away float noise so differences print (and compare) the same on every platform. */
@@ -26,11 +28,13 @@ export function oracleGap(rows: readonly ResizePolicyRow[], policy = 'predictive
   if (!p || !o) return undefined;
   return {
     policy,
+    nodeHours: r6(p.nodeHours - o.nodeHours),
+    disruptions: p.disruptions - o.disruptions,
+    apiWritesPerPodHour: r6(p.apiWritesPerPodHour - o.apiWritesPerPodHour),
     memSlack: r6(p.memSlack - o.memSlack),
     cpuSlack: r6(p.cpuSlack - o.cpuSlack),
     oomKills: p.oomKills - o.oomKills,
     memRequestedGiBHours: r6(p.memRequestedGiBHours - o.memRequestedGiBHours),
-    nodeHours: r6(p.nodeHours - o.nodeHours),
   };
 }
 

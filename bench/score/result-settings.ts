@@ -26,6 +26,7 @@ export function resizeResultSettings(sim: SimSettings, engine: EngineConfig, sha
     lookaheadS: DEFAULT_SIM_TUNING.lookaheadS,
     kubeletSyncS: DEFAULT_SIM_TUNING.kubeletSyncS,
     minNodes: DEFAULT_SIM_TUNING.minNodes,
+    drainS: DEFAULT_SIM_TUNING.drainS,
   };
 }
 

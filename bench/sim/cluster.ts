@@ -4,7 +4,8 @@ import type { QosClass } from '../../src/core/types.js';
 import type { SimSettings, TimelinePoint } from '../replay/replay-types.js';
 import { Scorer, slack } from '../score/scoring.js';
 import type { SimTuning } from './defaults.js';
-import { oomKill, relievePressure, workResizes } from './kubelet.js';
+import { oomKill, workResizes } from './kubelet.js';
+import { evictUnderPressure, kernelLimitBytes, kernelOomKill } from './node-memory.js';
 import { NodePool } from './nodes.js';
 import { Phase, SimPod } from './pod.js';
 import { ScrapeStore } from './scrapes.js';
@@ -50,6 +51,8 @@ export class SimCluster {
   readonly byKey = new Map<string, SimPod>();
   readonly pending: SimPod[] = [];
   readonly resizing: SimPod[] = [];
+  /** The kubelet's reusable list of Deferred resizes to retry this step (no allocation per step). */
+  readonly deferredScratch: SimPod[] = [];
   readonly timeline: TimelinePoint[] = [];
   readonly perSession: SessionScore[] = [];
   /** Keys of pods gone since the replay last asked (so the policy can forget them). */
@@ -109,7 +112,7 @@ export class SimCluster {
       if (pod.phase === Phase.Running) this.advance(pod, T, dt, scored);
       else if (pod.phase === Phase.BackOff) this.waitBackOff(pod, T, dt, scored);
     }
-    for (const n of this.pool.nodes) if (n.usageMem > this.pool.allocatable.memBytes) relievePressure(this, n, T);
+    this.nodeMemory(T);
     this.finishSessions(T);
     this.schedule(T);
     workResizes(this, T);
@@ -117,6 +120,19 @@ export class SimCluster {
     this.pool.removeIdle(T);
     if (scored) this.score.countNodes(this.pool.nodes.length, dt, this.live.length > 0);
     if (this.anyGone) this.dropGone();
+  }
+
+  /**
+   * The kernel OOM killer acts at once on a node whose pods pass its memory; the kubelet's eviction
+   * manager looks every evictionIntervalS and evicts one pod per node under pressure.
+   */
+  private nodeMemory(T: number): void {
+    const kernel = kernelLimitBytes(this);
+    const evictNow = T % this.sim.evictionIntervalS === 0;
+    for (const n of this.pool.nodes) {
+      if (n.usageMem > kernel) kernelOomKill(this, n, T);
+      if (evictNow) evictUnderPressure(this, n, T);
+    }
   }
 
   /**
@@ -259,10 +275,16 @@ export class SimCluster {
     this.timeline.push(p);
   }
 
-  /** The session failed (restartPolicy Never, too many restarts, or requests no node can hold). */
+  /** The session failed (restartPolicy Never, or requests no node can hold). */
   fail(pod: SimPod, T: number): void {
     if (this.scored(T)) this.score.sessionsFailed++;
     this.end(pod, T);
+  }
+
+  /** The replay stops: sessions still unfinished (crash-looping, or waiting for a node) have failed. */
+  abandonAll(T: number): void {
+    for (const pod of this.live) if (pod.phase !== Phase.Gone) this.fail(pod, T);
+    this.dropGone();
   }
 
   private end(pod: SimPod, T: number): void {

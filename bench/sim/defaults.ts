@@ -1,4 +1,4 @@
-import { GiB } from '../../src/core/resources.js';
+import { GiB, MiB } from '../../src/core/resources.js';
 import { DEFAULT_STATIC_OPTIONS } from '../../src/policy/static.js';
 import type { SimSettings } from '../replay/replay-types.js';
 
@@ -13,7 +13,9 @@ import type { SimSettings } from '../replay/replay-types.js';
  * - a 4 vCPU / 16 GiB node with the allocatable a managed node reports after system reservations;
  * - 90 s to provision a node (cloud VM boot and kubelet join) and 10 min before an empty node is removed
  *   (the cluster autoscaler's scale-down-unneeded-time);
- * - CrashLoopBackOff of 10 s doubling to 5 min after an OOM kill (kubelet defaults);
+ * - restart at once after the first OOM kill, then CrashLoopBackOff of 10 s doubling to 5 min, no cap
+ *   (kubelet defaults, restartPolicy Always);
+ * - the kubelet's hard eviction threshold memory.available<100Mi, checked every 10 s (its defaults);
  * - pods start at the `static` policy's default sizes (the pod template a deployment ships with, and
  *   what `static` then keeps).
  */
@@ -27,7 +29,8 @@ export const DEFAULT_SIM_SETTINGS: SimSettings = {
   maxNodes: 200,
   oomBackoffS: { initial: 10, max: 300 },
   restartPolicy: 'Always',
-  maxRestarts: 5,
+  evictionHardBytes: 100 * MiB,
+  evictionIntervalS: 10,
   throttleStretches: false,
   initial: { requests: DEFAULT_STATIC_OPTIONS.requests, limits: DEFAULT_STATIC_OPTIONS.limits },
 };
@@ -52,6 +55,13 @@ export interface SimTuning {
   readonly sampleActions: number;
   /** Nodes the pool starts with and never shrinks below (a cluster autoscaler node group's min size). */
   readonly minNodes: number;
+  /**
+   * How long after the trace's last sample the replay goes on for pods still running or crash-looping.
+   * Kubernetes restarts a killed container without end (restartPolicy Always), so a session sized below
+   * its own demand never finishes; when this much time has passed the replay stops and counts such
+   * sessions as failed. Their nodes count until then, as a crash-looping pod holds its node.
+   */
+  readonly drainS: number;
 }
 
 export const DEFAULT_SIM_TUNING: SimTuning = {
@@ -62,6 +72,7 @@ export const DEFAULT_SIM_TUNING: SimTuning = {
   timelineEveryS: 10,
   sampleActions: 40,
   minNodes: 1,
+  drainS: 3600,
 };
 
 /** Virtual time 0 of every replay (trace t = 0) as epoch ms: fixed so that runs are byte-identical. */

@@ -1,6 +1,5 @@
 import { MiB } from '../../src/core/resources.js';
 import type { SimCluster } from './cluster.js';
-import type { SimNode } from './nodes.js';
 import { Phase, ResizePhase, type SimPod } from './pod.js';
 
 /**
@@ -36,6 +35,7 @@ export function admitResize(c: SimCluster, pod: SimPod, T: number): ResizePhase 
       otherMem + pod.specReqMem > cap.memBytes
         ? `memory, requested: ${mi(pod.specReqMem)}, used: ${mi(otherMem)}, capacity: ${mi(cap.memBytes)}`
         : `cpu, requested: ${pod.specReqCpu}, used: ${round3(otherCpu)}, capacity: ${cap.cpuCores}`;
+    if (pod.resize !== ResizePhase.Deferred) pod.deferredSinceT = T;
     return setResize(pod, ResizePhase.Deferred, `Node didn't have enough resources: ${what}`);
   }
   node.reqMem += pod.specReqMem - pod.allocReqMem;
@@ -47,18 +47,25 @@ export function admitResize(c: SimCluster, pod: SimPod, T: number): ResizePhase 
 }
 
 /**
- * Works the list of pods with a resize in flight: actuates admitted resizes whose latency has passed,
- * retries Deferred ones (the kubelet retries when pods come and go, after other resizes, and
- * periodically) and Error ones at the kubelet's sync period.
+ * Works the list of pods with a resize in flight: actuates admitted resizes whose latency has passed
+ * and Error ones at the kubelet's sync period, then retries Deferred ones (the kubelet retries when
+ * pods come and go, after other resizes, and periodically) in the KEP's order: priority (equal for
+ * every simulated pod), then QoS class (Guaranteed first), then the longest waiting.
  */
 export function workResizes(c: SimCluster, T: number): void {
   const list = c.resizing;
+  const deferred = c.deferredScratch;
+  deferred.length = 0;
+  for (const pod of list) {
+    if (pod.phase === Phase.Gone) continue;
+    if (pod.resize === ResizePhase.Deferred) deferred.push(pod);
+    else if ((pod.resize === ResizePhase.InProgress || pod.resize === ResizePhase.Error) && T >= pod.resizeAtT) actuate(c, pod, T);
+  }
+  if (deferred.length > 1) deferred.sort(retryOrder);
+  for (const pod of deferred) admitResize(c, pod, T);
+  deferred.length = 0;
   let keep = 0;
   for (const pod of list) {
-    if (pod.phase !== Phase.Gone) {
-      if (pod.resize === ResizePhase.Deferred) admitResize(c, pod, T);
-      else if ((pod.resize === ResizePhase.InProgress || pod.resize === ResizePhase.Error) && T >= pod.resizeAtT) actuate(c, pod, T);
-    }
     const busy = pod.phase !== Phase.Gone && (pod.resize === ResizePhase.InProgress || pod.resize === ResizePhase.Deferred || pod.resize === ResizePhase.Error);
     if (busy) list[keep++] = pod;
     else pod.inResizeList = false;
@@ -84,13 +91,19 @@ function actuate(c: SimCluster, pod: SimPod, T: number): void {
   c.mark(pod, T, 'resize');
 }
 
+/** Why a container died of memory: its own limit (oomKills) or the node running out (nodeOomKills). */
+export type OomCause = 'limit' | 'node';
+
 /**
- * Kills the container at its memory limit; it restarts after CrashLoopBackOff (doubling per kill, reset
- * after 10 min of running) or the session fails (restartPolicy Never, more than maxRestarts).
+ * An OOM kill of the container, at its memory limit or by the kernel on an exhausted node. Under
+ * restartPolicy Always the kubelet restarts it at once after the first kill, then with CrashLoopBackOff
+ * (10 s doubling to 5 min, reset once the container has run 10 min); there is no restart cap. Under
+ * restartPolicy Never the session fails. Either way the session redoes its work from the start.
  */
-export function oomKill(c: SimCluster, pod: SimPod, T: number): void {
+export function oomKill(c: SimCluster, pod: SimPod, T: number, cause: OomCause = 'limit'): void {
   if (c.scored(T)) {
-    c.score.oomKills++;
+    if (cause === 'limit') c.score.oomKills++;
+    else c.score.nodeOomKills++;
     c.score.lostWorkSeconds += pod.progress;
     pod.oomKills++;
   }
@@ -103,47 +116,27 @@ export function oomKill(c: SimCluster, pod: SimPod, T: number): void {
   pod.usageMem = 0;
   pod.usageCpu = 0;
   pod.progress = 0;
-  if (c.sim.restartPolicy === 'Never' || pod.restarts > c.sim.maxRestarts) {
+  if (c.sim.restartPolicy === 'Never') {
     c.fail(pod, T);
     return;
   }
-  const b = c.sim.oomBackoffS;
   pod.phase = Phase.BackOff;
-  pod.restartAtT = T + Math.min(b.max, b.initial * 2 ** (pod.backoffLevel - 1));
+  pod.restartAtT = T + restartDelayS(c.sim.oomBackoffS, pod.backoffLevel);
 }
 
 /**
- * Node-pressure eviction: while the pods' memory usage exceeds the node's allocatable, the pod furthest
- * above its request is evicted (the kubelet ranks usage above request first). Its replacement is a new
- * pod from the template: initial resources, no restarts, the session's work from the start.
+ * CrashLoopBackOff: the first crash restarts at once (the kubelet has no back-off entry yet), each
+ * later one waits initial × 2^(k−2) seconds, capped at max.
  */
-export function relievePressure(c: SimCluster, node: SimNode, T: number): void {
-  const cap = c.pool.allocatable.memBytes;
-  while (node.usageMem > cap && node.pods.length > 0) {
-    let victim = node.pods[0] as SimPod;
-    let worst = Number.NEGATIVE_INFINITY;
-    for (const p of node.pods) {
-      const over = p.usageMem - p.allocReqMem;
-      if (over > worst) {
-        worst = over;
-        victim = p;
-      }
-    }
-    if (c.scored(T)) {
-      c.score.evictions++;
-      c.score.lostWorkSeconds += victim.progress;
-    }
-    c.mark(victim, T, 'evicted');
-    c.pool.unbind(victim, T);
-    victim.resetResources(c.sim.initial);
-    victim.restarts = 0;
-    victim.backoffLevel = 0;
-    victim.progress = 0;
-    victim.usageMem = 0;
-    victim.usageCpu = 0;
-    victim.phase = Phase.Pending;
-    c.pending.push(victim);
-  }
+export function restartDelayS(b: { readonly initial: number; readonly max: number }, level: number): number {
+  return level <= 1 ? 0 : Math.min(b.max, b.initial * 2 ** (level - 2));
+}
+
+const QOS_RANK: Readonly<Record<string, number>> = { Guaranteed: 0, Burstable: 1, BestEffort: 2 };
+
+/** Deferred resizes retry by QoS class (Guaranteed first), then by how long they have waited. */
+function retryOrder(a: SimPod, b: SimPod): number {
+  return (QOS_RANK[a.qos] ?? 1) - (QOS_RANK[b.qos] ?? 1) || a.deferredSinceT - b.deferredSinceT;
 }
 
 /** Run time after which the kubelet forgets earlier crashes when computing the back-off. */

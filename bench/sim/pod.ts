@@ -64,6 +64,10 @@ export class SimPod {
   usageCpu = 0;
 
   startedT = 0;
+  /** The allocated memory request when the container last started: its oom_score_adj is set from it. */
+  startReqMem = 0;
+  /** Trace time since which the current resize has been Deferred (the kubelet retries the longest-waiting first). */
+  deferredSinceT = Number.NaN;
   restartAtT = 0;
   restarts = 0;
   /** Kills since the container last ran 10 min without one: the CrashLoopBackOff exponent. */
@@ -121,6 +125,7 @@ export class SimPod {
     this.cursor = 0;
     this.at = 0;
     this.startedT = T;
+    this.startReqMem = this.allocReqMem;
     this.usageMem = this.session.mem[0] ?? 0;
     const cpu = this.session.cpu[0] ?? 0;
     this.usageCpu = this.actLimCpu > 0 && cpu > this.actLimCpu ? this.actLimCpu : cpu;

@@ -12,7 +12,7 @@ import { resizeResultSettings } from '../../bench/score/result-settings.js';
 import type { SimSettings } from '../../bench/replay/replay-types.js';
 import type { Resources } from '../core/types.js';
 import { BenchInputError, runBench, type BenchDeps, type ReplayFn, type TraceRun } from '../../bench/replay/run-bench.js';
-import { formatResultTable } from '../../bench/score/table.js';
+import { formatResultTable, tableWidth } from '../../bench/score/table.js';
 import { REPLICAS_POLICY_NAMES } from '../../bench/replicas/policies.js';
 import { runReplicasBench, toReplicasResult, type ReplicasTraceRun } from '../../bench/replicas/run-replicas.js';
 import { DEFAULT_REPLICAS_SETTINGS } from '../../bench/replicas/settings.js';
@@ -121,7 +121,8 @@ async function writeOutputs(opts: BenchOptions, runs: readonly TraceRun[], io: C
   const results = runs.map((r) => toBenchResult(r, { settings }));
   // `--json -` owns stdout: the human table moves to stderr so a pipe gets nothing but JSON.
   const tableOut = opts.json === '-' ? io.stderr : io.stdout;
-  tableOut.write(results.map(formatResultTable).join('\n'));
+  const width = tableWidth(process.env['COLUMNS']);
+  tableOut.write(results.map((r) => formatResultTable(r, width)).join('\n'));
   const json = resultJsonText(results);
   if (opts.json === '-') io.stdout.write(json);
   else if (opts.json !== undefined) await writeFile(opts.json, json);

@@ -13,6 +13,7 @@ Usage:
   burstguard trace synth [options]      seeded resource model: agent steps -> memory and CPU
   burstguard trace import SOURCE [options]
   burstguard trace record --prometheus URL --namespace NS (--since D | --from T --to T) --out FILE
+  burstguard tune  --trace FILE --policy NAME [--budget EXPR] [--grid FILE] [--jobs N] --out configmap.yaml
   burstguard help | --version
 
 Every command takes --help.
@@ -21,6 +22,7 @@ Every command takes --help.
 /** Subcommands load lazily, so `bench` never pulls in the Kubernetes client and vice versa. */
 const commands: Record<string, () => Promise<Command>> = {
   bench: async () => (await import('./bench-cmd.js')).benchCommand,
+  tune: async () => (await import('./tune-cmd.js')).tuneCommand,
   run: async () => (await import('./run-cmd.js')).runCommand,
   'config validate': async () => (await import('./config-validate-cmd.js')).configValidateCommand,
   'trace validate': async () => (await import('./trace-validate-cmd.js')).traceValidateCommand,

@@ -89,6 +89,7 @@ export const policiesSchema = z
         maxWritesPerPodHour: [0, 3600, 'must be between 0 and 3600'],
         writeBurst: [1, 1000, 'must be between 1 and 1000'],
         maxWritesPerTick: [1, 1e6, 'must be at least 1'],
+        writeWorthNodeSeconds: [0, 1e6, 'must be between 0 and 1000000'],
       },
     ),
   })

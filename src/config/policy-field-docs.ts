@@ -60,5 +60,6 @@ export const POLICY_FIELD_DOCS: Readonly<Record<string, Readonly<Record<string, 
     maxWritesPerPodHour: 'Resizes one pod may get per hour on average (token bucket); raises that protect the pod always go.',
     writeBurst: 'Resizes a pod may save up in its token bucket.',
     maxWritesPerTick: 'Resizes one tick may send: protecting raises first, then the largest changes.',
+    writeWorthNodeSeconds: 'A request decrease is written only when the node share it frees times the pod’s age (its expected time left) reaches this many node-seconds.',
   },
 };

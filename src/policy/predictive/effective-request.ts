@@ -6,7 +6,7 @@
  *
  * Memory: X_i = b_i + g_i + Y with b_i the pod's baseline, g_i its expected context growth and Y the
  * class's burst excess over a horizon from any state (prior knots mixed with every realized horizon of
- * the class, by the same shrinkage as the limits). CPU: the class's scraped CPU usage; until the class
+ * the class, the prior worth PRICING_PRIOR_N0 outcomes). CPU: the class's scraped CPU usage; until the class
  * has CPU_WARM_SAMPLES scrapes the pod's own level stands in (the prior's CPU peaks were measured
  * without limits on a 24-core host and say nothing about a node of 4).
  *
@@ -32,8 +32,18 @@ import { addToHistogram, newLogHistogram, type LogHistogram } from '../../../mod
 import { knotsFor } from '../../../models/priors/index.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 
+/**
+ * What the prior is worth, in realized horizons, when it prices requests. The limits keep the prior's
+ * tails at a floor (scrapes miss 1–2 s bursts, and a limit is what a burst hits); the Chernoff price of
+ * a request, though, is set by the whole distribution at the node's s, and a heavy prior tail that the
+ * class never shows forces a small s and a large ln(1/ε)/s margin on every pod (measured on the bundled
+ * traces: with the prior worth its 200 outcomes, tau2-bench's requests were 1.6× its own usage's price).
+ * A class folds ~240 outcomes per pod-hour, so here the prior is a start-up guess, worth a few.
+ */
+export const PRICING_PRIOR_N0 = 5;
+
 /** Scraped CPU samples a class needs before its own distribution prices CPU requests. */
-export const CPU_WARM_SAMPLES = 200;
+export const CPU_WARM_SAMPLES = 50;
 
 /** One class's pricing on one node size. */
 export interface ClassPricing {
@@ -55,7 +65,7 @@ export function foldCpuUsage(h: LogHistogram, cores: number): void {
 }
 
 /** The class's excess distribution from any state: the prior's `*` knots mixed with every realized horizon. */
-function excessPieces(cm: ClassModel, priorFloor: number): Piece[] {
+function excessPieces(cm: ClassModel): Piece[] {
   const prior = knotPieces(knotsFor(cm.prior.memory.excessBytes, '*'), MAX_STRETCH);
   let edges: Float64Array | undefined;
   let counts: Float64Array | undefined;
@@ -67,7 +77,7 @@ function excessPieces(cm: ClassModel, priorFloor: number): Piece[] {
     total += st.mem.total;
   }
   if (!edges || !counts || total <= 0) return prior;
-  return mixPieces(prior, histogramPieces(edges, counts), priorWeight(total, cm.prior.weight, priorFloor));
+  return mixPieces(prior, histogramPieces(edges, counts), priorWeight(total, PRICING_PRIOR_N0, 0));
 }
 
 /**
@@ -86,7 +96,7 @@ export function classPricing(
   const cpuSamples = cpuUsage?.total ?? 0;
   const fresh = (n: number, then: number): boolean => n - then < Math.max(o.refreshEvery, 0.02 * n);
   if (c && fresh(cm.folds, c.folds) && fresh(cpuSamples, c.cpuSamples) && (c.cpu !== undefined) === (cpuSamples >= CPU_WARM_SAMPLES)) return c;
-  const excess = excessPieces(cm, o.priorFloorWeight);
+  const excess = excessPieces(cm);
   const memNode = { capacity: capacity.memBytes, epsNode: o.nodeRiskBudget };
   // The reference pod the node is priced for: the class's typical baseline plus its excess.
   const s = chooseS(shiftPieces(excess, cm.prior.memory.baselineBytes), memNode);

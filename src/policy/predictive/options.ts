@@ -62,6 +62,11 @@ export interface PredictiveOptions {
   readonly writeBurst?: number;
   /** Resizes one tick may send, protecting raises first, then the largest changes. */
   readonly maxWritesPerTick?: number;
+  /**
+   * The exchange rate between writes and nodes: a request decrease is written only when the node share
+   * it frees times the pod's expected time left (≈ its age) reaches this many node-seconds.
+   */
+  readonly writeWorthNodeSeconds?: number;
   /** Priors by agent class; the bundled ones when absent. */
   readonly priors?: ReadonlyMap<string, AgentClassPrior>;
 }
@@ -97,6 +102,7 @@ export const DEFAULT_PREDICTIVE_OPTIONS: Required<Omit<PredictiveOptions, 'prior
   maxWritesPerPodHour: 6,
   writeBurst: 3,
   maxWritesPerTick: 100,
+  writeWorthNodeSeconds: 5,
 };
 
 /** Fills absent options with the defaults; out-of-range numbers are clamped into range. */
@@ -127,6 +133,7 @@ export function resolvePredictiveOptions(o: PredictiveOptions): ResolvedPredicti
     maxWritesPerPodHour: pick(o.maxWritesPerPodHour, d.maxWritesPerPodHour, 0, 3600),
     writeBurst: pick(o.writeBurst, d.writeBurst, 1, 1000),
     maxWritesPerTick: Math.round(pick(o.maxWritesPerTick, d.maxWritesPerTick, 1, 1e6)),
+    writeWorthNodeSeconds: pick(o.writeWorthNodeSeconds, d.writeWorthNodeSeconds, 0, 1e6),
     priors: o.priors instanceof Map ? o.priors : BUNDLED_PRIORS,
   };
 }

@@ -116,6 +116,7 @@ export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
     riskAtCurrent: riskAtLimit(pod, t, cm, ct, z, o),
     eps: o.riskBudget,
     ageS: Math.max(0, (t.lastTMs - t.firstTMs) / 1000),
+    worthNodeSeconds: o.writeWorthNodeSeconds,
     ...(pod.nodeAllocatable ? { node: pod.nodeAllocatable } : {}),
   });
   if (!m) return undefined;

@@ -26,16 +26,16 @@ export const REQUEST_CHANGE_FRACTION = 0.15;
  * too little to be worth a write (the node budget still holds decreases around a node at risk).
  */
 export const REQUEST_RAISE_FRACTION = 0.25;
-/**
- * A request decrease is worth a write when the node share it frees, times the time it will stay freed,
- * reaches this many node-seconds. Session lengths are heavy-tailed, so a session's expected remaining
- * time is about its age (Lindy): a pod two minutes old frees little, however large the step.
- */
-export const MIN_NODE_SECONDS_PER_WRITE = 15;
 /** A memory limit is raised when the risk at the current limit is at least this many times ε. */
 export const LIMIT_RISK_FACTOR = 3;
-/** A memory limit is lowered only when it is this far above its target (node budget), and never alone for less. */
+/**
+ * A memory limit is lowered only when it is this far above its target, and only with a write that goes
+ * anyway: the scheduler never sees limits, so a lower limit buys no node; it only trims the node
+ * budget's Σα, which the budget itself guards.
+ */
 export const LIMIT_DROP_FRACTION = 0.3;
+/** CPU requests rise only by this much: under-requested CPU costs throttling on a busy node, not a kill. */
+export const CPU_REQUEST_RAISE_FRACTION = 0.5;
 /** A CPU limit is raised only when the forecast peak is this far above it (over the limit CPU is throttled, not killed). */
 export const CPU_LIMIT_RAISE_FRACTION = 0.25;
 
@@ -51,8 +51,13 @@ export interface MaterialityContext {
   /** P(the pod passes its current memory limit within the horizon), under the same model as the target. */
   readonly riskAtCurrent: number;
   readonly eps: number;
-  /** Seconds the pod has run (the Lindy estimate of the time left). */
+  /**
+   * Seconds the pod has run. Session lengths are heavy-tailed, so a session's expected time left is
+   * about its age (Lindy): a pod two minutes old frees little, however large the step.
+   */
   readonly ageS: number;
+  /** A decrease must free this many node-seconds (share of the node × expected time left) to be written. */
+  readonly worthNodeSeconds: number;
   /** The node's allocatable, when known (a change's share of it). */
   readonly node?: { readonly memBytes: number; readonly cpuCores: number };
 }
@@ -89,16 +94,18 @@ export function materialChanges(pod: PodView, t: Targets, c: MaterialityContext)
   // must cut the risk of an OOM kill from several times ε.
   const thin = pod.limits.memBytes < c.usageBytes * (1 + c.usageMargin) && t.memLimit > pod.limits.memBytes;
   const raiseMem = thin || (memL > 0 && c.riskAtCurrent >= LIMIT_RISK_FACTOR * c.eps);
-  const dropMem = memL < -LIMIT_DROP_FRACTION;
+  const dropMemWanted = memL < -LIMIT_DROP_FRACTION;
   // Cost: node-seconds freed by a decrease (share of the node × expected time left ≈ age).
-  const freed = (share: number): boolean => share * c.ageS >= MIN_NODE_SECONDS_PER_WRITE;
+  // A write that goes anyway (a protecting raise) carries every decrease worth REQUEST_CHANGE_FRACTION.
+  const freed = (share: number): boolean => raiseMem || share * c.ageS >= c.worthNodeSeconds;
   const memShare = c.node ? (pod.requests.memBytes - t.memRequest) / c.node.memBytes : 0;
   const cpuShare = c.node ? (pod.requests.cpuCores - t.cpuRequest) / c.node.cpuCores : 0;
   const moveMemReq = memR >= REQUEST_RAISE_FRACTION || (memR <= -REQUEST_CHANGE_FRACTION && (c.node === undefined || freed(memShare)));
-  const moveCpuReq = cpuR >= REQUEST_RAISE_FRACTION || (cpuR <= -REQUEST_CHANGE_FRACTION && (c.node === undefined || freed(cpuShare)));
+  const moveCpuReq = cpuR >= CPU_REQUEST_RAISE_FRACTION || (cpuR <= -REQUEST_CHANGE_FRACTION && (c.node === undefined || freed(cpuShare)));
   // A CPU limit costs no node (the scheduler packs by requests) and over it CPU is only throttled: raise
   // it only for a pod that is pressing against it.
   const raiseCpu = cpuL > CPU_LIMIT_RAISE_FRACTION && c.cpuCores >= CPU_PRESSING_FRACTION * pod.limits.cpuCores;
+  const dropMem = dropMemWanted && (raiseCpu || moveMemReq || moveCpuReq);
   const fields: string[] = [];
   if (raiseMem) fields.push(`memory limit up [risk at the current limit ${c.riskAtCurrent.toPrecision(2)} vs ε ${c.eps}]`);
   if (dropMem) fields.push('memory limit down');

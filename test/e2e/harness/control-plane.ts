@@ -63,8 +63,17 @@ async function httpStatus(url: string): Promise<number> {
   }
 }
 
+/** Extra identities and flags (the real node adds its kubelet's token and Node authorization). */
+export interface ControlPlaneOptions {
+  readyTimeoutMs?: number;
+  /** More `token,user,uid,"group"` lines for the static token file. */
+  tokens?: readonly string[];
+  /** More kube-apiserver flags; one that is also a default flag replaces it. */
+  apiArgs?: readonly string[];
+}
+
 /** Starts etcd and kube-apiserver and waits (up to `readyTimeoutMs`, default 90 s) for /readyz. */
-export async function startControlPlane(opts: { readyTimeoutMs?: number } = {}): Promise<ControlPlane> {
+export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const bin = assetsDir();
   const readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
   const dir = mkdtempSync(join(tmpdir(), 'burstguard-e2e-cp-'));
@@ -72,7 +81,7 @@ export async function startControlPlane(opts: { readyTimeoutMs?: number } = {}):
   const saKey = join(dir, 'sa.key');
   execFileSync('openssl', ['genrsa', '-out', saKey, '2048'], { stdio: 'ignore' });
   // token,user,uid,"group": the static admin identity the tests (never the controller) use.
-  writeFileSync(join(dir, 'tokens.csv'), `${ADMIN_TOKEN},admin,admin-uid,"system:masters"\n`);
+  writeFileSync(join(dir, 'tokens.csv'), [`${ADMIN_TOKEN},admin,admin-uid,"system:masters"`, ...(opts.tokens ?? [])].join('\n') + '\n');
   const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const etcdLog = join(dir, 'etcd.log');
   const apiLog = join(dir, 'apiserver.log');
@@ -85,6 +94,9 @@ export async function startControlPlane(opts: { readyTimeoutMs?: number } = {}):
     `--initial-cluster=e2e=http://127.0.0.1:${peerPort}`, '--listen-metrics-urls=',
   ], etcdLog);
 
+  // A flag given in opts.apiArgs replaces the default (list flags would otherwise accumulate).
+  const flagName = (a: string): string => a.split('=')[0] ?? a;
+  const overridden = new Set((opts.apiArgs ?? []).map(flagName));
   const apiArgs = [
     `--etcd-servers=http://127.0.0.1:${etcdPort}`,
     '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
@@ -98,7 +110,7 @@ export async function startControlPlane(opts: { readyTimeoutMs?: number } = {}):
     '--endpoint-reconciler-type=none', '--allow-privileged=true',
     // Less background work on a small CI machine; the tests do not exercise fairness.
     '--enable-priority-and-fairness=false',
-  ];
+  ].filter((a) => !overridden.has(flagName(a))).concat(opts.apiArgs ?? []);
   let api: Proc | undefined;
   const logs = (lines = 30): string => `--- kube-apiserver (${apiLog}) ---\n${tail(apiLog, lines)}\n--- etcd (${etcdLog}) ---\n${tail(etcdLog, 10)}`;
 

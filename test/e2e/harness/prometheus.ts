@@ -1,6 +1,7 @@
 /**
- * A real Prometheus (Debian's /usr/bin/prometheus) scraping the test exporter every second, on a free
- * loopback port with its own temporary storage. It can be stopped and started again on the same port
+ * A real Prometheus (3.x, built from its Go module by tools/build-control-plane.sh and passed in as
+ * $PROMETHEUS_BIN) scraping the test exporter every second, on a free loopback port with its own
+ * temporary storage. It can be stopped and started again on the same port
  * and storage, which is how the "Prometheus went away" scenario is played.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,20 +24,26 @@ export interface PromServer {
 
 function prometheusBin(): string {
   const fromEnv = process.env.PROMETHEUS_BIN;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (!existsSync(fromEnv)) throw new Error(`PROMETHEUS_BIN=${fromEnv} does not exist`);
+    return fromEnv;
+  }
   if (existsSync('/usr/bin/prometheus')) return '/usr/bin/prometheus';
-  return 'prometheus';
+  throw new Error('no Prometheus: run the tier through `npm test` (tools/run-tests.mjs builds it and sets PROMETHEUS_BIN), or set PROMETHEUS_BIN');
 }
 
-/** Starts Prometheus scraping `targets` (host:port) at `scrapeIntervalS` and waits for /-/ready. */
-export async function startPrometheus(targets: readonly string[], scrapeIntervalS = 1): Promise<PromServer> {
+/**
+ * Starts Prometheus scraping `targets` (host:port) at `scrapeIntervalS` and waits for /-/ready.
+ * `extraScrapeConfigs` are added as they are (the real node adds the kubelet's cAdvisor and its pods).
+ */
+export async function startPrometheus(targets: readonly string[], scrapeIntervalS = 1, extraScrapeConfigs: readonly object[] = []): Promise<PromServer> {
   const dir = mkdtempSync(join(tmpdir(), 'burstguard-e2e-prom-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = {
     global: { scrape_interval: `${scrapeIntervalS}s`, scrape_timeout: `${scrapeIntervalS}s`, evaluation_interval: `${scrapeIntervalS}s` },
     // honor_labels keeps the exporter's namespace/pod/container labels as the series' own.
-    scrape_configs: [{ job_name: 'agents', honor_labels: true, static_configs: [{ targets: [...targets] }] }],
+    scrape_configs: [{ job_name: 'agents', honor_labels: true, static_configs: [{ targets: [...targets] }] }, ...extraScrapeConfigs],
   };
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
   const logFile = join(dir, 'prometheus.log');

@@ -27,8 +27,15 @@ export interface World {
   readonly exporter: Exporter;
   readonly prom: PromServer;
   readonly dir: string;
-  scene(prefix: string, opts?: { viaProxy?: boolean }): Promise<Scene>;
+  scene(prefix: string, opts?: SceneOptions): Promise<Scene>;
   close(): Promise<void>;
+}
+
+export interface SceneOptions {
+  /** The controller talks through the recording TLS proxy. */
+  viaProxy?: boolean;
+  /** Play the kubelet for the scene's pods (default). Off on the real node, whose kubelet answers. */
+  fakeKubelet?: boolean;
 }
 
 export interface Scene {
@@ -105,7 +112,7 @@ export async function startWorld(): Promise<World> {
   const world: World = {
     cp, admin, exporter, prom, dir,
     scene: async (prefix, opts = {}) => {
-      const s = await newScene(world, prefix, opts.viaProxy === true);
+      const s = await newScene(world, prefix, opts);
       scenes.push(s);
       return s;
     },
@@ -120,8 +127,10 @@ export async function startWorld(): Promise<World> {
   return world;
 }
 
-async function newScene(world: World, prefix: string, viaProxy: boolean): Promise<Scene> {
+/** A namespace with the controller's identity, ConfigMap and processes, on `world`'s control plane. */
+export async function newScene(world: World, prefix: string, opts: SceneOptions = {}): Promise<Scene> {
   const { admin, cp } = world;
+  const viaProxy = opts.viaProxy === true;
   const ns = await createNamespace(admin.core, prefix);
   const dir = mkdtempSync(join(world.dir, `${prefix}-`));
   await createControllerIdentity(admin, ns);
@@ -129,7 +138,7 @@ async function newScene(world: World, prefix: string, viaProxy: boolean): Promis
   const kubeconfig = join(dir, 'kubeconfig.yaml');
   await writeServiceAccountKubeconfig(admin, proxy ?? cp, kubeconfig, ns);
   const answers = new Map<string, ResizeAnswer | ((p: k8s.V1Pod) => ResizeAnswer)>();
-  const kubelet = startKubelet(admin.core, ns, (p) => {
+  const kubelet = opts.fakeKubelet === false ? undefined : startKubelet(admin.core, ns, (p) => {
     const a = answers.get(p.metadata?.name ?? '');
     if (a === undefined) return { kind: 'accept' };
     return typeof a === 'function' ? a(p) : a;
@@ -191,7 +200,7 @@ async function newScene(world: World, prefix: string, viaProxy: boolean): Promis
     },
     close: async () => {
       for (const c of controllers) await c.stop().catch(() => undefined);
-      await kubelet.stop();
+      await kubelet?.stop();
       await history.stop();
       await proxy?.close();
     },

@@ -5,7 +5,7 @@ import { niceDomain, niceMax, niceTicks } from '../../../bench/report/svg.js';
 import { oracleGap } from '../../../bench/score/result-json.js';
 import type { TimelinePoint } from '../../../bench/replay/replay-types.js';
 import type { ResizePolicyRow } from '../../../bench/score/result-types.js';
-import { formatResultTable, humanSeconds, signed } from '../../../bench/score/table.js';
+import { formatResultTable, humanSeconds, signed, tableWidth, winnerLine } from '../../../bench/score/table.js';
 
 function row(policy: string, over: Partial<ResizePolicyRow> = {}): ResizePolicyRow {
   return {
@@ -52,15 +52,34 @@ describe('timeline decimation', () => {
 });
 
 describe('terminal table', () => {
-  it('aligns one row per policy and prints the gap to the oracle', () => {
-    const rows = [row('static', { oomKills: 12 }), row('predictive', { memSlack: 0.2 }), row('oracle', { memSlack: 0.1, nodeHours: 0.5 })];
-    const text = formatResultTable({ schemaVersion: 2, settings: { scale: 1, durationSeconds: null, seed: 1, warmupSeconds: 0 }, priors: {}, scenario: 'resize', trace: { name: 't', sessions: 3, samples: 30, podSeconds: 7200 }, policies: rows, gapToOracle: oracleGap(rows) });
-    const lines = text.trimEnd().split('\n');
-    assert.equal(lines[0], 't: 3 sessions, 30 samples, 2.0 pod-hours');
-    assert.match(lines[3]!, /^static +12 /);
+  const result = (rows: ResizePolicyRow[]) => ({
+    schemaVersion: 2 as const, settings: { scale: 1, durationSeconds: null, seed: 1, warmupSeconds: 0 }, priors: {}, scenario: 'resize' as const,
+    trace: { name: 't', sessions: 3, samples: 30, podSeconds: 7200 }, floorNodeHours: 0.5, policies: rows, gapToOracle: oracleGap(rows),
+  });
+  it('leads with node-hours, × floor and disruptions, names the winner, and prints the gap to the oracle', () => {
+    const rows = [row('static', { oomKills: 12, disruptions: 12, nodeHours: 0.8 }), row('predictive', { memSlack: 0.2 }), row('oracle', { memSlack: 0.1, nodeHours: 0.5 })];
+    const lines = formatResultTable(result(rows)).trimEnd().split('\n');
+    assert.equal(lines[0], 't: 3 sessions, 30 samples, 2.0 pod-hours, floor 0.50 node-hours');
+    assert.match(lines[1]!, /^policy +node-h +×floor +disrupt /);
+    assert.match(lines[3]!, /^static +0\.80 +1\.60× +12 +12\/0\/0 /);
     assert.equal(new Set(lines.slice(1, 6).map((l) => l.length)).size <= 2, true);
-    assert.match(lines[6]!, /^gap predictive - oracle: mem slack \+10\.0 pts/);
-    assert.match(lines[6]!, /node-hours \+0\.50$/);
+    assert.equal(lines[6], 'winner at zero disruptions: predictive, 1.00 node-hours (2.00× floor)', 'static is cheaper but disrupts; the oracle is no contender');
+    assert.match(lines[7]!, /^gap predictive - oracle: node-hours \+0\.50, disruptions 0, /);
+  });
+  it('fits 120 columns, or COLUMNS, by dropping diagnostics from the right', () => {
+    const rows = [row('a-rather-long-policy-name', { lostWorkSeconds: 123456 }), row('oracle')];
+    for (const width of [120, 100, 80]) {
+      const lines = formatResultTable(result(rows), width).trimEnd().split('\n').slice(1, 4);
+      for (const l of lines) assert.ok(l.length <= width, `${l.length} > ${width}: ${l}`);
+      assert.match(lines[0]!, /node-h.*disrupt.*lost work.*writes\/pod-h/, 'the headline always stays');
+    }
+    assert.match(formatResultTable(result(rows), 250), /replay s/, 'a wide terminal gets every diagnostic');
+    assert.equal(tableWidth('80'), 80);
+    assert.equal(tableWidth(undefined), 120);
+    assert.equal(tableWidth('wide'), 120);
+  });
+  it('without a clean policy, the winner line names the fewest disruptions', () => {
+    assert.equal(winnerLine([row('a', { disruptions: 3, nodeHours: 1 }), row('b', { disruptions: 1, nodeHours: 2 }), row('oracle')], 0), 'no policy without disruptions; fewest: b, 1 disruptions, 2.00 node-hours');
   });
   it('no gap without both predictive and oracle', () => {
     assert.equal(oracleGap([row('static'), row('oracle')]), undefined);

@@ -62,6 +62,7 @@ const ctx = (over: Partial<MaterialityContext> = {}): MaterialityContext => ({
   riskAtCurrent: 0,
   eps: 0.002,
   ageS: 3600,
+  worthNodeSeconds: 15,
   node: { memBytes: 14 * GiB, cpuCores: 4 },
   ...over,
 });
@@ -71,7 +72,7 @@ describe('materiality', () => {
   const cases: Array<{ name: string; t: Partial<typeof same>; c?: Partial<MaterialityContext>; write: boolean; urgent?: boolean }> = [
     { name: 'nothing changes', t: {}, write: false },
     { name: 'a limit that could come down 20 % (costs no node)', t: { memLimit: 1.6 * GiB }, write: false },
-    { name: 'a limit far above its target (node budget)', t: { memLimit: 1 * GiB }, write: true },
+    { name: 'a limit far above its target, alone (a lower limit buys no node)', t: { memLimit: 1 * GiB }, write: false },
     { name: 'a higher limit the model says is not needed at ε', t: { memLimit: 2.3 * GiB }, c: { riskAtCurrent: 0.003 }, write: false },
     { name: 'a higher limit when the current one risks several ε', t: { memLimit: 2.3 * GiB }, c: { riskAtCurrent: 0.01 }, write: true, urgent: true },
     { name: 'a limit the pod runs close to', t: { memLimit: 2.1 * GiB }, c: { usageBytes: 1.9 * GiB }, write: true, urgent: true },
@@ -90,6 +91,16 @@ describe('materiality', () => {
       if (m) assert.ok(m.targets.memRequest <= m.targets.memLimit && m.targets.cpuRequest <= m.targets.cpuLimit);
     });
   }
+  it('a limit far above its target comes down with a write that goes anyway', () => {
+    const m = materialChanges(view(), { ...same, memRequest: 300 * MiB, memLimit: 1 * GiB }, ctx());
+    assert.ok(m);
+    assert.equal(m.targets.memLimit, 1 * GiB);
+  });
+  it('a protecting raise carries a request decrease however young the pod', () => {
+    const m = materialChanges(view(), { ...same, memRequest: 300 * MiB, memLimit: 2.3 * GiB }, ctx({ riskAtCurrent: 0.01, ageS: 10 }));
+    assert.ok(m && m.urgent);
+    assert.equal(m.targets.memRequest, 300 * MiB);
+  });
   it('keeps immaterial values where they are when something else is written', () => {
     const m = materialChanges(view(), { ...same, memRequest: 300 * MiB, memLimit: 1.8 * GiB }, ctx());
     assert.ok(m);

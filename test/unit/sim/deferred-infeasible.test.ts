@@ -61,3 +61,18 @@ test('the scheduler keeps the room a Deferred resize is waiting for', () => {
   h.to(36);
   assert.equal(h.pod('d').node?.name, 'node-2');
 });
+
+test('Deferred resizes are retried longest-waiting first, not in the order the kubelet listed them', () => {
+  const initial = { requests: { memBytes: 500 * MiB, cpuCores: 0.1 }, limits: { memBytes: 2 * GiB, cpuCores: 1 } };
+  const h = new Harness({ ...node2g, initial }).start(steady('a', 200, 100), steady('b', 200, 100), steady('c', 200, 100), steady('d', 50, 100));
+  const ask = (name: string, mem: number) => h.resize(name, { memBytes: mem * MiB, cpuCores: 0.1 }, { memBytes: 2 * GiB, cpuCores: 1 });
+  ask('a', 540); // fits (2040 MiB of 2048): a is listed first
+  h.to(1);
+  ask('c', 1000); // Deferred since 1
+  h.to(2);
+  ask('a', 1000); // Deferred since 2, though listed before c
+  assert.equal(h.pod('a').resize, ResizePhase.Deferred);
+  h.to(50); // d leaves: 508 MiB free, room for one of them
+  assert.equal(h.pod('c').resize, ResizePhase.InProgress, 'c waited longest');
+  assert.equal(h.pod('a').resize, ResizePhase.Deferred);
+});

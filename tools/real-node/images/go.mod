@@ -1,0 +1,3 @@
+module local.test/real-node-images
+
+go 1.26.0
