@@ -4,7 +4,7 @@ import type { Resources } from '../../src/core/types.js';
 import { parseDuration, parseNodeShape, parseScale } from './density-flags.js';
 
 /** The policies a bench replays when `--policies` is not given (BENCH.md, "Policies every replay offers"). */
-export const DEFAULT_POLICIES = ['static', 'vpa', 'reactive', 'predictive', 'oracle'] as const;
+export const DEFAULT_POLICIES = ['static', 'vpa', 'vpa-requests-only', 'reactive', 'predictive', 'oracle'] as const;
 
 export type Scenario = 'resize' | 'replicas';
 

@@ -1,6 +1,6 @@
 import { MiB } from '../../src/core/resources.js';
 import type { PodView } from '../../src/core/types.js';
-import type { EngineConfig } from '../../src/engine/engine-config.js';
+import { staleBoundS, type EngineConfig } from '../../src/engine/engine-config.js';
 import type { Policy, PolicyContext, Recommendation } from '../../src/policy/policy.js';
 import type { SimSettings } from './replay-types.js';
 import type { DemandAhead } from '../sim/session.js';
@@ -69,7 +69,8 @@ export function oracleOptions(sim: SimSettings, engine: EngineConfig): OracleOpt
     requestWindowS: Math.max(horizonS, engine.guards.downscaleCooldownS),
     marginFraction: 0,
     minRaiseFraction: engine.guards.minChangeFraction,
-    staleAfterS: engine.staleAfterS,
+    // The bound the engine applies to a pod sampled every scrape interval (the simulator's spacing).
+    staleAfterS: staleBoundS(engine, sim.scrapeIntervalS),
   };
 }
 

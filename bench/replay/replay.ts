@@ -1,10 +1,11 @@
 import type { Action } from '../../src/core/types.js';
 import type { Logger, TickObserver } from '../../src/engine/ports.js';
+import type { Policy } from '../../src/policy/policy.js';
 import { newEngineState, tick, type TickDeps } from '../../src/engine/tick.js';
 import { oracleHorizonS, wantsLookahead } from './oracle.js';
 import type { ReplayInput, ReplayOutcome } from './replay-types.js';
 import { round } from '../score/scoring.js';
-import { VirtualClock } from '../sim/clock.js';
+import { traceMs, VirtualClock } from '../sim/clock.js';
 import { SimCluster } from '../sim/cluster.js';
 import { DEFAULT_SIM_TUNING, type SimTuning } from '../sim/defaults.js';
 import { TraceFeed } from '../sim/feed.js';
@@ -57,6 +58,8 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
     timelineSessions: input.timelineSessions ?? 0,
   });
   if (wantsLookahead(input.policy)) input.policy.connect(cluster);
+  const state = newEngineState(input.policy);
+  wireAdmission(cluster, input.policy, state.policyState);
 
   let T = 0;
   const clock = new VirtualClock();
@@ -79,7 +82,6 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
     log: hooks.log ?? quiet,
     observer,
   };
-  const state = newEngineState(input.policy);
   const signal = new AbortController().signal;
 
   await feed.fillTo(Number.MIN_SAFE_INTEGER);
@@ -136,6 +138,12 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
     perSession,
     sampleActions,
   };
+}
+
+/** Pods the simulator creates pass the policy's admission webhook, if it stands for one (vpa). */
+function wireAdmission(cluster: SimCluster, policy: Policy, policyState: unknown): void {
+  const admit = policy.admit?.bind(policy);
+  if (admit) cluster.admission = (pod, tS) => admit(policyState, pod, traceMs(tS));
 }
 
 /** Seconds between model refits when the input names none: the default `schedules.modelRefit`, every 30 min. */

@@ -1,5 +1,9 @@
 import { createRng, type Rng } from '../../src/core/rng.js';
 import type { TraceSample } from '../../src/trace/types.js';
+import { DEFAULT_SIM_TUNING } from '../sim/defaults.js';
+import { TraceFeed } from '../sim/feed.js';
+import type { PrebuiltSessions } from '../sim/prebuilt-sessions.js';
+import type { SessionData } from '../sim/session.js';
 
 /**
  * `--scale F` and `--duration D` (BENCH.md): more sessions over the same span, or the same arrivals
@@ -11,9 +15,9 @@ import type { TraceSample } from '../../src/trace/types.js';
  * arrival, so `--scale 1` is the trace itself; every other copy arrives at a time drawn from the trace's
  * own arrival distribution (the empirical quantile function, interpolated between recorded arrivals),
  * so bursts stay bursts and lulls stay lulls. A copy keeps its series unchanged and gets its own name,
- * `name~k`. `--duration D` repeats this in further periods of the arrival span (every copy drawn, none
+ * `name~k`. Sessions are the replay's (a silence longer than the lookahead splits one, `name#2`). `--duration D` repeats this in further periods of the arrival span (every copy drawn, none
  * kept at a recorded time) until arrivals pass D; with D shorter than the trace, later arrivals are
- * dropped. Samples come out in time order, merged lazily, so a scaled trace costs the original's memory.
+ * dropped. The copies share the recorded sessions' columns, so a scaled trace costs the original's memory.
  */
 export interface TraceShapeOptions {
   readonly scale: number;
@@ -27,29 +31,24 @@ export function reshapes(o: TraceShapeOptions): boolean {
   return o.scale !== 1 || o.durationS !== undefined;
 }
 
-/** One recorded session: its samples in order (the first one's t is its arrival). */
-interface Series {
+/** One copy to replay: which recorded session, under which name, arriving when. */
+export interface SessionCopy {
+  readonly template: SessionData;
   readonly name: string;
-  readonly samples: readonly TraceSample[];
+  /** Trace time of the copy's first sample. */
+  readonly arrival: number;
 }
 
-/** One copy to replay: which series, under which name, arriving when. */
-interface Copy {
-  readonly series: Series;
-  readonly name: string;
-  /** Added to every sample's t. */
-  readonly shift: number;
-}
-
-/** Groups samples by session name, in order of first appearance. */
-function seriesOf(samples: readonly TraceSample[]): Series[] {
-  const by = new Map<string, TraceSample[]>();
-  for (const s of samples) {
-    let list = by.get(s.session);
-    if (list === undefined) by.set(s.session, (list = []));
-    list.push(s);
-  }
-  return [...by].map(([name, list]) => ({ name, samples: list }));
+/**
+ * The recorded sessions as the replay would see them: split by the feed's own rules (a silence
+ * longer than the lookahead starts a new session `name#k`), in order of first sample.
+ */
+function recordedSessions(samples: readonly TraceSample[]): SessionData[] {
+  const feed = new TraceFeed(samples as unknown as AsyncIterable<TraceSample>, DEFAULT_SIM_TUNING.reorderWindowS, DEFAULT_SIM_TUNING.lookaheadS);
+  feed.fillToSync(Number.POSITIVE_INFINITY);
+  const out: SessionData[] = [];
+  feed.takeDue(Number.POSITIVE_INFINITY, out);
+  return out;
 }
 
 /** The empirical quantile function of the arrivals, linear between order statistics. */
@@ -64,17 +63,17 @@ function arrivalQuantile(sorted: readonly number[]): (u: number) => number {
   };
 }
 
-/** Copies of a series in one period: floor(F), plus one with probability frac(F). */
+/** Copies of a session in one period: floor(F), plus one with probability frac(F). */
 function copiesOf(scale: number, rng: Rng): number {
   const whole = Math.floor(scale);
   return whole + (rng.next() < scale - whole ? 1 : 0);
 }
 
 /** The copies to replay, in arrival order (ties by name, so the order is a function of the inputs). */
-export function planCopies(samples: readonly TraceSample[], o: TraceShapeOptions): Copy[] {
-  const all = seriesOf(samples);
+export function planCopies(samples: readonly TraceSample[], o: TraceShapeOptions): SessionCopy[] {
+  const all = recordedSessions(samples);
   if (all.length === 0) return [];
-  const arrivals = all.map((s) => (s.samples[0] as TraceSample).t).sort((a, b) => a - b);
+  const arrivals = all.map((s) => s.t0).sort((a, b) => a - b);
   const q = arrivalQuantile(arrivals);
   const first = arrivals[0] as number;
   const span = (arrivals[arrivals.length - 1] as number) - first;
@@ -83,118 +82,70 @@ export function planCopies(samples: readonly TraceSample[], o: TraceShapeOptions
   const end = o.durationS ?? Number.POSITIVE_INFINITY;
   const periods = o.durationS === undefined ? 1 : Math.max(1, Math.ceil((o.durationS - first) / period));
   const rng = createRng(o.seed).fork('trace-scale');
-  const copies: Copy[] = [];
+  const copies: SessionCopy[] = [];
   const next = new Map<string, number>();
   for (let p = 0; p < periods; p++) {
-    for (const series of all) {
-      const own = (series.samples[0] as TraceSample).t;
+    for (const template of all) {
       const n = copiesOf(o.scale, rng);
       for (let k = 0; k < n; k++) {
-        const keepsRecorded = p === 0 && k === 0;
-        const arrival = keepsRecorded ? own : p * period + q(rng.next());
-        if (arrival > end) continue;
-        if (keepsRecorded) {
-          copies.push({ series, name: series.name, shift: 0 });
+        if (p === 0 && k === 0) {
+          copies.push({ template, name: template.id, arrival: template.t0 });
           continue;
         }
-        const idx = (next.get(series.name) ?? 0) + 1;
-        next.set(series.name, idx);
-        copies.push({ series, name: `${series.name}~${idx}`, shift: arrival - own });
+        const arrival = p * period + q(rng.next());
+        if (arrival > end) continue;
+        const idx = (next.get(template.id) ?? 0) + 1;
+        next.set(template.id, idx);
+        copies.push({ template, name: `${template.id}~${idx}`, arrival });
       }
     }
   }
-  return copies.sort((a, b) => a.shift + (a.series.samples[0] as TraceSample).t - (b.shift + (b.series.samples[0] as TraceSample).t) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return copies.filter((c) => c.arrival <= end).sort((a, b) => a.arrival - b.arrival || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**
- * The reshaped trace as a stream: synchronously iterable (the replay reads it without a promise per
- * sample) and async iterable (the contract of `ReplayInput.open`). Each pass re-merges the copies.
+ * The reshaped trace as a stream: whole prebuilt sessions for the simulator, and, for any other
+ * reader, samples in time order (synchronously and asynchronously iterable).
  */
-export function reshapedStream(samples: readonly TraceSample[], o: TraceShapeOptions): Iterable<TraceSample> & AsyncIterable<TraceSample> {
+export function reshapedStream(samples: readonly TraceSample[], o: TraceShapeOptions): Iterable<TraceSample> & AsyncIterable<TraceSample> & PrebuiltSessions {
   const copies = planCopies(samples, o);
   return {
-    [Symbol.iterator]: () => mergeCopies(copies),
+    prebuiltSessions: () => copies.map((c) => c.template.copyAs(c.name, c.arrival)),
+    [Symbol.iterator]: () => samplesOf(copies),
     [Symbol.asyncIterator]: async function* (): AsyncGenerator<TraceSample> {
       await Promise.resolve();
-      yield* mergeCopies(copies);
+      yield* samplesOf(copies);
     },
   };
 }
 
-/**
- * Merges the copies' samples in time order with a binary heap of the copies in flight, keyed by their
- * next sample's time. Copies join in arrival order, so the heap holds only the sessions alive at once.
- */
-function* mergeCopies(copies: readonly Copy[]): Generator<TraceSample> {
-  const heap: Array<{ copy: Copy; i: number; t: number }> = [];
-  let joined = 0;
-  const arrival = (c: Copy): number => (c.series.samples[0] as TraceSample).t + c.shift;
-  for (;;) {
-    const top = heap[0];
-    const nextArrival = joined < copies.length ? arrival(copies[joined] as Copy) : Number.POSITIVE_INFINITY;
-    if (top === undefined || nextArrival <= top.t) {
-      if (joined >= copies.length) return;
-      const copy = copies[joined++] as Copy;
-      push(heap, { copy, i: 0, t: nextArrival });
-      continue;
-    }
-    const s = top.copy.series.samples[top.i] as TraceSample;
-    yield sampleOf(s, top.copy);
-    top.i++;
-    if (top.i < top.copy.series.samples.length) {
-      top.t = (top.copy.series.samples[top.i] as TraceSample).t + top.copy.shift;
-      siftDown(heap, 0);
-    } else {
-      const last = heap.pop() as (typeof heap)[number];
-      if (heap.length > 0) {
-        heap[0] = last;
-        siftDown(heap, 0);
-      }
-    }
-  }
+/** The copies' samples in time order (ties in copy order): for readers other than the simulator. */
+function* samplesOf(copies: readonly SessionCopy[]): Generator<TraceSample> {
+  const all: TraceSample[] = [];
+  for (const c of copies) for (let i = 0; i < c.template.n; i++) all.push(sampleAt(c, i));
+  all.sort((a, b) => a.t - b.t);
+  yield* all;
 }
 
-/** A copy's sample: the recorded one under the copy's name, shifted to the copy's arrival. Fixed shape. */
-function sampleOf(s: TraceSample, c: Copy): TraceSample {
+/** Sample i of a copy, rebuilt from the session's columns (absent fields stay absent). */
+function sampleAt(c: SessionCopy, i: number): TraceSample {
+  const s = c.template;
+  const ctx = s.ctx[i] ?? Number.NaN;
+  const count = (cum: Float64Array): number | undefined => (cum.length === 0 ? undefined : (cum[i] ?? 0) - (i > 0 ? (cum[i - 1] ?? 0) : 0));
+  const tool = s.tools?.[i];
+  const calls = count(s.cumCalls);
+  const retries = count(s.cumRetries);
+  const errors = count(s.cumErrors);
   return {
     session: c.name,
-    t: s.t + c.shift,
-    memBytes: s.memBytes,
-    cpuCores: s.cpuCores,
-    contextTokens: s.contextTokens,
-    toolCalls: s.toolCalls,
-    toolRetries: s.toolRetries,
-    toolErrors: s.toolErrors,
-    tool: s.tool,
+    t: c.arrival + (s.rel[i] ?? 0),
+    memBytes: s.mem[i] ?? 0,
+    cpuCores: s.cpu[i] ?? 0,
     agentClass: s.agentClass,
+    ...(Number.isNaN(ctx) ? {} : { contextTokens: ctx }),
+    ...(calls === undefined ? {} : { toolCalls: calls }),
+    ...(retries === undefined ? {} : { toolRetries: retries }),
+    ...(errors === undefined ? {} : { toolErrors: errors }),
+    ...(tool === undefined ? {} : { tool }),
   };
-}
-
-type Entry = { t: number };
-
-function push<E extends Entry>(heap: E[], e: E): void {
-  heap.push(e);
-  let i = heap.length - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if ((heap[parent] as E).t <= e.t) break;
-    heap[i] = heap[parent] as E;
-    i = parent;
-  }
-  heap[i] = e;
-}
-
-function siftDown<E extends Entry>(heap: E[], i: number): void {
-  const n = heap.length;
-  const e = heap[i] as E;
-  for (;;) {
-    const l = 2 * i + 1;
-    if (l >= n) break;
-    const r = l + 1;
-    const c = r < n && (heap[r] as E).t < (heap[l] as E).t ? r : l;
-    if ((heap[c] as E).t >= e.t) break;
-    heap[i] = heap[c] as E;
-    i = c;
-  }
-  heap[i] = e;
 }

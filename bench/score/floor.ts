@@ -1,5 +1,7 @@
 import type { Resources } from '../../src/core/types.js';
 import type { TraceSample } from '../../src/trace/types.js';
+import { isPrebuilt } from '../sim/prebuilt-sessions.js';
+import type { SessionData } from '../sim/session.js';
 
 /**
  * The physical floor of a trace (BENCH.md `floorNodeHours`): at each second, the nodes needed to hold
@@ -31,14 +33,29 @@ export class FloorMeter {
     const prev = this.prevT.get(s.session);
     this.prevT.set(s.session, t);
     if (prev === undefined || t - prev > this.gapS) return;
-    const from = Math.floor(prev) + 1 - this.origin;
+    this.cover(prev, t, s.memBytes, s.cpuCores);
+  }
+
+  /** A whole session (prebuilt by `--scale`/`--duration`): sample i covers (t0 + rel[i−1], t0 + rel[i]]. */
+  addSession(s: SessionData): void {
+    if (Number.isNaN(this.origin)) this.origin = Math.floor(s.t0);
+    for (let i = 1; i < s.n; i++) {
+      const prev = s.t0 + (s.rel[i - 1] ?? 0);
+      const t = s.t0 + (s.rel[i] ?? 0);
+      if (t - prev > this.gapS) continue;
+      this.cover(prev, t, s.mem[i] ?? 0, s.cpu[i] ?? 0);
+    }
+  }
+
+  private cover(prev: number, t: number, mem: number, cpu: number): void {
+    const from = Math.max(0, Math.floor(prev) + 1 - this.origin);
     const to = Math.floor(t) + 1 - this.origin;
     if (to <= from) return;
     this.ensure(to);
-    this.mem[from]! += s.memBytes;
-    this.mem[to]! -= s.memBytes;
-    this.cpu[from]! += s.cpuCores;
-    this.cpu[to]! -= s.cpuCores;
+    this.mem[from]! += mem;
+    this.mem[to]! -= mem;
+    this.cpu[from]! += cpu;
+    this.cpu[to]! -= cpu;
     if (to > this.lastBin) this.lastBin = to;
   }
 
@@ -74,6 +91,10 @@ export class FloorMeter {
 /** The floor of a whole trace stream, in node-hours (one pass). */
 export async function floorNodeHours(samples: AsyncIterable<TraceSample> | Iterable<TraceSample>, node: Resources, gapS: number): Promise<number> {
   const meter = new FloorMeter(node, gapS);
+  if (isPrebuilt(samples)) {
+    for (const s of samples.prebuiltSessions()) meter.addSession(s);
+    return meter.nodeHours();
+  }
   const sync = (samples as Partial<Iterable<TraceSample>>)[Symbol.iterator];
   if (typeof sync === 'function') for (const s of samples as Iterable<TraceSample>) meter.add(s);
   else for await (const s of samples) meter.add(s);

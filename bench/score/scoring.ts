@@ -53,6 +53,11 @@ export class Scorer {
   nodeSeconds = 0;
   /** Node-seconds of a lull with no live session, counted only if another session arrives. */
   private idleNodeSeconds = 0;
+  /** Seconds spent at each node count while sessions are live, for p95Nodes (capacity planning). */
+  private readonly secondsAtNodes = new Map<number, number>();
+  /** Seconds node-hours are counted over (live time, lulls between sessions included): mean nodes = nodeHours / this. */
+  liveSeconds = 0;
+  private idleSeconds = 0;
   podSeconds = 0;
 
   /**
@@ -64,10 +69,26 @@ export class Scorer {
     if (nodes > this.peakNodes) this.peakNodes = nodes;
     if (!live) {
       this.idleNodeSeconds += nodes * dt;
+      this.idleSeconds += dt;
       return;
     }
     this.nodeSeconds += this.idleNodeSeconds + nodes * dt;
     this.idleNodeSeconds = 0;
+    this.liveSeconds += this.idleSeconds + dt;
+    this.idleSeconds = 0;
+    this.secondsAtNodes.set(nodes, (this.secondsAtNodes.get(nodes) ?? 0) + dt);
+  }
+
+  /** The node count the pool stays at or below for 95 % of the live time (time-weighted). */
+  get p95Nodes(): number {
+    const counts = [...this.secondsAtNodes.entries()].sort((a, b) => a[0] - b[0]);
+    const total = counts.reduce((sum, [, s]) => sum + s, 0);
+    let seen = 0;
+    for (const [n, s] of counts) {
+      seen += s;
+      if (seen >= 0.95 * total - 1e-9) return n;
+    }
+    return 0;
   }
 
   get disruptions(): number {
@@ -82,6 +103,8 @@ export class Scorer {
       policy,
       nodeHours: round(this.nodeSeconds / 3600, 6),
       peakNodes: this.peakNodes,
+      p95Nodes: this.p95Nodes,
+      liveHours: round(this.liveSeconds / 3600, 6),
       disruptions: this.disruptions,
       disruptionsPer100PodHours: round(podHours > 0 ? (100 * this.disruptions) / podHours : 0, 6),
       oomKills: this.oomKills,

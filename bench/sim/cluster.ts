@@ -1,6 +1,7 @@
 import { qosOf } from '../../src/core/resources.js';
 import { createRng, type Rng } from '../../src/core/rng.js';
 import type { QosClass } from '../../src/core/types.js';
+import type { AdmissionRequest, AdmissionResponse } from '../../src/policy/policy.js';
 import type { SimSettings, TimelinePoint } from '../replay/replay-types.js';
 import { Scorer, slack } from '../score/scoring.js';
 import type { SimTuning } from './defaults.js';
@@ -23,6 +24,12 @@ export interface SessionScore {
   readonly peakMem: number;
   readonly oomKills: number;
 }
+
+/**
+ * A mutating admission webhook: sees a pod at creation, before scheduling, and may set its resources
+ * (VPA's admission controller). `T` is the trace time in seconds.
+ */
+export type AdmissionHook = (pod: AdmissionRequest, T: number) => AdmissionResponse | undefined;
 
 /** Options of one simulated cluster. */
 export interface ClusterOptions {
@@ -62,6 +69,8 @@ export class SimCluster {
   private readonly qos: QosClass;
   private timelineLeft: number;
   private anyGone = false;
+  /** The webhook pods pass at creation; none by default. */
+  admission: AdmissionHook | undefined;
 
   constructor(o: ClusterOptions) {
     this.sim = o.sim;
@@ -91,6 +100,7 @@ export class SimCluster {
     const dt = this.tuning.stepS;
     for (const s of sessions) {
       const pod = new SimPod(s, this.namespace, s.id, this.sim.initial, this.qos);
+      this.admit(pod, T);
       pod.scrapeOffsetS = Math.floor((this.rng.next() * interval) / dt) * dt;
       if (this.timelineLeft > 0) {
         this.timelineLeft--;
@@ -101,6 +111,15 @@ export class SimCluster {
       this.byKey.set(pod.key, pod);
       this.pending.push(pod);
     }
+  }
+
+  /**
+   * Passes a pod being created (or re-created after an eviction) through the admission webhook, as the
+   * API server does before the scheduler sees it: the pod starts with whatever the webhook writes.
+   */
+  admit(pod: SimPod, T: number): void {
+    const r = this.admission?.({ key: pod.key, agentClass: pod.session.agentClass, requests: this.sim.initial.requests, limits: this.sim.initial.limits }, T);
+    if (r) pod.resetResources(r);
   }
 
   /** Advances the cluster over (T - stepS, T]. */

@@ -1,4 +1,5 @@
 import type { TraceSample } from '../../src/trace/types.js';
+import { isPrebuilt } from './prebuilt-sessions.js';
 import { SessionData } from './session.js';
 
 /**
@@ -23,6 +24,8 @@ export class TraceFeed {
   private readonly incarnations = new Map<string, number>();
   /** Sessions discovered and not yet handed to the cluster, in discovery order. */
   private waiting: SessionData[] = [];
+  /** A reshaped trace's whole sessions in arrival order (isPrebuilt), handed out as time reaches them. */
+  private readonly prebuilt: SessionData[] | null;
   /** Trace summary counters. */
   samples = 0;
   sessions = 0;
@@ -33,10 +36,11 @@ export class TraceFeed {
     private readonly reorderWindowS: number,
     private readonly lookaheadS: number,
   ) {
-    this.array = Array.isArray(stream) ? (stream as readonly TraceSample[]) : null;
+    this.prebuilt = isPrebuilt(stream) ? stream.prebuiltSessions() : null;
+    this.array = this.prebuilt === null && Array.isArray(stream) ? (stream as readonly TraceSample[]) : null;
     const sync = (stream as Partial<Iterable<TraceSample>>)[Symbol.iterator];
-    this.syncIt = this.array === null && typeof sync === 'function' ? sync.call(stream) : null;
-    this.it = this.array === null && this.syncIt === null ? stream[Symbol.asyncIterator]() : null;
+    this.syncIt = this.prebuilt === null && this.array === null && typeof sync === 'function' ? sync.call(stream) : null;
+    this.it = this.prebuilt === null && this.array === null && this.syncIt === null ? stream[Symbol.asyncIterator]() : null;
   }
 
   /** True when the stream is exhausted and every session has been handed out. */
@@ -55,12 +59,15 @@ export class TraceFeed {
 
   /** Trace time up to which every sample has arrived (the newest sample minus the reorder window). */
   get head(): number {
-    return this.done ? Number.POSITIVE_INFINITY : this.maxT - this.reorderWindowS;
+    if (this.done) return Number.POSITIVE_INFINITY;
+    // Prebuilt sessions are whole: everything before the next arrival is in.
+    if (this.prebuilt !== null) return (this.prebuilt[this.next]?.t0 ?? Number.POSITIVE_INFINITY) - 1e-9;
+    return this.maxT - this.reorderWindowS;
   }
 
   /** Trace time of the earliest session not yet handed out (Infinity when none). */
   get nextStart(): number {
-    let t = Number.POSITIVE_INFINITY;
+    let t = this.prebuilt?.[this.next]?.t0 ?? Number.POSITIVE_INFINITY;
     for (const s of this.waiting) if (s.t0 < t) t = s.t0;
     return t;
   }
@@ -86,6 +93,10 @@ export class TraceFeed {
 
   /** `fillTo` for in-memory streams (isSync): no promise per call. */
   fillToSync(t: number): void {
+    if (this.prebuilt !== null) {
+      this.takePrebuilt(t);
+      return;
+    }
     const arr = this.array;
     if (arr !== null) {
       while (!this.done && this.head < t) {
@@ -118,6 +129,20 @@ export class TraceFeed {
       else this.waiting[keep++] = s;
     }
     if (keep !== this.waiting.length) this.waiting.length = keep;
+  }
+
+  /** Prebuilt sessions arriving by `t` join the waiting list whole, with their counts. */
+  private takePrebuilt(t: number): void {
+    const list = this.prebuilt as SessionData[];
+    while (this.next < list.length && (list[this.next] as SessionData).t0 <= t) {
+      const s = list[this.next++] as SessionData;
+      this.waiting.push(s);
+      this.sessions++;
+      this.samples += s.n;
+      this.podSeconds += s.durationS;
+      if (s.lastT > this.maxT) this.maxT = s.lastT;
+    }
+    if (this.next >= list.length) this.done = true;
   }
 
   private add(s: TraceSample): void {

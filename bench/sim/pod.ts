@@ -109,7 +109,7 @@ export class SimPod {
     this.specLimCpu = this.actLimCpu = initial.limits.cpuCores;
   }
 
-  /** Resets resources to the pod template's, as a replacement pod gets after an eviction. */
+  /** Sets all three generations of resources at once: the template (or what admission wrote) at creation. */
   resetResources(initial: { readonly requests: Resources; readonly limits: Resources }): void {
     this.specReqMem = this.allocReqMem = initial.requests.memBytes;
     this.specReqCpu = this.allocReqCpu = initial.requests.cpuCores;

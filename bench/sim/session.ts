@@ -28,14 +28,34 @@ export class SessionData {
     readonly agentClass: string,
     /** Trace time of the first sample. */
     readonly t0: number,
-  ) {
     // Agent sessions run minutes at one sample a second: start big enough that most never grow.
-    const cap = 256;
+    cap = 256,
+  ) {
     this.lastT = t0;
     this.rel = new Float64Array(cap);
     this.mem = new Float64Array(cap);
     this.cpu = new Float64Array(cap);
     this.ctx = new Float64Array(cap);
+  }
+
+  /**
+   * The same series under another name, arriving at another time (`--scale`, `--duration`). The
+   * columns are shared, not copied: a session is never written after it is complete, and its times
+   * are relative to its first sample.
+   */
+  copyAs(id: string, t0: number): SessionData {
+    const c = new SessionData(id, this.agentClass, t0, 0);
+    c.n = this.n;
+    c.lastT = t0 + this.durationS;
+    c.rel = this.rel;
+    c.mem = this.mem;
+    c.cpu = this.cpu;
+    c.ctx = this.ctx;
+    c.cumCalls = this.cumCalls;
+    c.cumRetries = this.cumRetries;
+    c.cumErrors = this.cumErrors;
+    c.tools = this.tools;
+    return c;
   }
 
   get hasCalls(): boolean {

@@ -11,6 +11,9 @@ import type { Point } from './grid.js';
 export interface Score {
   readonly nodeHours: number;
   readonly peakNodes: number;
+  readonly p95Nodes: number;
+  /** Hours the node-hours were counted over (sessions live, lulls included). */
+  readonly liveHours: number;
   readonly disruptions: number;
   readonly disruptionsPer100PodHours: number;
   readonly oomKills: number;

@@ -8,6 +8,7 @@ import type { TraceHeader, TraceSample } from '../../src/trace/types.js';
 import { benchEngineConfig, policyFactory, simSettingsFor } from '../replay/bench-deps.js';
 import { inMemoryStream } from '../replay/in-memory-trace.js';
 import { DEFAULT_SIM_SETTINGS, replay } from '../replay/replay.js';
+import { reshapedStream } from '../replay/scale-trace.js';
 import type { ResizePolicyRow } from '../score/result-types.js';
 import type { Score } from './pareto.js';
 
@@ -21,22 +22,25 @@ export interface ReplayTask {
   readonly warmupS: number;
   /** Node allocatable; the simulator's default shape when absent. */
   readonly nodeShape?: Resources;
+  /** `--scale`: sessions multiplied over the same span, resampled with the seed (1 when absent). */
+  readonly scale?: number;
 }
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 /** The figures of a bench row (disruptions as BENCH.md v2 defines them). */
 export function scoreOfRow(row: ResizePolicyRow, podSeconds: number): Score {
-  const disruptions = num(row.oomKills) + num(row.evictions) + num(row['nodeOomKills']);
   const podHours = podSeconds / 3600;
   return {
     nodeHours: num(row.nodeHours),
     peakNodes: num(row.peakNodes),
-    disruptions,
-    disruptionsPer100PodHours: podHours > 0 ? (100 * disruptions) / podHours : 0,
+    p95Nodes: num(row['p95Nodes']),
+    liveHours: num(row['liveHours']),
+    disruptions: num(row.disruptions),
+    disruptionsPer100PodHours: num(row.disruptionsPer100PodHours),
     oomKills: num(row.oomKills),
     evictions: num(row.evictions),
-    apiWrites: row['apiWrites'] !== undefined ? num(row['apiWrites']) : num(row.resizes),
+    apiWrites: num(row.apiWrites),
     memSlack: num(row.memSlack),
     podHours,
   };
@@ -51,6 +55,8 @@ export async function scorePoint(header: TraceHeader, samples: readonly TraceSam
   const engine = benchEngineConfig(config.value.engine);
   const policy = policyFactory(config.value.policies, sim, engine)(task.policy);
   if (!policy.ok) throw new Error(policy.error);
-  const outcome = await replay({ header, open: () => inMemoryStream(samples), policy: policy.value, sim, engine, seed: task.seed, warmupS: task.warmupS, timelineSessions: 0 });
+  const scale = task.scale ?? 1;
+  const open = (): AsyncIterable<TraceSample> => (scale === 1 ? inMemoryStream(samples) : reshapedStream(samples, { scale, seed: task.seed }));
+  const outcome = await replay({ header, open, policy: policy.value, sim, engine, seed: task.seed, warmupS: task.warmupS, timelineSessions: 0 });
   return scoreOfRow(outcome.row, outcome.trace.podSeconds);
 }

@@ -14,6 +14,7 @@ Usage:
   burstguard trace import SOURCE [options]
   burstguard trace record --prometheus URL --namespace NS (--since D | --from T --to T) --out FILE
   burstguard tune  --trace FILE --policy NAME [--budget EXPR] [--grid FILE] [--jobs N] --out configmap.yaml
+  burstguard plan  --trace FILE --scale 1,2,5 --node-shape 8x32Gi,16x64Gi --price PER_NODE_HOUR [--policies a,b] [--json FILE|-]
   burstguard help | --version
 
 Every command takes --help.
@@ -22,6 +23,7 @@ Every command takes --help.
 /** Subcommands load lazily, so `bench` never pulls in the Kubernetes client and vice versa. */
 const commands: Record<string, () => Promise<Command>> = {
   bench: async () => (await import('./bench-cmd.js')).benchCommand,
+  plan: async () => (await import('./plan-cmd.js')).planCommand,
   tune: async () => (await import('./tune-cmd.js')).tuneCommand,
   run: async () => (await import('./run-cmd.js')).runCommand,
   'config validate': async () => (await import('./config-validate-cmd.js')).configValidateCommand,

@@ -57,9 +57,14 @@ export const engineSchema = z
     tickIntervalS: seconds().prefault(15).describe('Seconds between two ticks (fetch, decide, act).'),
     initialLookbackS: seconds().prefault(600).describe('How far back the first fetch after a start looks, in seconds.'),
     scrapeIntervalS: seconds().prefault(15).describe('Resolution asked of Prometheus (query step), in seconds.'),
-    staleAfterS: seconds()
-      .prefault(60)
-      .describe('A pod whose newest sample is older than this many seconds is held: no decreases.'),
+    staleAfterS: z
+      .number()
+      .min(0)
+      .prefault(0)
+      .describe(
+        'A pod whose newest sample is older than this many seconds is held: no decreases. ' +
+          '0: derived per pod from its observed sample spacing (2 × spacing + scrape interval, at least tick + scrape interval).',
+      ),
     guards: guardSchema,
     actuationConcurrency: z
       .number()

@@ -32,8 +32,14 @@ export const targetsSchema = z
 /** The PromQL behind each signal; empty means the built-in default for `metricNames`. */
 export const queriesSchema = z
   .strictObject({
-    memory: z.string().prefault('').describe('Working-set memory per pod, bytes.'),
-    cpu: z.string().prefault('').describe('CPU usage rate per pod, cores.'),
+    memory: z
+      .string()
+      .prefault('')
+      .describe('Working-set memory, bytes: a range selector of raw series carrying the pod label, ending in [{window}].'),
+    cpu: z
+      .string()
+      .prefault('')
+      .describe('CPU usage counter, seconds: a range selector of raw series carrying the pod label, ending in [{window}] (rates come from consecutive samples).'),
     contextTokens: z.string().prefault('').describe('Context tokens at the latest model call, per pod.'),
     toolCallsInFlight: z.string().prefault('').describe('Tool calls in flight per pod and tool (label `toolLabel`).'),
     toolCalls: z.string().prefault('').describe('Tool calls made in the step interval, per pod.'),
@@ -43,8 +49,9 @@ export const queriesSchema = z
   .prefault({})
   .describe(
     'PromQL per signal, overriding the defaults (empty: the default). Placeholders: {namespace}, {namespaceLabel}, ' +
-      '{podLabel}, {toolLabel}, {containerMatcher}, {step} (e.g. 15s), {stepS} (e.g. 15), {rateWindow} (e.g. 60s). ' +
-      'Each query must return at most one series per pod (aggregate `by ({podLabel})`).',
+      '{podLabel}, {toolLabel}, {containerMatcher}, {step} (e.g. 15s), {stepS} (e.g. 15), {rateWindow} (e.g. 60s), ' +
+      '{window} (the look-back of the raw memory and CPU selectors). Each agent-signal query must return at most one series ' +
+      'per pod (aggregate `by ({podLabel})`).',
   );
 
 /** Where metrics come from. */
@@ -75,6 +82,14 @@ export const prometheusSchema = z
       .min(0)
       .prefault(0)
       .describe('Window of rate() for counters, in seconds; 0: four times the step (the scrape interval).'),
+    ingestionDelayS: z
+      .number()
+      .min(0)
+      .prefault(5)
+      .describe(
+        'Longest delay between a sample\'s timestamp and its arrival in Prometheus, in seconds (cAdvisor: 0.5–5 s). ' +
+          'Each fetch reads back from the newest sample seen per pod by the scrape interval plus this, so late samples are still read.',
+      ),
     metricNames: z
       .enum(['cadvisor', 'otel-genai'])
       .prefault('cadvisor')

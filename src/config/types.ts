@@ -37,6 +37,8 @@ export interface PrometheusConfig {
   readonly toolLabel: string;
   /** 0 for four times the step. */
   readonly rateWindowS: number;
+  /** Longest sample-to-arrival delay in Prometheus; the look-back overlap is the step plus this. */
+  readonly ingestionDelayS: number;
   readonly metricNames: MetricNames;
   readonly queries: QueriesConfig;
 }

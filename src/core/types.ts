@@ -120,6 +120,8 @@ export type Action =
 /** How an actuation ended. */
 export type Applied =
   | { readonly outcome: 'applied'; readonly action: Action }
+  /** Accepted by the API server, the kubelet's verdict not yet in: the engine reads it later (src/engine/verdict.ts). */
+  | { readonly outcome: 'pending'; readonly action: Action }
   | { readonly outcome: 'dry-run'; readonly action: Action }
   | { readonly outcome: 'deferred'; readonly action: Action; readonly message: string }
   | { readonly outcome: 'infeasible'; readonly action: Action; readonly message: string };

@@ -33,11 +33,27 @@ export interface EngineConfig {
   readonly initialLookbackS: number;
   /** Resolution asked of the metric source. */
   readonly scrapeIntervalS: number;
-  /** A pod whose newest sample is older than this is held: no decreases. */
+  /**
+   * A pod whose newest sample is older than this is held: no decreases. 0 derives the bound per pod
+   * from what is observed (staleBoundS).
+   */
   readonly staleAfterS: number;
   readonly guards: GuardConfig;
   /** After a Deferred resize, wait this long before the next attempt, doubling up to the max. */
   readonly deferredBackoffS: { readonly initial: number; readonly max: number };
   /** Actions sent at once in a tick (default 16); outcomes are folded in action order regardless. */
   readonly actuationConcurrency?: number;
+}
+
+/**
+ * The age past which a pod's newest sample is stale. Configured, or (staleAfterS = 0) derived from the
+ * pod's observed sample spacing: a sample is normally at most one spacing plus the ingestion delay old
+ * when read (the delay is below a scrape interval), so one older than two spacings plus a scrape
+ * interval means at least one expected sample is missing. Never below a tick plus a scrape interval.
+ * On a real node (cAdvisor stamps every ~14 s, scrape 5 s, tick 5 s) that is about 33 s.
+ */
+export function staleBoundS(cfg: Pick<EngineConfig, 'staleAfterS' | 'tickIntervalS' | 'scrapeIntervalS'>, gapS: number | undefined): number {
+  if (cfg.staleAfterS > 0) return cfg.staleAfterS;
+  const gap = gapS ?? cfg.scrapeIntervalS;
+  return Math.max(cfg.tickIntervalS + cfg.scrapeIntervalS, 2 * gap + cfg.scrapeIntervalS);
 }

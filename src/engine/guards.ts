@@ -3,6 +3,8 @@ import type { PodView, Resources } from '../core/types.js';
 import type { ResizeRecommendation } from '../policy/policy.js';
 import type { GuardConfig } from './engine-config.js';
 import { recentPeak, type PodMemory, type ResourceField } from './pod-memory.js';
+import { memoryTrend, rampGrowth } from '../../models/memory-trend.js';
+import { MISSING_USAGE_QUIRK } from './verdict.js';
 
 /** The outcome of guarding one recommendation: new targets with the notes that explain changes, or a skip. */
 export type Guarded =
@@ -24,20 +26,22 @@ const RESOURCES = RESOURCE_NAMES;
  * a raise back to the usage floor nor a way off an Infeasible request.
  */
 export function guardResize(
-  rec: ResizeRecommendation,
+  recommended: ResizeRecommendation,
   pod: PodView,
   mem: PodMemory,
   cfg: GuardConfig,
   ctx: { readonly nowMs: number; readonly staleAfterS: number },
 ): Guarded {
   if (pod.qos === 'BestEffort') return { kind: 'skip', reason: 'BestEffort pod: setting requests would change its QoS class' };
-  if (pod.resize.phase === 'in-progress') return { kind: 'skip', reason: 'a resize is still in progress' };
+  const busy = busyResize(recommended, pod);
+  if (busy.skip !== undefined) return { kind: 'skip', reason: busy.skip };
+  const rec = busy.rec ?? recommended;
   if (mem.deferredUntilMs !== undefined && ctx.nowMs < mem.deferredUntilMs) {
     return { kind: 'skip', reason: `last resize Deferred; retrying after back-off at ${new Date(mem.deferredUntilMs).toISOString()}` };
   }
-  const notes: string[] = [];
+  const notes: string[] = busy.note !== undefined ? [busy.note] : [];
   const peak = recentPeak(mem);
-  const stale = mem.lastSampleMs === undefined || ctx.nowMs - mem.lastSampleMs > ctx.staleAfterS * 1000;
+  const { ageS, stale, grownBytes } = freshness(mem, ctx);
   const sinceChange = mem.lastChangeMs === undefined ? Infinity : ctx.nowMs - mem.lastChangeMs;
   const spacing = sinceChange < cfg.decreaseIntervalS * 1000;
   const cooling = (field: ResourceField): boolean => {
@@ -47,10 +51,10 @@ export function guardResize(
   const limits: Record<Res, number> = { memBytes: 0, cpuCores: 0 };
   const requests: Record<Res, number> = { memBytes: 0, cpuCores: 0 };
   const floors: Record<Res, number> = { memBytes: 0, cpuCores: 0 };
-  const slow = { stale, cooling, maxDecreaseFraction: cfg.maxDecreaseFraction, notes };
+  const slow = { stale, ageS, staleAfterS: ctx.staleAfterS, hold: busy.hold, cooling, maxDecreaseFraction: cfg.maxDecreaseFraction, notes };
 
   for (const r of RESOURCES) {
-    const g = guardOne(r, { rec, pod, mem, cfg, peak: peak[r] }, slow);
+    const g = guardOne(r, { rec, pod, mem, cfg, peak: peak[r], grown: r === 'memBytes' ? grownBytes : 0 }, slow);
     limits[r] = g.limit;
     requests[r] = g.request;
     floors[r] = g.floor;
@@ -62,13 +66,55 @@ export function guardResize(
   // however small. With room to spare, small raises wait like any other change (no PATCH per tick).
   const thin = pod.limits.memBytes < peak.memBytes * (1 + 2 * cfg.usageMarginFraction);
   const urgent =
-    (thin && rounded.limits.memBytes > pod.limits.memBytes) || restoresFloor(pod, rounded.limits, floors) || leavesInfeasible(pod, rounded.requests);
+    (thin && rounded.limits.memBytes > pod.limits.memBytes) ||
+    busy.hold !== undefined ||
+    restoresFloor(pod, rounded.limits, floors) ||
+    leavesInfeasible(pod, rounded.requests);
   if (!urgent && !worthChanging(pod, rounded, cfg.minChangeFraction)) return { kind: 'unchanged' };
   return { kind: 'resize', ...rounded, notes };
 }
 
+/**
+ * How old the pod's newest sample is, whether that is stale, and what the pod may have grown by since
+ * on its own recent trend: a decrease is judged against usage now, not usage then (issue 11: a ramp
+ * lowered below what it really used).
+ */
+function freshness(mem: PodMemory, ctx: { readonly nowMs: number; readonly staleAfterS: number }): { ageS: number; stale: boolean; grownBytes: number } {
+  const ageS = mem.lastSampleMs === undefined ? Infinity : (ctx.nowMs - mem.lastSampleMs) / 1000;
+  const stale = ageS > ctx.staleAfterS;
+  return { ageS, stale, grownBytes: stale ? 0 : rampGrowth(memoryTrend(mem.recent ?? []), ageS) };
+}
+
+/**
+ * A resize the kubelet has not finished. PodResizeInProgress (no reason) makes the pod wait, except
+ * for a needed memory-limit raise: that supersedes the pending (or refused) decrease at once, with
+ * every decrease held (issue 11: an urgent raise waited 12–15 s behind a refused decrease). A
+ * decrease stuck on "missing container memory usage" (the kubelet's quirk after a container restart:
+ * every memory decrease of that container is refused, whatever the usage, and CPU changes of the pod
+ * wait behind it) is cleared by an increase: the limit goes 1 MiB above what is in force.
+ */
+function busyResize(rec: ResizeRecommendation, pod: PodView): { skip?: string; rec?: ResizeRecommendation; note?: string; hold?: string } {
+  const inForce = Math.max(pod.limits.memBytes, pod.actualLimits?.memBytes ?? 0);
+  if (pod.resize.phase === 'error' && MISSING_USAGE_QUIRK.test(pod.resize.message)) {
+    const limit = Math.max(rec.limits.memBytes, inForce + MiB);
+    return {
+      rec: { ...rec, limits: { ...rec.limits, memBytes: limit } },
+      note: `the kubelet is stuck on a decrease ("${pod.resize.message}"): raising the memory limit to ${fmt('memBytes', limit)} clears it`,
+      hold: 'the stuck resize is being cleared first',
+    };
+  }
+  if (pod.resize.phase !== 'in-progress') return {};
+  if (rec.limits.memBytes <= inForce) return { skip: 'a resize is still in progress' };
+  return { note: 'a needed memory raise supersedes the resize in progress', hold: 'a resize is in progress; this one only raises' };
+}
+
 interface SlowRules {
   readonly stale: boolean;
+  /** Why no decrease may go now (a resize being superseded or cleared), if so. */
+  readonly hold?: string | undefined;
+  /** Age of the pod's newest sample, and the bound past which it is stale. */
+  readonly ageS: number;
+  readonly staleAfterS: number;
   readonly cooling: (field: ResourceField) => boolean;
   readonly maxDecreaseFraction: number;
   readonly notes: string[];
@@ -81,7 +127,7 @@ interface SlowRules {
  */
 function guardOne(
   r: Res,
-  x: { readonly rec: ResizeRecommendation; readonly pod: PodView; readonly mem: PodMemory; readonly cfg: GuardConfig; readonly peak: number },
+  x: { readonly rec: ResizeRecommendation; readonly pod: PodView; readonly mem: PodMemory; readonly cfg: GuardConfig; readonly peak: number; readonly grown: number },
   slow: SlowRules,
 ): { limit: number; request: number; floor: number } {
   const { rec, pod, mem, cfg } = x;
@@ -108,6 +154,7 @@ function guardOne(
     request = ceiling;
   }
   limit = slowDecrease(r, 'limit', limit, pod.limits[r], slow);
+  limit = floorDecreaseByGrowth(r, limit, pod.limits[r], { usageFloor, grown: x.grown }, slow);
   // A request the kubelet called Infeasible was never granted: leaving it is not a decrease.
   request = slowDecrease(r, 'request', request, ceiling === undefined ? pod.requests[r] : Math.min(pod.requests[r], ceiling), slow, usageFloor);
   return { limit: clamp(limit, floor, hi), request: clamp(request, lo, hi), floor };
@@ -122,13 +169,31 @@ function guardOne(
  */
 function slowDecrease(r: Res, what: 'limit' | 'request', target: number, current: number, s: SlowRules, usageFloor?: number): number {
   if (target >= current) return target;
+  if (s.hold !== undefined) {
+    s.notes.push(`${r} ${what} not lowered: ${s.hold}`);
+    return current;
+  }
   if (s.stale) {
-    s.notes.push(`${r} ${what} not lowered: metrics are stale`);
+    const age = Number.isFinite(s.ageS) ? `newest sample ${Math.round(s.ageS)} s old` : 'no sample yet';
+    s.notes.push(`${r} ${what} not lowered: metrics are stale (${age}, bound ${Math.round(s.staleAfterS)} s)`);
     return current;
   }
   if (s.cooling(`${r}.${what}` as ResourceField)) return current;
   const stepped = Math.max(target, current * (1 - s.maxDecreaseFraction));
   return usageFloor === undefined ? stepped : Math.min(stepped, Math.max(target, usageFloor));
+}
+
+/**
+ * A limit decrease keeps room for the growth the pod's trend allows since its newest sample (usage
+ * floor + grown bytes), never rising above the current limit on that account.
+ */
+function floorDecreaseByGrowth(r: Res, limit: number, current: number, u: { readonly usageFloor: number; readonly grown: number }, s: SlowRules): number {
+  const { usageFloor, grown } = u;
+  if (grown <= 0 || limit >= current) return limit;
+  const floor = Math.min(current, usageFloor + grown);
+  if (limit >= floor) return limit;
+  s.notes.push(`${r} limit decrease floored at ${fmt(r, floor)}: the pod may have grown ${fmt(r, grown)} on its trend since its newest sample, ${Math.round(s.ageS)} s old`);
+  return floor;
 }
 
 function requestCeiling(r: Res, pod: PodView, mem: PodMemory, lo: number): number | undefined {

@@ -1,4 +1,6 @@
 import type { AgentSample, Resources } from '../core/types.js';
+import type { MemoryPoint } from '../../models/memory-trend.js';
+import type { AwaitedResize } from './verdict.js';
 
 /**
  * What the engine remembers of each pod between ticks, apart from the policy's own state: recent peak
@@ -8,6 +10,10 @@ import type { AgentSample, Resources } from '../core/types.js';
 export interface PodMemory {
   /** Per-tick usage peaks, oldest first, kept for GuardConfig.usageWindowS. */
   peaks: Array<{ tMs: number; memBytes: number; cpuCores: number }>;
+  /** The newest samples' memory (at most TREND_POINTS, none older than TREND_WINDOW_MS): the pod's own trend. */
+  recent?: MemoryPoint[];
+  /** Typical spacing of the pod's sample timestamps (EWMA), seconds: what "stale" is measured against. */
+  gapS?: number;
   lastSampleMs?: number;
   /** When the engine last changed the pod (any direction). */
   lastChangeMs?: number;
@@ -18,6 +24,8 @@ export interface PodMemory {
   raisedAtMs?: Partial<Record<ResourceField, number>>;
   deferredUntilMs?: number;
   deferredBackoffS?: number;
+  /** The last resize sent whose kubelet verdict is not in yet. */
+  awaiting?: AwaitedResize;
   /** Requests the kubelet called Infeasible: never ask for this much again. */
   infeasibleRequests?: Resources;
 }
@@ -36,8 +44,12 @@ export function raisedFields(current: { requests: Resources; limits: Resources }
 }
 
 export function newPodMemory(): PodMemory {
-  return { peaks: [] };
+  return { peaks: [], recent: [] };
 }
+
+/** Samples kept for the trend, and how far back. */
+export const TREND_POINTS = 12;
+export const TREND_WINDOW_MS = 5 * 60_000;
 
 /** Folds one tick's samples of a pod into its memory and drops peaks older than the window. */
 export function rememberUsage(m: PodMemory, samples: readonly AgentSample[], nowMs: number, windowS: number): void {
@@ -48,7 +60,7 @@ export function rememberUsage(m: PodMemory, samples: readonly AgentSample[], now
     for (const s of samples) {
       if (s.memBytes > memBytes) memBytes = s.memBytes;
       if (s.cpuCores > cpuCores) cpuCores = s.cpuCores;
-      if (s.tMs > last) last = s.tMs;
+      if (s.tMs > last) last = noteNewSample(m, s, last);
     }
     m.peaks.push({ tMs: nowMs, memBytes, cpuCores });
     m.lastSampleMs = last;
@@ -66,4 +78,16 @@ export function recentPeak(m: PodMemory): Resources {
     if (p.cpuCores > cpuCores) cpuCores = p.cpuCores;
   }
   return { memBytes, cpuCores };
+}
+
+/** Folds a sample newer than the pod's newest into its spacing EWMA and its trend points; returns its time. */
+function noteNewSample(m: PodMemory, s: AgentSample, last: number): number {
+  if (last > 0) {
+    const gapS = (s.tMs - last) / 1000;
+    m.gapS = m.gapS === undefined ? gapS : m.gapS + 0.2 * (gapS - m.gapS);
+  }
+  const recent = (m.recent ??= []);
+  recent.push({ tMs: s.tMs, memBytes: s.memBytes });
+  while (recent.length > TREND_POINTS || (recent[0]?.tMs ?? s.tMs) < s.tMs - TREND_WINDOW_MS) recent.shift();
+  return s.tMs;
 }

@@ -55,6 +55,8 @@ export interface Actuator {
 export interface TickObserver {
   tickDone?(report: { readonly durationMs: number; readonly actions: number; readonly skipped: number }): void;
   actionDone?(action: Action, outcome: string): void;
+  /** The kubelet's verdict on a resize sent earlier (applied, in-progress, error, superseded). */
+  resizeVerdict?(action: Action, verdict: string): void;
   skipped?(pod: string, reason: string): void;
   sourceFailed?(error: SourceError): void;
 }

@@ -2,10 +2,11 @@ import { ok, type Result } from '../core/result.js';
 import type { Action, ActuationError, AgentSample, Applied, PodView, Skipped } from '../core/types.js';
 import type { Policy, PolicyContext, Recommendation } from '../policy/policy.js';
 import { mapBounded } from './bounded-map.js';
-import type { EngineConfig } from './engine-config.js';
+import { staleBoundS, type EngineConfig } from './engine-config.js';
 import { guardResize } from './guards.js';
 import { newPodMemory, raisedFields, rememberUsage, type PodMemory, type ResourceField } from './pod-memory.js';
 import type { Actuator, Clock, ClusterView, Logger, MetricSource, SourceError, TickObserver } from './ports.js';
+import { readVerdict } from './verdict.js';
 
 /** Everything a tick talks to. The controller passes real adapters, the bench the simulator's. */
 export interface TickDeps<S = unknown> {
@@ -93,7 +94,7 @@ async function observeWindow<S>(deps: TickDeps<S>, state: EngineState<S>, cfg: E
     const fetched = await deps.source.fetch({ namespace: cfg.namespace, fromMs, toMs, stepS: cfg.scrapeIntervalS }, signal);
     if (!fetched.ok) return fetched;
     deps.policy.observe(state.policyState, fetched.value, ctx);
-    rememberAll(state, deps.policy, fetched.value, ctx.pods, ctx.nowMs, cfg);
+    rememberAll(deps, state, fetched.value, ctx.pods, ctx.nowMs, cfg);
     state.lastFetchMs = toMs;
     count += fetched.value.length;
     fromMs = toMs;
@@ -107,7 +108,8 @@ function held(deps: TickDeps<never> | TickDeps<unknown>, nowMs: number, error: S
   return { nowMs, held: true, sourceError: error, samples: 0, actions: [], results: [], skipped: [] };
 }
 
-function rememberAll<S>(state: EngineState<S>, policy: Policy<S>, samples: readonly AgentSample[], pods: readonly PodView[], nowMs: number, cfg: EngineConfig): void {
+function rememberAll<S>(deps: TickDeps<S>, state: EngineState<S>, samples: readonly AgentSample[], pods: readonly PodView[], nowMs: number, cfg: EngineConfig): void {
+  const { policy, log, observer } = deps;
   const byPod = new Map<string, AgentSample[]>();
   for (const s of samples) {
     const list = byPod.get(s.pod);
@@ -121,6 +123,7 @@ function rememberAll<S>(state: EngineState<S>, policy: Policy<S>, samples: reado
     if (!m) state.pods.set(pod.key, (m = newPodMemory()));
     rememberUsage(m, byPod.get(pod.key) ?? [], nowMs, cfg.guards.usageWindowS);
     noteResizeStatus(m, pod, nowMs, cfg);
+    noteVerdict(m, pod, log, observer);
   }
   for (const key of state.pods.keys()) {
     if (live.has(key)) continue;
@@ -148,6 +151,23 @@ function noteResizeStatus(m: PodMemory, pod: PodView, nowMs: number, cfg: Engine
   }
 }
 
+/**
+ * Reads the kubelet's verdict on the pod's last resize (verdict.ts) and says it: a log line and a
+ * metric per verdict, so a refusal is never counted as applied.
+ */
+function noteVerdict(m: PodMemory, pod: PodView, log: Logger, observer: TickObserver | undefined): void {
+  const w = m.awaiting;
+  if (w === undefined) return;
+  const v = readVerdict(w, pod);
+  if (v === undefined) return;
+  observer?.resizeVerdict?.(w.action, v.verdict);
+  const line = { target: pod.key, verdict: v.verdict, message: v.message, reason: w.action.reason };
+  if (v.verdict === 'error') log.warn(line, 'resize refused by the kubelet');
+  else log.info(line, `resize ${v.verdict}`);
+  if (v.verdict === 'in-progress') w.reported = 'in-progress';
+  else m.awaiting = undefined;
+}
+
 function decide<S>(recs: readonly Recommendation[], ctx: PolicyContext, state: EngineState<S>, cfg: EngineConfig, skipped: Skipped[], policy: string): Action[] {
   const podsByKey = new Map(ctx.pods.map((p) => [p.key, p]));
   const actions: Action[] = [];
@@ -162,11 +182,15 @@ function decide<S>(recs: readonly Recommendation[], ctx: PolicyContext, state: E
       skipped.push({ pod: rec.pod, reason: 'pod not in the cluster view' });
       continue;
     }
-    const g = guardResize(rec, pod, mem, cfg.guards, { nowMs: ctx.nowMs, staleAfterS: cfg.staleAfterS });
+    const g = guardResize(rec, pod, mem, cfg.guards, { nowMs: ctx.nowMs, staleAfterS: staleBoundS(cfg, mem.gapS) });
     if (g.kind === 'skip') skipped.push({ pod: rec.pod, reason: g.reason });
     if (g.kind !== 'resize') continue;
-    const reason = g.notes.length > 0 ? `${rec.reason}; ${g.notes.join('; ')}` : rec.reason;
-    const action: Action = { kind: 'resize', pod: pod.ref, container: pod.container, requests: g.requests, limits: g.limits, policy, reason, inputs: rec.inputs };
+    // Every decision says how old the data behind it is.
+    const ageS = mem.lastSampleMs === undefined ? undefined : Math.round((ctx.nowMs - mem.lastSampleMs) / 1000);
+    const age = ageS === undefined ? 'no sample yet' : `newest sample ${ageS} s old`;
+    const reason = [rec.reason, ...g.notes, age].join('; ');
+    const inputs = ageS === undefined ? rec.inputs : { ...rec.inputs, sampleAgeS: ageS };
+    const action: Action = { kind: 'resize', pod: pod.ref, container: pod.container, requests: g.requests, limits: g.limits, policy, reason, inputs };
     raises.set(action, raisedFields(pod, g));
     actions.push(action);
   }
@@ -182,7 +206,8 @@ function recordOutcome<S>(state: EngineState<S>, action: Action, result: Result<
   if (!m) return;
   if (!result.ok) return;
   const outcome = result.value.outcome;
-  if (outcome === 'applied') {
+  if (outcome === 'pending') m.awaiting = { action, sentMs: nowMs };
+  if (outcome === 'applied' || outcome === 'pending') {
     m.lastChangeMs = nowMs;
     for (const field of raises.get(action) ?? []) (m.raisedAtMs ??= {})[field] = nowMs;
     m.deferredUntilMs = undefined;
@@ -199,7 +224,9 @@ function recordOutcome<S>(state: EngineState<S>, action: Action, result: Result<
 function logOutcome(log: Logger, action: Action, result: Result<Applied, ActuationError>): void {
   const target = action.kind === 'resize' ? `${action.pod.namespace}/${action.pod.name}` : `${action.scaledObject.namespace}/${action.scaledObject.name}`;
   if (result.ok) {
-    log.info({ target, kind: action.kind, outcome: result.value.outcome, reason: action.reason, inputs: action.inputs }, `${action.kind} ${result.value.outcome}`);
+    // 'pending' is a PATCH the API server took; the kubelet's verdict is logged when it is read (noteVerdict).
+    const what = result.value.outcome === 'pending' ? 'sent, awaiting the kubelet' : result.value.outcome;
+    log.info({ target, kind: action.kind, outcome: result.value.outcome, reason: action.reason, inputs: action.inputs }, `${action.kind} ${what}`);
   } else {
     log.warn({ target, kind: action.kind, code: result.error.code, err: result.error.message, reason: action.reason }, `${action.kind} failed`);
   }

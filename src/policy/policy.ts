@@ -47,10 +47,31 @@ export interface Policy<S = unknown> {
   /** Called when a pod is gone, so its state can be dropped (bounded memory). */
   forget?(state: S, podKey: string): void;
   /**
+   * A mutating admission webhook the policy stands for (VPA's admission controller), run by the bench's
+   * simulator when it creates a pod, before the pod is scheduled: the resources to create the pod with,
+   * or undefined to keep the template's. Optional; burstguard's controller is no webhook and never calls it.
+   */
+  admit?(state: S, pod: AdmissionRequest, nowMs: number): AdmissionResponse | undefined;
+  /**
    * Periodic refit (the controller's `schedules.modelRefit` cron): re-solve whatever the policy caches
    * between folds, so a quiet class does not forecast from stale fits. Optional; `nowMs` is the time.
    */
   refit?(state: S, nowMs: number): RefitReport;
+}
+
+/** A pod as the admission webhook sees it at creation: its template's resources, not yet scheduled. */
+export interface AdmissionRequest {
+  readonly key: string;
+  readonly agentClass: string;
+  readonly requests: Resources;
+  readonly limits: Resources;
+}
+
+/** The resources a webhook writes into the pod it admits, with its reason. */
+export interface AdmissionResponse {
+  readonly requests: Resources;
+  readonly limits: Resources;
+  readonly reason: string;
 }
 
 /** What a refit did, for the log line. */

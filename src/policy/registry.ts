@@ -13,7 +13,7 @@ export interface PolicySettings {
   readonly predictive: PredictiveOptions;
 }
 
-export const POLICY_NAMES = ['static', 'vpa', 'reactive', 'predictive'] as const;
+export const POLICY_NAMES = ['static', 'vpa', 'vpa-requests-only', 'reactive', 'predictive'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
 /** Each policy's own defaults, for callers that need settings without a ConfigMap (tests, the bench). */
@@ -28,6 +28,9 @@ export function createPolicy(name: string, settings: PolicySettings): Result<Pol
       return ok(createStaticPolicy(settings.static) as Policy);
     case 'vpa':
       return ok(createVpaPolicy(settings.vpa) as Policy);
+    case 'vpa-requests-only':
+      // The same VPA with controlledValues RequestsOnly: limits stay as the deployment set them.
+      return ok(createVpaPolicy(settings.vpa, 'RequestsOnly') as Policy);
     case 'reactive':
       return ok(createReactivePolicy(settings.reactive) as Policy);
     case 'predictive':

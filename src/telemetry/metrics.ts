@@ -10,6 +10,8 @@ export interface Metrics {
   readonly ticksSkippedTotal: Counter;
   readonly tickDurationSeconds: Histogram;
   readonly actionsTotal: Counter<'kind' | 'outcome'>;
+  /** The kubelet's verdicts on resizes the API server accepted. */
+  readonly resizeVerdictsTotal: Counter<'verdict'>;
   /** |actual − forecast| / actual of the peak a model predicted, by resource. */
   readonly forecastErrorRatio: Histogram<'resource'>;
   readonly skippedPodsTotal: Counter<'reason'>;
@@ -42,8 +44,14 @@ export function createMetrics(registry: Registry): Metrics {
     }),
     actionsTotal: new Counter({
       name: 'burstguard_actions_total',
-      help: 'Actions by kind (resize, scale) and outcome (applied, dry-run, deferred, infeasible, error:<code>).',
+      help: 'Actions by kind (resize, scale) and outcome (applied, pending: accepted and awaiting the kubelet, dry-run, deferred, infeasible, error:<code>).',
       labelNames: ['kind', 'outcome'],
+      registers,
+    }),
+    resizeVerdictsTotal: new Counter({
+      name: 'burstguard_resize_verdicts_total',
+      help: 'Kubelet verdicts on accepted resizes: applied (spec and status agree), in-progress (PodResizeInProgress, no reason), error (refused), superseded.',
+      labelNames: ['verdict'],
       registers,
     }),
     forecastErrorRatio: new Histogram({
@@ -100,6 +108,9 @@ export function metricsObserver(m: Metrics): Required<TickObserver> {
     actionDone(action: Action, outcome: string): void {
       // Outcomes are a closed set (applied, dry-run, deferred, infeasible, error:<code>); the cap is a fuse.
       m.actionsTotal.inc({ kind: action.kind, outcome: outcome.slice(0, 40) });
+    },
+    resizeVerdict(_action: Action, verdict: string): void {
+      m.resizeVerdictsTotal.inc({ verdict });
     },
     skipped(_pod: string, reason: string): void {
       m.skippedPodsTotal.inc({ reason: reasonLabel(reason) });

@@ -3,7 +3,7 @@
  * controller's own join, and turned into trace samples (session = pod name, t = seconds since the
  * recording's start). Errors are values naming the signal and what went wrong.
  */
-import { joinAnswers, type Answers } from '../../../src/adapters/prometheus/join.js';
+import { joinGridAnswers, type Answers } from '../../../src/adapters/prometheus/join.js';
 import { SIGNALS, type Signal } from '../../../src/adapters/prometheus/queries.js';
 import { queryRange, type RangeTarget } from '../../../src/adapters/prometheus/range-query.js';
 import type { Series } from '../../../src/adapters/prometheus/response.js';
@@ -63,7 +63,7 @@ export async function fetchChunk(r: ChunkRequest, c: Chunk, abort: AbortSignal):
     if (!a.ok) return err(`${s} query failed: ${a.error}`);
     answers[s] = a.value;
   }
-  const joined = joinAnswers(answers, { namespace: r.namespace, podLabel: r.podLabel, toolLabel: r.toolLabel });
+  const joined = joinGridAnswers(answers, { namespace: r.namespace, podLabel: r.podLabel, toolLabel: r.toolLabel });
   if (!joined.ok) return err(`${joined.error.signal}: ${joined.error.message}`);
   return ok(joined.value.map((s) => toTraceSample(s, r.originS)).sort(byTimeThenSession));
 }

@@ -4,6 +4,7 @@
  * overlap, never leave a gap, and a resumed recording asks for exactly the points the first run did not.
  */
 import { err, ok, type Result } from '../../../src/core/result.js';
+import { parseDuration } from '../../replay/density-flags.js';
 
 /** A recording window in epoch seconds, and the query step. */
 export interface RecordWindow {
@@ -19,15 +20,10 @@ export interface Chunk {
   readonly endS: number;
 }
 
-const UNIT_S: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86400 };
-
-/** `90s`, `15m`, `24h`, `7d`, `1h30m` in seconds; undefined when it is not such a duration. */
+/** `90s`, `15m`, `24h`, `7d`, `1h30m` in seconds (the bench's own parser); undefined when it is not one. */
 export function parseDurationS(text: string): number | undefined {
-  const t = text.trim();
-  if (!/^(\d+(\.\d+)?[smhd])+$/.test(t)) return undefined;
-  let total = 0;
-  for (const m of t.matchAll(/(\d+(?:\.\d+)?)([smhd])/g)) total += Number(m[1]) * (UNIT_S[m[2] ?? 's'] ?? 1);
-  return total > 0 ? total : undefined;
+  const d = parseDuration(text);
+  return d.ok ? d.value : undefined;
 }
 
 /** An RFC 3339 time (`2026-12-04T10:00:00Z`) or epoch seconds, in epoch seconds. */

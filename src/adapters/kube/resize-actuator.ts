@@ -140,5 +140,11 @@ function readBack(action: ResizeAction, pod: V1Pod): Result<Applied, ActuationEr
   const state = resizeStateOf(current);
   if (state.phase === 'infeasible') return ok({ outcome: 'infeasible', action, message: state.message });
   if (state.phase === 'deferred') return ok({ outcome: 'deferred', action, message: state.message });
-  return ok({ outcome: 'applied', action });
+  // The API server took the spec; "applied" is the kubelet's word: spec and status agree, no resize
+  // condition up. Anything short of that is pending and the engine reads the verdict later.
+  const status = pod.status?.containerStatuses?.find((x) => x.name === action.container);
+  const actual = resourcesOf(status?.resources);
+  const agrees = actual.ok && (['cpuCores', 'memBytes'] as const).every((r) => want.limits[r] <= 0 || Math.abs(actual.value.limits[r] - want.limits[r]) <= want.limits[r] * 1e-9);
+  if (state.phase === 'none' && status?.resources !== undefined && agrees) return ok({ outcome: 'applied', action });
+  return ok({ outcome: 'pending', action });
 }

@@ -2,6 +2,7 @@ import { err, ok, type Result } from '../../core/result.js';
 import type { AgentSample } from '../../core/types.js';
 import type { Series } from './response.js';
 import type { Signal } from './queries.js';
+import { cpuAt, cpuIntervalsByPod, memoryByPod, type RawCursor } from './raw-series.js';
 
 /** The answers of one fetch, by signal. */
 export type Answers = Readonly<Record<Signal, readonly Series[]>>;
@@ -10,6 +11,8 @@ export interface JoinOptions {
   readonly namespace: string;
   readonly podLabel: string;
   readonly toolLabel: string;
+  /** The agent signals' step, ms: a tool counts as in flight at a memory sample within two steps. */
+  readonly stepMs: number;
 }
 
 /** Why an answer cannot be joined, and which signal's query is at fault. */
@@ -31,7 +34,8 @@ interface Row {
 }
 
 type ScalarSignal = Exclude<Signal, 'toolCallsInFlight'>;
-const SCALARS: readonly ScalarSignal[] = ['memory', 'cpu', 'contextTokens', 'toolCalls', 'toolErrors', 'toolRetries'];
+/** The agent signals, on the step grid in both joins. */
+const SCALARS: readonly ScalarSignal[] = ['contextTokens', 'toolCalls', 'toolErrors', 'toolRetries'];
 const FIELD: Readonly<Record<ScalarSignal, keyof Omit<Row, 'tool'>>> = {
   memory: 'memBytes',
   cpu: 'cpuCores',
@@ -61,13 +65,16 @@ class Grid {
 }
 
 /**
- * Joins the per-signal answers into one AgentSample per pod and timestamp. All queries of a fetch share
- * start, end and step, so their timestamps line up exactly. A (pod, time) without both memory and CPU
- * yields no sample: AgentSample needs both, and a made-up zero would invite a scale-down.
- * The error names the signal whose answer is unusable (a series without the pod label, or two series
- * for the same pod, which means the query does not aggregate `by (pod)`).
+ * Joins the answers into one AgentSample per pod and raw memory timestamp, newer than the newest one
+ * already emitted for that pod (the cursor de-duplicates the look-back overlap). Memory drives: a memory
+ * sample is never dropped for want of a CPU partner (CPU comes from the counter interval holding it,
+ * see raw-series.ts). The agent signals, on the step grid, are joined as of the memory timestamp:
+ * the context size and tool in flight at the newest grid point at or before it, and the counts summed
+ * over the grid points since the pod's previous memory sample (AgentSample counts are per interval).
+ * The error names an agent signal whose answer is unusable (a series without the pod label, or two
+ * series for the same pod, which means the query does not aggregate `by (pod)`).
  */
-export function joinAnswers(answers: Answers, o: JoinOptions): Result<AgentSample[], JoinError> {
+export function joinAnswers(answers: Answers, o: JoinOptions, cursor: RawCursor): Result<AgentSample[], JoinError> {
   const grid = new Grid();
   for (const signal of SCALARS) {
     const e = foldScalar(grid, signal, answers[signal], o.podLabel);
@@ -75,7 +82,46 @@ export function joinAnswers(answers: Answers, o: JoinOptions): Result<AgentSampl
   }
   const e = foldTools(grid, answers.toolCallsInFlight, o);
   if (e !== undefined) return err(e);
-  return ok(emit(grid, o.namespace));
+  const memory = memoryByPod(answers.memory, o.podLabel);
+  const cpu = cpuIntervalsByPod(cursor, answers.cpu, o.podLabel);
+  const out: AgentSample[] = [];
+  for (const pod of [...memory.keys()].sort()) {
+    const key = `${o.namespace}/${pod}`;
+    const byT = memory.get(pod) ?? new Map<number, number>();
+    const agent = agentRows(grid.pods.get(pod));
+    let prevMs = cursor.lastEmittedMs.get(key);
+    for (const tMs of [...byT.keys()].sort((a, b) => a - b)) {
+      if (prevMs !== undefined && tMs <= prevMs) continue;
+      const memBytes = byT.get(tMs) ?? 0;
+      out.push({ pod: key, tMs, memBytes, cpuCores: cpuAt(cpu.get(pod), tMs), ...agentAt(agent, prevMs ?? tMs - o.stepMs, tMs, o.stepMs) });
+      prevMs = tMs;
+    }
+    if (prevMs !== undefined) cursor.lastEmittedMs.set(key, prevMs);
+  }
+  return ok(out);
+}
+
+type AgentFields = Partial<Pick<AgentSample, 'contextTokens' | 'toolCalls' | 'toolRetries' | 'toolErrors' | 'tool'>>;
+
+function agentRows(byT: Map<number, Row> | undefined): Array<readonly [number, Row]> {
+  return byT === undefined ? [] : [...byT].sort(([a], [b]) => a - b);
+}
+
+/** The agent signals as of `tMs`: state at the newest grid point ≤ tMs, counts over (fromMs, tMs]. */
+function agentAt(rows: ReadonlyArray<readonly [number, Row]>, fromMs: number, tMs: number, stepMs: number): AgentFields {
+  const out: { -readonly [K in keyof AgentFields]: AgentFields[K] } = {};
+  for (const [t, r] of rows) {
+    if (t > tMs) break;
+    if (r.contextTokens !== undefined) out.contextTokens = r.contextTokens;
+    if (t > fromMs) {
+      if (r.toolCalls !== undefined) out.toolCalls = (out.toolCalls ?? 0) + r.toolCalls;
+      if (r.toolRetries !== undefined) out.toolRetries = (out.toolRetries ?? 0) + r.toolRetries;
+      if (r.toolErrors !== undefined) out.toolErrors = (out.toolErrors ?? 0) + r.toolErrors;
+    }
+    if (r.tool !== undefined && t > tMs - 2 * stepMs) out.tool = r.tool;
+    else delete out.tool;
+  }
+  return out;
 }
 
 function foldScalar(grid: Grid, signal: ScalarSignal, series: readonly Series[], podLabel: string): JoinError | undefined {
@@ -93,7 +139,7 @@ function foldScalar(grid: Grid, signal: ScalarSignal, series: readonly Series[],
   return undefined;
 }
 
-function foldTools(grid: Grid, series: readonly Series[], o: JoinOptions): JoinError | undefined {
+function foldTools(grid: Grid, series: readonly Series[], o: Pick<JoinOptions, 'podLabel' | 'toolLabel'>): JoinError | undefined {
   const seen = new Set<string>();
   for (const s of series) {
     const pod = s.labels[o.podLabel];
@@ -118,6 +164,23 @@ function foldTools(grid: Grid, series: readonly Series[], o: JoinOptions): JoinE
     }
   }
   return undefined;
+}
+
+/**
+ * The grid join `burstguard trace record` uses: every signal (memory and CPU aggregated `by (pod)` too)
+ * from range queries sharing start, end and step, so points join exactly by (pod, time). A (pod, time)
+ * without both memory and CPU yields no sample. The controller reads memory and CPU raw instead
+ * (joinAnswers): a recording reads a finished past, where no sample is still on its way.
+ */
+export function joinGridAnswers(answers: Answers, o: Omit<JoinOptions, 'stepMs'>): Result<AgentSample[], JoinError> {
+  const grid = new Grid();
+  for (const signal of ['memory', 'cpu', ...SCALARS] as const) {
+    const e = foldScalar(grid, signal, answers[signal], o.podLabel);
+    if (e !== undefined) return err(e);
+  }
+  const e = foldTools(grid, answers.toolCallsInFlight, o);
+  if (e !== undefined) return err(e);
+  return ok(emit(grid, o.namespace));
 }
 
 function emit(grid: Grid, namespace: string): AgentSample[] {

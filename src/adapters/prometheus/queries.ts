@@ -13,17 +13,33 @@ export const SIGNALS = [
 export type Signal = (typeof SIGNALS)[number];
 
 /**
- * Default PromQL per signal. Memory and CPU always come from cAdvisor (kubelet /metrics/cadvisor);
- * the agent signals come either from burstguard's own agent series or from the OpenTelemetry GenAI
- * semantic conventions as exported to Prometheus (dots → underscores, unit `s` → `_seconds`).
- *
- * Every query aggregates `by (pod)` so it returns one series per pod for the whole namespace: the
- * number of queries per tick never depends on the number of pods.
+ * The signals read as raw samples: an instant query of a range selector (`…[{window}]`), which returns
+ * every sample in the window with its own timestamp. cAdvisor stamps container stats every 10–20 s
+ * whatever the scrape interval, and they reach Prometheus seconds late (../shared/reference/real-node.md):
+ * a range query evaluated on a step grid would put them on the wrong time, drop CPU whenever the
+ * spacing exceeds the rate window, and never look back for a late one. The adapter de-duplicates by
+ * timestamp and computes CPU from counter deltas between consecutive samples (raw-series.ts).
  */
-const CADVISOR_MEMORY =
-  'max by ({podLabel}) (max_over_time(container_memory_working_set_bytes{{namespaceLabel}="{namespace}",{containerMatcher}}[{step}]))';
-const CADVISOR_CPU =
-  'sum by ({podLabel}) (rate(container_cpu_usage_seconds_total{{namespaceLabel}="{namespace}",{containerMatcher}}[{rateWindow}]))';
+export const RAW_SIGNALS = ['memory', 'cpu'] as const satisfies readonly Signal[];
+export type RawSignal = (typeof RAW_SIGNALS)[number];
+
+/** True for the signals read as raw samples (instant query of a range selector). */
+export function isRawSignal(s: Signal): s is RawSignal {
+  return s === 'memory' || s === 'cpu';
+}
+
+/**
+ * Default PromQL per signal. Memory and CPU always come from cAdvisor (kubelet /metrics/cadvisor) as raw
+ * series (one per container, the pod label on each; the CPU counter, not a rate); the agent signals
+ * come either from burstguard's own agent series or from the OpenTelemetry GenAI semantic conventions
+ * as exported to Prometheus (dots → underscores, unit `s` → `_seconds`), aggregated `by (pod)` and
+ * evaluated on the step grid.
+ *
+ * One query per signal for the whole namespace: the number of queries per tick never depends on the
+ * number of pods.
+ */
+const CADVISOR_MEMORY = 'container_memory_working_set_bytes{{namespaceLabel}="{namespace}",{containerMatcher}}[{window}]';
+const CADVISOR_CPU = 'container_cpu_usage_seconds_total{{namespaceLabel}="{namespace}",{containerMatcher}}[{window}]';
 
 const perInterval = (counter: string, extra = ''): string =>
   `sum by ({podLabel}) (rate(${counter}{{namespaceLabel}="{namespace}"${extra}}[{rateWindow}])) * {stepS}`;
@@ -91,6 +107,8 @@ export const DEFAULT_TOOL_LABEL: Readonly<Record<MetricNames, string>> = {
 export interface QueryVars {
   readonly namespace: string;
   readonly stepS: number;
+  /** Look-back of the raw selectors (`{window}`), seconds. */
+  readonly windowS?: number;
 }
 
 /** A PromQL string literal body: backslashes and double quotes escaped. */
@@ -121,9 +139,10 @@ export function renderQueries(cfg: PrometheusConfig, container: string, vars: Qu
     step: `${stepS}s`,
     stepS: String(stepS),
     rateWindow: `${rateWindowS}s`,
+    window: `${Math.max(stepS, Math.ceil(vars.windowS ?? stepS))}s`,
   };
   const fill = (template: string): string =>
-    template.replace(/\{(namespace|namespaceLabel|podLabel|toolLabel|containerMatcher|step|stepS|rateWindow)\}/g, (_m, k: string) => values[k] ?? '');
+    template.replace(/\{(namespace|namespaceLabel|podLabel|toolLabel|containerMatcher|step|stepS|rateWindow|window)\}/g, (_m, k: string) => values[k] ?? '');
   const out = {} as Record<Signal, string>;
   for (const s of SIGNALS) {
     const override = cfg.queries[s];

@@ -30,6 +30,22 @@ export async function queryRange(t: RangeTarget, promql: string, w: RangeWindow,
   url.searchParams.set('start', w.start.toFixed(3));
   url.searchParams.set('end', w.end.toFixed(3));
   url.searchParams.set('step', `${w.stepS}s`);
+  return getMatrix(t, url, abort);
+}
+
+/**
+ * One `/api/v1/query` at `timeS` (epoch seconds) of a range selector (`metric{…}[60s]`): a matrix of
+ * the raw samples in the range, each with its own timestamp. How the controller reads cAdvisor
+ * (queries.ts RAW_SIGNALS), whose samples are stamped irregularly and arrive late.
+ */
+export async function queryRawWindow(t: RangeTarget, promql: string, timeS: number, abort: AbortSignal): Promise<Result<Series[], string>> {
+  const url = new URL(`${t.base}/api/v1/query`);
+  url.searchParams.set('query', promql);
+  url.searchParams.set('time', timeS.toFixed(3));
+  return getMatrix(t, url, abort);
+}
+
+async function getMatrix(t: RangeTarget, url: URL, abort: AbortSignal): Promise<Result<Series[], string>> {
   url.searchParams.set('timeout', `${Math.max(1, Math.floor(t.timeoutMs / 1000))}s`);
   const answer = await t.get(url, t.headers, abort);
   if (!answer.ok) {

@@ -3,8 +3,9 @@ import { err, ok, type Result } from '../../core/result.js';
 import type { AgentSample } from '../../core/types.js';
 import type { Logger, MetricQuery, MetricSource, SourceError } from '../../engine/ports.js';
 import { joinAnswers, type Answers } from './join.js';
-import { renderQueries, SIGNALS, toolLabelOf, type Signal } from './queries.js';
-import { queryRange, type RangeWindow } from './range-query.js';
+import { isRawSignal, renderQueries, SIGNALS, toolLabelOf, type Signal } from './queries.js';
+import { queryRange, queryRawWindow, type RangeWindow } from './range-query.js';
+import { newRawCursor, windowStartMs } from './raw-series.js';
 import type { Series } from './response.js';
 import { fileTokenSource, type TokenSource } from './token.js';
 import { createHttpGet, type HttpGet } from './transport.js';
@@ -30,10 +31,11 @@ export interface PrometheusSource extends MetricSource {
 }
 
 /**
- * Samples for every pod of the namespace from one `query_range` per signal (seven per tick, whatever
- * the number of pods). A range query, rather than instant `*_over_time` queries, gives one point per
- * step for each pod over the whole window, which is what the engine's per-pod windows fold in; all
- * queries share start/end/step so their points join exactly by (pod, time).
+ * Samples for every pod of the namespace from one query per signal (seven per tick, whatever the number
+ * of pods). Memory and CPU are read raw (an instant query of a range selector: every cAdvisor sample
+ * with its own timestamp), the agent signals with `query_range` on the step grid over the same window.
+ * The window reaches back from the newest sample seen per pod with an overlap of the scrape interval
+ * plus `ingestionDelayS`, so samples that reach Prometheus late are still read, once (raw-series.ts).
  */
 export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSourceDeps): Result<PrometheusSource, SourceError> {
   let get = deps.httpGet;
@@ -48,6 +50,7 @@ export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSo
   const token = deps.token ?? fileTokenSource(cfg.bearerTokenFile);
   const base = cfg.url.replace(/\/+$/, '');
   const toolLabel = toolLabelOf(cfg);
+  const cursor = newRawCursor();
 
   async function runQuery(
     signal: Signal,
@@ -56,8 +59,12 @@ export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSo
     headers: Readonly<Record<string, string>>,
     abort: AbortSignal,
   ): Promise<Result<Series[], SourceError>> {
-    const r = await queryRange({ base, get: httpGet, headers, timeoutMs: cfg.timeoutMs }, promql, window, abort);
-    return r.ok ? r : err({ source: 'prometheus', query: promql, message: `${signal}: ${r.error}` });
+    const target = { base, get: httpGet, headers, timeoutMs: cfg.timeoutMs };
+    const raw = isRawSignal(signal);
+    const r = raw ? await queryRawWindow(target, promql, window.end, abort) : await queryRange(target, promql, window, abort);
+    if (r.ok) return r;
+    const hint = raw && r.error.includes('resultType is') ? ` (the ${signal} query must be a range selector ending in [{window}])` : '';
+    return err({ source: 'prometheus', query: promql, message: `${signal}: ${r.error}${hint}` });
   }
 
   const source: PrometheusSource = {
@@ -67,15 +74,11 @@ export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSo
     async fetch(q: MetricQuery, signal: AbortSignal): Promise<Result<AgentSample[], SourceError>> {
       const stepS = Math.max(1, Math.round(q.stepS));
       const end = q.toMs / 1000;
-      const spanS = Math.min(q.toMs - q.fromMs, MAX_POINTS * stepS * 1000) / 1000;
-      // Points sit a whole number of steps before `end` (the newest is exactly `toMs`) and more than half
-      // a step after `fromMs`, where the previous fetch's newest point was. Ticks are not aligned to the
-      // step grid, so without that margin a point a few ms after the last one would come back, nearly a
-      // duplicate, and any rate over it (tokens per second, say) would be measured over milliseconds.
-      const newer = Math.floor((spanS - stepS / 2) / stepS);
-      if (newer < 0) return ok([]); // less than half a step since the last fetch: nothing new yet
-      const start = end - newer * stepS;
-      const queries = renderQueries(cfg, deps.container, { namespace: q.namespace, stepS });
+      const overlapMs = (stepS + cfg.ingestionDelayS) * 1000;
+      const fromMs = windowStartMs(cursor, q.fromMs, overlapMs, q.toMs - MAX_POINTS * stepS * 1000);
+      // The agent signals' grid: whole steps back from `end`, reaching at least to the window start.
+      const start = end - Math.ceil((q.toMs - fromMs) / 1000 / stepS) * stepS;
+      const queries = renderQueries(cfg, deps.container, { namespace: q.namespace, stepS, windowS: end - start });
 
       const tok = await token.current();
       if (!tok.ok) return err({ source: 'prometheus', message: tok.error });
@@ -95,7 +98,7 @@ export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSo
         }
         answers[s] = r.value;
       }
-      const joined = joinAnswers(answers, { namespace: q.namespace, podLabel: cfg.podLabel, toolLabel });
+      const joined = joinAnswers(answers, { namespace: q.namespace, podLabel: cfg.podLabel, toolLabel, stepMs: stepS * 1000 }, cursor);
       if (!joined.ok) {
         return err({ source: 'prometheus', query: queries[joined.error.signal], message: `${joined.error.signal}: ${joined.error.message}` });
       }

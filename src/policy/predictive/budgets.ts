@@ -4,7 +4,7 @@
  * budget (write-budget.ts: per pod and per tick). Both only hold parts of plans back; neither invents
  * a change.
  */
-import type { PodView } from '../../core/types.js';
+import type { PodView, Resources } from '../../core/types.js';
 import type { ClassModel } from '../../../models/burst-model.js';
 import { classPricing, nodeAlphaBudget, podAlpha, type ClassPricing } from './effective-request.js';
 import { nodeBudget, type BudgetPod } from './node-budget.js';
@@ -13,10 +13,16 @@ import { fmtMem, planChanges, type PodPlan } from './recommend.js';
 import type { PredictiveState } from './state.js';
 import { hasToken, noteWrites, tickCut } from './write-budget.js';
 
+/** The pod's node allocatable: as the view reports it, else the configured node size, else unknown. */
+export function nodeOf(pod: PodView, o: ResolvedPredictiveOptions): Resources | undefined {
+  const cap = pod.nodeAllocatable ?? { memBytes: o.nodeMemBytes, cpuCores: o.nodeCpuCores };
+  return cap.memBytes > 0 && cap.cpuCores > 0 ? cap : undefined;
+}
+
 /** The class pricing for a pod on its node, when the node's size is known. */
 export function pricingFor(st: PredictiveState, cm: ClassModel, pod: PodView, o: ResolvedPredictiveOptions): ClassPricing | undefined {
-  const cap = pod.nodeAllocatable;
-  if (!cap || cap.memBytes <= 0 || cap.cpuCores <= 0) return undefined;
+  const cap = nodeOf(pod, o);
+  if (!cap) return undefined;
   return classPricing(st.pricing, cm, st.cpuUsage.get(cm.prior.agentClass), cap, o);
 }
 

@@ -51,6 +51,8 @@ export interface ClassPricing {
   readonly cpuSamples: number;
   /** The burst excess Y (any state), as pieces. */
   readonly excess: Pieces;
+  /** The node's allocatable CPU (the CPU pricing below exists only once the class is warm). */
+  readonly cpuCapacity: number;
   readonly mem: { readonly node: NodeRisk; readonly s: number; readonly alphaExcess: number; readonly scale: number };
   readonly cpu?: { readonly node: NodeRisk; readonly s: number; readonly alpha: number; readonly scale: number };
 }
@@ -104,6 +106,7 @@ export function classPricing(
     folds: cm.folds,
     cpuSamples,
     excess,
+    cpuCapacity: capacity.cpuCores,
     mem: { node: memNode, s, alphaExcess: effectiveBandwidth(excess, s), scale: chernoffScale(memNode, s) },
     cpu: cpuUsage && cpuSamples >= CPU_WARM_SAMPLES ? cpuPricing(cpuUsage, capacity.cpuCores, o.cpuNodeRiskBudget) : undefined,
   };

@@ -56,7 +56,17 @@ export interface PredictiveOptions {
   readonly nodeRiskBudget?: number;
   /** The same for CPU: a node's CPU demand passing its capacity is contention (throttling), not a kill. */
   readonly cpuNodeRiskBudget?: number;
-  /** Resizes one pod may get per hour on average (a token bucket); raises that protect the pod always go. */
+  /**
+   * A node's allocatable memory and CPU, used when the cluster view does not report the pod's node
+   * (the controller reads pods only, in its namespace; the bench reports every node). 0: unknown, and
+   * requests then follow expected usage without the node budget.
+   */
+  readonly nodeMemBytes?: number;
+  readonly nodeCpuCores?: number;
+  /**
+   * Resizes one pod may get per hour on average (a token bucket); raises that protect the pod always go.
+   * Each resize also sends an Event, so 3 resizes are 6 API writes.
+   */
   readonly maxWritesPerPodHour?: number;
   /** Resizes a pod may save up in its bucket. */
   readonly writeBurst?: number;
@@ -99,7 +109,9 @@ export const DEFAULT_PREDICTIVE_OPTIONS: Required<Omit<PredictiveOptions, 'prior
   arrivalSlowTauS: 900,
   nodeRiskBudget: 0.001,
   cpuNodeRiskBudget: 0.05,
-  maxWritesPerPodHour: 6,
+  nodeMemBytes: 0,
+  nodeCpuCores: 0,
+  maxWritesPerPodHour: 3,
   writeBurst: 3,
   maxWritesPerTick: 100,
   writeWorthNodeSeconds: 5,
@@ -130,6 +142,8 @@ export function resolvePredictiveOptions(o: PredictiveOptions): ResolvedPredicti
     arrivalSlowTauS: pick(o.arrivalSlowTauS, d.arrivalSlowTauS, 1, 86400),
     nodeRiskBudget: pick(o.nodeRiskBudget, d.nodeRiskBudget, 1e-9, 0.5),
     cpuNodeRiskBudget: pick(o.cpuNodeRiskBudget, d.cpuNodeRiskBudget, 1e-9, 0.5),
+    nodeMemBytes: pick(o.nodeMemBytes, d.nodeMemBytes, 0, 2 ** 50),
+    nodeCpuCores: pick(o.nodeCpuCores, d.nodeCpuCores, 0, 1e5),
     maxWritesPerPodHour: pick(o.maxWritesPerPodHour, d.maxWritesPerPodHour, 0, 3600),
     writeBurst: pick(o.writeBurst, d.writeBurst, 1, 1000),
     maxWritesPerTick: Math.round(pick(o.maxWritesPerTick, d.maxWritesPerTick, 1, 1e6)),

@@ -12,6 +12,7 @@ import { conformalCorrection } from '../../../models/headroom.js';
 import { meanDurationS, pBurstContinues, pRetryContinues, pRetryWithin, pStillInFlight } from '../../../models/tool-loop.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 import { contextMemoryGrowth } from './context-forecast.js';
+import { oomShare } from './oom-share.js';
 import { decayed, OOM_BUMP, OOM_MEMORY_HALF_LIFE_S, tailOptions, type PodTrack } from './state.js';
 import { effectiveMemRequest, type ClassPricing } from './effective-request.js';
 import { materialChanges, type Materiality } from './write-budget.js';
@@ -46,8 +47,8 @@ export function sizeNewPod(pod: PodView, cm: ClassModel, ct: ClassTick, o: Resol
   const memRequest = Math.min(base * (1 + o.requestMarginFraction), pod.requests.memBytes > 0 ? pod.requests.memBytes : Infinity);
   const cpuRequest = Math.min(p.cpu.baselineCores * (1 + o.cpuRequestMarginFraction), pod.requests.cpuCores > 0 ? pod.requests.cpuCores : Infinity);
   const cpuLimit = Math.max(h.cpuPeak, cpuRequest);
-  // A pod that was killed before its first sample needs more than it had, whatever the statistics say.
-  const killed = pod.restarts > 0 ? pod.limits.memBytes * OOM_BUMP : 0;
+  // A pod OOM-killed before its first sample needs more than it had, whatever the statistics say.
+  const killed = pod.restarts > 0 && pod.lastOomAtMs !== undefined ? pod.limits.memBytes * OOM_BUMP : 0;
   const startup = Math.max(startupLimit(cm, o.riskBudget), killed);
   if (pod.limits.memBytes >= startup) return undefined;
   const memLimit = Math.max(priorLimit, startup * (1 + o.usageMarginFraction));
@@ -86,6 +87,8 @@ interface Sizing {
   readonly podBurst: number;
   readonly binding: string;
   readonly cpuPeak: number;
+  /** Why OOM memory holds the limit, when it does. */
+  readonly oomNote: string;
   /** Request increases held back so a limit raise can land first. */
   readonly sequenced?: boolean;
   /** How the requests were priced on the node, when its size is known. */
@@ -108,7 +111,7 @@ export interface PodPlan {
  * nothing when no change is material: the write would buy neither safety nor nodes.
  */
 export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions, pricing: ClassPricing | undefined): PodPlan | undefined {
-  const z = withinNode(pod, sequenceForNode(pod, t, forecastPod(t, cm, ct, nowMs, o, pricing)));
+  const z = withinNode(pricing, sequenceForNode(pod, t, forecastPod(t, cm, ct, nowMs, o, pricing)));
   const m = materialChanges(pod, z, {
     usageBytes: t.lastMem,
     usageMargin: o.usageMarginFraction,
@@ -117,17 +120,18 @@ export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
     eps: o.riskBudget,
     ageS: Math.max(0, (t.lastTMs - t.firstTMs) / 1000),
     worthNodeSeconds: o.writeWorthNodeSeconds,
-    ...(pod.nodeAllocatable ? { node: pod.nodeAllocatable } : {}),
+    ...(pricing ? { node: { memBytes: pricing.mem.node.capacity, cpuCores: pricing.cpuCapacity } } : {}),
   });
   if (!m) return undefined;
   return { pod, t, z: { ...z, ...m.targets }, m, pricing, notes: [] };
 }
 
 /** Limits above the node's allocatable mean nothing (the node runs out first): cap the targets there. */
-function withinNode(pod: PodView, z: Sizing): Sizing {
-  const cap = pod.nodeAllocatable;
-  if (!cap) return z;
-  return { ...z, memLimit: Math.min(z.memLimit, cap.memBytes), cpuLimit: Math.min(z.cpuLimit, cap.cpuCores), cpuRequest: Math.min(z.cpuRequest, cap.cpuCores) };
+function withinNode(pricing: ClassPricing | undefined, z: Sizing): Sizing {
+  if (!pricing) return z;
+  const mem = pricing.mem.node.capacity;
+  const cpu = pricing.cpuCapacity;
+  return { ...z, memLimit: Math.min(z.memLimit, mem), cpuLimit: Math.min(z.cpuLimit, cpu), cpuRequest: Math.min(z.cpuRequest, cpu) };
 }
 
 /**
@@ -241,8 +245,9 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
   const podBurst = t.maxExcess > 0 ? decayed(t.maxExcess, t.maxExcessAtMs, nowMs, o.limitHoldHalfLifeS) : 0;
   const model = t.base + growth.upper + headroom + ct.correction;
   const floorUsage = t.lastMem * (1 + o.usageMarginFraction);
-  const target = Math.max(model, t.base + ct.oomExcess, t.base + podBurst * (1 + o.usageMarginFraction), floorUsage);
-  const binding = target === model ? 'model' : target === floorUsage ? 'usage' : target === t.base + ct.oomExcess ? 'oom-memory' : 'pod-burst';
+  const oom = oomShare(ct.oomExcess, t.lastOomAtMs > 0, t.base);
+  const target = Math.max(model, t.base + oom.bytes, t.base + podBurst * (1 + o.usageMarginFraction), floorUsage);
+  const binding = target === model ? 'model' : target === floorUsage ? 'usage' : target === t.base + oom.bytes ? 'oom-memory' : 'pod-burst';
   const memLimit = hold(t, 'mem', target, nowMs, o.limitHoldHalfLifeS);
 
   // Requests follow the baseline (which bursts lift little), not the raw level: a request raised for a
@@ -273,6 +278,7 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
     podBurst,
     binding,
     cpuPeak: head.cpuPeak,
+    oomNote: oom.note,
     effective,
   };
 }
@@ -322,7 +328,7 @@ function describe(t: PodTrack, z: Sizing, ct: ClassTick, o: ResolvedPredictiveOp
     (ct.correction > 0 ? `, calibration +${fmtMem(ct.correction)}` : '') +
     (z.growthUpper > 0 ? `, context growth +${fmtMem(z.growthUpper)}` : '') +
     `, ε=${o.riskBudget}, headroom +${Math.round(((z.memLimit - t.base) / Math.max(t.base, 1)) * 100)}% over baseline ${fmtMem(t.base)}` +
-    (z.binding !== 'model' ? ` (held by ${z.binding})` : '') +
+    (z.binding !== 'model' ? ` (held by ${z.binding}${z.binding === 'oom-memory' ? `: ${z.oomNote}` : ''})` : '') +
     `; request ${fmtMem(z.memRequest)} ${z.sequenced === true ? 'held: the limit raise goes first, alone' : requestBasis(z.effective, o)}; cpu ${fmtCpu(z.cpuRequest)}/${fmtCpu(z.cpuLimit)}`
   );
 }

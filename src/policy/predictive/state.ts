@@ -269,9 +269,10 @@ function closeForecasts(t: PodTrack, cm: ClassModel, s: AgentSample, o: Resolved
 }
 
 /**
- * Notices OOM kills from the cluster view (restart count up, or a newer lastOomAtMs). An OOM proves the
+ * Notices OOM kills from the cluster view (a newer lastOomAtMs; other restarts do not count). An OOM proves the
  * usage passed the limit in force: the class remembers an excess of at least limit × 1.2 − baseline
- * (the VPA-style bump, as a censored lower bound), and the calibration window gets the matching residual.
+ * (the VPA-style bump), of which the killed pod carries all and its siblings a bounded share
+ * (oom-share.ts), and the calibration window gets the proven residual (limit at the kill − model).
  */
 export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: number, o: ResolvedPredictiveOptions): void {
   for (const pod of pods) {
@@ -280,9 +281,10 @@ export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: n
       noteUnsampledOom(st, pod, o);
       continue;
     }
+    // Only a real OOM kill (lastState.terminated.reason OOMKilled) counts: a restart for any other
+    // reason (a SIGKILL with reason Error, a crash) says nothing about the memory limit.
     const oomAt = pod.lastOomAtMs ?? 0;
-    const restarted = t.restarts >= 0 && pod.restarts > t.restarts;
-    const oom = oomAt > t.lastOomAtMs || (restarted && pod.lastOomAtMs === undefined);
+    const oom = oomAt > t.lastOomAtMs;
     t.restarts = pod.restarts;
     if (!oom) continue;
     t.lastOomAtMs = Math.max(oomAt, nowMs);
@@ -293,7 +295,9 @@ export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: n
       cm.oomExcessBytes = excess;
       cm.oomAtMs = nowMs;
     }
-    pushResidual(cm.residuals, limitAtKill * OOM_BUMP - modelMemLimit(t, cm, o));
+    // The kill proves the peak passed the limit in force: that, not the ×1.2 bump (a policy choice,
+    // not evidence), is the residual the whole class calibrates on.
+    pushResidual(cm.residuals, limitAtKill - modelMemLimit(t, cm, o));
     t.heldMem = Math.max(t.heldMem, limitAtKill * OOM_BUMP);
     t.heldAtMs = nowMs;
   }
@@ -306,7 +310,7 @@ export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: n
  */
 function noteUnsampledOom(st: PredictiveState, pod: PodView, o: ResolvedPredictiveOptions): void {
   const seen = st.unsampledRestarts.get(pod.key) ?? 0;
-  if (pod.restarts <= seen) return;
+  if (pod.restarts <= seen || pod.lastOomAtMs === undefined) return;
   st.unsampledRestarts.set(pod.key, pod.restarts);
   const limitAtKill = Math.max(pod.limits.memBytes, pod.actualLimits?.memBytes ?? 0);
   foldStartupPeak(classModel(st, pod.agentClass, o), limitAtKill * OOM_BUMP);

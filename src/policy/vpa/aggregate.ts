@@ -115,11 +115,14 @@ export function addMemorySample(agg: Aggregate, c: ContainerState, sample: Memor
  *   needed = max(used + minBump, used · ratio),   used = max(request, usage peak of the open window)
  *
  * is added. The earlier OOM peak is left out of `used` on purpose, so that repeated OOMs do not
- * compound the bump. OOMs older than one interval before the window's end are discarded.
+ * compound the bump. An OOM is discarded only when it is more than one interval (24 h) older than the
+ * newest memory sample, as upstream's ContainerState.RecordOOM (v1.8.1, kubernetes/autoscaler#8548).
+ * The window's end is no reference: it runs up to an interval ahead of the samples, so an OOM that
+ * happened before a pod's first sample would be dropped, and that is the pod's most telling OOM.
  * @returns the bytes added as a sample, or undefined when the OOM was discarded
  */
 export function recordOom(agg: Aggregate, c: ContainerState, tMs: number, requestBytes: number, cfg: AggregateConfig): number | undefined {
-  if (c.windowEndMs !== undefined && tMs < c.windowEndMs - cfg.memoryAggregationIntervalMs) return undefined;
+  if (c.lastMemorySampleMs !== undefined && tMs < c.lastMemorySampleMs - cfg.memoryAggregationIntervalMs) return undefined;
   const needed = oomBump(requestBytes, c.memoryPeak, cfg);
   return addMemorySample(agg, c, { bytes: needed, tMs, isOom: true }, cfg) ? needed : undefined;
 }

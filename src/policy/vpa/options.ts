@@ -39,11 +39,14 @@ export interface VpaOptions {
    * alone (otherwise VPA would never touch a lone agent pod, which is no fair anchor).
    */
   readonly minReplicas: number;
-  /** `--eviction-tolerance` (0.5): share of a group that may be updated per updater loop. */
+  /**
+   * `--eviction-tolerance` (0.5): share of a group that may be disrupted per updater loop. Kept for the
+   * ConfigMap's sake, but it binds no InPlace update: upstream's RunOnce patches pods the budget defers.
+   */
   readonly evictionTolerance: number;
   /**
-   * Emulate the admission controller: a pod seen for the first time gets the current target at once
-   * (upstream sets it when the pod is created; we can only resize it on first sight).
+   * Emulate the admission controller in the bench: a pod created while its class has a recommendation
+   * starts with the target (the simulator asks the policy before it schedules the pod).
    */
   readonly emulateAdmission: boolean;
 }
@@ -70,3 +73,13 @@ export const DEFAULT_VPA_OPTIONS: VpaOptions = {
   evictionTolerance: 0.5,
   emulateAdmission: true,
 };
+
+/**
+ * Which values VPA manages (the VPA object's `controlledValues`). RequestsAndLimits scales limits with
+ * requests; RequestsOnly moves requests (capped at the limits) and leaves limits alone. Not a ConfigMap
+ * option: the bench offers both as the policies `vpa` and `vpa-requests-only`.
+ */
+export type ControlledValues = 'RequestsAndLimits' | 'RequestsOnly';
+
+/** What a policy of this family runs with: the ConfigMap's options plus which values it controls. */
+export type VpaVariant = VpaOptions & { readonly controlledValues: ControlledValues };

@@ -19,12 +19,10 @@ export interface PodTrack {
   /** The request:limit ratio is taken from the spec the pod was first seen with. */
   originalRequests: Resources;
   originalLimits: Resources;
-  admission: 'pending' | 'done';
-  /** Admission is retried until this time (see admit). */
-  admissionUntilMs: number;
-  /** Whether any sample of the pod has arrived yet. */
-  sampled: boolean;
-  /** Requests of the last resize the kubelet called Infeasible (InPlace mode's cache). */
+  /**
+   * Requests of the last patch sent to the pod while it showed Infeasible (updater.go
+   * recordInfeasibleAttempt). Kept while the pod lives, as upstream keeps it until the pod is gone.
+   */
   lastInfeasible?: Resources;
 }
 
@@ -48,15 +46,12 @@ export function newTrack(state: VpaState, key: string, agentClass: string, start
     runStartMs: startMs,
     originalRequests: zero,
     originalLimits: zero,
-    admission: 'done',
-    admissionUntilMs: 0,
-    sampled: false,
   };
   state.pods.set(key, t);
   return t;
 }
 
-/** Registers pods on first sight (spec, start, admission) and notes Infeasible outcomes. */
+/** Registers pods on first sight (spec, start). */
 export function trackPods(state: VpaState, pods: readonly PodView[]): void {
   for (const p of pods) {
     const t = state.pods.get(p.key) ?? newTrack(state, p.key, p.agentClass, p.startedAtMs);
@@ -67,15 +62,6 @@ export function trackPods(state: VpaState, pods: readonly PodView[]): void {
       t.runStartMs = p.startedAtMs;
       t.originalRequests = p.requests;
       t.originalLimits = p.limits;
-      // The webhook can only have acted if the class had a recommendation when the pod appeared.
-      t.admission = state.recommendations.has(p.agentClass) ? 'pending' : 'done';
-      t.admissionUntilMs = p.startedAtMs + ADMISSION_WINDOW_MS;
     }
-    if (p.resize.phase === 'infeasible' || p.resize.phase === 'error') t.lastInfeasible = p.requests;
-    // Once a later spec was accepted (the condition cleared), the cached attempt no longer applies.
-    else if (p.resize.phase === 'none') t.lastInfeasible = undefined;
   }
 }
-
-/** How long after a pod's start the emulated admission keeps asking for the target. */
-export const ADMISSION_WINDOW_MS = 30 * 60 * 1000;

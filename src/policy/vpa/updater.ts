@@ -28,9 +28,13 @@ export interface PodFacts {
   readonly quickOom: boolean;
 }
 
-/** The update priority of a pod: is a request outside the bounds, and how far are requests from target. */
+/**
+ * The update priority of a pod: is a request outside the bounds, would some request grow, and how far
+ * are requests from target.
+ */
 export interface UpdatePriority {
   readonly outsideRecommendedRange: boolean;
+  readonly scaleUp: boolean;
   readonly resourceDiff: number;
 }
 
@@ -54,10 +58,12 @@ export function resourceDiff(requests: Resources, target: Resources): number {
 /** Priority of a pod against a recommendation. */
 export function updatePriority(requests: Resources, rec: VpaRecommendation): UpdatePriority {
   let outside = false;
+  let scaleUp = false;
   for (const r of RESOURCES) {
     if (requests[r] > 0 && (requests[r] < rec.lower[r] || requests[r] > rec.upper[r])) outside = true;
+    if (rec.target[r] > requests[r]) scaleUp = true;
   }
-  return { outsideRecommendedRange: outside, resourceDiff: resourceDiff(requests, rec.target) };
+  return { outsideRecommendedRange: outside, scaleUp, resourceDiff: resourceDiff(requests, rec.target) };
 }
 
 /**
@@ -76,9 +82,13 @@ export function shouldUpdate(pod: PodFacts, rec: VpaRecommendation, cfg: Updater
   return { update: true, rule: 'lifetime-diff', priority };
 }
 
-/** Orders candidates as the updater does: pods outside their bounds first, then by larger ResourceDiff. */
+/**
+ * Orders candidates as the updater does (AS v1.8.1 priority/update_priority_calculator.go PodPriority.Less):
+ * pods that would grow first, so the starved are served before the generous, then by larger ResourceDiff.
+ * Being outside the bounds qualifies a pod but does not order it.
+ */
 export function comparePriority(a: UpdatePriority, b: UpdatePriority): number {
-  if (a.outsideRecommendedRange !== b.outsideRecommendedRange) return a.outsideRecommendedRange ? -1 : 1;
+  if (a.scaleUp !== b.scaleUp) return a.scaleUp ? -1 : 1;
   return b.resourceDiff - a.resourceDiff;
 }
 
@@ -92,36 +102,9 @@ export function proportionalLimit(originalRequest: number, originalLimit: number
 }
 
 /**
- * The disruption budget of one replica group (one agentClass here) for one updater loop. With
- * tolerance t, at most floor(configured·t) pods may be updated per loop; when that floor is 0 and every
- * pod is running, one pod may still go, so small groups are not starved.
+ * Upstream InPlace mode (AS v1.8.1 restriction/pods_inplace_restriction.go CanInPlaceUpdate): once a patch
+ * was sent to a pod showing Infeasible, retry only when the recommendation lowers some resource below it.
  */
-export class GroupBudget {
-  private initiated = 0;
-  private readonly tolerance: number;
-
-  constructor(
-    readonly configured: number,
-    readonly running: number,
-    toleranceFraction: number,
-  ) {
-    this.tolerance = Math.floor(configured * toleranceFraction);
-  }
-
-  /** May one more pod of the group be updated in this loop? */
-  isDisruptable(): boolean {
-    const shouldBeAlive = this.configured - this.tolerance;
-    const actuallyAlive = this.running - this.initiated;
-    return actuallyAlive > shouldBeAlive || (this.configured === this.running && this.tolerance === 0 && this.initiated === 0);
-  }
-
-  /** Counts an update started in this loop. */
-  initiate(): void {
-    this.initiated++;
-  }
-}
-
-/** Upstream InPlace mode: after Infeasible, retry only once the recommendation lowers some resource. */
 export function lowersSomeResource(lastInfeasible: Resources, target: Resources): boolean {
   return RESOURCES.some((r) => target[r] < lastInfeasible[r]);
 }

@@ -30,7 +30,7 @@ test('--version prints the package version', async () => {
   assert.equal(r.stdout, `burstguard ${pkg.version}\n`);
 });
 
-for (const args of [['bench'], ['tune'], ['run'], ['config', 'validate'], ['trace', 'validate'], ['trace', 'synth'], ['trace', 'import'], ['trace', 'record'], ['trace'], ['config']]) {
+for (const args of [['bench'], ['tune'], ['plan'], ['run'], ['config', 'validate'], ['trace', 'validate'], ['trace', 'synth'], ['trace', 'import'], ['trace', 'record'], ['trace'], ['config']]) {
   test(`${args.join(' ')} --help exits 0 with a usage text`, async () => {
     const r = await cli(...args, '--help');
     assert.equal(r.code, 0, r.stderr);

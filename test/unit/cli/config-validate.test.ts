@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { POLICY_NAMES } from '../../../src/policy/registry.js';
 import { configValidateCommand } from '../../../src/cli/config-validate-cmd.js';
 import { capture } from '../bench/cli-helpers.js';
 import { configMapManifest } from '../../support/manifests.js';
@@ -27,7 +28,7 @@ test('errors in a ConfigMap manifest: one per line, on the file\'s own line numb
   assert.deepEqual(c.err().trimEnd().split('\n'), [
     `${p}:9: engine.tickIntervallS: unknown field; did you mean 'tickIntervalS'?`,
     `${p}:10: engine.scrapeIntervalS: expected a number, got 'fast'`,
-    `${p}:11: policy: 'predictiv' is not one of static, vpa, reactive, predictive; did you mean 'predictive'?`,
+    `${p}:11: policy: 'predictiv' is not one of ${POLICY_NAMES.join(', ')}; did you mean 'predictive'?`,
   ]);
 });
 

@@ -29,7 +29,7 @@ test('a resize is applied and read back', async () => {
   const api = setup();
   const r = await new ResizeActuator(api).apply(action(), signal);
   assert.ok(r.ok);
-  assert.equal(r.value.outcome, 'applied');
+  assert.equal(r.value.outcome, 'pending'); // no kubelet here: the verdict is read later;
   assert.deepEqual(api.calls, ['get agent-0', 'patch-resize agent-0']);
   assert.deepEqual(api.get('agents', 'agent-0').spec!.containers[0]!.resources!.limits, { cpu: '2', memory: '2Gi' });
 });
@@ -41,7 +41,7 @@ test('409 conflicts are retried on a fresh read, a bounded number of times', asy
     if (bumps-- > 0) pod.metadata!.resourceVersion = '11';
   };
   const r = await new ResizeActuator(api).apply(action(), signal);
-  assert.ok(r.ok && r.value.outcome === 'applied');
+  assert.ok(r.ok && r.value.outcome === 'pending');
   assert.deepEqual(api.calls, ['get agent-0', 'patch-resize agent-0', 'get agent-0', 'patch-resize agent-0']);
 
   const always = setup();
@@ -125,7 +125,7 @@ test('a verdict about an older generation does not colour the new resize', async
     pod.status!.conditions = [{ type: 'PodResizePending', status: 'True', reason: 'Infeasible', message: 'old', observedGeneration: 1 }];
   };
   const r = await new ResizeActuator(api).apply(action(), signal);
-  assert.ok(r.ok && r.value.outcome === 'applied');
+  assert.ok(r.ok && r.value.outcome === 'pending');
 });
 
 test('a value the API server did not keep is reported as refused', async () => {
@@ -150,13 +150,13 @@ test('with the informer cache: one PATCH and no GET; a stale cache costs a 409 a
   const api = setup();
   const cachedPod = api.get('agents', 'agent-0');
   const fresh = await new ResizeActuator(api, { cached: () => cachedPod }).apply(action(), signal);
-  assert.ok(fresh.ok && fresh.value.outcome === 'applied');
+  assert.ok(fresh.ok && fresh.value.outcome === 'pending');
   assert.deepEqual(api.calls, ['patch-resize agent-0']);
 
   // The cache still holds the old resourceVersion: the API server answers 409, the retry reads fresh.
   const stale = structuredClone(cachedPod);
   api.calls.length = 0;
   const again = await new ResizeActuator(api, { cached: () => stale }).apply(action({ limits: { cpuCores: 3, memBytes: 3072 * MiB } }), signal);
-  assert.ok(again.ok && again.value.outcome === 'applied');
+  assert.ok(again.ok && again.value.outcome === 'pending');
   assert.deepEqual(api.calls, ['patch-resize agent-0', 'get agent-0', 'patch-resize agent-0']);
 });

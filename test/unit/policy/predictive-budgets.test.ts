@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GiB, MiB } from '../../../src/core/resources.js';
-import type { PodView } from '../../../src/core/types.js';
+import type { AgentSample, PodView } from '../../../src/core/types.js';
+import type { ResizeRecommendation } from '../../../src/policy/policy.js';
+import { createPredictivePolicy, type PredictiveOptions } from '../../../src/policy/predictive/index.js';
 import { nodeBudget, type BudgetPod } from '../../../src/policy/predictive/node-budget.js';
 import { hasToken, materialChanges, noteWrites, tickCut, type MaterialityContext, type WriteAccount } from '../../../src/policy/predictive/write-budget.js';
 
@@ -152,5 +154,39 @@ describe('write budget', () => {
       3,
     );
     assert.deepEqual([...go].sort(), [1, 2, 3]);
+  });
+});
+
+describe('predictive policy: requests priced by the node', () => {
+  const samples = (n: number): AgentSample[] => Array.from({ length: n }, (_, i) => ({ pod: 'ns/p', tMs: (i + 1) * 15_000 - 5000, memBytes: 200e6, cpuCores: 0.05, agentClass: 'swe' }));
+  function lastRec(opts: Partial<PredictiveOptions>, pod: PodView): ResizeRecommendation | undefined {
+    const p = createPredictivePolicy({ riskBudget: 0.002, ...opts });
+    const st = p.init();
+    let rec: ResizeRecommendation | undefined;
+    samples(240).forEach((s, i) => {
+      const ctx = { nowMs: (i + 1) * 15_000, pods: [pod], scaledObjects: [] };
+      p.observe(st, [s], ctx);
+      for (const r of p.recommend(st, ctx)) if (r.kind === 'resize') rec = r;
+    });
+    return rec;
+  }
+  it('on a known node the memory request is the effective memory, and the reason names it and the node budget', () => {
+    const rec = lastRec({}, view({ nodeName: 'n1', nodeAllocatable: { memBytes: 8 * GiB, cpuCores: 4 } }));
+    assert.ok(rec);
+    assert.match(rec.reason, /effective memory α \S+ × [\d.]+ on a 8Gi node, ε_node 0\.001/);
+    assert.match(rec.reason, /node n1: Σα \S+ of budget \S+ \(C 8Gi, ε_node 0\.001\), P\(overflow\) ≤/);
+    assert.ok(typeof rec.inputs['effectiveMemBytes'] === 'number');
+    // Between the mean usage and the pod's limit.
+    assert.ok(rec.requests.memBytes > 200e6 && rec.requests.memBytes < rec.limits.memBytes);
+  });
+  it('with the node size from the ConfigMap when the view does not report it', () => {
+    const rec = lastRec({ nodeMemBytes: 8 * GiB, nodeCpuCores: 4 }, view());
+    assert.ok(rec);
+    assert.match(rec.reason, /on a 8Gi node/);
+  });
+  it('without a node size, requests follow expected usage as before', () => {
+    const rec = lastRec({}, view());
+    assert.ok(rec);
+    assert.doesNotMatch(rec.reason, /effective memory/);
   });
 });

@@ -92,6 +92,7 @@ export function signalOf(query: string): string {
  */
 export function podsHandler(pods: number): Handler {
   return (req) => {
+    if (req.path === '/api/v1/query') return rawPods(pods, req);
     const start = Number(req.params.get('start'));
     const end = Number(req.params.get('end'));
     const step = Number((req.params.get('step') ?? '15s').replace('s', ''));
@@ -111,4 +112,23 @@ export function podsHandler(pods: number): Handler {
     }
     return matrix(series);
   };
+}
+
+/**
+ * The raw memory and CPU series of `pods` pods (instant query of a range selector): a sample every 15 s
+ * back from `time` over the bracketed range; memory 1e6·(i+1) bytes, the CPU counter growing at
+ * 0.1·(i+1) cores.
+ */
+function rawPods(pods: number, req: SeenRequest): FakeAnswer {
+  const time = Number(req.params.get('time'));
+  const rangeS = Number(/\[(\d+)s\]/.exec(req.query)?.[1] ?? '0');
+  const times: number[] = [];
+  for (let t = time; t > time - rangeS; t -= 15) times.unshift(t);
+  const memory = signalOf(req.query) === 'memory';
+  const series = [];
+  for (let i = 0; i < pods; i++) {
+    const v = (t: number): string => String(memory ? 1e6 * (i + 1) : 0.1 * (i + 1) * (t - 1_600_000_000));
+    series.push({ metric: { pod: `agent-${i}`, container: 'agent' }, values: times.map((t) => [t, v(t)] as const) });
+  }
+  return matrix(series);
 }

@@ -7,20 +7,17 @@ import { defaultConfig, type PrometheusConfig } from '../../../src/config/index.
 const base = defaultConfig().prometheus;
 const cfg = (over: Partial<PrometheusConfig> = {}): PrometheusConfig => ({ ...base, ...over });
 
-test('cadvisor defaults: namespace-wide, aggregated by pod, container filtered, step filled in', () => {
-  const q = renderQueries(cfg(), 'agent', { namespace: 'agents', stepS: 15 });
-  assert.equal(
-    q.memory,
-    'max by (pod) (max_over_time(container_memory_working_set_bytes{namespace="agents",container="agent"}[15s]))',
-  );
-  assert.equal(q.cpu, 'sum by (pod) (rate(container_cpu_usage_seconds_total{namespace="agents",container="agent"}[60s]))');
+test('cadvisor defaults: namespace-wide raw memory and CPU counter over the window, container filtered, step filled in', () => {
+  const q = renderQueries(cfg(), 'agent', { namespace: 'agents', stepS: 15, windowS: 80 });
+  assert.equal(q.memory, 'container_memory_working_set_bytes{namespace="agents",container="agent"}[80s]');
+  assert.equal(q.cpu, 'container_cpu_usage_seconds_total{namespace="agents",container="agent"}[80s]');
   assert.match(q.contextTokens, /burstguard_agent_context_tokens\{namespace="agents"\}/);
   assert.match(q.toolCallsInFlight, /^sum by \(pod, tool\) .*burstguard_agent_tool_calls_in_flight/);
   assert.match(q.toolCalls, /rate\(burstguard_agent_tool_calls_total\{namespace="agents"\}\[60s\]\)\) \* 15$/);
   assert.match(q.toolErrors, /burstguard_agent_tool_errors_total/);
   assert.match(q.toolRetries, /burstguard_agent_tool_retries_total/);
   for (const s of SIGNALS) {
-    assert.ok(!/\{(namespace|podLabel|step|stepS|rateWindow|containerMatcher|toolLabel|namespaceLabel)\}/.test(q[s]), `${s} left a placeholder`);
+    assert.ok(!/\{(namespace|podLabel|step|stepS|rateWindow|window|containerMatcher|toolLabel|namespaceLabel)\}/.test(q[s]), `${s} left a placeholder`);
   }
 });
 
@@ -71,6 +68,6 @@ test('overrides, labels, rate window and escaping', () => {
   );
   assert.equal(q.contextTokens, 'max by (k8s_pod_name) (my_tokens{k8s_namespace_name="we\\"ird"})');
   assert.match(q.cpu, /container="a\\"b"/);
-  assert.match(q.cpu, /\[120s\]/);
+  assert.match(q.toolCalls, /\[120s\]/);
   assert.equal(Object.keys(DEFAULT_QUERIES.cadvisor).length, SIGNALS.length);
 });

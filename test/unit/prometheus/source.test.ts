@@ -46,9 +46,10 @@ function source(over: Partial<PrometheusConfig> = {}, logger?: Logger): Promethe
 }
 
 test('the number of queries per fetch is the same for 1 and 100 pods', async () => {
-  const src = source();
   const counts: number[] = [];
+  let src = source();
   for (const pods of [1, 100]) {
+    src = source();
     prom.requests.length = 0;
     prom.handler = podsHandler(pods);
     const r = await src.fetch(Q, new AbortController().signal);
@@ -58,68 +59,75 @@ test('the number of queries per fetch is the same for 1 and 100 pods', async () 
   }
   assert.deepEqual(counts, [src.queriesPerFetch, src.queriesPerFetch]);
   assert.equal(src.queriesPerFetch, 7);
-  assert.ok(prom.requests.every((r) => r.path === '/api/v1/query_range'));
+  assert.ok(prom.requests.every((r) => r.path === (/container_/.test(r.query) ? '/api/v1/query' : '/api/v1/query_range')));
   src.close();
   src.close();
 });
 
-test('range parameters: end is the query end, start whole steps before and over half a step after fromMs', async () => {
-  const cases: ReadonlyArray<readonly [number, number]> = [
-    [61_000, 45], // the point at T0-60 s would sit 1 s after the previous fetch's newest point
-    [68_000, 60],
-    [15_004, 0], // an unaligned tick: only the newest point, not one 4 ms after the last
-    [600_000, 585],
-  ];
-  for (const [spanMs, backS] of cases) {
-    prom.requests.length = 0;
-    await source().fetch({ ...Q, fromMs: T0 - spanMs }, new AbortController().signal);
-    const p = prom.requests[0]?.params;
-    assert.equal(Number(p?.get('end')), T0 / 1000);
-    assert.equal(Number(p?.get('start')), T0 / 1000 - backS, `span ${spanMs} ms`);
-    assert.equal(p?.get('step'), '15s');
-  }
+test('window: raw selectors at the query end over the look-back, agent signals on whole steps back to it', async () => {
+  // The first fetch reads from fromMs minus the overlap (step 15 s + ingestion delay 5 s).
+  await source().fetch(Q, new AbortController().signal);
+  const raw = prom.requests.find((r) => r.query.includes('container_memory'));
+  assert.equal(raw?.path, '/api/v1/query');
+  assert.equal(Number(raw?.params.get('time')), T0 / 1000);
+  assert.match(raw?.query ?? '', /\[90s\]$/);
+  const grid = prom.requests.find((r) => r.query.includes('context_tokens'));
+  assert.equal(grid?.path, '/api/v1/query_range');
+  assert.equal(Number(grid?.params.get('end')), T0 / 1000);
+  assert.equal(Number(grid?.params.get('start')), T0 / 1000 - 90);
+  assert.equal(grid?.params.get('step'), '15s');
 });
 
-test('less than half a step since the last fetch: no query, no samples', async () => {
-  const r = await source().fetch({ ...Q, fromMs: T0 - 5_000 }, new AbortController().signal);
-  assert.deepEqual(r, { ok: true, value: [] });
-  assert.equal(prom.requests.length, 0);
+test('the next fetch reaches back from the newest sample seen, and returns no sample twice', async () => {
+  const src = source();
+  const first = await src.fetch(Q, new AbortController().signal);
+  assert.ok(first.ok);
+  prom.requests.length = 0;
+  const again = await src.fetch({ ...Q, fromMs: T0, toMs: T0 + 5_000 }, new AbortController().signal);
+  assert.ok(again.ok);
+  assert.deepEqual(again.value.map((s) => s.tMs), [T0 + 5_000]); // only the sample the fake stamped since
+  const raw = prom.requests.find((r) => r.query.includes('container_memory'));
+  // From the newest sample (T0) minus the 20 s overlap: 25 s, rounded up to whole steps.
+  assert.match(raw?.query ?? '', /\[30s\]$/);
 });
 
-test('answers are joined by pod and time into AgentSamples', async () => {
+test('answers are joined by pod at the raw timestamps into AgentSamples', async () => {
   prom.handler = podsHandler(2);
   const r = await source().fetch(Q, new AbortController().signal);
   assert.ok(r.ok);
-  assert.equal(r.value.length, 2 * 4);
   const first = r.value.find((s) => s.pod === 'agents/agent-1' && s.tMs === T0);
-  assert.deepEqual(first, {
-    pod: 'agents/agent-1',
-    tMs: T0,
-    memBytes: 2e6,
-    cpuCores: 0.2,
-    contextTokens: 1001,
-    toolCalls: 3,
-    toolRetries: 2,
-    toolErrors: 1,
-    tool: 'Bash', // a tie between Bash and Read (1 each) goes to the first name
-  });
+  assert.ok(first);
+  assert.equal(first.memBytes, 2e6);
+  assert.ok(Math.abs(first.cpuCores - 0.2) < 1e-9);
+  assert.equal(first.contextTokens, 1001);
+  assert.equal(first.tool, 'Bash'); // a tie between Bash and Read (1 each) goes to the first name
+  assert.equal(first.toolCalls, 3); // one grid step since the pod's previous sample 15 s before
   assert.equal(r.value.find((s) => s.pod === 'agents/agent-0')?.tool, 'Read'); // Read has 2 in flight
   const times = r.value.filter((s) => s.pod === 'agents/agent-0').map((s) => s.tMs);
-  assert.deepEqual(times, [T0 - 45_000, T0 - 30_000, T0 - 15_000, T0]); // T0-60 s was the last fetch's
+  assert.deepEqual(times, [T0 - 75_000, T0 - 60_000, T0 - 45_000, T0 - 30_000, T0 - 15_000, T0]);
 });
 
-test('a (pod, time) without memory or CPU yields no sample; missing agent signals stay absent', async () => {
+test('a memory sample without its CPU partner is kept; missing agent signals stay absent', async () => {
   prom.handler = (req) => {
-    const end = Number(req.params.get('end'));
+    const time = Number(req.params.get('time'));
     if (req.query.includes('container_memory')) {
-      return matrix([{ metric: { pod: 'a' }, values: [[end - 15, '100'], [end, '200']] }]);
+      return matrix([{ metric: { pod: 'a' }, values: [[time - 15, '100'], [time, '200']] }]);
     }
-    if (req.query.includes('container_cpu')) return matrix([{ metric: { pod: 'a' }, values: [[end, '0.5']] }]);
     return matrix([]);
   };
   const r = await source().fetch(Q, new AbortController().signal);
   assert.ok(r.ok);
-  assert.deepEqual(r.value, [{ pod: 'agents/a', tMs: T0, memBytes: 200, cpuCores: 0.5 }]);
+  assert.deepEqual(r.value, [
+    { pod: 'agents/a', tMs: T0 - 15_000, memBytes: 100, cpuCores: 0 },
+    { pod: 'agents/a', tMs: T0, memBytes: 200, cpuCores: 0 },
+  ]);
+});
+
+test('raw series without the pod label (a kubelet without --containerd) are not ours: no sample, no error', async () => {
+  prom.handler = (req) =>
+    req.query.includes('container_memory') ? matrix([{ metric: { pod: '', container: '' }, values: [[T0 / 1000, '1']] }]) : matrix([]);
+  const r = await source().fetch(Q, new AbortController().signal);
+  assert.deepEqual(r, { ok: true, value: [] });
 });
 
 const BAD: ReadonlyArray<readonly [string, { status: number; body: string }, RegExp]> = [
@@ -146,13 +154,17 @@ const BAD: ReadonlyArray<readonly [string, { status: number; body: string }, Reg
 
 for (const [name, answer, want] of BAD) {
   test(`a bad answer is a SourceError naming the query: ${name}`, async () => {
-    prom.handler = (req) => (req.query.includes('container_cpu') ? answer : podsHandler(1)(req));
+    // Raw cAdvisor series may come several per pod (and unlabelled ones are skipped): the aggregation
+    // checks concern the agent signals.
+    const grid = /pod/.test(name);
+    const faulty = grid ? 'context_tokens' : 'container_cpu';
+    prom.handler = (req) => (req.query.includes(faulty) ? answer : podsHandler(1)(req));
     const r = await source().fetch(Q, new AbortController().signal);
     assert.equal(r.ok, false);
     if (r.ok) return;
     assert.equal(r.error.source, 'prometheus');
-    assert.match(r.error.query ?? '', /container_cpu_usage_seconds_total/);
-    assert.match(r.error.message, /^cpu: /);
+    assert.match(r.error.query ?? '', grid ? /burstguard_agent_context_tokens/ : /container_cpu_usage_seconds_total/);
+    assert.match(r.error.message, grid ? /^contextTokens: / : /^cpu: /);
     assert.match(r.error.message, want);
   });
 }

@@ -75,13 +75,15 @@ export interface RunOptions {
   readonly timelineSessions?: number;
   readonly hooks?: ReplayHooks;
   readonly seed?: number;
+  /** The trace stream instead of the samples' (e.g. a reshaped trace). */
+  readonly open?: () => AsyncIterable<TraceSample>;
 }
 
 export function run(samples: readonly TraceSample[], o: RunOptions = {}): Promise<ReplayOutcome> {
   return replay(
     {
       header,
-      open: streamOf(samples),
+      open: o.open ?? streamOf(samples),
       policy: o.policy ?? idle,
       sim: sim(o.sim),
       engine: engine(o.engine),

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TraceSample } from '../../../src/trace/types.js';
 import { planCopies, reshapedStream } from '../../../bench/replay/scale-trace.js';
-import { flat, sorted } from './fixtures.js';
+import { floorNodeHours } from '../../../bench/score/floor.js';
+import { flat, GiB, run, sorted } from './fixtures.js';
 
 // Forty 60 s sessions: a burst of 30 in the first 300 s, then 10 spread over the next hour.
 function bursty(): TraceSample[] {
@@ -40,7 +41,7 @@ test('--scale 4 gives four copies of every session, each under its own name with
 
 test('copies arrive along the trace own arrival shape: the burst stays a burst, the span stays the span', () => {
   const copies = planCopies(bursty(), { scale: 10, seed: 5 });
-  const arrivals = copies.map((c) => (c.series.samples[0] as TraceSample).t + c.shift);
+  const arrivals = copies.map((c) => c.arrival);
   const inBurst = arrivals.filter((a) => a <= 300).length / arrivals.length;
   assert.ok(inBurst > 0.6 && inBurst < 0.9, `share arriving in the burst ${inBurst} (recorded: 0.75)`);
   assert.ok(Math.min(...arrivals) >= 0 && Math.max(...arrivals) <= 600 + 9 * 360, 'within the recorded arrival span');
@@ -56,10 +57,22 @@ test('a fractional scale keeps the expected share of sessions; the seed fixes wh
 
 test('--duration continues the arrivals in further periods until D, and cuts them at D', () => {
   const long = planCopies(bursty(), { scale: 1, durationS: 4 * 3600, seed: 2 });
-  const arrivals = long.map((c) => (c.series.samples[0] as TraceSample).t + c.shift);
+  const arrivals = long.map((c) => c.arrival);
   assert.ok(Math.max(...arrivals) <= 4 * 3600);
   assert.ok(Math.max(...arrivals) > 3 * 3600, 'arrivals continue into the fourth hour');
   assert.ok(long.length > 120 && long.length <= 200, `about 40 per ${(600 + 9 * 360) / 3600} h period, got ${long.length}`);
   const short = planCopies(bursty(), { scale: 1, durationS: 300, seed: 2 });
   assert.equal(short.length, 30, 'only the burst arrives by 300 s');
+});
+
+test('a reshaped trace replays the same from whole prebuilt sessions as from its samples, and has the same floor', async () => {
+  const reshaped = reshapedStream(bursty(), { scale: 3.5, seed: 4 });
+  const samples = [...reshaped];
+  const fast = await run([], { open: () => reshaped });
+  const slow = await run(samples);
+  assert.deepEqual(fast.row, slow.row);
+  assert.deepEqual(fast.trace, slow.trace);
+  const node = { memBytes: GiB, cpuCores: 1 };
+  assert.equal(await floorNodeHours(reshaped, node, 300), await floorNodeHours(samples, node, 300));
+  assert.ok((await floorNodeHours(samples, node, 300)) > 0);
 });

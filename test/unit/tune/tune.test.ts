@@ -16,7 +16,7 @@ import { loadConfigFile } from '../../../src/config/index.js';
 import { ConfigWatcher } from '../../../src/runtime/config-watch.js';
 import { capture, tempDir, tinyTrace } from '../bench/cli-helpers.js';
 
-const score = (nodeHours: number, per100: number, apiWrites = 0): Score => ({ nodeHours, peakNodes: 1, disruptions: per100, disruptionsPer100PodHours: per100, oomKills: per100, evictions: 0, apiWrites, memSlack: 0, podHours: 100 });
+const score = (nodeHours: number, per100: number, apiWrites = 0): Score => ({ nodeHours, peakNodes: 1, p95Nodes: 1, liveHours: 1, disruptions: per100, disruptionsPer100PodHours: per100, oomKills: per100, evictions: 0, apiWrites, memSlack: 0, podHours: 100 });
 const scored = (pairs: Array<[number, number]>): Scored[] => pairs.map(([n, d], index) => ({ index, point: { k: index }, score: score(n, d) }));
 
 test('budgets: per 100 pod-hours or a count; anything else is named', () => {

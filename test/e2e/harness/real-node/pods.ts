@@ -17,6 +17,8 @@ export interface PlanStep {
   readonly calls?: number;
   readonly errors?: number;
   readonly retries?: number;
+  /** Played by the container's first run only (a restarted agent skips it). */
+  readonly o?: boolean;
 }
 
 export interface ReplayPlan {
@@ -70,6 +72,8 @@ export function replayPod(namespace: string, s: ReplayPodSpec): k8s.V1Pod {
       restartPolicy: 'Always',
       terminationGracePeriodSeconds: 1,
       automountServiceAccountToken: false,
+      // Outlives container restarts, so the agent knows it was restarted (see PlanStep.o).
+      volumes: [{ name: 'state', emptyDir: {} }],
       containers: [{
         name: AGENT_CONTAINER,
         image: AGENT_IMAGE,
@@ -79,7 +83,9 @@ export function replayPod(namespace: string, s: ReplayPodSpec): k8s.V1Pod {
           { name: 'AGENT_PLAN', value: JSON.stringify(s.plan) },
           { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
           { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+          { name: 'AGENT_STATE_DIR', value: '/state' },
         ],
+        volumeMounts: [{ name: 'state', mountPath: '/state' }],
         resources: {
           requests: { memory: mem(s.requests.memBytes), cpu: cpu(s.requests.cpuCores) },
           limits: { memory: mem(s.limits.memBytes), cpu: cpu(s.limits.cpuCores) },

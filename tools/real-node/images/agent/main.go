@@ -31,6 +31,9 @@ type step struct {
 	Calls   float64 `json:"calls,omitempty"`
 	Errors  float64 `json:"errors,omitempty"`
 	Retries float64 `json:"retries,omitempty"`
+	// Once marks steps played only by the container's first run: with $AGENT_STATE_DIR on a volume that
+	// outlives the container (an emptyDir), a restarted agent skips them (a spike that killed it once).
+	Once bool `json:"o,omitempty"`
 }
 
 type plan struct {
@@ -68,7 +71,11 @@ func main() {
 	fmt.Printf("agent: replaying %d steps every %d ms\n", len(p.Steps), p.IntervalMs)
 	var ballast [][]byte
 	tick := time.NewTicker(time.Duration(p.IntervalMs) * time.Millisecond)
+	restarted := firstRunDone()
 	for i, st := range p.Steps {
+		if st.Once && restarted {
+			continue
+		}
 		ballast = hold(ballast, st.Mem)
 		s.cpuMilli.Store(int64(math.Round(st.CPU * 1000)))
 		s.mu.Lock()
@@ -83,6 +90,20 @@ func main() {
 	}
 	fmt.Println("agent: replay done, holding the last sample")
 	select {}
+}
+
+// firstRunDone reports whether an earlier run of this container left its marker, and leaves one.
+func firstRunDone() bool {
+	dir := os.Getenv("AGENT_STATE_DIR")
+	if dir == "" {
+		return false
+	}
+	marker := dir + "/first-run"
+	if _, err := os.Stat(marker); err == nil {
+		return true
+	}
+	_ = os.WriteFile(marker, []byte("1"), 0o644)
+	return false
 }
 
 // hold grows or shrinks the ballast to about `target` bytes of resident memory. New chunks are written
