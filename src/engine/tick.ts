@@ -65,7 +65,7 @@ export async function tick<S>(deps: TickDeps<S>, state: EngineState<S>, cfg: Eng
   const results = await mapBounded(actions, cfg.actuationConcurrency ?? DEFAULT_ACTUATION_CONCURRENCY, (action) =>
     deps.actuator.apply(action, { dryRun: cfg.dryRun, signal }),
   );
-  for (const [i, action] of actions.entries()) foldOutcome(deps, state, cfg, action, results[i] as Result<Applied, ActuationError>, nowMs);
+  for (const [i, action] of actions.entries()) settle(deps, state, cfg, action, results[i] as Result<Applied, ActuationError>, nowMs);
   for (const s of skipped) deps.observer?.skipped?.(s.pod, s.reason);
   deps.observer?.tickDone?.({ durationMs: deps.clock.now() - nowMs, actions: actions.length, skipped: skipped.length });
   return { nowMs, held: false, samples, actions, results, skipped };
@@ -240,12 +240,12 @@ export async function actOn<S>(
   signal: AbortSignal,
 ): Promise<Result<Applied, ActuationError>> {
   const result = await deps.actuator.apply(action, { dryRun: cfg.dryRun, signal });
-  foldOutcome(deps, state, cfg, action, result, nowMs);
+  settle(deps, state, cfg, action, result, nowMs);
   return result;
 }
 
-/** Folds one action's outcome into the pod's memory, and reports and logs it. */
-function foldOutcome<S>(
+/** Folds one action's outcome into the state, the metrics and the log. */
+function settle<S>(
   deps: Pick<TickDeps<S>, 'log' | 'observer'>,
   state: EngineState<S>,
   cfg: EngineConfig,
