@@ -120,7 +120,7 @@ describe("deploy: the chart exposes KEDA's external scaler when asked", { timeou
   });
 
   const template = (...set: string[]): ReturnType<typeof spawnSync> =>
-    spawnSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...set.flatMap((x) => ['--set', x])], { encoding: 'utf8' });
+    spawnSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...IMAGE, ...set.flatMap((x) => ['--set', x])], { encoding: 'utf8' });
 
   it('opens the gRPC port on the container and the Service and writes it into the ConfigMap; the API server accepts them', async () => {
     const r = template('keda.externalScaler.enabled=true', 'keda.externalScaler.port=9500');
