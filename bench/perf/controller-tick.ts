@@ -1,20 +1,28 @@
 // `npm run bench:controller`: the controller's tick with fake I/O at 1,000 and 10,000 agent pods.
 // What is real: the engine tick, the configured policy (predictive by default), the Prometheus
-// MetricSource (query rendering, JSON parsing, the join by pod) behind a fake HTTP transport, and the
-// informer-backed ClusterView (V1Pod → PodView on every snapshot). What is fake: the HTTP answers
-// (generated per request, their generation time measured and subtracted), the pod cache (in memory),
-// and the actuator (no-op). Prints figures; asserts nothing.
+// MetricSource with its HTTP transport (query rendering, receiving, JSON parsing, the join by pod), and
+// the informer-backed ClusterView (V1Pod → PodView on every snapshot). What is fake: Prometheus (a
+// loopback HTTP server in its own process, so making the answers costs the controller nothing; its
+// generation time is subtracted from wall time), the pod cache (in memory) and the actuator (it keeps
+// the new resources, as the API server would). Prints figures; asserts nothing.
+//
+// CPU time is the tick's own (process.cpuUsage, GC included) and the figure to compare on a shared
+// machine; wall time waits for the other processes on the cores. BENCH_CPU_PROFILE=FILE profiles the
+// steady ticks. The child runs with the chart's heap cap (values.yaml heapLimitMiB).
 //
 // Each size runs in its own child process so RSS is that size's alone.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { Session } from 'node:inspector';
+import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { V1Pod } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { KubeClusterView } from '../../src/adapters/kube/pod-view.js';
 import { formatCpu, formatMemory } from '../../src/adapters/kube/quantity.js';
 import { createPrometheusSource, renderQueries, SIGNALS, type HttpGet, type Signal } from '../../src/adapters/prometheus/index.js';
+import { createHttpGet } from '../../src/adapters/prometheus/transport.js';
 import { defaultConfig } from '../../src/config/index.js';
 import { ok } from '../../src/core/result.js';
 import type { Action } from '../../src/core/types.js';
@@ -72,66 +80,108 @@ const withoutWindow = (q: string): string => q.replace(/\[\d+s\]$/, '');
 const CADVISOR_EVERY_S = 15;
 
 /**
- * A fake Prometheus: `query_range` on the step grid for the agent signals, and `query` of a range
- * selector (`…[600s]`) for cAdvisor memory and CPU, answered with the raw samples in that range as
- * the controller reads them (raw-series.ts). Counts requests and the time spent generating answers.
+ * A fake Prometheus's answer: `query_range` on the step grid for the agent signals, and `query` of a
+ * range selector (`…[600s]`) for cAdvisor memory and CPU, answered with the raw samples in that range
+ * as the controller reads them (raw-series.ts).
  */
-function fakePrometheus(n: number, querySignal: Map<string, Signal>): { get: HttpGet; requests: number; answerMs: number; answerCpuMs: number } {
-  const state = { requests: 0, answerMs: 0, answerCpuMs: 0 };
-  const get: HttpGet = (url) => {
+function answer(n: number, querySignal: ReadonlyMap<string, Signal>, url: URL): string {
+  const query = url.searchParams.get('query') ?? '';
+  const signal = querySignal.get(withoutWindow(query));
+  const raw = url.pathname.endsWith('/api/v1/query');
+  let start: number;
+  let end: number;
+  let step: number;
+  if (raw) {
+    end = Number(url.searchParams.get('time'));
+    start = end - Number(/\[(\d+)s\]$/.exec(query)?.[1] ?? '60');
+    step = CADVISOR_EVERY_S;
+  } else {
+    start = Number(url.searchParams.get('start'));
+    end = Number(url.searchParams.get('end'));
+    step = Number((url.searchParams.get('step') ?? '15s').replace('s', ''));
+  }
+  const parts: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const values: string[] = [];
+    // Raw samples sit at the pod's own offset within the scrape interval; grid points on the grid.
+    const off = raw ? (i % 13) + 0.25 : 0;
+    // A range selector holds (start, end]: the first raw sample is the pod's first stamp after start.
+    const first = raw ? (Math.floor((start - off) / step) + 1) * step + off : start;
+    for (let t = first; t <= end + 1e-9; t += step) {
+      const u = usage(i, t);
+      const v = signal === 'memory' ? u.mem : signal === 'cpu' ? cpuCounter(i, t) : signal === 'contextTokens' ? u.tokens : signal === 'toolCallsInFlight' ? 1 : u.tools;
+      values.push(`[${t.toFixed(3)},"${v}"]`);
+    }
+    const labels = raw ? `"pod":"agent-${i}","container":"agent","id":"/kubepods/pod${i}"` : `"pod":"agent-${i}"`;
+    const tool = signal === 'toolCallsInFlight' ? `,"tool":"${i % 2 === 0 ? 'Bash:test' : 'Read'}"` : '';
+    parts.push(`{"metric":{${labels}${tool}},"values":[${values.join(',')}]}`);
+  }
+  return `{"status":"success","data":{"resultType":"matrix","result":[${parts.join(',')}]}}`;
+}
+
+/** The queries the controller sends, by signal, without their windows. */
+function querySignals(): Map<string, Signal> {
+  const base = defaultConfig();
+  const queries = renderQueries(base.prometheus, base.targets.container, { namespace: NAMESPACE, stepS: base.engine.scrapeIntervalS });
+  return new Map(SIGNALS.map((s) => [withoutWindow(queries[s]), s] as const));
+}
+
+/**
+ * `--serve-prometheus N`: the fake Prometheus as an HTTP server on a loopback port (printed as
+ * `PORT <n>`), in its own process, so generating the answers and their garbage never count in the
+ * controller's CPU time or heap; `GET /stats` says how long generating took, to subtract from wall time.
+ */
+function servePrometheus(n: number): void {
+  const querySignal = querySignals();
+  const stats = { requests: 0, genMs: 0 };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/stats') {
+      res.end(JSON.stringify(stats));
+      return;
+    }
     const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    state.requests += 1;
-    const query = url.searchParams.get('query') ?? '';
-    const signal = querySignal.get(withoutWindow(query));
-    const raw = url.pathname.endsWith('/api/v1/query');
-    let start: number;
-    let end: number;
-    let step: number;
-    if (raw) {
-      end = Number(url.searchParams.get('time'));
-      start = end - Number(/\[(\d+)s\]$/.exec(query)?.[1] ?? '60');
-      step = CADVISOR_EVERY_S;
-    } else {
-      start = Number(url.searchParams.get('start'));
-      end = Number(url.searchParams.get('end'));
-      step = Number((url.searchParams.get('step') ?? '15s').replace('s', ''));
+    const body = answer(n, querySignal, url);
+    stats.requests += 1;
+    stats.genMs += performance.now() - t0;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(body);
+  });
+  server.listen(0, '127.0.0.1', () => console.log(`PORT ${(server.address() as AddressInfo).port}`));
+  // Ends with its parent (the bench closes stdin, or dies).
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+}
+
+/** Starts the fake Prometheus process and resolves with its URL and a way to stop it (by its PID). */
+async function startFakePrometheus(n: number): Promise<{ url: string; stats: () => Promise<{ requests: number; genMs: number }>; stop: () => void }> {
+  const self = new URL(import.meta.url).pathname;
+  const loader = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, self, '--serve-prometheus', String(n)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    child.stdin?.end();
+    try {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGTERM');
+    } catch {
+      // Already gone (it ends when its stdin closes).
     }
-    const parts: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const values: string[] = [];
-      // Raw samples sit at the pod's own offset within the scrape interval; grid points on the grid.
-      const off = raw ? (i % 13) + 0.25 : 0;
-      // A range selector holds (start, end]: the first raw sample is the pod's first stamp after start.
-      const first = raw ? (Math.floor((start - off) / step) + 1) * step + off : start;
-      for (let t = first; t <= end + 1e-9; t += step) {
-        const u = usage(i, t);
-        const v =
-          signal === 'memory' ? u.mem : signal === 'cpu' ? cpuCounter(i, t) : signal === 'contextTokens' ? u.tokens : signal === 'toolCallsInFlight' ? 1 : u.tools;
-        values.push(`[${t.toFixed(3)},"${v}"]`);
-      }
-      const labels = raw ? `"pod":"agent-${i}","container":"agent","id":"/kubepods/pod${i}"` : `"pod":"agent-${i}"`;
-      const tool = signal === 'toolCallsInFlight' ? `,"tool":"${i % 2 === 0 ? 'Bash:test' : 'Read'}"` : '';
-      parts.push(`{"metric":{${labels}${tool}},"values":[${values.join(',')}]}`);
-    }
-    const body = `{"status":"success","data":{"resultType":"matrix","result":[${parts.join(',')}]}}`;
-    state.answerMs += performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    state.answerCpuMs += (c.user + c.system) / 1000;
-    return Promise.resolve(ok({ status: 200, body }));
   };
-  return {
-    get,
-    get requests() {
-      return state.requests;
-    },
-    get answerMs() {
-      return state.answerMs;
-    },
-    get answerCpuMs() {
-      return state.answerCpuMs;
-    },
-  };
+  process.once('exit', stop);
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /PORT (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`fake Prometheus exited (${code})`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stats = async (): Promise<{ requests: number; genMs: number }> => (await (await fetch(`${url}/stats`)).json()) as { requests: number; genMs: number };
+  return { url, stats, stop };
 }
 
 function quantile(xs: readonly number[], q: number): number {
@@ -144,10 +194,13 @@ async function runSize(n: number): Promise<void> {
   const cfg = { ...base.engine, namespace: NAMESPACE, dryRun: false };
   const policy = createPolicy(base.policy, base.policies);
   if (!policy.ok) throw new Error(policy.error);
-  const queries = renderQueries(base.prometheus, base.targets.container, { namespace: NAMESPACE, stepS: cfg.scrapeIntervalS });
-  const querySignal = new Map(SIGNALS.map((s) => [withoutWindow(queries[s]), s] as const));
-  const prom = fakePrometheus(n, querySignal);
-  const source = createPrometheusSource(base.prometheus, { container: base.targets.container, httpGet: prom.get, token: { current: () => Promise.resolve(ok('')) } });
+  // The real HTTP transport against the fake Prometheus in its own process (servePrometheus).
+  const fake = await startFakePrometheus(n);
+  const transport = createHttpGet({ caFile: '', insecureSkipVerify: false });
+  if (!transport.ok) throw new Error(transport.error);
+  const prom = { requests: 0, answerMs: 0 };
+  const get: HttpGet = (url, headers, abort) => ((prom.requests += 1), transport.value.get(url, headers, abort));
+  const source = createPrometheusSource({ ...base.prometheus, url: fake.url }, { container: base.targets.container, httpGet: get, token: { current: () => Promise.resolve(ok('')) } });
   if (!source.ok) throw new Error(source.error.message);
   const pods = Array.from({ length: n }, (_, i) => pod(i));
   const view = new KubeClusterView(
@@ -215,18 +268,19 @@ async function runSize(n: number): Promise<void> {
       await post(profiler, 'Profiler.start');
     }
     nowMs += cfg.tickIntervalS * 1000;
-    const answerBefore = prom.answerMs;
-    const answerCpuBefore = prom.answerCpuMs;
+    const answerBefore = (await fake.stats()).genMs;
     const before = { ...spent };
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const rep = await tick(counted, state, cfg, signal);
     if (process.env.BENCH_DEBUG) console.error(k, rep.samples, rep.actions.length, rep.skipped.length, JSON.stringify(rep.skipped.slice(0, 2)), rep.held, JSON.stringify(rep.sourceError));
-    const answer = prom.answerMs - answerBefore;
-    const dt = performance.now() - t0 - answer;
+    const tickWall = performance.now() - t0;
     const c = process.cpuUsage(c0);
-    // CPU time of the tick (this process, all threads: GC included), less generating the fake answers.
-    const cpuMs = (c.user + c.system) / 1000 - (prom.answerCpuMs - answerCpuBefore);
+    // CPU time of the tick: this process, all threads (GC included); the answers are made in another.
+    const cpuMs = (c.user + c.system) / 1000;
+    // Wall time less the time the fake Prometheus spent generating the answers (the tick waited for it).
+    const answer = (await fake.stats()).genMs - answerBefore;
+    const dt = tickWall - answer;
     if (k === 0) firstTickQueries = prom.requests;
     if (k === warmup - 1) steadyFrom = { fetches, requests: prom.requests };
     if (k === 0) {
@@ -241,7 +295,7 @@ async function runSize(n: number): Promise<void> {
       cpuTimes.push(cpuMs);
       measuredView += spent.view - before.view;
       measuredFetch += spent.fetch - before.fetch - answer;
-      measuredFetchCpu += spent.fetchCpu - before.fetchCpu - (prom.answerCpuMs - answerCpuBefore);
+      measuredFetchCpu += spent.fetchCpu - before.fetchCpu;
     }
   }
   if (profiler && process.env.BENCH_CPU_PROFILE) {
@@ -249,6 +303,8 @@ async function runSize(n: number): Promise<void> {
     writeFileSync(`${process.env.BENCH_CPU_PROFILE}.${n}.cpuprofile`, JSON.stringify(profile));
     profiler.disconnect();
   }
+  fake.stop();
+  transport.value.close();
   const ticks = warmup + measured;
   // Peak RSS over the run (the figure a memory limit must cover), and the live heap once garbage is gone.
   const rssPeakMb = process.resourceUsage().maxRSS / 1024;
@@ -293,7 +349,10 @@ function chartHeapLimitMiB(): number {
 }
 
 const arg = process.argv.indexOf('--pods');
-if (arg >= 0) {
+const serve = process.argv.indexOf('--serve-prometheus');
+if (serve >= 0) {
+  servePrometheus(Number(process.argv[serve + 1]));
+} else if (arg >= 0) {
   await runSize(Number(process.argv[arg + 1]));
 } else {
   // The heap cap the chart gives the controller (values.yaml heapLimitMiB → --max-old-space-size): RSS
@@ -301,7 +360,7 @@ if (arg >= 0) {
   const heapMiB = chartHeapLimitMiB();
   console.log(
     `controller tick, policy=${defaultConfig().policy}, node ${process.version}, --max-old-space-size=${heapMiB} (the chart's heapLimitMiB) ` +
-      '(tick wall and CPU time exclude generating the fake Prometheus answers; include parsing them)',
+      '(the fake Prometheus answers over loopback HTTP from its own process; tick wall time excludes its generating them, CPU time is this process alone: receiving, parsing, joining, deciding)',
   );
   for (const n of SIZES) {
     // Each size in a fresh process (so RSS is its own); compiled JS runs as is, TypeScript through tsx.
