@@ -13,7 +13,7 @@
 // Each size runs in its own child process so RSS is that size's alone.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, get as httpGet } from 'node:http';
 import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -134,7 +134,7 @@ function querySignals(): Map<string, Signal> {
 function servePrometheus(n: number): void {
   const querySignal = querySignals();
   const stats = { requests: 0, genMs: 0 };
-  const server = createServer((req, res) => {
+  const server = createServer({ keepAliveTimeout: 600_000 }, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/stats') {
       res.end(JSON.stringify(stats));
@@ -180,7 +180,15 @@ async function startFakePrometheus(n: number): Promise<{ url: string; stats: () 
     child.once('exit', (code) => reject(new Error(`fake Prometheus exited (${code})`)));
   });
   const url = `http://127.0.0.1:${port}`;
-  const stats = async (): Promise<{ requests: number; genMs: number }> => (await (await fetch(`${url}/stats`)).json()) as { requests: number; genMs: number };
+  // A new connection each time (no keep-alive race with the server closing an idle socket).
+  const stats = (): Promise<{ requests: number; genMs: number }> =>
+    new Promise((resolve, reject) => {
+      httpGet(`${url}/stats`, { agent: false }, (res) => {
+        let text = '';
+        res.on('data', (b: Buffer) => (text += b.toString()));
+        res.on('end', () => resolve(JSON.parse(text) as { requests: number; genMs: number }));
+      }).on('error', reject);
+    });
   return { url, stats, stop };
 }
 
@@ -200,7 +208,9 @@ async function runSize(n: number): Promise<void> {
   if (!transport.ok) throw new Error(transport.error);
   const prom = { requests: 0, answerMs: 0 };
   const get: HttpGet = (url, headers, abort) => ((prom.requests += 1), transport.value.get(url, headers, abort));
-  const source = createPrometheusSource({ ...base.prometheus, url: fake.url }, { container: base.targets.container, httpGet: get, token: { current: () => Promise.resolve(ok('')) } });
+  // A long query timeout: the fake makes seven 10,000-series answers one after another on a busy machine,
+  // and a timed-out fetch would hold the tick (the figures count held ticks, which should be 0).
+  const source = createPrometheusSource({ ...base.prometheus, url: fake.url, timeoutMs: 600_000 }, { container: base.targets.container, httpGet: get, token: { current: () => Promise.resolve(ok('')) } });
   if (!source.ok) throw new Error(source.error.message);
   const pods = Array.from({ length: n }, (_, i) => pod(i));
   const view = new KubeClusterView(
@@ -231,6 +241,7 @@ async function runSize(n: number): Promise<void> {
   const state = newEngineState(policy.value);
   const signal = new AbortController().signal;
   const warmup = 5;
+  let held = 0;
   let firstTickMs = 0;
   let firstTickCpuMs = 0;
   const cpuTimes: number[] = [];
@@ -273,6 +284,7 @@ async function runSize(n: number): Promise<void> {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const rep = await tick(counted, state, cfg, signal);
+    if (rep.held) held += 1;
     if (process.env.BENCH_DEBUG) console.error(k, rep.samples, rep.actions.length, rep.skipped.length, JSON.stringify(rep.skipped.slice(0, 2)), rep.held, JSON.stringify(rep.sourceError));
     const tickWall = performance.now() - t0;
     const c = process.cpuUsage(c0);
@@ -332,6 +344,7 @@ async function runSize(n: number): Promise<void> {
       `of_which_fetch_parse_join_cpu_ms=${(measuredFetchCpu / measured).toFixed(1)}`,
       `actions_per_tick=${(actions / ticks).toFixed(1)}`,
       `ticks_measured=${measured}`,
+      `ticks_held=${held}`,
     ].join(' '),
   );
 }
