@@ -13,16 +13,29 @@ import { adminKubeConfig, clients } from '../kube.js';
 import { freePort } from '../proc.js';
 import { startPrometheus } from '../prometheus.js';
 import { newScene, type Scene, type World } from '../world.js';
+import { startKedaOperator, type KedaOperator } from '../keda-operator.js';
+import { startClusterControllers, type ClusterControllers } from './cluster-controllers.js';
 import { realNodeControlPlaneOptions, startRealNode, type RealNode, type RealNodeOptions } from './node.js';
 import { createReplayPod, type ReplayPodSpec } from './pods.js';
 
 export interface RealWorld extends World {
   readonly node: RealNode;
+  /** kube-scheduler and kube-controller-manager, when asked for (RealWorldOptions.clusterControllers). */
+  readonly controllers?: ClusterControllers;
+  /** KEDA's operator, when asked for (RealWorldOptions.keda). */
+  readonly keda?: KedaOperator;
   /** Creates an agent pod on the node (on a fresh port) and adds it to Prometheus's agent targets. */
   agentPod(scene: Scene, spec: Omit<ReplayPodSpec, 'nodeName' | 'port'>): Promise<{ port: number }>;
 }
 
-export async function startRealWorld(opts: RealNodeOptions = {}): Promise<RealWorld> {
+export interface RealWorldOptions extends RealNodeOptions {
+  /** Start kube-scheduler and kube-controller-manager (Deployments, ReplicaSets, HPAs; pods scheduled). */
+  clusterControllers?: boolean;
+  /** Start KEDA's operator (KEDA_OPERATOR) with its CRDs and RBAC. */
+  keda?: boolean;
+}
+
+export async function startRealWorld(opts: RealWorldOptions = {}): Promise<RealWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'burstguard-e2e-real-'));
   const cp = await startControlPlane(realNodeControlPlaneOptions());
   const admin = clients(adminKubeConfig(cp));
@@ -55,10 +68,26 @@ export async function startRealWorld(opts: RealNodeOptions = {}): Promise<RealWo
     await cp.stop();
     throw e;
   });
+  // Cluster loops and KEDA come after the node, and go before it (they would re-create its pods).
+  let controllers: ClusterControllers | undefined;
+  let keda: KedaOperator | undefined;
+  try {
+    if (opts.clusterControllers === true) controllers = await startClusterControllers(cp, process.env.BURSTGUARD_NODE_ASSETS ?? '');
+    if (opts.keda === true) keda = await startKedaOperator(cp, admin);
+  } catch (e) {
+    await controllers?.stop().catch(() => undefined);
+    await prom.close().catch(() => undefined);
+    await exporter.close().catch(() => undefined);
+    await node.stop().catch(() => undefined);
+    await cp.stop();
+    throw e;
+  }
   const usedPorts = new Set<number>();
 
   const world: RealWorld = {
     cp, admin, exporter, prom, dir, node,
+    ...(controllers ? { controllers } : {}),
+    ...(keda ? { keda } : {}),
     scene: async (prefix, o = {}) => {
       const s = await newScene(world, prefix, { ...o, fakeKubelet: false });
       scenes.push(s);
@@ -75,6 +104,8 @@ export async function startRealWorld(opts: RealNodeOptions = {}): Promise<RealWo
     },
     close: async () => {
       for (const s of scenes) await s.close().catch(() => undefined);
+      await keda?.stop().catch(() => undefined);
+      await controllers?.stop().catch(() => undefined);
       await prom.close().catch(() => undefined);
       await exporter.close().catch(() => undefined);
       // The node goes before the API server: its pods are deleted through it.
