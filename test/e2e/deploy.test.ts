@@ -6,27 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
+import { helmBin } from './harness/helm.js';
 import { adminKubeConfig, clients, createNamespace, type Clients } from './harness/kube.js';
 import { deployRole } from './harness/sa-token.js';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
 const chart = join(repoRoot, 'deploy/helm/burstguard');
-
-/** The helm binary: $HELM, else the one the build script caches, else helm on PATH. */
-function helmBin(): string | undefined {
-  if (process.env.HELM !== undefined && process.env.HELM !== '') return process.env.HELM;
-  const cache = process.env.BURSTGUARD_CACHE ?? join(homedir(), '.cache/burstguard');
-  const bin = join(cache, 'bin');
-  const dir = existsSync(bin) ? readdirSync(bin).filter((d) => d.startsWith('helm-')).sort().pop() : undefined;
-  if (dir !== undefined && existsSync(join(bin, dir, 'helm'))) return join(bin, dir, 'helm');
-  return spawnSync('helm', ['version'], { stdio: 'ignore' }).status === 0 ? 'helm' : undefined;
-}
 
 const helm = helmBin();
 const skip = !existsSync(join(chart, 'Chart.yaml')) ? 'deploy/helm/burstguard has no Chart.yaml yet' : helm === undefined ? 'no helm binary (run tools/build-control-plane.sh)' : false;
