@@ -48,19 +48,27 @@ describe('real node: the Helm chart installed, the controller acting from its po
   let ns: string;
   let controllerPod: k8s.V1Pod;
   let pid: number;
+  /** Where the time goes (printed as test diagnostics; never asserted). */
+  const timings: Record<string, number> = {};
+  const timed = async <T>(what: string, f: () => T | Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const r = await f();
+    timings[what] = Math.round(performance.now() - t0);
+    return r;
+  };
 
   before(async () => {
     // Built (or found in the cache) before the node starts, so a cold build holds no node.
-    const tarball = buildControllerImage();
-    world = await startRealWorld({ cluster: true });
-    importImage(world.node, tarball);
+    const tarball = await timed('image build (cached when unchanged)', buildControllerImage);
+    world = await timed('control plane, node, scheduler, controller-manager, Prometheus', () => startRealWorld({ cluster: true }));
+    await timed('image import', () => importImage(world.node, tarball));
     ns = await createNamespace(world.admin.core, 'chart');
   });
   after(async () => {
     await world?.close();
   });
 
-  it('installs with helm; the pod is Ready through its probes, as 65532 on a read-only root filesystem', async () => {
+  it('installs with helm; the pod is Ready through its probes, as 65532 on a read-only root filesystem', async (t) => {
     const core = world.admin.core;
     // The workload first: cAdvisor takes 10-20 s to report it, which overlaps the install.
     // 250 Mi held under a 270 Mi limit: below the 15 % margin burstguard keeps, so it must raise.
@@ -81,10 +89,11 @@ describe('real node: the Helm chart installed, the controller acting from its po
     };
     const valuesFile = join(world.dir, 'values.yaml');
     writeFileSync(valuesFile, stringify(values));
-    const installed = await promisify(execFile)(helm!, ['install', RELEASE, chart, '--namespace', ns, '--kubeconfig', kubeconfig, '--values', valuesFile, '--wait', '--timeout', '120s'], { encoding: 'utf8' })
+    const installed = await timed('helm install --wait (pod Ready)', () => promisify(execFile)(helm!, ['install', RELEASE, chart, '--namespace', ns, '--kubeconfig', kubeconfig, '--values', valuesFile, '--wait', '--timeout', '120s'], { encoding: 'utf8' })
       .catch((e: { stdout?: string; stderr?: string; message: string }) => {
         throw new Error(`helm install failed: ${e.message}\n${e.stderr ?? ''}\n${world.node.logs(30)}`);
-      });
+      }));
+    for (const [what, ms] of Object.entries(timings)) t.diagnostic(`${what}: ${ms} ms`);
     assert.match(installed.stdout, /STATUS: deployed/);
 
     const pods = (await core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/instance=${RELEASE}` })).items;
@@ -122,7 +131,7 @@ describe('real node: the Helm chart installed, the controller acting from its po
     assert.equal(await callStatus(() => as.core.listNode()), 403);
   });
 
-  it('acts from inside its pod: resizes the agent pod, with the reason in an Event signed by the pod', async () => {
+  it('acts from inside its pod: resizes the agent pod, with the reason in an Event signed by the pod', async (t) => {
     const core = world.admin.core;
     const me = controllerPod.metadata?.name ?? '';
     const [event] = await waitFor('a BurstguardResized Event on the agent pod', async () => {
@@ -131,6 +140,7 @@ describe('real node: the Helm chart installed, the controller acting from its po
     }, 90_000, 1000);
     assert.equal(event?.reportingInstance, me, 'written by the controller pod (its POD_NAME identity)');
     assert.match(event?.message ?? '', /\d/, `numbers in the reason: ${event?.message ?? ''}`);
+    t.diagnostic(`${event?.reason ?? ''}: ${event?.message ?? ''}`);
     // The kubelet applied it: the running container's limit is above what the agent holds plus the margin.
     const applied = await waitFor('the raise applied by the kubelet', async () => {
       const pod = await readPod(core, ns, 'steady');
