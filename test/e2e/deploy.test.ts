@@ -56,6 +56,31 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
     }
   });
 
+  it('keeps hostNetwork and the API server override off by default; the schema and template refuse bad values', () => {
+    const deployment = (...set: string[]): k8s.V1Deployment => {
+      const out = execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...set.flatMap((v) => ['--set', v])], { encoding: 'utf8' });
+      return k8s.loadAllYaml(out).find((o: { kind?: string } | null) => o?.kind === 'Deployment') as k8s.V1Deployment;
+    };
+    const envNames = (d: k8s.V1Deployment): string[] => (d.spec?.template.spec?.containers[0]?.env ?? []).map((e) => e.name);
+    const plainPod = deployment().spec?.template.spec;
+    assert.equal(plainPod?.hostNetwork, undefined);
+    assert.ok(!envNames(deployment()).includes('KUBERNETES_SERVICE_HOST'));
+    assert.deepEqual(JSON.parse(JSON.stringify(plainPod?.containers[0]?.securityContext)), { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    const onNode = deployment('hostNetwork=true', 'apiServer.host=10.0.0.5', 'apiServer.port=6443');
+    assert.equal(onNode.spec?.template.spec?.hostNetwork, true);
+    assert.equal(onNode.spec?.template.spec?.dnsPolicy, 'ClusterFirstWithHostNet');
+    const env = onNode.spec?.template.spec?.containers[0]?.env ?? [];
+    assert.deepEqual(env.filter((e) => e.name.startsWith('KUBERNETES_SERVICE_')).map((e) => `${e.name}=${e.value ?? ''}`), ['KUBERNETES_SERVICE_HOST=10.0.0.5', 'KUBERNETES_SERVICE_PORT=6443']);
+    const refused = (set: string, why: RegExp): void => {
+      const r = spawnSync(helm!, ['template', 'burstguard', chart, '--set', set], { encoding: 'utf8' });
+      assert.notEqual(r.status, 0, `--set ${set} must fail`);
+      assert.match(r.stderr, why);
+    };
+    refused('apiServer.host=10.0.0.5', /apiServer.port is needed/);
+    refused('hostNetwork=yes', /hostNetwork/);
+    refused('metricsPort=0', /metricsPort/);
+  });
+
   it('is accepted by the real API server (server-side dry run of every rendered object)', async () => {
     assert.ok(rendered.length > 0, 'rendered in the previous test');
     const failures: string[] = [];
