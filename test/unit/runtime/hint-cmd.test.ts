@@ -65,3 +65,50 @@ test('burstguard hint posts the hint with the pod token and reports the answer',
     await s.close();
   }
 });
+
+test('a standby answers 503 with Retry-After and closes the connection; burstguard hint retries on a new one', async () => {
+  let calls = 0;
+  const acted: ToolHint[] = [];
+  const s = await startHttpServer({
+    registry: new Registry(),
+    readiness: () => ({ ready: true }),
+    port: 0,
+    host: '127.0.0.1',
+    hints: {
+      enabled: () => true,
+      namespace: 'agents',
+      audience: () => 'burstguard',
+      reviewer: { review: () => Promise.resolve(ok({ authenticated: true, username: 'system:serviceaccount:agents:default', podName: 'a' })) },
+      buckets: new TokenBuckets(() => ({ ratePerMinute: 60, burst: 10 })),
+      clock: fixedClock(),
+      // The first two connections reach the standby, as a Service may route them.
+      leading: () => ++calls > 2,
+      act: (h) => {
+        acted.push(h);
+        return Promise.resolve({ kind: 'unchanged', reason: 'fake' });
+      },
+    },
+  });
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'bg-hint-'));
+    const tok = join(dir, 'tok');
+    writeFileSync(tok, 'tok-a');
+    const url = `http://127.0.0.1:${s.port}`;
+    const a = io();
+    assert.equal(await hintCommand(['--pod', 'a', '--container', 'agent', '--tool', 'Bash:test', '--url', url, '--token-file', tok], a.io, {}), 0, a.err());
+    assert.match(a.out(), /^200 .*\(try 3\)/);
+    assert.equal(acted.length, 1);
+    // A standby alone: the client gives up after its tries and says why.
+    calls = -100;
+    const raw = await fetch(new URL('/v1/hints', url), { method: 'POST', headers: { Authorization: 'Bearer tok-a' }, body: '{"pod":"a","container":"agent","tool":"x"}' });
+    assert.equal(raw.status, 503);
+    assert.equal(raw.headers.get('retry-after'), '0');
+    assert.equal(raw.headers.get('connection'), 'close', 'the retry must open a new connection, which the Service routes anew');
+    await raw.text();
+    const b = io();
+    assert.equal(await hintCommand(['--pod', 'a', '--container', 'agent', '--tool', 'Bash:test', '--url', url, '--token-file', tok], b.io, {}), 1);
+    assert.match(b.err(), /^503 .*not the leader.*\(try 4\)/);
+  } finally {
+    await s.close();
+  }
+});
