@@ -78,7 +78,7 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
 
   it('keeps hostNetwork and the API server override off by default; the schema and template refuse bad values', () => {
     const deployment = (...set: string[]): k8s.V1Deployment => {
-      const out = execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...set.flatMap((v) => ['--set', v])], { encoding: 'utf8' });
+      const out = execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...IMAGE, ...set.flatMap((v) => ['--set', v])], { encoding: 'utf8' });
       return k8s.loadAllYaml(out).find((o: { kind?: string } | null) => o?.kind === 'Deployment') as k8s.V1Deployment;
     };
     const envNames = (d: k8s.V1Deployment): string[] => (d.spec?.template.spec?.containers[0]?.env ?? []).map((e) => e.name);
@@ -92,7 +92,7 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
     const env = onNode.spec?.template.spec?.containers[0]?.env ?? [];
     assert.deepEqual(env.filter((e) => e.name.startsWith('KUBERNETES_SERVICE_')).map((e) => `${e.name}=${e.value ?? ''}`), ['KUBERNETES_SERVICE_HOST=10.0.0.5', 'KUBERNETES_SERVICE_PORT=6443']);
     const refused = (set: string, why: RegExp): void => {
-      const r = spawnSync(helm!, ['template', 'burstguard', chart, '--set', set], { encoding: 'utf8' });
+      const r = spawnSync(helm!, ['template', 'burstguard', chart, ...IMAGE, '--set', set], { encoding: 'utf8' });
       assert.notEqual(r.status, 0, `--set ${set} must fail`);
       assert.match(r.stderr, why);
     };
