@@ -6,7 +6,8 @@ const usage = `burstguard: predictive in-place resource autoscaler for AI-agent 
 
 Usage:
   burstguard bench [--trace PATH ...] [--scenario resize|replicas] [--policies a,b,c] [--config FILE]
-                   [--seed N] [--warmup SECONDS] [--json FILE|-] [--report FILE.html]
+                   [--seed N] [--warmup SECONDS] [--node-shape CPUxMEM] [--scale F] [--duration D]
+                   [--cv K] [--json FILE|-] [--report FILE.html]
   burstguard run   [--kubeconfig PATH] [--namespace NS] [--configmap NAME] [--metrics-port N]
   burstguard config validate FILE...    config.yaml or ConfigMap manifest: errors with the file's lines
   burstguard trace validate FILE...

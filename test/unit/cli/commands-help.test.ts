@@ -3,12 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const bin = new URL('../../../bin/burstguard.js', import.meta.url).pathname;
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string; bin: Record<string, string> };
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string; bin: Record<string, string>; scripts: Record<string, string> };
+const linkBin = new URL('../../../tools/link-bin.mjs', import.meta.url).pathname;
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -22,6 +25,19 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 
 test('package.json points its bin at the shim, which exists without a build', () => {
   assert.equal(pkg.bin.burstguard, 'bin/burstguard.js');
+});
+
+test('npm ci links this package\'s own bin (prepare), so npx burstguard finds it in a clone', async () => {
+  assert.equal(pkg.scripts.prepare, 'node tools/link-bin.mjs');
+  const root = mkdtempSync(join(tmpdir(), 'bg-link-'));
+  mkdirSync(join(root, 'bin'));
+  mkdirSync(join(root, 'node_modules'));
+  writeFileSync(join(root, 'bin', 'burstguard.js'), '');
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ bin: pkg.bin }));
+  // Twice: npm ci runs prepare on every install, over an existing link.
+  await run(process.execPath, [linkBin, root]);
+  await run(process.execPath, [linkBin, root]);
+  assert.equal(realpathSync(join(root, 'node_modules', '.bin', 'burstguard')), realpathSync(join(root, 'bin', 'burstguard.js')));
 });
 
 test('--version prints the package version', async () => {

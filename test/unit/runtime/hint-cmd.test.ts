@@ -24,9 +24,11 @@ function io() {
   return { io: { stdout: out, stderr: errs, stderrIsTty: false }, out: () => o, err: () => e };
 }
 
-test('burstguard hint posts the hint with the pod token and reports the answer', async () => {
+
+/** A loopback hint server whose reviewer accepts `tok-a` as pod agents/a; `acted` collects the hints acted on. */
+async function hintServer(leading?: () => boolean) {
   const acted: ToolHint[] = [];
-  const s = await startHttpServer({
+  const server = await startHttpServer({
     registry: new Registry(),
     readiness: () => ({ ready: true }),
     port: 0,
@@ -38,12 +40,18 @@ test('burstguard hint posts the hint with the pod token and reports the answer',
       reviewer: { review: (t) => Promise.resolve(ok(t === 'tok-a' ? { authenticated: true, username: 'system:serviceaccount:agents:default', podName: 'a' } : { authenticated: false, error: 'invalid bearer token' })) },
       buckets: new TokenBuckets(() => ({ ratePerMinute: 60, burst: 10 })),
       clock: fixedClock(),
+      ...(leading ? { leading } : {}),
       act: (h) => {
         acted.push(h);
         return Promise.resolve({ kind: 'unchanged', reason: 'fake' });
       },
     },
   });
+  return { server, acted };
+}
+
+test('burstguard hint posts the hint with the pod token and reports the answer', async () => {
+  const { server: s, acted } = await hintServer();
   try {
     const dir = mkdtempSync(join(tmpdir(), 'bg-hint-'));
     const good = join(dir, 'good');
@@ -68,27 +76,8 @@ test('burstguard hint posts the hint with the pod token and reports the answer',
 
 test('a standby answers 503 with Retry-After and closes the connection; burstguard hint retries on a new one', async () => {
   let calls = 0;
-  const acted: ToolHint[] = [];
-  const s = await startHttpServer({
-    registry: new Registry(),
-    readiness: () => ({ ready: true }),
-    port: 0,
-    host: '127.0.0.1',
-    hints: {
-      enabled: () => true,
-      namespace: 'agents',
-      audience: () => 'burstguard',
-      reviewer: { review: () => Promise.resolve(ok({ authenticated: true, username: 'system:serviceaccount:agents:default', podName: 'a' })) },
-      buckets: new TokenBuckets(() => ({ ratePerMinute: 60, burst: 10 })),
-      clock: fixedClock(),
-      // The first two connections reach the standby, as a Service may route them.
-      leading: () => ++calls > 2,
-      act: (h) => {
-        acted.push(h);
-        return Promise.resolve({ kind: 'unchanged', reason: 'fake' });
-      },
-    },
-  });
+  // The first two connections reach the standby, as a Service may route them.
+  const { server: s, acted } = await hintServer(() => ++calls > 2);
   try {
     const dir = mkdtempSync(join(tmpdir(), 'bg-hint-'));
     const tok = join(dir, 'tok');
