@@ -57,6 +57,12 @@ describe('real node: KEDA\'s operator with burstguard', { skip, timeout: 300_000
   const session = async (scene: Scene, name: string): Promise<void> => {
     await world.agentPod(scene, { name, plan: { intervalMs: 1000, steps: SESSION }, ...SESSION_SIZE });
   };
+  /** ServiceAccount admission is on in a cluster world: a namespace's pods wait for its `default` account. */
+  const clusterScene = async (prefix: string): Promise<Scene> => {
+    const s = await world.scene(prefix);
+    await waitFor(`ServiceAccount ${s.ns}/default`, () => world.admin.core.readNamespacedServiceAccount({ name: 'default', namespace: s.ns }).catch(() => undefined), 30_000);
+    return s;
+  };
   const explain = (e: unknown): Error => {
     const err = e instanceof Error ? e : new Error(String(e));
     err.message += `\n${world.keda?.logs(25) ?? ''}\n${world.controllers?.logs(10) ?? ''}`;
@@ -64,12 +70,12 @@ describe('real node: KEDA\'s operator with burstguard', { skip, timeout: 300_000
   };
 
   before(async () => {
-    world = await startRealWorld({ clusterControllers: true, keda: true });
+    world = await startRealWorld({ cluster: true, keda: true });
     apis = clusterApis(world.admin);
 
     // The patch path: Deployment at 1, its ScaledObject's floor 1, a trigger KEDA can evaluate with the
     // API server alone (the class's agent pods: active while any runs, so KEDA leaves scaling to the HPA).
-    patch = await world.scene('keda-patch');
+    patch = await clusterScene('keda-patch');
     await createWorkerDeployment(apis, patch.ns, 'coder-workers', 1);
     await world.admin.custom.createNamespacedCustomObject({ ...KEDA, namespace: patch.ns, body: {
       apiVersion: `${KEDA.group}/${KEDA.version}`, kind: 'ScaledObject', metadata: { name: 'coder-workers' },
@@ -86,7 +92,7 @@ describe('real node: KEDA\'s operator with burstguard', { skip, timeout: 300_000
     await session(patch, 'quiet-0');
 
     // The external scaler: Deployment at 0; KEDA asks burstguard whether to activate it.
-    trigger = await world.scene('keda-scaler');
+    trigger = await clusterScene('keda-scaler');
     scalerPort = await freePort();
     await createWorkerDeployment(apis, trigger.ns, 'coder-pool', 0);
     await trigger.writeConfig(merge(baseConfig(trigger.ns, world.prom.url), {

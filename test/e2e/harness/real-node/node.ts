@@ -18,7 +18,6 @@ import type { Clients } from '../kube.js';
 import { writeKubeconfigFile } from '../kube.js';
 import { freePort, GiveUp, startProc, tail, waitFor, type Proc } from '../proc.js';
 import { killPids, mountNamespaceOf, nodeCgroupDirs, pidsInCgroup, pidsInMountNamespace, removeNodeCgroups, removeCgroupTree } from './cleanup.js';
-import { CLUSTER_CONTROLLER_TOKENS } from './cluster-controllers.js';
 import { CNI_STUB, containerdConfig, kubeletConfig, namespaceScript, nodePaths, type NodePaths } from './config.js';
 
 /** The kubelet's static token (user system:node:<name>, group system:nodes, as Node authorization wants). */
@@ -41,13 +40,10 @@ export function realNodeSkipReason(): string | undefined {
   return undefined;
 }
 
-/**
- * What the control plane needs for a real kubelet: its token and Node authorization (and the tokens of
- * kube-scheduler and kube-controller-manager, for the scenarios that start them).
- */
+/** What the control plane needs for a real kubelet: its token and Node authorization. */
 export function realNodeControlPlaneOptions(): ControlPlaneOptions {
   return {
-    tokens: [`${NODE_TOKEN},system:node:${nodeName()},node-uid,"system:nodes"`, ...CLUSTER_CONTROLLER_TOKENS],
+    tokens: [`${NODE_TOKEN},system:node:${nodeName()},node-uid,"system:nodes"`],
     apiArgs: ['--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction', '--kubelet-preferred-address-types=Hostname'],
   };
 }

@@ -32,8 +32,6 @@ export async function createWorkerDeployment(apis: ClusterApis, namespace: strin
             hostNetwork: true,
             automountServiceAccountToken: false,
             terminationGracePeriodSeconds: 1,
-            // No node-lifecycle controller runs, so nothing lifts the kubelet's start-up taint by itself.
-            tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists' }],
             containers: [{
               name: 'worker',
               image: PAUSE_IMAGE,
