@@ -75,39 +75,45 @@ describe('real node: KEDA\'s operator with burstguard', { skip, timeout: 300_000
 
     // The patch path: Deployment at 1, its ScaledObject's floor 1, a trigger KEDA can evaluate with the
     // API server alone (the class's agent pods: active while any runs, so KEDA leaves scaling to the HPA).
-    patch = await clusterScene('keda-patch');
-    await createWorkerDeployment(apis, patch.ns, 'coder-workers', 1);
-    await world.admin.custom.createNamespacedCustomObject({ ...KEDA, namespace: patch.ns, body: {
-      apiVersion: `${KEDA.group}/${KEDA.version}`, kind: 'ScaledObject', metadata: { name: 'coder-workers' },
-      spec: {
-        scaleTargetRef: { name: 'coder-workers' }, minReplicaCount: 1, maxReplicaCount: 4, pollingInterval: 1,
-        triggers: [{ type: 'kubernetes-workload', metadata: { podSelector: 'burstguard.io/agent-class=coder', value: '100' } }],
-      },
-    } });
-    await patch.writeConfig(merge(baseConfig(patch.ns, world.prom.url), {
-      engine: REAL_NODE_ENGINE, policy: 'predictive', policies: { predictive: FAST_FORECAST },
-      keda: { scaledObjects: [{ name: 'coder-workers', agentClass: 'coder', maxPrewarmReplicas: 4 }], restoreAfterS: 3 },
-    }));
-    await patch.startController('keda-patch-0');
-    await session(patch, 'quiet-0');
+    const patchScene = async (): Promise<void> => {
+      patch = await clusterScene('keda-patch');
+      await createWorkerDeployment(apis, patch.ns, 'coder-workers', 1);
+      await world.admin.custom.createNamespacedCustomObject({ ...KEDA, namespace: patch.ns, body: {
+        apiVersion: `${KEDA.group}/${KEDA.version}`, kind: 'ScaledObject', metadata: { name: 'coder-workers' },
+        spec: {
+          scaleTargetRef: { name: 'coder-workers' }, minReplicaCount: 1, maxReplicaCount: 4, pollingInterval: 1,
+          triggers: [{ type: 'kubernetes-workload', metadata: { podSelector: 'burstguard.io/agent-class=coder', value: '100' } }],
+        },
+      } });
+      await patch.writeConfig(merge(baseConfig(patch.ns, world.prom.url), {
+        engine: REAL_NODE_ENGINE, policy: 'predictive', policies: { predictive: FAST_FORECAST },
+        keda: { scaledObjects: [{ name: 'coder-workers', agentClass: 'coder', maxPrewarmReplicas: 4 }], restoreAfterS: 3 },
+      }));
+      await patch.startController('keda-patch-0');
+      await session(patch, 'quiet-0');
+    };
 
     // The external scaler: Deployment at 0; KEDA asks burstguard whether to activate it.
-    trigger = await clusterScene('keda-scaler');
-    scalerPort = await freePort();
-    await createWorkerDeployment(apis, trigger.ns, 'coder-pool', 0);
-    await trigger.writeConfig(merge(baseConfig(trigger.ns, world.prom.url), {
-      engine: REAL_NODE_ENGINE, policy: 'predictive', policies: { predictive: FAST_FORECAST },
-      keda: { mode: 'externalScaler', scaledObjects: [{ name: 'coder-pool', agentClass: 'coder', maxPrewarmReplicas: 3 }], externalScaler: { port: scalerPort } },
-    }));
-    await trigger.startController('keda-scaler-0');
-    await world.admin.custom.createNamespacedCustomObject({ ...KEDA, namespace: trigger.ns, body: {
-      apiVersion: `${KEDA.group}/${KEDA.version}`, kind: 'ScaledObject', metadata: { name: 'coder-pool' },
-      spec: {
-        scaleTargetRef: { name: 'coder-pool' }, minReplicaCount: 0, maxReplicaCount: 3, pollingInterval: 1,
-        triggers: [{ type: 'external', metadata: { scalerAddress: `127.0.0.1:${scalerPort}`, agentClass: 'coder' } }],
-      },
-    } });
-    await session(trigger, 'session-0');
+    const triggerScene = async (): Promise<void> => {
+      trigger = await clusterScene('keda-scaler');
+      scalerPort = await freePort();
+      await createWorkerDeployment(apis, trigger.ns, 'coder-pool', 0);
+      await trigger.writeConfig(merge(baseConfig(trigger.ns, world.prom.url), {
+        engine: REAL_NODE_ENGINE, policy: 'predictive', policies: { predictive: FAST_FORECAST },
+        keda: { mode: 'externalScaler', scaledObjects: [{ name: 'coder-pool', agentClass: 'coder', maxPrewarmReplicas: 3 }], externalScaler: { port: scalerPort } },
+      }));
+      await trigger.startController('keda-scaler-0');
+      await world.admin.custom.createNamespacedCustomObject({ ...KEDA, namespace: trigger.ns, body: {
+        apiVersion: `${KEDA.group}/${KEDA.version}`, kind: 'ScaledObject', metadata: { name: 'coder-pool' },
+        spec: {
+          scaleTargetRef: { name: 'coder-pool' }, minReplicaCount: 0, maxReplicaCount: 3, pollingInterval: 1,
+          triggers: [{ type: 'external', metadata: { scalerAddress: `127.0.0.1:${scalerPort}`, agentClass: 'coder' } }],
+        },
+      } });
+      await session(trigger, 'session-0');
+    };
+    // Side by side: each scene's controller takes seconds to start.
+    await Promise.all([patchScene(), triggerScene()]);
   });
   after(async () => {
     await world?.close();
