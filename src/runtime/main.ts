@@ -10,7 +10,9 @@ import { resolveClusterAccess, processEnv, type ClusterAccessEnv } from '../adap
 import { KubeRuntime } from '../adapters/kube/kube-runtime.js';
 import { kubeLeaseApi } from '../adapters/kube/lease-api.js';
 import { kubeTokenReviewer } from '../adapters/kube/token-review.js';
+import { kubeHpaApi, kubeSandboxApi, kubeWarmPoolScaleApi } from '../adapters/kube/apis.js';
 import { planPrewarm } from '../adapters/kube/prewarm-plan.js';
+import { createClaimReader, type ClaimReader } from '../adapters/prometheus/claims.js';
 import { createPrometheusSource } from '../adapters/prometheus/index.js';
 import type { RunArgs } from '../cli/run-cmd.js';
 import { defaultConfig, type Config } from '../config/index.js';
@@ -21,6 +23,7 @@ import type { Policy } from '../policy/policy.js';
 import { createPolicy } from '../policy/registry.js';
 import { createLogger } from '../telemetry/logger.js';
 import { createMetrics, metricsObserver } from '../telemetry/metrics.js';
+import { AgentSandboxLoop } from './agent-sandbox.js';
 import { watchConfig } from './config-watch.js';
 import { startHttpServer } from './http.js';
 import { startKedaScaler } from './keda-scaler.js';
@@ -55,10 +58,14 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   let policy: Policy = mustPolicy(config);
   let state: EngineState = newEngineState(policy);
   let source: MetricSource | undefined;
+  let claimReader: ClaimReader | undefined;
   const rebuildSource = (): void => {
     const s = createPrometheusSource(config.prometheus, { container: config.targets.container, logger: child('prometheus') });
     if (s.ok) source = s.value;
     else log.error({ err: s.error.message }, 'cannot build the Prometheus source; holding');
+    claimReader?.close();
+    const c = createClaimReader(config.prometheus, config.agentSandbox.claims);
+    claimReader = c.ok ? c.value : undefined;
   };
   // Created after the first config; the config callback reconfigures it once it exists.
   const sched: { current?: Scheduler } = {};
@@ -86,7 +93,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
           policy = mustPolicy(next);
           state = newEngineState(policy);
         }
-        if (!previous || JSON.stringify(previous.prometheus) !== JSON.stringify(next.prometheus)) rebuildSource();
+        if (!previous || JSON.stringify(previous.prometheus) !== JSON.stringify(next.prometheus) || JSON.stringify(previous.agentSandbox.claims) !== JSON.stringify(next.agentSandbox.claims)) rebuildSource();
         sched.current?.reconfigure(scheduleOf(next));
         if (previous) void kube.sync();
       },
@@ -166,6 +173,20 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     logger: child('keda-scaler'),
   });
 
+  const sandboxLoop = new AgentSandboxLoop({
+    namespace,
+    config: () => config,
+    clock,
+    log: child('agent-sandbox'),
+    scale: kubeWarmPoolScaleApi(kc),
+    sandboxApi: kubeSandboxApi(kc),
+    hpas: kubeHpaApi(kc),
+    sandboxes: () => kube.sandboxes(),
+    events: kube.events,
+    windows: () => sched.current?.openWindows() ?? [],
+    claims: () => claimReader,
+    count: (kind, outcome) => metrics.actionsTotal.inc({ kind, outcome }),
+  });
   const lastInWindowMs = new Map<string, number>();
   let inFlight: Promise<void> = Promise.resolve();
   const onTick = (): Promise<void> => (inFlight = tickOnce());
@@ -175,6 +196,10 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     const signal = AbortSignal.any([stop, AbortSignal.timeout(Math.max(5_000, engineCfg.tickIntervalS * 4_000))]);
     await tick({ clock, source, view: kube.view, actuator: kube.actuator, policy, log, observer }, state, engineCfg, signal);
     await prewarm(signal, engineCfg.dryRun);
+    if (config.agentSandbox.enabled) {
+      const snap = await kube.view.snapshot(namespace);
+      await sandboxLoop.step(snap.ok ? snap.value.pods : [], engineCfg.dryRun, signal);
+    }
   };
   // Pre-warm windows are reconciled on every tick: level-triggered, so a new leader finishes the job.
   const prewarm = async (signal: AbortSignal, dryRun: boolean): Promise<void> => {
@@ -227,6 +252,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   await kube.stop();
   await http.close();
   await kedaScaler?.close();
+  claimReader?.close();
   log.flush();
   return 0;
 }
