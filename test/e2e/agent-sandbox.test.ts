@@ -1,0 +1,168 @@
+/**
+ * agent-sandbox against the real API server, with the CRDs of the pinned sigs.k8s.io/agent-sandbox
+ * module (no agent-sandbox controller, no HPA controller: the test creates the objects):
+ * - a SandboxWarmPool is pre-warmed for an open window through its scale subresource (managedFields
+ *   prove the subresource), and the user's spec.replicas comes back once the window is gone;
+ * - a pool that an HPA scales is left alone, with a BurstguardHPAOwnsReplicas Event and a log line;
+ * - a Sandbox's pod, resized in place (the static policy asks for more, the fake kubelet applies it),
+ *   gets its Sandbox's spec.podTemplate updated in the right container, other resources kept.
+ * The claim counters are absent from Prometheus here: no claim forecast, and no warning about it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { installAgentSandboxCrds, sandbox, SANDBOX, WARM_POOL, warmPool } from './harness/agent-sandbox.js';
+import { drive, type Driver } from './harness/drive.js';
+import { createAgentPod, markRunning } from './harness/kubelet.js';
+import { eventsFor } from './harness/observe.js';
+import { waitFor } from './harness/proc.js';
+import { Mi } from './harness/quantities.js';
+import { baseConfig, merge, startWorld, type Scene, type World } from './harness/world.js';
+
+const PATIENCE = 30_000;
+
+interface Pool {
+  metadata: { managedFields?: Array<{ manager?: string; subresource?: string }> };
+  spec: { replicas?: number };
+}
+
+interface SandboxObj {
+  metadata: { uid: string; managedFields?: Array<{ manager?: string }> };
+  spec: { podTemplate: { spec: { containers: Array<{ name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }> } } };
+}
+
+describe('agent-sandbox: warm-pool pre-warm, HPA left alone, Sandbox template write-back', { timeout: 180_000 }, () => {
+  let world: World;
+  let scene: Scene;
+  let config: Record<string, unknown>;
+  const drivers: Driver[] = [];
+  const replicas: Array<{ name: string; replicas: number }> = [];
+  let polling = true;
+  let poll: Promise<void> | undefined;
+
+  const readPool = async (name: string): Promise<Pool> =>
+    (await world.admin.custom.getNamespacedCustomObject({ ...WARM_POOL, namespace: scene.ns, name })) as Pool;
+
+  before(async () => {
+    world = await startWorld();
+    await installAgentSandboxCrds(world.admin);
+    scene = await world.scene('sandbox');
+    const { custom, objects, core } = world.admin;
+    for (const [name, n] of [['pool-win', 2], ['pool-hpa', 3]] as const) {
+      await custom.createNamespacedCustomObject({ ...WARM_POOL, namespace: scene.ns, body: warmPool(name, n) });
+    }
+    await objects.create({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'pool-hpa-scaler', namespace: scene.ns },
+      spec: { scaleTargetRef: { apiVersion: `${WARM_POOL.group}/${WARM_POOL.version}`, kind: 'SandboxWarmPool', name: 'pool-hpa' }, minReplicas: 3, maxReplicas: 30 },
+    } as never);
+    // The Sandbox and its pod, as the agent-sandbox controller would have made them.
+    const sb = (await custom.createNamespacedCustomObject({
+      ...SANDBOX, namespace: scene.ns,
+      body: sandbox('sb-1', { requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '1Gi' }, limits: { cpu: '1', memory: '1Gi' } }),
+    })) as SandboxObj;
+    await createAgentPod(core, scene.ns, {
+      name: 'sb-1',
+      requests: { memBytes: 256 * Mi, cpuCores: 0.25 },
+      limits: { memBytes: 1024 * Mi, cpuCores: 1 },
+      ownerReferences: [{ apiVersion: `${SANDBOX.group}/${SANDBOX.version}`, kind: 'Sandbox', name: 'sb-1', uid: sb.metadata.uid, controller: true }],
+    });
+    await markRunning(core, scene.ns, 'sb-1');
+    drivers.push(drive(world.exporter, scene.ns, 'sb-1', () => ({ memBytes: 300 * Mi, cpuCores: 0.2 })));
+    poll = (async () => {
+      while (polling) {
+        for (const name of ['pool-win', 'pool-hpa']) {
+          try {
+            replicas.push({ name, replicas: (await readPool(name)).spec.replicas ?? -1 });
+          } catch {
+            /* keep polling */
+          }
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    config = merge(baseConfig(scene.ns, world.prom.url), {
+      policy: 'static',
+      // More than the pod has: one in-place raise (raises pass the guards at once), QoS stays Burstable.
+      policies: { static: { requests: { memory: '512Mi', cpu: '500m' }, limits: { memory: '2Gi', cpu: '2' } } },
+      agentSandbox: {
+        enabled: true,
+        warmPools: [
+          { name: 'pool-win', agentClass: 'coder', maxPrewarmReplicas: 8 },
+          { name: 'pool-hpa', agentClass: 'coder', maxPrewarmReplicas: 8 },
+        ],
+        restoreAfterS: 1,
+      },
+      // Open at every minute for two minutes: open from the first tick until the config drops it.
+      schedules: { prewarm: [{ name: 'e2e-burst', cron: '* * * * *', durationMinutes: 2, agentClass: 'coder', minReplicas: 5 }] },
+    });
+    await scene.writeConfig(config);
+    await scene.startController('sandbox-0');
+  });
+  after(async () => {
+    polling = false;
+    await poll;
+    for (const d of drivers) d.stop();
+    await world?.close();
+  });
+
+  it('pre-warms a pool through its scale subresource and restores the user\'s value after the window', async () => {
+    await scene.check(async () => {
+      await waitFor('pool-win raised to the window\'s 5', () => (replicas.some((r) => r.name === 'pool-win' && r.replicas === 5) ? true : undefined), PATIENCE);
+      const raised = await readPool('pool-win');
+      assert.ok(raised.metadata.managedFields?.some((f) => f.manager === 'burstguard' && f.subresource === 'scale'), `written through /scale: ${JSON.stringify(raised.metadata.managedFields)}`);
+      const ev = await waitFor('a BurstguardScaled Event on pool-win', async () => (await eventsFor(world.admin.core, scene.ns, { object: 'pool-win', reason: 'BurstguardScaled' }))[0], PATIENCE);
+      assert.match(ev.message ?? '', /spec.replicas 2 → 5 by prewarm: pre-warm window e2e-burst open until/);
+      assert.equal(ev.involvedObject.kind, 'SandboxWarmPool');
+
+      // The window goes with the config (hot reload); 1 s later the user's 2 is back.
+      await scene.writeConfig({ ...config, schedules: { prewarm: [] } });
+      await waitFor('pool-win restored to 2', async () => ((await readPool('pool-win')).spec.replicas === 2 ? true : undefined), PATIENCE);
+      const restore = await waitFor('the restore Event', async () =>
+        (await eventsFor(world.admin.core, scene.ns, { object: 'pool-win', reason: 'BurstguardScaled' })).find((e) => /restore the user's spec.replicas 2/.test(e.message ?? '')), PATIENCE);
+      assert.match(restore.message ?? '', /5 → 2/);
+      assert.ok(replicas.filter((r) => r.name === 'pool-win').every((r) => r.replicas <= 8), 'never above maxPrewarmReplicas');
+    });
+  });
+
+  it('leaves a pool an HPA scales alone, and says so in an Event and the log', async () => {
+    await scene.check(async () => {
+      const ev = await waitFor('BurstguardHPAOwnsReplicas on pool-hpa', async () => (await eventsFor(world.admin.core, scene.ns, { object: 'pool-hpa', reason: 'BurstguardHPAOwnsReplicas' }))[0], PATIENCE);
+      assert.match(ev.message ?? '', /HorizontalPodAutoscaler pool-hpa-scaler scales this pool/);
+      assert.ok(scene.controllers[0]!.logLines().some((l) => l.msg === 'SandboxWarmPool left alone' && l.pool === 'pool-hpa'));
+      assert.ok(replicas.filter((r) => r.name === 'pool-hpa').every((r) => r.replicas === 3), 'pool-hpa never written, even with the window open');
+      assert.equal((await eventsFor(world.admin.core, scene.ns, { object: 'pool-hpa', reason: 'BurstguardScaled' })).length, 0);
+      assert.ok(!(await readPool('pool-hpa')).metadata.managedFields?.some((f) => f.manager === 'burstguard'));
+      assert.equal((await eventsFor(world.admin.core, scene.ns, { object: 'pool-hpa', reason: 'BurstguardHPAOwnsReplicas' })).length, 1, 'said once, not every tick');
+    });
+  });
+
+  it('writes an applied in-place resize of a Sandbox pod into the Sandbox\'s podTemplate (the right container)', async () => {
+    await scene.check(async () => {
+      const sb = await waitFor('sb-1 podTemplate agent container updated', async () => {
+        const s = (await world.admin.custom.getNamespacedCustomObject({ ...SANDBOX, namespace: scene.ns, name: 'sb-1' })) as SandboxObj;
+        const agent = s.spec.podTemplate.spec.containers.find((c) => c.name === 'agent');
+        return agent?.resources?.limits?.memory === '2Gi' ? s : undefined;
+      }, PATIENCE);
+      const pod = await world.admin.core.readNamespacedPod({ namespace: scene.ns, name: 'sb-1' });
+      const [sidecar, agent] = sb.spec.podTemplate.spec.containers;
+      assert.deepEqual(agent!.resources, {
+        requests: { ...pod.spec!.containers[0]!.resources!.requests, 'ephemeral-storage': '1Gi' },
+        limits: pod.spec!.containers[0]!.resources!.limits,
+      });
+      assert.deepEqual(agent!.resources?.requests, { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' });
+      assert.deepEqual(sidecar!.resources, { requests: { cpu: '10m', memory: '16Mi' } }, 'the sidecar is untouched');
+      assert.ok(sb.metadata.managedFields?.some((f) => f.manager === 'burstguard'));
+      const ev = await waitFor('BurstguardSandboxTemplateUpdated', async () => (await eventsFor(world.admin.core, scene.ns, { object: 'sb-1', reason: 'BurstguardSandboxTemplateUpdated' }))[0], PATIENCE);
+      assert.match(ev.message ?? '', /pod sb-1 was resized in place: .*limits.memory 1Gi → 2Gi/);
+      assert.equal(ev.involvedObject.kind, 'Sandbox');
+      // Written once: a later tick finds the template in step.
+      await new Promise((r) => setTimeout(r, 2000));
+      assert.equal((await eventsFor(world.admin.core, scene.ns, { object: 'sb-1', reason: 'BurstguardSandboxTemplateUpdated' })).length, 1);
+
+      const logs = scene.controllers[0]!.logLines();
+      assert.ok(!logs.some((l) => /claim metrics unreadable/.test(String(l.msg))), 'absent claim metrics are no error');
+      assert.deepEqual(scene.forbidden(), [], 'the Role covers sandboxes, sandboxwarmpools/scale and horizontalpodautoscalers');
+    });
+  });
+});
