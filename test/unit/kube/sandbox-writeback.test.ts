@@ -35,7 +35,7 @@ function sandbox(resources: Record<string, unknown> | undefined, owner?: string)
   return {
     metadata: { name: 'sb-1', namespace: 'agents', uid: 'u-1', resourceVersion: '42', ...(owner ? { ownerReferences: [{ apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: owner, name: 'pool', uid: 'p', controller: true }] } : {}) },
     spec: { podTemplate: { spec: { containers: [{ name: 'sidecar' }, { name: 'agent', ...(resources ? { resources } : {}) }] } } },
-  } as Sandbox;
+  };
 }
 
 const template = { requests: { cpu: '250m', memory: '512Mi', 'ephemeral-storage': '1Gi' }, limits: { cpu: '1', memory: '1Gi', 'nvidia.com/gpu': '1' } };
