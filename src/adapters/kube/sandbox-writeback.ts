@@ -75,15 +75,35 @@ function near(a: number, b: number): boolean {
 }
 
 function planOne(pod: PodView, sb: Sandbox, minChange: number): WriteBack | { skip: string } | undefined {
-  const owner = sb.metadata?.ownerReferences?.find((o) => o.controller === true);
-  if (owner?.kind === WARM_POOL.kind) {
-    // An unclaimed warm-pool Sandbox: its template is the pool's; a change would make the pool see it as stale and replace it.
-    return { skip: `Sandbox ${sb.metadata?.name ?? '?'} is still in SandboxWarmPool ${owner.name ?? '?'}: its podTemplate is the pool's, not written` };
-  }
+  const name = sb.metadata?.name ?? '?';
+  const owner = controllerOf(sb);
+  // An unclaimed warm-pool Sandbox: its template is the pool's; a change would make the pool see it as stale and replace it.
+  if (owner?.kind === WARM_POOL.kind) return { skip: `Sandbox ${name} is still in SandboxWarmPool ${owner.name}: its podTemplate is the pool's, not written` };
   const containers = sb.spec?.podTemplate?.spec?.containers ?? [];
   const index = containers.findIndex((c) => c.name === pod.container);
   const c = containers[index];
-  if (!c) return { skip: `Sandbox ${sb.metadata?.name ?? '?'} has no container '${pod.container}' in spec.podTemplate` };
+  if (!c) return { skip: `Sandbox ${name} has no container '${pod.container}' in spec.podTemplate` };
+  const changes = materialChanges(pod, c, minChange);
+  if (changes.length === 0) return undefined;
+  const { uid, resourceVersion } = sb.metadata ?? {};
+  return {
+    sandbox: { namespace: pod.ref.namespace, name, ...(uid ? { uid } : {}) },
+    ...(resourceVersion ? { resourceVersion } : {}),
+    pod: pod.key,
+    container: pod.container,
+    index,
+    before: c.resources,
+    after: mergedResources(c.resources, pod),
+    reason: `pod ${pod.ref.name} was resized in place: ${changes.join(', ')} in spec.podTemplate (container ${pod.container}), so suspend/resume and re-creation keep it`,
+  };
+}
+
+function controllerOf(sb: Sandbox): { readonly kind: string; readonly name: string } | undefined {
+  return sb.metadata?.ownerReferences?.find((o) => o.controller === true);
+}
+
+/** The values the pod has and the template lacks or differs on by more than `minChange` of its value, as `side.key old → new`. */
+function materialChanges(pod: PodView, c: SandboxContainer, minChange: number): string[] {
   const changes: string[] = [];
   const wanted = { requests: pod.requests, limits: pod.limits };
   for (const [side, key, field] of KEYS) {
@@ -95,17 +115,7 @@ function planOne(pod: PodView, sb: Sandbox, minChange: number): WriteBack | { sk
     const fmt = key === 'cpu' ? formatCpu : formatMemory;
     changes.push(`${side}.${key} ${raw === undefined ? '(unset)' : String(raw)} → ${fmt(v)}`);
   }
-  if (changes.length === 0) return undefined;
-  return {
-    sandbox: { namespace: pod.ref.namespace, name: sb.metadata?.name ?? '', ...(sb.metadata?.uid ? { uid: sb.metadata.uid } : {}) },
-    ...(sb.metadata?.resourceVersion ? { resourceVersion: sb.metadata.resourceVersion } : {}),
-    pod: pod.key,
-    container: pod.container,
-    index,
-    before: c.resources,
-    after: mergedResources(c.resources, pod),
-    reason: `pod ${pod.ref.name} was resized in place: ${changes.join(', ')} in spec.podTemplate (container ${pod.container}), so suspend/resume and re-creation keep it`,
-  };
+  return changes;
 }
 
 /** The template's resources with the pod's CPU and memory; other resources (GPUs, ephemeral storage, claims) kept. */

@@ -13,7 +13,7 @@ import type { WarmPoolTarget } from '../../config/index.js';
 import type { ActionInputs, ObjRef, ScaledObjectView } from '../../core/types.js';
 import { scaleRecommendations, type ClassArrivals, type ScaleHold } from '../../policy/predictive/scale.js';
 import type { ResolvedPredictiveOptions } from '../../policy/predictive/index.js';
-import { windowWant, type OpenWindow } from './prewarm-plan.js';
+import { windowWant, type OpenWindow, type WindowWant } from './prewarm-plan.js';
 import { WARM_POOL } from './agent-sandbox.js';
 
 /** A pool as its scale subresource shows it. */
@@ -123,12 +123,11 @@ function planOne(p: WarmPoolPlanInput, t: WarmPoolTarget, pool: WarmPoolView): {
   // Someone else set spec.replicas since burstguard wrote it: theirs is the user's value now.
   const ours = mem !== undefined && mem.written === pool.replicas;
   const original = ours ? mem.original : pool.replicas;
-  const changedByOthers = mem !== undefined && !ours;
   const w = windowWant({ ...t, original }, p.windows, p.nowMs, p.restoreAfterS, p.lastInWindowMs);
   const wantW = w.kind === 'open' ? w.replicas : w.kind === 'holding' && ours ? pool.replicas : original;
   const f = claimWant(p, t, pool, original);
   const want = Math.max(original, wantW, f.want);
-  const forget = changedByOthers || (mem !== undefined && want === original && pool.replicas === original);
+  const forget = (mem !== undefined && !ours) || (mem !== undefined && want === original && pool.replicas === original);
   if (want === pool.replicas) return { forget };
   const base = {
     pool: pool.ref,
@@ -138,17 +137,29 @@ function planOne(p: WarmPoolPlanInput, t: WarmPoolTarget, pool: WarmPoolView): {
     originalReplicas: original,
     restore: want === original,
   };
+  return { forget, action: { ...base, ...why(w, f, { wantW, want, original }, p.restoreAfterS) } };
+}
+
+/** Which reason carries the write: the restore, the claim forecast, or the window. */
+function why(w: WindowWant, f: ClaimWant, n: { readonly wantW: number; readonly want: number; readonly original: number }, restoreAfterS: number): Pick<WarmPoolAction, 'policy' | 'reason' | 'inputs'> {
+  const { wantW, want, original } = n;
   if (want === original) {
-    const why = [w.kind === 'restore' ? w.reason : 'no pre-warm window open', f.reason === undefined ? 'no claim forecast' : 'no claim burst forecast'].join(', ');
-    return { forget, action: { ...base, policy: f.reason === undefined ? 'prewarm' : 'claims', reason: `restore the user's spec.replicas ${original}: ${why}`, inputs: { originalReplicas: original, restoreAfterS: p.restoreAfterS } } };
+    const parts = [w.kind === 'restore' ? w.reason : 'no pre-warm window open', f.reason === undefined ? 'no claim forecast' : 'no claim burst forecast'];
+    return { policy: f.reason === undefined ? 'prewarm' : 'claims', reason: `restore the user's spec.replicas ${original}: ${parts.join(', ')}`, inputs: { originalReplicas: original, restoreAfterS } };
   }
-  if (f.want >= wantW && f.reason !== undefined) return { forget, action: { ...base, policy: 'claims', reason: f.reason, inputs: f.inputs } };
-  const reason = w.kind === 'open' ? w.reason : 'holding the pre-warm until restoreAfterS has passed';
-  return { forget, action: { ...base, policy: 'prewarm', reason, inputs: w.kind === 'open' ? { ...w.inputs, originalReplicas: original } : { originalReplicas: original } } };
+  if (f.want >= wantW && f.reason !== undefined) return { policy: 'claims', reason: f.reason, inputs: f.inputs };
+  if (w.kind === 'open') return { policy: 'prewarm', reason: w.reason, inputs: { ...w.inputs, originalReplicas: original } };
+  return { policy: 'prewarm', reason: 'holding the pre-warm until restoreAfterS has passed', inputs: { originalReplicas: original } };
+}
+
+interface ClaimWant {
+  readonly want: number;
+  readonly reason?: string;
+  readonly inputs: ActionInputs;
 }
 
 /** The claim forecast's target for a pool (its hold), with the forecast's reason when it asks for a raise. */
-function claimWant(p: WarmPoolPlanInput, t: WarmPoolTarget, pool: WarmPoolView, original: number): { want: number; reason?: string; inputs: ActionInputs } {
+function claimWant(p: WarmPoolPlanInput, t: WarmPoolTarget, pool: WarmPoolView, original: number): ClaimWant {
   if (!p.claims.has(t.name)) return { want: original, inputs: {} };
   const cap = Math.max(original, t.maxPrewarmReplicas);
   // The pool as a ScaledObject-shaped target: "minReplicas" is spec.replicas, the class is the pool.
