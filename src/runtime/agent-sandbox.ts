@@ -19,6 +19,7 @@ import type { EventRecorder, EventSpec } from '../adapters/kube/events.js';
 import type { OpenWindow } from '../adapters/kube/prewarm-plan.js';
 import { planWriteBacks, writeBackPatch, type WriteBack } from '../adapters/kube/sandbox-writeback.js';
 import { applyWarmPool, readWarmPool } from '../adapters/kube/warm-pool-actuator.js';
+import { formatPoolMemory, type PoolMemoryStore } from '../adapters/kube/pool-memory-lease.js';
 import { planWarmPools, type HpaView, type PoolMemory, type WarmPoolAction, type WarmPoolView } from '../adapters/kube/warm-pool-plan.js';
 import type { ClaimReader } from '../adapters/prometheus/claims.js';
 import { claimArrivalsByPool, foldClaimTotals, type PoolClaims } from '../policy/predictive/claims.js';
@@ -33,6 +34,8 @@ export interface AgentSandboxDeps {
   readonly scale: WarmPoolScaleApi;
   readonly sandboxApi: SandboxApi;
   readonly hpas: HpaApi;
+  /** Where the user's values of raised pools survive a leader change (pool-memory-lease.ts). */
+  readonly memoryStore: PoolMemoryStore;
   readonly sandboxes: () => Result<readonly Sandbox[], SourceError>;
   readonly events: Pick<EventRecorder, 'record'>;
   /** Pre-warm windows open now (the scheduler's). */
@@ -46,10 +49,16 @@ export interface AgentSandboxDeps {
 const POOL_API_VERSION = `${WARM_POOL.group}/${WARM_POOL.version}`;
 const SANDBOX_API_VERSION = `${SANDBOX.group}/${SANDBOX.version}`;
 
-/** The state the agent-sandbox step keeps across ticks (in memory: see docs/agent-sandbox.md, limits). */
+/**
+ * The state the agent-sandbox step keeps across ticks. The user's values of raised pools are also kept
+ * in a Lease (loaded when this replica starts leading, saved on every change), the rest in memory.
+ */
 export class AgentSandboxLoop {
   private readonly lastInWindowMs = new Map<string, number>();
   private readonly memory = new Map<string, PoolMemory>();
+  /** The memory as last loaded from or saved to the Lease; undefined until loaded (this leadership). */
+  private stored: string | undefined;
+  private storeFailing = false;
   private readonly holds = new Map<string, ScaleHold>();
   private readonly claimState = new Map<string, PoolClaims>();
   /** What was last said about each object (a skip, a dry-run), so an Event is written once per change, not per tick. */
@@ -59,6 +68,11 @@ export class AgentSandboxLoop {
   private readonly writtenFrom = new Map<string, string>();
 
   constructor(private readonly d: AgentSandboxDeps) {}
+
+  /** This replica stopped leading: another may change the pools and the Lease; reload before acting again. */
+  invalidate(): void {
+    this.stored = undefined;
+  }
 
   async step(pods: readonly PodView[], dryRun: boolean, signal: AbortSignal): Promise<void> {
     const cfg = this.d.config();
@@ -87,7 +101,42 @@ export class AgentSandboxLoop {
     foldClaimTotals(this.claimState, r.value, now, resolvePredictiveOptions(cfg.policies.predictive), cfg.engine.tickIntervalS);
   }
 
+  /** Loads the remembered user values once per leadership; false when they cannot be read (then no pool is written). */
+  private async loadMemory(): Promise<boolean> {
+    if (this.stored !== undefined) return true;
+    const r = await this.d.memoryStore.load();
+    if (!r.ok) {
+      if (!this.storeFailing) this.d.log.warn({ err: r.error }, 'cannot read the remembered warm-pool values: no SandboxWarmPool is pre-warmed until it can');
+      this.storeFailing = true;
+      return false;
+    }
+    this.storeFailing = false;
+    this.memory.clear();
+    for (const [k, v] of r.value) this.memory.set(k, v);
+    this.stored = formatPoolMemory(this.memory);
+    if (this.memory.size > 0) this.d.log.info({ pools: Object.fromEntries(this.memory) }, 'remembered warm-pool values loaded');
+    return true;
+  }
+
+  private async saveMemory(): Promise<void> {
+    const text = formatPoolMemory(this.memory);
+    if (text === this.stored) return;
+    const r = await this.d.memoryStore.save(this.memory);
+    // Unsaved, the values are still in memory and the save is tried again next tick.
+    if (r.ok) this.stored = text;
+    else this.d.log.warn({ err: r.error }, 'cannot save the remembered warm-pool values (retried next tick)');
+  }
+
   private async prewarm(cfg: Config, dryRun: boolean, signal: AbortSignal): Promise<void> {
+    if (!(await this.loadMemory())) return;
+    try {
+      await this.prewarmPools(cfg, dryRun, signal);
+    } finally {
+      await this.saveMemory();
+    }
+  }
+
+  private async prewarmPools(cfg: Config, dryRun: boolean, signal: AbortSignal): Promise<void> {
     const a = cfg.agentSandbox;
     let hpas: HpaView[];
     try {

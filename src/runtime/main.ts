@@ -11,6 +11,7 @@ import { KubeRuntime } from '../adapters/kube/kube-runtime.js';
 import { kubeLeaseApi } from '../adapters/kube/lease-api.js';
 import { kubeTokenReviewer } from '../adapters/kube/token-review.js';
 import { kubeHpaApi, kubeSandboxApi, kubeWarmPoolScaleApi } from '../adapters/kube/apis.js';
+import { leasePoolMemoryStore, poolMemoryLeaseName } from '../adapters/kube/pool-memory-lease.js';
 import { planPrewarm } from '../adapters/kube/prewarm-plan.js';
 import { createClaimReader, type ClaimReader } from '../adapters/prometheus/claims.js';
 import { createPrometheusSource } from '../adapters/prometheus/index.js';
@@ -107,6 +108,8 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     rebuildSource();
   }
 
+  // Set once the agent-sandbox loop exists: it reloads what it remembered when this replica leads again.
+  const leadership = { onStopped: (): void => undefined };
   const le = config.leaderElection;
   const elector = new LeaderElector(kubeLeaseApi(kc, namespace, le.leaseName), {
     identity,
@@ -116,7 +119,10 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     clock,
     log: child('leader-election'),
     onStartedLeading: () => metrics.leader.set(1),
-    onStoppedLeading: () => metrics.leader.set(0),
+    onStoppedLeading: () => {
+      metrics.leader.set(0);
+      leadership.onStopped();
+    },
   });
   // Leader election on/off is read once: switching it needs a restart (config-watch reports it).
   const electing = le.enabled;
@@ -181,12 +187,14 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     scale: kubeWarmPoolScaleApi(kc),
     sandboxApi: kubeSandboxApi(kc),
     hpas: kubeHpaApi(kc),
+    memoryStore: leasePoolMemoryStore(kc, namespace, poolMemoryLeaseName(le.leaseName)),
     sandboxes: () => kube.sandboxes(),
     events: kube.events,
     windows: () => sched.current?.openWindows() ?? [],
     claims: () => claimReader,
     count: (kind, outcome) => metrics.actionsTotal.inc({ kind, outcome }),
   });
+  leadership.onStopped = () => sandboxLoop.invalidate();
   const lastInWindowMs = new Map<string, number>();
   let inFlight: Promise<void> = Promise.resolve();
   const onTick = (): Promise<void> => (inFlight = tickOnce());

@@ -31,7 +31,7 @@ export const API_CALLS: readonly ApiCall[] = [
   { group: '', resource: 'configmaps', verb: 'watch', why: 'config: hot reload' },
   { group: 'coordination.k8s.io', resource: 'leases', verb: 'get', why: 'leader election: read the Lease' },
   { group: 'coordination.k8s.io', resource: 'leases', verb: 'create', why: 'leader election: first candidate creates the Lease' },
-  { group: 'coordination.k8s.io', resource: 'leases', verb: 'update', why: 'leader election: acquire, renew, release (with resourceVersion)' },
+  { group: 'coordination.k8s.io', resource: 'leases', verb: 'update', why: 'leader election: acquire, renew, release (with resourceVersion); agent-sandbox: the <leaseName>-agent-sandbox Lease remembers raised warm pools\' user values' },
   { group: 'keda.sh', resource: 'scaledobjects', verb: 'list', why: 'ScaledObject informer: initial list' },
   { group: 'keda.sh', resource: 'scaledobjects', verb: 'watch', why: 'ScaledObject informer: kept current' },
   { group: 'keda.sh', resource: 'scaledobjects', verb: 'get', why: 'KEDA actuator: fresh read before each patch' },

@@ -50,7 +50,8 @@ test('no Secrets, no wildcards, no cluster scope, names pinned where RBAC allows
   const cm = rules.find((r) => r.resources.includes('configmaps'));
   assert.deepEqual(cm?.resourceNames, ['burstguard']);
   const leaseNamed = rules.find((r) => r.resources.includes('leases') && r.verbs.includes('update'));
-  assert.deepEqual(leaseNamed?.resourceNames, ['burstguard']);
+  // The leader-election Lease and the agent-sandbox memory Lease (src/adapters/kube/pool-memory-lease.ts).
+  assert.deepEqual(leaseNamed?.resourceNames, ['burstguard', 'burstguard-agent-sandbox']);
   for (const f of ['deploy/manifests/rolebinding.yaml', 'deploy/manifests/role.yaml']) {
     for (const m of manifests(f)) assert.ok(!String(m.kind).startsWith('Cluster'), `${f}: ${String(m.kind)}`);
   }

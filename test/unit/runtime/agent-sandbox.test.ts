@@ -11,6 +11,7 @@ import { err, ok } from '../../../src/core/result.js';
 import type { PodView } from '../../../src/core/types.js';
 import { AgentSandboxLoop } from '../../../src/runtime/agent-sandbox.js';
 import type { HpaView } from '../../../src/adapters/kube/warm-pool-plan.js';
+import { formatPoolMemory, parsePoolMemory } from '../../../src/adapters/kube/pool-memory-lease.js';
 import { apiError, recordingLog } from '../kube/fixtures.js';
 
 const GiB = 2 ** 30;
@@ -41,12 +42,14 @@ interface World {
   cfg: { current: Config };
   sandboxes: Sandbox[];
   claims?: ClaimReader;
+  /** The Lease annotation's text (the store's backing), and whether it can be read. */
+  stored: { text: string; readable: boolean; saves: number };
 }
 
-function world(cfg: Config): World {
+function world(cfg: Config, stored = { text: '', readable: true, saves: 0 }): World {
   const w = {
     now: { ms: 1_000_000 }, windows: [], hpas: [], replicas: { value: 2, rv: 1 }, scalePatches: [], sandboxPatches: [],
-    events: [], counts: [], log: recordingLog(), cfg: { current: cfg }, sandboxes: [],
+    events: [], counts: [], log: recordingLog(), cfg: { current: cfg }, sandboxes: [], stored,
   } as unknown as World;
   const scale: WarmPoolScaleApi = {
     read: (): Promise<Scale> => Promise.resolve({ metadata: { resourceVersion: String(w.replicas.rv) }, spec: { replicas: w.replicas.value } }),
@@ -74,6 +77,14 @@ function world(cfg: Config): World {
     scale,
     sandboxApi,
     hpas,
+    memoryStore: {
+      load: () => Promise.resolve(w.stored.readable ? ok(parsePoolMemory(w.stored.text)) : err('Lease burstguard-agent-sandbox: HTTP 503: unavailable')),
+      save: (m) => {
+        w.stored.text = formatPoolMemory(m);
+        w.stored.saves++;
+        return Promise.resolve(ok(undefined));
+      },
+    },
     sandboxes: () => ok(w.sandboxes),
     events: { record: (t, e) => (w.events.push({ kind: t.kind, name: t.name, reason: e.reason, message: e.message }), Promise.resolve()) },
     windows: () => w.windows,
@@ -210,4 +221,41 @@ test('agentSandbox off: nothing is read or written', async () => {
   w.hpas = apiError(500, 'must not be called');
   await step(w, [sandboxPod()]);
   assert.deepEqual([w.scalePatches, w.sandboxPatches, w.events, w.log.lines], [[], [], [], []]);
+});
+
+test('the user value survives a leader change: saved to the Lease on the raise, restored by the next leader', async () => {
+  const first = world(config());
+  first.windows = [win];
+  await step(first);
+  assert.equal(first.replicas.value, 5);
+  assert.deepEqual([...parsePoolMemory(first.stored.text)], [['pool', { original: 2, written: 5 }]]);
+  // A new leader (fresh process) on the same cluster: the pool at 5, the window gone.
+  const next = world(config(), first.stored);
+  next.replicas = first.replicas;
+  await step(next);
+  assert.equal(next.replicas.value, 2, 'restored to the user value, not to the raised one');
+  assert.equal(next.stored.text, '{}');
+  const saves = next.stored.saves;
+  await step(next);
+  assert.equal(next.stored.saves, saves, 'an unchanged memory is not written again');
+});
+
+test('the remembered values cannot be read: no pool is written until they can; a lost leadership reloads them', async () => {
+  const w = world(config(), { text: '', readable: false, saves: 0 });
+  w.windows = [win];
+  await step(w);
+  await step(w);
+  assert.deepEqual(w.scalePatches, []);
+  assert.equal(w.log.lines.filter((l) => /cannot read the remembered warm-pool values/.test(l)).length, 1);
+  w.stored.readable = true;
+  await step(w);
+  assert.equal(w.replicas.value, 5);
+  // Another leader restored the pool and cleared the Lease meanwhile; this one leads again and reloads.
+  w.loop.invalidate();
+  w.stored.text = '{}';
+  w.replicas = { value: 2, rv: 50 };
+  w.windows = [];
+  await step(w);
+  assert.equal(w.replicas.value, 2);
+  assert.equal(w.scalePatches.length, 1, 'the old memory (written 5) is not acted on');
 });
