@@ -7,7 +7,9 @@
  * - a pool that an HPA scales is left alone, with a BurstguardHPAOwnsReplicas Event and a log line;
  * - a Sandbox's pod, resized in place (the static policy asks for more, the fake kubelet applies it),
  *   gets its Sandbox's spec.podTemplate updated in the right container, other resources kept.
- * The claim counters are absent from Prometheus here: no claim forecast, and no warning about it.
+ * - a burst of claims in the agent-sandbox controller's own counter (agent_sandbox_claim_creation_total,
+ *   served by the test exporter, scraped by the real Prometheus, read with the default query) pre-warms
+ *   a pool of its own ahead of the claims still to come.
  */
 import assert from 'node:assert/strict';
 import type * as k8s from '@kubernetes/client-node';
@@ -21,6 +23,7 @@ import { Mi } from './harness/quantities.js';
 import { baseConfig, merge, startWorld, type Scene, type World } from './harness/world.js';
 
 const PATIENCE = 30_000;
+const CLAIMS = 'agent_sandbox_claim_creation_total';
 
 interface Pool {
   metadata: { managedFields?: Array<{ manager?: string; subresource?: string }> };
@@ -40,6 +43,14 @@ describe('agent-sandbox: warm-pool pre-warm, HPA left alone, Sandbox template wr
   const replicas: Array<{ name: string; replicas: number }> = [];
   let polling = true;
   let poll: Promise<void> | undefined;
+  /** When the leader that folds the claims started (its first reading is the baseline). */
+  let leaderSinceMs = 0;
+  let claims = { warm: 40, cold: 2 };
+  const publishClaims = (): void => {
+    const base = { namespace: scene.ns, sandbox_template: 'python-template', warmpool_name: 'pool-claims', pod_condition: 'ready', created_by: 'python-client' };
+    world.exporter.setCounter(CLAIMS, { ...base, launch_type: 'warm' }, claims.warm);
+    world.exporter.setCounter(CLAIMS, { ...base, launch_type: 'cold' }, claims.cold);
+  };
 
   const readPool = async (name: string): Promise<Pool> =>
     (await world.admin.custom.getNamespacedCustomObject({ ...WARM_POOL, namespace: scene.ns, name })) as Pool;
@@ -49,7 +60,7 @@ describe('agent-sandbox: warm-pool pre-warm, HPA left alone, Sandbox template wr
     await installAgentSandboxCrds(world.admin);
     scene = await world.scene('sandbox');
     const { custom, objects, core } = world.admin;
-    for (const [name, n] of [['pool-win', 2], ['pool-hpa', 3]] as const) {
+    for (const [name, n] of [['pool-win', 2], ['pool-hpa', 3], ['pool-claims', 1]] as const) {
       await custom.createNamespacedCustomObject({ ...WARM_POOL, namespace: scene.ns, body: warmPool(name, n) });
     }
     await objects.create({
@@ -71,9 +82,10 @@ describe('agent-sandbox: warm-pool pre-warm, HPA left alone, Sandbox template wr
     });
     await markRunning(core, scene.ns, 'sb-1');
     drivers.push(drive(world.exporter, scene.ns, 'sb-1', () => ({ memBytes: 300 * Mi, cpuCores: 0.2 })));
+    publishClaims();
     poll = (async () => {
       while (polling) {
-        for (const name of ['pool-win', 'pool-hpa']) {
+        for (const name of ['pool-win', 'pool-hpa', 'pool-claims']) {
           try {
             replicas.push({ name, replicas: (await readPool(name)).spec.replicas ?? -1 });
           } catch {
@@ -84,22 +96,30 @@ describe('agent-sandbox: warm-pool pre-warm, HPA left alone, Sandbox template wr
       }
     })();
     config = merge(baseConfig(scene.ns, world.prom.url), {
+      // static asks more than the pod has: one in-place raise (raises pass the guards at once), QoS stays Burstable.
       policy: 'static',
-      // More than the pod has: one in-place raise (raises pass the guards at once), QoS stays Burstable.
-      policies: { static: { requests: { memory: '512Mi', cpu: '500m' }, limits: { memory: '2Gi', cpu: '2' } } },
       agentSandbox: {
         enabled: true,
         warmPools: [
           { name: 'pool-win', agentClass: 'coder', maxPrewarmReplicas: 8 },
           { name: 'pool-hpa', agentClass: 'coder', maxPrewarmReplicas: 8 },
+          // No window applies to this class: only the claim forecast can raise it.
+          { name: 'pool-claims', agentClass: 'researcher', maxPrewarmReplicas: 10 },
         ],
         restoreAfterS: 1,
+        claims: { horizonS: 20 },
+      },
+      // Seconds, not minutes: a 5 s fast rate against a 10-minute slow one (the KEDA pre-warm test's settings).
+      policies: {
+        static: { requests: { memory: '512Mi', cpu: '500m' }, limits: { memory: '2Gi', cpu: '2' } },
+        predictive: { arrivalFastTauS: 5, arrivalSlowTauS: 600, scaleCooldownS: 4, prewarmBurstIndex: 1.5 },
       },
       // Open at every minute for two minutes: open from the first tick until the config drops it.
       schedules: { prewarm: [{ name: 'e2e-burst', cron: '* * * * *', durationMinutes: 2, agentClass: 'coder', minReplicas: 5 }] },
     });
     await scene.writeConfig(config);
     await scene.startController('sandbox-0');
+    leaderSinceMs = Date.now();
   });
   after(async () => {
     polling = false;
@@ -122,6 +142,7 @@ describe('agent-sandbox: warm-pool pre-warm, HPA left alone, Sandbox template wr
       assert.deepEqual(JSON.parse(lease.metadata?.annotations?.['burstguard.io/warm-pool-memory'] ?? '{}'), { 'pool-win': { original: 2, written: 5 } });
       await scene.controllers[0]!.stop();
       const next = await scene.startController('sandbox-1');
+      leaderSinceMs = Date.now();
       await next.waitForLog('the remembered values loaded', (l) => l.msg === 'remembered warm-pool values loaded', PATIENCE);
 
       // The window goes with the config (hot reload); 1 s later the new leader puts the user's 2 back.
@@ -171,9 +192,33 @@ describe('agent-sandbox: warm-pool pre-warm, HPA left alone, Sandbox template wr
       await new Promise((r) => setTimeout(r, 2000));
       assert.equal((await eventsFor(world.admin.core, scene.ns, { object: 'sb-1', reason: 'BurstguardSandboxTemplateUpdated' })).length, 1);
 
+    });
+  });
+
+  it('pre-warms a pool ahead of a burst of claims read from the agent-sandbox controller\'s counter', async (tc) => {
+    await scene.check(async () => {
+      assert.ok(replicas.filter((r) => r.name === 'pool-claims').every((r) => r.replicas === 1), 'quiet claims: untouched');
+      // The leader's model needs a quiet stretch against which the burst stands out (burst index ≈ quiet s / 5 s).
+      await waitFor('10 s of quiet claims since the leader started', () => (Date.now() - leaderSinceMs >= 10_000 ? true : undefined), 20_000, 250);
+      const burstAt = Date.now();
+      for (let i = 0; i < 4; i++) {
+        claims = { warm: claims.warm + 3, cold: claims.cold + (i % 2) };
+        publishClaims();
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      const raised = await waitFor('pool-claims raised above 1', () => replicas.find((r) => r.name === 'pool-claims' && r.replicas > 1), PATIENCE);
+      assert.ok(raised.replicas <= 10, 'within maxPrewarmReplicas');
+      const ev = await waitFor('a claims BurstguardScaled Event', async () =>
+        (await eventsFor(world.admin.core, scene.ns, { object: 'pool-claims', reason: 'BurstguardScaled' })).find((e) => /by claims/.test(e.message ?? '')), PATIENCE);
+      const m = /spec.replicas 1 → (\d+) by claims: pre-warm \d+ replicas.*?[\d.]+ claims\/min, (\d+) claims at p95 over \d+ s/.exec(ev.message ?? '');
+      assert.ok(m, `the forecast is in the Event: ${ev.message ?? ''}`);
+      assert.ok(Number(m[2]) >= 1, 'claims still to come were forecast');
+      if (m[1] === '10') assert.match(ev.message ?? '', /capped at maxPrewarmReplicas 10/);
+      tc.diagnostic(`pool-claims raised ${Math.round((Date.now() - burstAt) / 100) / 10} s after the burst began: ${ev.message ?? ''}`);
+
       const logs = scene.controllers.flatMap((c) => c.logLines());
-      assert.ok(!logs.some((l) => /claim metrics unreadable/.test(String(l.msg))), 'absent claim metrics are no error');
-      assert.deepEqual(scene.forbidden(), [], 'the Role covers sandboxes, sandboxwarmpools/scale and horizontalpodautoscalers');
+      assert.ok(!logs.some((l) => /claim metrics unreadable/.test(String(l.msg))), 'the claim query works against the real Prometheus');
+      assert.deepEqual(scene.forbidden(), [], 'the Role covers sandboxes, sandboxwarmpools/scale, horizontalpodautoscalers and the memory Lease');
     });
   });
 });

@@ -162,8 +162,9 @@ interface ClaimWant {
 function claimWant(p: WarmPoolPlanInput, t: WarmPoolTarget, pool: WarmPoolView, original: number): ClaimWant {
   if (!p.claims.has(t.name)) return { want: original, inputs: {} };
   const cap = Math.max(original, t.maxPrewarmReplicas);
-  // The pool as a ScaledObject-shaped target: "minReplicas" is spec.replicas, the class is the pool.
-  const view: ScaledObjectView = { ref: pool.ref, agentClass: t.name, minReplicas: pool.replicas, maxReplicas: cap, originalMinReplicas: original, prewarmCap: t.maxPrewarmReplicas };
+  // The pool as a ScaledObject-shaped target: "minReplicas" is spec.replicas, the class is the pool. A
+  // pool has no maxReplicaCount: maxPrewarmReplicas is its only cap (and names itself in the reason).
+  const view: ScaledObjectView = { ref: pool.ref, agentClass: t.name, minReplicas: pool.replicas, maxReplicas: Number.MAX_SAFE_INTEGER, originalMinReplicas: original, prewarmCap: t.maxPrewarmReplicas };
   const [rec] = scaleRecommendations(p.claims, p.holds, [view], p.nowMs, p.options);
   const target = p.holds.get(`${pool.ref.namespace}/${pool.ref.name}`)?.target ?? original;
   const raising = rec !== undefined && rec.minReplicas > original;

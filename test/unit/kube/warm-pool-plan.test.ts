@@ -95,6 +95,7 @@ test('a claim burst raises the pool ahead of the claims to come, by the forecast
   assert.equal(a.policy, 'claims');
   assert.ok(a.replicas > 2 && a.replicas <= 10, `raised within the cap: ${a.replicas}`);
   assert.match(a.reason, /pre-warm \d+ replicas.*claims\/min, \d+ claims at p95 over \d+ s/);
+  if (a.replicas === 10) assert.match(a.reason, /capped at maxPrewarmReplicas 10/);
   assert.ok(Number(a.inputs.upperArrivals) >= 1);
   // Quiet again for longer than the cooldown: the forecast lets go and the user's value comes back.
   const mem = new Map<string, PoolMemory>([['pool-a', { original: 2, written: a.replicas }]]);
