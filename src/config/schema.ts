@@ -13,6 +13,7 @@ import {
   schedulesSchema,
   targetsSchema,
 } from './sections-schema.js';
+import { resizeSafetySchema } from './resize-safety-schema.js';
 import type { Config } from './types.js';
 
 /**
@@ -28,6 +29,7 @@ export const configSchema = z
       .describe(`The policy that acts: ${POLICY_NAMES.join(', ')}.`),
     policies: policiesSchema,
     targets: targetsSchema,
+    resizeSafety: resizeSafetySchema,
     prometheus: prometheusSchema,
     keda: kedaSchema,
     agentSandbox: agentSandboxSchema,
