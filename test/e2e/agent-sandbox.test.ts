@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import type * as k8s from '@kubernetes/client-node';
 import { after, before, describe, it } from 'node:test';
 import { installAgentSandboxCrds, sandbox, SANDBOX, WARM_POOL, warmPool } from './harness/agent-sandbox.js';
+import { metricValue } from './harness/controller.js';
 import { drive, type Driver } from './harness/drive.js';
 import { createAgentPod, markRunning } from './harness/kubelet.js';
 import { eventsFor } from './harness/observe.js';
@@ -218,6 +219,9 @@ describe('agent-sandbox: warm-pool pre-warm, HPA left alone, Sandbox template wr
 
       const logs = scene.controllers.flatMap((c) => c.logLines());
       assert.ok(!logs.some((l) => /claim metrics unreadable/.test(String(l.msg))), 'the claim query works against the real Prometheus');
+      // Every write is counted: the new leader's restore of pool-win and its raise of pool-claims.
+      const text = await scene.controllers.at(-1)!.metrics();
+      assert.ok(metricValue(text, 'burstguard_actions_total', { kind: 'warm-pool', outcome: 'applied' }) >= 2, text.split('\n').filter((l) => l.startsWith('burstguard_actions_total')).join('\n'));
       assert.deepEqual(scene.forbidden(), [], 'the Role covers sandboxes, sandboxwarmpools/scale, horizontalpodautoscalers and the memory Lease');
     });
   });
