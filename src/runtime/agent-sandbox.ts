@@ -144,14 +144,16 @@ export class AgentSandboxLoop {
     } catch (e) {
       // Without the HPA list burstguard cannot rule out fighting one: no pool is touched this tick.
       const f = apiFailure(e);
-      this.d.log.warn({ status: f.status, err: f.message }, 'cannot list HorizontalPodAutoscalers: no SandboxWarmPool is pre-warmed this tick');
+      await this.sayOnce('err/hpas', f.message, () => Promise.resolve(this.d.log.warn({ status: f.status, err: f.message }, 'cannot list HorizontalPodAutoscalers: no SandboxWarmPool is pre-warmed until it can')));
       return;
     }
+    this.said.delete('err/hpas');
     const pools = new Map<string, WarmPoolView>();
     for (const t of a.warmPools) {
       const r = await readWarmPool(this.d.scale, this.d.namespace, t.name);
       if (r.ok && r.value) pools.set(t.name, r.value);
-      else if (!r.ok) this.d.log.warn({ pool: t.name, status: r.error.status, err: r.error.message }, 'cannot read SandboxWarmPool scale');
+      if (r.ok) this.said.delete(`err/read/${t.name}`);
+      else await this.sayOnce(`err/read/${t.name}`, r.error.message, () => Promise.resolve(this.d.log.warn({ pool: t.name, status: r.error.status, err: r.error.message }, 'cannot read SandboxWarmPool scale')));
     }
     const base = resolvePredictiveOptions(cfg.policies.predictive);
     const plan = planWarmPools({
