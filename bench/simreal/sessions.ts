@@ -46,9 +46,12 @@ export function bySession(samples: Iterable<TraceSample>): Map<string, TraceSamp
 }
 
 /**
- * One session's samples on a 1 s grid relative to its first sample: grid point k takes the first sample
- * at or after k seconds (the format's rule: demand between samples is the later sample's), so a burst
- * between grid points is not lost if it is the next sample; tool counts are summed into their interval.
+ * One session's samples on a 1 s grid relative to its first sample. The format's rule is that demand
+ * between samples is the later sample's, so the demand over (k−1, k] is that of every sample in it and
+ * of the first sample at or after k; grid point k holds the highest of them, which keeps a sub-second
+ * spike (the simulator's OOM check looks at every sample crossed; the real agent holds each grid value
+ * for a whole second). CPU and the agent signals are those of the first sample at or after k; tool
+ * counts are summed into their interval (the last point takes any left past the window).
  */
 export function toGrid(samples: readonly TraceSample[], windowS: number, o: { memScale: number; cpuScale: number }): Omit<GridSession, 'name'> {
   const first = samples[0];
@@ -58,21 +61,30 @@ export function toGrid(samples: readonly TraceSample[], windowS: number, o: { me
   const n = Math.min(windowS, Math.floor(last.t - t0)) + 1;
   const g = { mem: [] as number[], cpu: [] as number[], tokens: [] as Array<number | undefined>, tool: [] as Array<string | undefined>, calls: [] as number[], errors: [] as number[] };
   const rel = (i: number): number => (samples[i] as TraceSample).t - t0;
-  let at = 0; // the first sample at or after k
-  let counted = 0; // the first sample not yet counted into an interval
+  let next = 0; // the first sample after the interval counted so far
   for (let k = 0; k < n; k++) {
-    while (at < samples.length - 1 && rel(at) < k) at++;
+    let peak = 0;
     let calls = 0;
     let errors = 0;
-    for (; counted < samples.length && rel(counted) <= k; counted++) {
-      calls += (samples[counted] as TraceSample).toolCalls ?? 0;
-      errors += (samples[counted] as TraceSample).toolErrors ?? 0;
+    for (; next < samples.length && rel(next) <= k; next++) {
+      const c = samples[next] as TraceSample;
+      peak = Math.max(peak, c.memBytes);
+      calls += c.toolCalls ?? 0;
+      errors += c.toolErrors ?? 0;
     }
-    const s = samples[at] as TraceSample;
-    g.mem.push(Math.round(s.memBytes * o.memScale));
-    g.cpu.push(Math.round(s.cpuCores * o.cpuScale * 1000) / 1000);
-    g.tokens.push(s.contextTokens);
-    g.tool.push(s.tool);
+    // The sample whose demand reaches k: one exactly at k, else the next one (or the last of all).
+    const exact = next > 0 && rel(next - 1) === k;
+    const cover = samples[exact || next >= samples.length ? next - 1 : next] as TraceSample;
+    if (k === n - 1) {
+      for (let i = next; i < samples.length; i++) {
+        calls += (samples[i] as TraceSample).toolCalls ?? 0;
+        errors += (samples[i] as TraceSample).toolErrors ?? 0;
+      }
+    }
+    g.mem.push(Math.round(Math.max(peak, cover.memBytes) * o.memScale));
+    g.cpu.push(Math.round(cover.cpuCores * o.cpuScale * 1000) / 1000);
+    g.tokens.push(cover.contextTokens);
+    g.tool.push(cover.tool);
     g.calls.push(calls);
     g.errors.push(errors);
   }
