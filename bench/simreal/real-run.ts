@@ -42,7 +42,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** The config every run uses: the real-node scenarios' base (cAdvisor samples arrive late: staleAfterS 45). */
 export function runConfig(ns: string, promUrl: string, o: RealRunOptions): Record<string, unknown> {
   const sizes = { requests: { memory: mem(o.requests.memBytes), cpu: cpu(o.requests.cpuCores) }, limits: { memory: mem(o.limits.memBytes), cpu: cpu(o.limits.cpuCores) } };
-  return merge(merge(baseConfig(ns, promUrl), { engine: { staleAfterS: 45 }, policy: o.policy, policies: { static: sizes } }), o.extraConfig ?? {});
+  // Info, not the scenarios' debug: twelve pods for minutes log hundreds of MB at debug, past what the
+  // harness reads back (the resize lines the run keeps are info).
+  const base = { engine: { staleAfterS: 45 }, policy: o.policy, policies: { static: sizes }, log: { level: 'info' } };
+  return merge(merge(baseConfig(ns, promUrl), base), o.extraConfig ?? {});
 }
 
 /** Replays the sessions on the real node under one policy and reads what happened. */
