@@ -34,7 +34,8 @@ test('the simulator\'s default resize latency and restart timing are the measure
   assert.ok(DEFAULT_SIM_SETTINGS.resizeLatencyS <= 1 && cgroupP90S <= 1, 'a resize lands within one simulator step');
   const delays = result.policies.flatMap((p) => p.real.restartDelaysS);
   const first = delays.filter((d) => d.kill === 1).map((d) => d.delayS);
-  const second = delays.filter((d) => d.kill === 2).map((d) => d.delayS);
-  assert.ok(first.length > 0 && first.every((d) => d <= 2), `first restarts at once (≤ 2 s at 1 s resolution): ${first.join(', ')}`);
-  assert.ok(second.length > 0 && second.every((d) => Math.abs(d - DEFAULT_SIM_SETTINGS.oomBackoffS.initial) <= 2), `second restarts after the back-off start ${DEFAULT_SIM_SETTINGS.oomBackoffS.initial} s: ${second.join(', ')}`);
+  assert.ok(first.length > 0 && first.every((d) => d <= 2), `first restarts at once (≤ 2 s at the status's 1 s resolution): ${first.join(', ')}`);
+  assert.ok(delays.some((d) => d.kill >= 2), 'the measurement saw crash loops');
+  // The back-off start is the least-squares fit of initial·2^(k−2) to every later restart (measured.ts).
+  assert.deepEqual(DEFAULT_SIM_SETTINGS.oomBackoffS, result.simSide.oomBackoffS);
 });
