@@ -1,6 +1,6 @@
 /**
  * The simulator against the real node, live and short (docs/e2e.md "The simulator against the real
- * node"; the full run is `npm run bench:sim-vs-real`): three sessions of the real-memory trace, 45 s
+ * node"; the full run is `npm run bench:sim-vs-real`): three sessions of the real-memory trace, 35 s
  * each, replayed for real under `predictive` with the controller as its own process, then the same
  * sessions, start offsets and ConfigMap in the simulator with the knobs the committed measurement set.
  * OOM kills, accepted resizes and peak memory must agree within the stated tolerances (figures.ts).
@@ -19,7 +19,7 @@ const measured = latestMeasurement();
 const skip = realNodeSkipReason() ?? (measured === undefined ? 'no committed sim-vs-real measurement' : false);
 const DRAIN_S = 15;
 
-describe('real node vs the simulator: 3 sessions × 45 s under predictive', { skip, timeout: 240_000 }, () => {
+describe('real node vs the simulator: 3 sessions × 35 s under predictive', { skip, timeout: 240_000 }, () => {
   let world: RealWorld;
 
   before(async () => {
@@ -30,7 +30,7 @@ describe('real node vs the simulator: 3 sessions × 45 s under predictive', { sk
   });
 
   it('OOM kills, resizes and peak memory agree within tolerance', async (t) => {
-    const sessions = await loadSessions({ count: 3, windowS: 45, seed: 1 });
+    const sessions = await loadSessions({ count: 3, windowS: 35, seed: 1 });
     const real = await runOnRealNode(world, sessions, { policy: 'predictive', requests: SIM_REAL_SIZES.requests, limits: SIM_REAL_SIZES.limits, drainS: DRAIN_S });
     const knobs = measured!.result.simSide;
     const sim = figuresOf(await simulate(sessions, real.startOffsetsS, real.config, { ...knobs, nodeAllocatable: SIM_REAL_SIZES.nodeAllocatable, drainS: DRAIN_S }));
