@@ -101,7 +101,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * 2 ms until it shows the new limit (the kernel rounds it down to a page), the pod status every 25 ms.
  * A limit not seen within `timeoutMs` (refused below usage, or superseded) counts as not applied.
  */
-export async function timeResize(core: k8s.CoreV1Api, ns: string, pod: k8s.V1Pod, req: SeenRequest, out: ResizeTimings, timeoutMs = 5000): Promise<void> {
+export async function timeResize(api: { readonly core: k8s.CoreV1Api; readonly ns: string }, pod: k8s.V1Pod, req: SeenRequest, out: ResizeTimings): Promise<void> {
+  const { core, ns } = api;
+  const timeoutMs = 5000;
   const target = patchedMemoryLimit(req.body);
   const dir = containerMemoryCgroup(pod);
   const name = pod.metadata?.name ?? '';

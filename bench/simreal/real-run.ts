@@ -65,7 +65,7 @@ export async function runOnRealNode(world: RealWorld, sessions: readonly GridSes
   proxy.beforeForward = (req) => {
     const name = resizedPod(req.path);
     const pod = name === undefined ? undefined : recs.get(name)?.latest;
-    if (req.method === 'PATCH' && pod !== undefined) watches.push(timeResize(core, scene.ns, pod, req, timings));
+    if (req.method === 'PATCH' && pod !== undefined) watches.push(timeResize({ core, ns: scene.ns }, pod, req, timings));
     return Promise.resolve();
   };
 
