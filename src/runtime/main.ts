@@ -183,6 +183,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     leading,
     host: access.inCluster ? '0.0.0.0' : '127.0.0.1',
     logger: child('keda-scaler'),
+    onCall: (method, code) => metrics.kedaScalerCallsTotal.inc({ method, code }),
   });
 
   const lastInWindowMs = new Map<string, number>();
