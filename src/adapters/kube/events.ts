@@ -122,6 +122,7 @@ export function actionOf(reason: string): string {
   if (reason.includes('Scale')) return 'Scale';
   if (reason === EVENT_REASONS.dryRun) return 'Recommend';
   if (reason.startsWith('BurstguardConfig')) return 'LoadConfig';
+  if (reason.startsWith('BurstguardSandboxTemplate')) return 'UpdateTemplate';
   return 'Observe';
 }
 
