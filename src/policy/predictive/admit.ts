@@ -72,6 +72,14 @@ function median(xs: number[]): number {
   return xs.length % 2 === 1 ? (xs[m] ?? 0) : ((xs[m - 1] ?? 0) + (xs[m] ?? 0)) / 2;
 }
 
+/** What the admitted memory request stands on, for the reason. */
+function requestBasis(cold: boolean, folds: number, nodeMemBytes: number | undefined, o: ResolvedPredictiveOptions): string {
+  if (cold && nodeMemBytes === undefined) return `the template's: the class has ${folds} of the ${ADMIT_WARM_OUTCOMES} outcomes that price it, and the node size is unknown`;
+  if (cold) return `the lower of the template's and the class's price: the class has ${folds} of the ${ADMIT_WARM_OUTCOMES} outcomes that price it above the template`;
+  if (nodeMemBytes !== undefined) return `effective memory on a ${fmtMem(nodeMemBytes)} node at ε_node ${o.nodeRiskBudget}`;
+  return `expected usage + ${Math.round(o.requestMarginFraction * 100)} % (node size unknown)`;
+}
+
 /** The resources to create `pod` with; undefined keeps the template (a template without a memory limit). */
 export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: number, o: ResolvedPredictiveOptions): AdmissionResponse | undefined {
   // A template without limits is BestEffort or limit-free Burstable: setting limits would change what
@@ -102,13 +110,7 @@ export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: numb
     : cold
       ? { memBytes: Math.min(pod.requests.memBytes, pricing ? memRequest : Infinity, memLimit), cpuCores: Math.min(cpuRequest, cpuLimit) }
       : { memBytes: memRequest, cpuCores: Math.min(cpuRequest, cpuLimit) };
-  const basis = cold
-    ? !pricing
-      ? `the template's: the class has ${cm.folds} of the ${ADMIT_WARM_OUTCOMES} outcomes that price it, and the node size is unknown`
-      : `the lower of the template's and the class's price: the class has ${cm.folds} of the ${ADMIT_WARM_OUTCOMES} outcomes that price it above the template`
-    : pricing
-    ? `effective memory on a ${fmtMem(pricing.mem.node.capacity)} node at ε_node ${o.nodeRiskBudget}`
-    : `expected usage + ${Math.round(o.requestMarginFraction * 100)} % (node size unknown)`;
+  const basis = requestBasis(cold, cm.folds, pricing?.mem.node.capacity, o);
   return {
     requests,
     limits: { memBytes: memLimit, cpuCores: cpuLimit },
