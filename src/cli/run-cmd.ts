@@ -1,9 +1,10 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { componentLogger, createLogger } from '../telemetry/logger.js';
 import type { CliIo, Command } from './io.js';
 
 const usage = `Usage: burstguard run [--kubeconfig PATH] [--namespace NS] [--configmap NAME] [--metrics-port N] [--identity ID]
-                     [--annotate-pods]
+                     [--listen-address ADDR] [--annotate-pods]
 
 Runs the controller in the agents' namespace (also the container entrypoint).
   --kubeconfig PATH   kubeconfig to use; default: in-cluster service account, else $KUBECONFIG or ~/.kube/config
@@ -11,6 +12,10 @@ Runs the controller in the agents' namespace (also the container entrypoint).
   --configmap NAME    ConfigMap holding config.yaml (watched, hot-reloaded); default: burstguard
   --metrics-port N    port of /metrics, /healthz, /readyz; default: the ConfigMap's http.port (8080)
   --identity ID       leader-election identity; default: $POD_NAME, else the hostname
+  --listen-address ADDR
+                      IP address the HTTP server and the KEDA external scaler listen on; default:
+                      0.0.0.0 in a pod, else 127.0.0.1 (a hostNetwork pod: 127.0.0.1 keeps the ports off
+                      the node's other interfaces; Helm values listenAddress and probes.host)
   --annotate-pods     in dryRun, also write each recommendation as the pod annotation
                       burstguard.io/recommendation (needs 'patch' on pods: Helm value dryRun.annotatePods)
 `;
@@ -22,6 +27,8 @@ export interface RunArgs {
   readonly configMap: string;
   readonly metricsPort?: number;
   readonly identity?: string;
+  /** The IP address to listen on; undefined: `defaultListenAddress`. */
+  readonly listenAddress?: string;
   /** dryRun recommendations also as pod annotations (needs pods patch RBAC). */
   readonly annotatePods?: boolean;
 }
@@ -38,6 +45,7 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
         configmap: { type: 'string' },
         'metrics-port': { type: 'string' },
         identity: { type: 'string' },
+        'listen-address': { type: 'string' },
         'annotate-pods': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -57,6 +65,11 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
   }
   const namespace = str('namespace');
   if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) return { ok: false, error: `--namespace: '${namespace}' is not a namespace name` };
+  const listenAddress = str('listen-address');
+  // An IP literal only: a host name could resolve to more (or other) interfaces than the operator meant.
+  if (listenAddress !== undefined && isIP(listenAddress) === 0) {
+    return { ok: false, error: `--listen-address: '${listenAddress}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)` };
+  }
   const configMap = str('configmap') ?? 'burstguard';
   for (const [k, v] of [
     ['kubeconfig', str('kubeconfig')],
@@ -73,9 +86,18 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
       ...(namespace !== undefined ? { namespace } : {}),
       ...(metricsPort !== undefined ? { metricsPort } : {}),
       ...(str('identity') !== undefined ? { identity: str('identity') } : {}),
+      ...(listenAddress !== undefined ? { listenAddress } : {}),
       ...(values['annotate-pods'] === true ? { annotatePods: true } : {}),
     },
   };
+}
+
+/**
+ * Where the controller listens: the flag, else every interface in a pod (the kubelet's probes and the
+ * Service reach the pod IP) and loopback outside one (a developer's machine exposes nothing).
+ */
+export function listenAddressFor(args: Pick<RunArgs, 'listenAddress'>, inCluster: boolean): string {
+  return args.listenAddress ?? (inCluster ? '0.0.0.0' : '127.0.0.1');
 }
 
 /**
