@@ -57,19 +57,13 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
   }
   if (values.help === true) return { ok: true, value: 'help' };
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? values[k] : undefined);
-  const portText = str('metrics-port');
-  let metricsPort: number | undefined;
-  if (portText !== undefined) {
-    metricsPort = Number(portText);
-    if (!/^\d+$/.test(portText) || metricsPort > 65535) return { ok: false, error: `--metrics-port: '${portText}' is not a port number` };
-  }
+  const metricsPort = parsePort(str('metrics-port'));
+  if (typeof metricsPort === 'string') return { ok: false, error: metricsPort };
   const namespace = str('namespace');
   if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) return { ok: false, error: `--namespace: '${namespace}' is not a namespace name` };
   const listenAddress = str('listen-address');
-  // An IP literal only: a host name could resolve to more (or other) interfaces than the operator meant.
-  if (listenAddress !== undefined && isIP(listenAddress) === 0) {
-    return { ok: false, error: `--listen-address: '${listenAddress}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)` };
-  }
+  const listenError = listenAddressError(listenAddress);
+  if (listenError !== undefined) return { ok: false, error: listenError };
   const configMap = str('configmap') ?? 'burstguard';
   for (const [k, v] of [
     ['kubeconfig', str('kubeconfig')],
@@ -90,6 +84,18 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
       ...(values['annotate-pods'] === true ? { annotatePods: true } : {}),
     },
   };
+}
+
+/** `--metrics-port`'s number, undefined when not given, or the error to print. */
+function parsePort(text: string | undefined): number | undefined | string {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  return /^\d+$/.test(text) && port <= 65535 ? port : `--metrics-port: '${text}' is not a port number`;
+}
+
+/** An IP literal only: a host name could resolve to more (or other) interfaces than the operator meant. */
+function listenAddressError(addr: string | undefined): string | undefined {
+  return addr === undefined || isIP(addr) !== 0 ? undefined : `--listen-address: '${addr}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)`;
 }
 
 /**
