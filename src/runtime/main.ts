@@ -184,6 +184,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     leading,
     host,
     logger: child('keda-scaler'),
+    onCall: (method, code) => metrics.kedaScalerCallsTotal.inc({ method, code }),
   });
 
   const lastInWindowMs = new Map<string, number>();
