@@ -10,7 +10,10 @@ import { resolveClusterAccess, processEnv, type ClusterAccessEnv } from '../adap
 import { KubeRuntime } from '../adapters/kube/kube-runtime.js';
 import { kubeLeaseApi } from '../adapters/kube/lease-api.js';
 import { kubeTokenReviewer } from '../adapters/kube/token-review.js';
+import { kubeHpaApi, kubeSandboxApi, kubeWarmPoolScaleApi } from '../adapters/kube/apis.js';
+import { leasePoolMemoryStore, poolMemoryLeaseName } from '../adapters/kube/pool-memory-lease.js';
 import { planPrewarm } from '../adapters/kube/prewarm-plan.js';
+import { createClaimReader, type ClaimReader } from '../adapters/prometheus/claims.js';
 import { createPrometheusSource } from '../adapters/prometheus/index.js';
 import { listenAddressFor, type RunArgs } from '../cli/run-cmd.js';
 import { defaultConfig, type Config } from '../config/index.js';
@@ -21,6 +24,7 @@ import type { Policy } from '../policy/policy.js';
 import { createPolicy } from '../policy/registry.js';
 import { createLogger } from '../telemetry/logger.js';
 import { createMetrics, metricsObserver } from '../telemetry/metrics.js';
+import { AgentSandboxLoop } from './agent-sandbox.js';
 import { watchConfig } from './config-watch.js';
 import { NOT_LEADER, type HintDeps } from './hints.js';
 import { startHttpServer, type Readiness, type RunningHttpServer } from './http.js';
@@ -84,10 +88,14 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   let policy: Policy = mustPolicy(config);
   let state: EngineState = newEngineState(policy);
   let source: MetricSource | undefined;
+  let claimReader: ClaimReader | undefined;
   const rebuildSource = (): void => {
     const s = createPrometheusSource(config.prometheus, { container: config.targets.container, logger: child('prometheus') });
     if (s.ok) source = s.value;
     else log.error({ err: s.error.message }, 'cannot build the Prometheus source; holding');
+    claimReader?.close();
+    const c = createClaimReader(config.prometheus, config.agentSandbox.claims);
+    claimReader = c.ok ? c.value : undefined;
   };
   // Created after the first config; the config callback reconfigures it once it exists.
   const sched: { current?: Scheduler } = {};
@@ -115,7 +123,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
           policy = mustPolicy(next);
           state = newEngineState(policy);
         }
-        if (!previous || JSON.stringify(previous.prometheus) !== JSON.stringify(next.prometheus)) rebuildSource();
+        if (!previous || JSON.stringify(previous.prometheus) !== JSON.stringify(next.prometheus) || JSON.stringify(previous.agentSandbox.claims) !== JSON.stringify(next.agentSandbox.claims)) rebuildSource();
         sched.current?.reconfigure(scheduleOf(next));
         if (previous) void kube.sync();
       },
@@ -135,6 +143,8 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     rebuildSource();
   }
 
+  // Set once the agent-sandbox loop exists: it reloads what it remembered when this replica leads again.
+  const leadership = { onStopped: (): void => undefined };
   const le = config.leaderElection;
   const elector = new LeaderElector(kubeLeaseApi(kc, namespace, le.leaseName), {
     identity,
@@ -144,7 +154,10 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     clock,
     log: child('leader-election'),
     onStartedLeading: () => metrics.leader.set(1),
-    onStoppedLeading: () => metrics.leader.set(0),
+    onStoppedLeading: () => {
+      metrics.leader.set(0);
+      leadership.onStopped();
+    },
   });
   // Leader election on/off is read once: switching it needs a restart (config-watch reports it).
   const electing = le.enabled;
@@ -187,6 +200,22 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     onCall: (method, code) => metrics.kedaScalerCallsTotal.inc({ method, code }),
   });
 
+  const sandboxLoop = new AgentSandboxLoop({
+    namespace,
+    config: () => config,
+    clock,
+    log: child('agent-sandbox'),
+    scale: kubeWarmPoolScaleApi(kc),
+    sandboxApi: kubeSandboxApi(kc),
+    hpas: kubeHpaApi(kc),
+    memoryStore: leasePoolMemoryStore(kc, namespace, poolMemoryLeaseName(le.leaseName)),
+    sandboxes: () => kube.sandboxes(),
+    events: kube.events,
+    windows: () => sched.current?.openWindows() ?? [],
+    claims: () => claimReader,
+    count: (kind, outcome) => metrics.actionsTotal.inc({ kind, outcome }),
+  });
+  leadership.onStopped = () => sandboxLoop.invalidate();
   const lastInWindowMs = new Map<string, number>();
   let inFlight: Promise<void> = Promise.resolve();
   const onTick = (): Promise<void> => (inFlight = tickOnce());
@@ -196,6 +225,10 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     const signal = AbortSignal.any([stop, AbortSignal.timeout(Math.max(5_000, engineCfg.tickIntervalS * 4_000))]);
     await tick({ clock, source, view: kube.view, actuator: kube.actuator, policy, log, observer }, state, engineCfg, signal);
     await prewarm(signal, engineCfg.dryRun);
+    if (config.agentSandbox.enabled) {
+      const snap = await kube.view.snapshot(namespace);
+      await sandboxLoop.step(snap.ok ? snap.value.pods : [], engineCfg.dryRun, signal);
+    }
   };
   // Pre-warm windows are reconciled on every tick: level-triggered, so a new leader finishes the job.
   const prewarm = async (signal: AbortSignal, dryRun: boolean): Promise<void> => {
@@ -249,6 +282,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   await kube.stop();
   await http.close();
   await kedaScaler?.close();
+  claimReader?.close();
   log.flush();
   return 0;
 }
