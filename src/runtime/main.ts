@@ -15,7 +15,7 @@ import { leasePoolMemoryStore, poolMemoryLeaseName } from '../adapters/kube/pool
 import { planPrewarm } from '../adapters/kube/prewarm-plan.js';
 import { createClaimReader, type ClaimReader } from '../adapters/prometheus/claims.js';
 import { createPrometheusSource } from '../adapters/prometheus/index.js';
-import type { RunArgs } from '../cli/run-cmd.js';
+import { listenAddressFor, type RunArgs } from '../cli/run-cmd.js';
 import { defaultConfig, type Config } from '../config/index.js';
 import type { Clock, MetricSource, TickObserver } from '../engine/ports.js';
 import { actOnHint } from '../engine/hint.js';
@@ -78,8 +78,9 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     leading: () => acting.leading(),
     act: (hint) => acting.act(hint),
   };
+  const host = listenAddressFor(args, access.inCluster);
   const startHttp = (port: number): Promise<RunningHttpServer> =>
-    startHttpServer({ registry, port, host: access.inCluster ? '0.0.0.0' : '127.0.0.1', logger: child('http'), readiness: () => readiness.check(), hints });
+    startHttpServer({ registry, port, host, logger: child('http'), readiness: () => readiness.check(), hints });
   let http = await startHttp(args.metricsPort ?? config.http.port);
   const kube = new KubeRuntime({ kc, namespace, identity, clock, log: child('kube'), config: () => config, annotatePods: args.annotatePods === true,
     onNodeAllocatableKnown: (known) => metrics.nodeAllocatableKnown.set(known ? 1 : 0),
@@ -196,7 +197,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     state: () => state,
     nowMs: () => clock.now(),
     leading,
-    host: access.inCluster ? '0.0.0.0' : '127.0.0.1',
+    host,
     logger: child('keda-scaler'),
     onCall: (method, code) => metrics.kedaScalerCallsTotal.inc({ method, code }),
   });
@@ -271,7 +272,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   sched.current = scheduler;
   const election = electing ? elector.run(stop) : Promise.resolve();
   // replica and namespace are already on every line (the logger's base): not repeated here.
-  log.info({ inCluster: access.inCluster, configMap: args.configMap, port: http.port, kedaScalerPort: kedaScaler?.port ?? 0 }, 'burstguard controller started');
+  log.info({ inCluster: access.inCluster, configMap: args.configMap, host, port: http.port, kedaScalerPort: kedaScaler?.port ?? 0 }, 'burstguard controller started');
 
   await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   log.info({}, 'shutting down');
