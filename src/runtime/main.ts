@@ -82,7 +82,9 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   const startHttp = (port: number): Promise<RunningHttpServer> =>
     startHttpServer({ registry, port, host, logger: child('http'), readiness: () => readiness.check(), hints });
   let http = await startHttp(args.metricsPort ?? config.http.port);
-  const kube = new KubeRuntime({ kc, namespace, identity, clock, log: child('kube'), config: () => config, annotatePods: args.annotatePods === true, configMap: args.configMap });
+  const kube = new KubeRuntime({ kc, namespace, identity, clock, log: child('kube'), config: () => config, annotatePods: args.annotatePods === true, configMap: args.configMap,
+    onNodeAllocatableKnown: (known) => metrics.nodeAllocatableKnown.set(known ? 1 : 0),
+  });
 
   // Policy, engine state and metric source follow the config; a policy change starts from fresh state.
   let policy: Policy = mustPolicy(config);

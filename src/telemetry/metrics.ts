@@ -22,6 +22,8 @@ export interface Metrics {
   readonly prewarmWindowsActive: Gauge;
   /** Running managed pods with no samples for several ticks (src/engine/sample-watch.ts). */
   readonly podsWithoutSamples: Gauge;
+  /** 1 while the Nodes are readable (node allocatable known, node risk budget on); 0 once refused (403). */
+  readonly nodeAllocatableKnown: Gauge;
   /** Calls KEDA made to the external scaler, by RPC and gRPC status (keda.mode externalScaler). */
   readonly kedaScalerCallsTotal: Counter<'method' | 'code'>;
 }
@@ -87,6 +89,11 @@ export function createMetrics(registry: Registry): Metrics {
     podsWithoutSamples: new Gauge({
       name: 'burstguard_pods_without_samples',
       help: 'Running managed pods with no metric samples for several ticks (burstguard cannot size them; see the warning Event for likely causes).',
+      registers,
+    }),
+    nodeAllocatableKnown: new Gauge({
+      name: 'burstguard_node_allocatable_known',
+      help: "1 while the controller can read Nodes (their allocatable feeds the node risk budget); 0 when it cannot (403: bind the node-read ClusterRole, deploy/manifests/node-read/).",
       registers,
     }),
     prewarmWindowsActive: new Gauge({

@@ -67,7 +67,12 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
     rendered = k8s.loadAllYaml(out).filter((o): o is k8s.KubernetesObject => o !== null && typeof o === 'object' && 'kind' in o);
     const kinds = rendered.map((o) => o.kind);
     for (const k of ['ServiceAccount', 'Role', 'RoleBinding', 'Deployment', 'ConfigMap']) assert.ok(kinds.includes(k), `chart renders a ${k} (got ${kinds.join(', ')})`);
-    assert.ok(!kinds.includes('ClusterRole') && !kinds.includes('ClusterRoleBinding'), 'a namespace Role, no cluster-wide rights');
+    // Cluster-wide: only the read-only node-read ClusterRole (nodeRead.enabled, default on) and its binding.
+    const cluster = rendered.filter((o) => String(o.kind).startsWith('Cluster'));
+    assert.deepEqual(cluster.map((o) => o.kind).sort(), ['ClusterRole', 'ClusterRoleBinding']);
+    assert.deepEqual(JSON.stringify((cluster.find((o) => o.kind === 'ClusterRole') as k8s.V1ClusterRole).rules), JSON.stringify([{ apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'] }]));
+    const off = k8s.loadAllYaml(execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...IMAGE, '--set', 'nodeRead.enabled=false'], { encoding: 'utf8' }));
+    assert.ok(!off.some((o) => o !== null && typeof o === 'object' && String((o as k8s.KubernetesObject).kind).startsWith('Cluster')), 'nodeRead.enabled=false: a namespace Role, no cluster-wide rights');
     const role = rendered.find((o) => o.kind === 'Role') as k8s.V1Role;
     const rules = JSON.stringify(role.rules ?? []);
     assert.ok(!/"secrets"/.test(rules), 'the Role grants nothing on Secrets');

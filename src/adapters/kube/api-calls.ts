@@ -13,8 +13,8 @@ export interface ApiCall {
   /** Set when the call happens only with an opt-in setting; the default Role leaves it out. */
   readonly optIn?: string;
   /**
-   * Set for the one cluster-scoped call: granted by a ClusterRoleBinding (named here), never by the
-   * namespace Role. Cluster scope is RBAC's only place for it, not a wider wish.
+   * Set for a cluster-scoped call: the ClusterRole a ClusterRoleBinding grants it by, never the
+   * namespace Role. Cluster scope is RBAC's only place for these, not a wider wish.
    */
   readonly clusterRoleBinding?: string;
 }
@@ -51,6 +51,22 @@ export const API_CALLS: readonly ApiCall[] = [
     optIn: 'config hints.enabled (Helm hints.enabled)',
     clusterRoleBinding: 'system:auth-delegator',
   },
+  {
+    group: '',
+    resource: 'nodes',
+    verb: 'list',
+    why: 'node informer: allocatable of the pods\' nodes, for the node risk budget (Nodes are cluster-scoped)',
+    optIn: 'deploy/manifests/node-read/ (Helm nodeRead.enabled, on by default); without it: no node budget',
+    clusterRoleBinding: 'burstguard-node-reader',
+  },
+  {
+    group: '',
+    resource: 'nodes',
+    verb: 'watch',
+    why: 'node informer: kept current',
+    optIn: 'deploy/manifests/node-read/ (Helm nodeRead.enabled, on by default); without it: no node budget',
+    clusterRoleBinding: 'burstguard-node-reader',
+  },
 ];
 
 /** The client-node methods burstguard calls, and the API calls they make. */
@@ -79,9 +95,11 @@ export const CLIENT_METHODS: Readonly<Record<string, ReadonlyArray<Pick<ApiCall,
   getNamespacedCustomObjectScale: [{ group: 'extensions.agents.x-k8s.io', resource: 'sandboxwarmpools/scale', verb: 'get' }],
   patchNamespacedCustomObjectScale: [{ group: 'extensions.agents.x-k8s.io', resource: 'sandboxwarmpools/scale', verb: 'patch' }],
   listNamespacedHorizontalPodAutoscaler: [{ group: 'autoscaling', resource: 'horizontalpodautoscalers', verb: 'list' }],
+  listNode: [{ group: '', resource: 'nodes', verb: 'list' }],
   createTokenReview: [{ group: 'authentication.k8s.io', resource: 'tokenreviews', verb: 'create' }],
-  // makeInformer and `new Watch`: a watch on the path they are given (pods, scaledobjects, configmaps).
+  // makeInformer and `new Watch`: a watch on the path they are given (pods, scaledobjects, nodes, configmaps).
   makeInformer: [
+    { group: '', resource: 'nodes', verb: 'watch' },
     { group: '', resource: 'pods', verb: 'watch' },
     { group: 'keda.sh', resource: 'scaledobjects', verb: 'watch' },
     { group: 'agents.x-k8s.io', resource: 'sandboxes', verb: 'watch' },

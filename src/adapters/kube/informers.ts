@@ -1,4 +1,4 @@
-import { CoreV1Api, CustomObjectsApi, ListWatch, makeInformer, Watch, type KubeConfig, type KubernetesListObject, type V1ConfigMap, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, ListWatch, makeInformer, Watch, type KubeConfig, type KubernetesListObject, type V1ConfigMap, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import type { Logger } from '../../engine/ports.js';
 import { SANDBOX, type Sandbox } from './agent-sandbox.js';
 import { KEDA, type ScaledObject } from './scaled-object-view.js';
@@ -12,6 +12,17 @@ export function podCache(kc: KubeConfig, namespace: string, labelSelector: strin
   const core = kc.makeApiClient(CoreV1Api);
   const informer = makeInformer<V1Pod>(kc, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, () => core.listNamespacedPod({ namespace, labelSelector }), labelSelector);
   return new SyncedCache(informer, { name: 'pods', log });
+}
+
+/**
+ * Every Node of the cluster (nodes list + watch, cluster-scoped: the read-only ClusterRole of
+ * deploy/manifests/node-read/), for their allocatable. Quiet failures: NodeAllocatables reports a
+ * missing permission once; a 403 is retried at most every 5 minutes, so binding the role later is seen.
+ */
+export function nodeCache(kc: KubeConfig, log: Logger): SyncedCache<V1Node> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const informer = makeInformer<V1Node>(kc, '/api/v1/nodes', () => core.listNode());
+  return new SyncedCache(informer, { name: 'nodes', log, quietFailures: true, backoffMs: { initial: 1000, max: 300_000 } });
 }
 
 /** KEDA ScaledObjects of the namespace (scaledobjects list + watch through the custom-objects API). */

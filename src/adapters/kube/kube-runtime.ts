@@ -1,4 +1,4 @@
-import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { Config } from '../../config/index.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { Actuator, Clock, ClusterView, Logger, SourceError } from '../../engine/ports.js';
@@ -6,10 +6,11 @@ import { kubeEventApi, kubePodApi, kubeScaledObjectApi } from './apis.js';
 import { DryRunActuator } from './dry-run-actuator.js';
 import { EventRecorder, verdictEvent } from './events.js';
 import type { Sandbox } from './agent-sandbox.js';
-import { podCache, sandboxCache, scaledObjectCache } from './informers.js';
+import { nodeCache, podCache, sandboxCache, scaledObjectCache } from './informers.js';
 import { KedaActuator } from './keda-actuator.js';
 import { kedaByMode, triggerMetadataFrom } from './keda-mode.js';
 import { KubeActuator } from './kube-actuator.js';
+import { NodeAllocatables } from './node-allocatable.js';
 import { KubeClusterView } from './pod-view.js';
 import { ResizeActuator } from './resize-actuator.js';
 import type { ScaledObject } from './scaled-object-view.js';
@@ -27,6 +28,8 @@ export interface KubeRuntimeOptions {
   readonly annotatePods?: boolean;
   /** The controller's ConfigMap: the object a tick's Event summary is about. */
   readonly configMap?: string;
+  /** Told whether node allocatable is known (Nodes readable) or not (e.g. 403), on each change. */
+  readonly onNodeAllocatableKnown?: (known: boolean) => void;
 }
 
 /**
@@ -42,8 +45,12 @@ export class KubeRuntime {
   private podSelector = '';
   private scaledObjects: SyncedCache<ScaledObject & { metadata: object }> | undefined;
   private sandboxCache: SyncedCache<Sandbox & { metadata: object }> | undefined;
+  /** Cluster-scoped and optional: without the node-read ClusterRole the view has no node allocatable. */
+  private readonly nodes: SyncedCache<V1Node>;
+  private nodesStarted = false;
 
   constructor(private readonly o: KubeRuntimeOptions) {
+    this.nodes = nodeCache(o.kc, o.log);
     const summaryTarget = o.configMap === undefined ? undefined : { apiVersion: 'v1', kind: 'ConfigMap', namespace: o.namespace, name: o.configMap };
     this.events = new EventRecorder(kubeEventApi(o.kc), { clock: o.clock, log: o.log, instance: o.identity, ...(summaryTarget ? { summaryTarget } : {}) });
     const podApi = kubePodApi(o.kc);
@@ -58,6 +65,7 @@ export class KubeRuntime {
       {
         pods: { items: () => this.pods?.items() ?? err({ source: 'pods', message: 'informer not started' }) },
         scaledObjects: { items: () => this.scaledObjects?.items() ?? ok([]) },
+        nodes: new NodeAllocatables(this.nodes, o.log, o.onNodeAllocatableKnown),
       },
       () => {
         const { targets: t, keda, resizeSafety } = o.config();
@@ -81,6 +89,10 @@ export class KubeRuntime {
   /** Starts or rebuilds the caches to match the current config. Resolves once each started cache has tried once. */
   async sync(): Promise<void> {
     const cfg = this.o.config();
+    if (!this.nodesStarted) {
+      this.nodesStarted = true;
+      await this.nodes.start();
+    }
     if (!this.pods || cfg.targets.labelSelector !== this.podSelector) {
       const old = this.pods;
       this.podSelector = cfg.targets.labelSelector;
@@ -120,6 +132,6 @@ export class KubeRuntime {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.pods?.stop(), this.scaledObjects?.stop(), this.sandboxCache?.stop()]);
+    await Promise.all([this.pods?.stop(), this.scaledObjects?.stop(), this.sandboxCache?.stop(), this.nodes.stop()]);
   }
 }

@@ -1,7 +1,8 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { err, ok, type Result } from '../../core/result.js';
-import type { PodView, ResizeState, ScaledObjectView } from '../../core/types.js';
+import type { PodView, ResizeState, Resources, ScaledObjectView } from '../../core/types.js';
 import type { ClusterSnapshot, ClusterView, Logger, SourceError } from '../../engine/ports.js';
+import type { NodeLookup } from './node-allocatable.js';
 import { podToView, type PodViewOptions } from './pod-to-view.js';
 import { scaledObjectToView, type ScaledObject } from './scaled-object-view.js';
 import type { SyncedCache } from './synced-cache.js';
@@ -21,6 +22,8 @@ export interface ClusterViewOptions extends PodViewOptions {
 export interface ClusterCaches {
   readonly pods: Pick<SyncedCache<V1Pod>, 'items'>;
   readonly scaledObjects?: Pick<SyncedCache<ScaledObject>, 'items'>;
+  /** Node allocatable by node name (absent, or a lookup of undefined: pods carry no nodeAllocatable). */
+  readonly nodes?: NodeLookup;
 }
 
 /**
@@ -36,6 +39,8 @@ export class KubeClusterView implements ClusterView {
    */
   private converted = new WeakMap<V1Pod, Result<PodView, string>>();
   private convertedWith: PodViewOptions | undefined;
+  /** A view with its node's allocatable, by view, kept while that allocatable object is the same. */
+  private withNode = new WeakMap<PodView, PodView>();
 
   /** The resize phase each pod had at the last snapshot, to report kubelet verdicts once, when they appear. */
   private phases = new Map<string, ResizeState['phase']>();
@@ -70,16 +75,24 @@ export class KubeClusterView implements ClusterView {
     }
     const pods: PodView[] = [];
     const skipped: Array<{ pod: string; reason: string }> = [];
+    const nodeOf = this.caches.nodes?.lookup();
     for (const raw of rawPods.value) {
       if (raw.metadata?.namespace !== namespace) continue;
       let v = this.converted.get(raw);
       if (!v) this.converted.set(raw, (v = podToView(raw, opts)));
-      if (v.ok) pods.push(v.value);
+      if (v.ok) pods.push(nodeOf ? this.onNode(v.value, nodeOf) : v.value);
       else skipped.push({ pod: `${namespace}/${raw.metadata?.name ?? '?'}`, reason: v.error });
     }
     this.noteVerdicts(pods);
     if (skipped.length > this.lastSkipped.length) this.log.debug({ skipped: skipped.length }, 'pods left out of the view');
     this.lastSkipped = skipped;
+    const scaledObjects = this.readScaledObjects(namespace, opts);
+    if (!scaledObjects.ok) return scaledObjects;
+    return ok({ pods, scaledObjects: scaledObjects.value });
+  }
+
+  /** The namespace's ScaledObjects; with configured ones, only those, with their configured class and cap. */
+  private readScaledObjects(namespace: string, opts: ClusterViewOptions): Result<ScaledObjectView[], SourceError> {
     let scaledObjects: ScaledObjectView[] = [];
     if (this.caches.scaledObjects) {
       const raw = this.caches.scaledObjects.items();
@@ -97,7 +110,21 @@ export class KubeClusterView implements ClusterView {
         });
       }
     }
-    return ok({ pods, scaledObjects });
+    return ok(scaledObjects);
+  }
+
+  /**
+   * The view with its node's allocatable. Filled here, not in podToView: a pod converted before the node
+   * cache synced (or before its node's allocatable changed) must still get the node's current numbers.
+   */
+  private onNode(view: PodView, nodeOf: (nodeName: string) => Resources | undefined): PodView {
+    const alloc = view.nodeName === undefined ? undefined : nodeOf(view.nodeName);
+    if (alloc === undefined) return view;
+    const known = this.withNode.get(view);
+    if (known?.nodeAllocatable === alloc) return known;
+    const filled = { ...view, nodeAllocatable: alloc };
+    this.withNode.set(view, filled);
+    return filled;
   }
 
   private noteVerdicts(pods: readonly PodView[]): void {

@@ -1,5 +1,6 @@
 import { err, ok, type Result } from '../../core/result.js';
 import type { Logger, SourceError } from '../../engine/ports.js';
+import { apiFailure } from './api-errors.js';
 
 /** The part of client-node's informer (ListWatch) this module drives; tests pass an in-memory fake. */
 export interface InformerLike<T> {
@@ -25,6 +26,11 @@ export interface SyncedCacheOptions {
   readonly log: Logger;
   readonly schedule?: Schedule;
   readonly backoffMs?: { readonly initial: number; readonly max: number };
+  /**
+   * Failures logged at debug: the owner reports them once (the node cache: without its ClusterRole every
+   * retry answers 403, and a warning per retry would say nothing new).
+   */
+  readonly quietFailures?: boolean;
 }
 
 /**
@@ -38,6 +44,7 @@ export class SyncedCache<T> {
   private stopped = true;
   private errors = 0;
   private lastError = 'not started';
+  private lastStatus: number | undefined;
   private backoffMs: number;
   private cancelRestart: (() => void) | undefined;
   private readonly schedule: Schedule;
@@ -73,13 +80,18 @@ export class SyncedCache<T> {
     return ok(this.informer.list());
   }
 
-  /** One cached object, or undefined when absent or while the cache cannot be trusted. */
-  get(name: string, namespace: string): T | undefined {
+  /** One cached object (namespace undefined for cluster-scoped ones), or undefined when absent or while the cache cannot be trusted. */
+  get(name: string, namespace?: string): T | undefined {
     return this.synced ? this.informer.get(name, namespace) : undefined;
   }
 
   isSynced(): boolean {
     return this.synced;
+  }
+
+  /** The HTTP status of the failure the cache is waiting out (e.g. 403), when it is waiting one out. */
+  failureStatus(): number | undefined {
+    return this.synced ? undefined : this.lastStatus;
   }
 
   private async attempt(): Promise<void> {
@@ -104,10 +116,11 @@ export class SyncedCache<T> {
     this.errors += 1;
     this.synced = false;
     this.lastError = describe(e);
+    this.lastStatus = apiFailure(e).status;
     if (this.stopped || this.cancelRestart) return;
     const delay = this.backoffMs;
     this.backoffMs = Math.min(this.backoff.max, this.backoffMs * 2);
-    this.opts.log.warn({ source: this.opts.name, err: this.lastError, retryInMs: delay }, 'informer failed; restarting after back-off');
+    (this.opts.quietFailures === true ? this.opts.log.debug.bind(this.opts.log) : this.opts.log.warn.bind(this.opts.log))({ source: this.opts.name, err: this.lastError, retryInMs: delay }, 'informer failed; restarting after back-off');
     this.cancelRestart = this.schedule(() => {
       void this.attempt();
     }, delay);

@@ -111,27 +111,54 @@ test('the Helm chart Role template names every call of the default Role', () => 
   assert.ok(!/secrets|"\*"/.test(text));
 });
 
-test('the one cluster-scoped call (TokenReview, for hints) is granted by binding system:auth-delegator, and nothing else is', () => {
+test('the cluster-scoped calls are TokenReview (hints) and nodes list/watch (node budget), each opt-in, none in the Role', () => {
   const clusterCalls = API_CALLS.filter((c) => c.clusterRoleBinding !== undefined);
-  assert.deepEqual(clusterCalls.map((c) => `${c.group}|${c.resource}|${c.verb}`), ['authentication.k8s.io|tokenreviews|create']);
-  assert.ok(clusterCalls.every((c) => c.optIn !== undefined), 'a cluster-scoped grant must be opt-in');
-  assert.ok(!rules.some((r) => r.resources.includes('tokenreviews')), 'the namespace Role cannot grant a cluster-scoped API');
-  const crb = manifests('deploy/manifests/hints/clusterrolebinding.yaml') as Array<{ kind: string; roleRef: { kind: string; name: string }; subjects: Array<{ kind: string; name: string }> }>;
-  assert.equal(crb.length, 1);
-  assert.equal(crb[0]!.kind, 'ClusterRoleBinding');
-  assert.deepEqual(crb[0]!.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterCalls[0]!.clusterRoleBinding });
-  assert.deepEqual(crb[0]!.subjects.map((x) => `${x.kind}/${x.name}`), ['ServiceAccount/burstguard']);
-  const chart = readFileSync(join(root, 'deploy/helm/burstguard/templates/clusterrolebinding.yaml'), 'utf8');
-  assert.match(chart, /^\{\{- if \.Values\.hints\.enabled \}\}/, 'the chart binds it only with hints on');
-  assert.match(chart, /name: system:auth-delegator/);
-  // No other Cluster* object anywhere in deploy/: no ClusterRole of our own, no other binding.
+  assert.deepEqual(clusterCalls.map((c) => `${c.group}|${c.resource}|${c.verb}|${c.clusterRoleBinding}`), [
+    'authentication.k8s.io|tokenreviews|create|system:auth-delegator',
+    '|nodes|list|burstguard-node-reader',
+    '|nodes|watch|burstguard-node-reader',
+  ]);
+  assert.ok(clusterCalls.every((c) => c.optIn !== undefined), 'a cluster-scoped grant must be opt-in in the plain manifests');
+  assert.ok(!rules.some((r) => r.resources.includes('tokenreviews') || r.resources.includes('nodes')), 'the namespace Role cannot grant a cluster-scoped API');
+  // Only the two opt-in folders and the two chart templates hold Cluster* objects.
   for (const f of readdirSync(join(root, 'deploy/manifests')).filter((n) => n.endsWith('.yaml'))) {
     for (const m of manifests(`deploy/manifests/${f}`)) assert.ok(!String(m.kind).startsWith('Cluster'), `${f}: ${String(m.kind)}`);
   }
   for (const f of readdirSync(join(root, 'deploy/helm/burstguard/templates'))) {
-    if (f === 'clusterrolebinding.yaml') continue;
+    if (f === 'clusterrolebinding.yaml' || f === 'node-read.yaml') continue;
     assert.ok(!/kind:\s*Cluster/.test(readFileSync(join(root, 'deploy/helm/burstguard/templates', f), 'utf8')), f);
   }
+});
+
+test('hints: TokenReview is granted by binding system:auth-delegator, only with hints on', () => {
+  const crb = manifests('deploy/manifests/hints/clusterrolebinding.yaml') as Array<{ kind: string; roleRef: { kind: string; name: string }; subjects: Array<{ kind: string; name: string }> }>;
+  assert.equal(crb.length, 1);
+  assert.equal(crb[0]!.kind, 'ClusterRoleBinding');
+  assert.deepEqual(crb[0]!.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' });
+  assert.deepEqual(crb[0]!.subjects.map((x) => `${x.kind}/${x.name}`), ['ServiceAccount/burstguard']);
+  const chart = readFileSync(join(root, 'deploy/helm/burstguard/templates/clusterrolebinding.yaml'), 'utf8');
+  assert.match(chart, /^\{\{- if \.Values\.hints\.enabled \}\}/, 'the chart binds it only with hints on');
+  assert.match(chart, /name: system:auth-delegator/);
+});
+
+test('node read: the ClusterRole grants exactly the node calls, both ways (list, watch; no get, nothing else), bound to the controller', () => {
+  const called = new Set(API_CALLS.filter((c) => c.clusterRoleBinding === 'burstguard-node-reader').map((c) => `${c.group}|${c.resource}|${c.verb}`));
+  const objs = manifests('deploy/manifests/node-read/node-reader.yaml') as Array<{ kind: string; metadata: { name: string }; rules?: Rule[]; roleRef?: { kind: string; name: string }; subjects?: Array<{ kind: string; name: string }> }>;
+  assert.deepEqual(objs.map((o) => o.kind), ['ClusterRole', 'ClusterRoleBinding']);
+  const [cr, crb] = objs as [(typeof objs)[number], (typeof objs)[number]];
+  assert.equal(cr.metadata.name, 'burstguard-node-reader');
+  assert.deepEqual([...grants(cr.rules ?? [])].sort(), [...called].sort(), 'granted = called');
+  assert.deepEqual([...called].sort(), ['|nodes|list', '|nodes|watch']);
+  assert.deepEqual(crb.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'burstguard-node-reader' });
+  assert.deepEqual(crb.subjects?.map((x) => `${x.kind}/${x.name}`), ['ServiceAccount/burstguard']);
+  // The chart: on by default, behind nodeRead.enabled, the same rule.
+  const chart = readFileSync(join(root, 'deploy/helm/burstguard/templates/node-read.yaml'), 'utf8');
+  assert.match(chart, /^\{\{- if \.Values\.nodeRead\.enabled \}\}/);
+  const rule = /resources: \["nodes"\]\s*\n\s*verbs: \["list", "watch"\]/;
+  assert.match(chart, rule);
+  assert.equal((chart.match(/resources:/g) ?? []).length, 1, 'one rule, on nodes only');
+  assert.ok(!/"get"|"\*"|secrets/.test(chart));
+  assert.match(readFileSync(join(root, 'deploy/helm/burstguard/values.yaml'), 'utf8'), /nodeRead:\n(?:\s*#.*\n)*\s*enabled: true/);
 });
 
 test('agent-sandbox: the Role grants exactly its calls, both ways, and a warm pool only through its scale subresource', () => {
