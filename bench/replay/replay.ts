@@ -11,7 +11,7 @@ import { traceMs, VirtualClock } from '../sim/clock.js';
 import { SimCluster } from '../sim/cluster.js';
 import { DEFAULT_SIM_TUNING, type SimTuning } from '../sim/defaults.js';
 import { TraceFeed } from '../sim/feed.js';
-import { HintChannel, type HintInFlight } from '../sim/hints.js';
+import { HintChannel } from '../sim/hints.js';
 import { SIM_CONTAINER, SimActuator, SimClusterView } from '../sim/ports.js';
 import type { SessionData } from '../sim/session.js';
 
@@ -123,12 +123,10 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
         forgetGone(input, state.policyState, { fresh: cluster.gone, waiting: gone, T, afterS: forgetAfterS });
       }
       if (hints !== undefined) {
-        // Hints arriving before the next step act at their own instant, between the steps.
-        for (const h of hints.takeDue(T + dt)) {
-          actT = Math.max(T, h.dueT);
-          clock.setTraceSeconds(actT);
-          await deliverHint(deps, state, engine, hints, h, signal, cluster.scored(actT));
-        }
+        await deliverHints({ deps, state, engine, channel: hints, cluster, signal }, T, T + dt, (t) => {
+          actT = t;
+          clock.setTraceSeconds(t);
+        });
         actT = T;
       }
       if (T >= nextRefitT) {
@@ -159,15 +157,30 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
   };
 }
 
+/** What delivering hints needs: the tick's own deps and state, the channel, the cluster. */
+interface HintDelivery {
+  readonly deps: TickDeps;
+  readonly state: EngineState<unknown>;
+  readonly engine: EngineConfig;
+  readonly channel: HintChannel;
+  readonly cluster: SimCluster;
+  readonly signal: AbortSignal;
+}
+
 /**
- * One hint reaches the controller: the controller's own hint path (actOnHint: the policy's tool
+ * The hints due before the next step reach the controller, each at its own instant (`setNow` moves
+ * the clock and the actuator there): the controller's own hint path (actOnHint: the policy's tool
  * forecast, the tick's guards and actuator), with the simulator behind the ports as for the tick.
  */
-async function deliverHint(deps: TickDeps, state: EngineState<unknown>, engine: EngineConfig, ch: HintChannel, h: HintInFlight, signal: AbortSignal, scored: boolean): Promise<void> {
-  const outcome = await actOnHint(deps, state, engine, { pod: h.podKey, container: SIM_CONTAINER, tool: h.tool }, signal);
-  if (!scored) return;
-  ch.counts.delivered++;
-  if (outcome.kind === 'resized' && outcome.result.ok) ch.counts.resized++;
+async function deliverHints(d: HintDelivery, T: number, beforeT: number, setNow: (t: number) => void): Promise<void> {
+  for (const h of d.channel.takeDue(beforeT)) {
+    const at = Math.max(T, h.dueT);
+    setNow(at);
+    const outcome = await actOnHint(d.deps, d.state, d.engine, { pod: h.podKey, container: SIM_CONTAINER, tool: h.tool }, d.signal);
+    if (!d.cluster.scored(at)) continue;
+    d.channel.counts.delivered++;
+    if (outcome.kind === 'resized' && outcome.result.ok) d.channel.counts.resized++;
+  }
 }
 
 /** The hint counts as flat row fields (cross-validation pools rows by summing their numbers). */

@@ -225,10 +225,7 @@ export class SimCluster {
       return;
     }
     // The sample at `cursor` is the demand the pod meets next: a tool starting there is about to run.
-    if (this.hints !== undefined && pod.cursor > pod.hintedTo) {
-      this.hints.scan(s, pod.key, pod.hintedTo, pod.cursor, pod.restarts, T, scored);
-      pod.hintedTo = pod.cursor;
-    }
+    if (pod.cursor > pod.hintedTo) this.hints?.scan(pod, T, scored);
     this.use(pod, mem[i] ?? 0, s.cpu[i] ?? 0, (p1 - p0) / rate, scored);
   }
 

@@ -44,6 +44,16 @@ export interface HintCounts {
   resized: number;
 }
 
+/** What the channel reads of a simulated pod (SimPod). */
+export interface HintingPod {
+  readonly session: SessionData;
+  readonly key: string;
+  readonly cursor: number;
+  readonly restarts: number;
+  /** The last sample index whose tool start has been announced; -1 before the first. */
+  hintedTo: number;
+}
+
 /**
  * Whether sample `i` of a session starts a tool call: the `tool` field changes to a non-empty value.
  * A session without any `tool` field never starts one (such traces get no hints).
@@ -74,20 +84,24 @@ export class HintChannel {
   }
 
   /**
-   * A pod's work crossed sample indexes (from, to]: announce each tool that starts there. `attempt`
-   * tells a redone call (after a kill) from the first, so each gets its own loss draw.
+   * A pod's work reached sample `pod.cursor` (the demand it meets next): announce each tool that
+   * starts after the last index announced. `restarts` tells a redone call (after a kill) from the
+   * first, so each gets its own loss draw.
    */
-  scan(s: SessionData, podKey: string, from: number, to: number, attempt: number, T: number, scored: boolean): void {
+  scan(pod: HintingPod, T: number, scored: boolean): void {
+    const s = pod.session;
+    const from = pod.hintedTo;
+    pod.hintedTo = pod.cursor;
     if (s.tools === null) return;
-    for (let i = Math.max(0, from + 1); i <= to; i++) {
+    for (let i = Math.max(0, from + 1); i <= pod.cursor; i++) {
       const tool = startsTool(s, i);
       if (tool === undefined) continue;
       if (scored) this.counts.sent++;
-      if (this.lost(s.id, i, attempt)) {
+      if (this.lost(s.id, i, pod.restarts)) {
         if (scored) this.counts.lost++;
         continue;
       }
-      this.queue.push({ dueT: T + this.settings.latencyS, podKey, tool, seq: this.seq++ });
+      this.queue.push({ dueT: T + this.settings.latencyS, podKey: pod.key, tool, seq: this.seq++ });
     }
   }
 

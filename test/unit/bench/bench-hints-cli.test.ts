@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { benchCommand } from '../../../src/cli/bench-cmd.js';
+import { parseHintLatency, parseHintLoss } from '../../../bench/replay/hint-flags.js';
+import type { BenchResult } from '../../../bench/score/result-types.js';
+import { capture, tinyTrace } from './cli-helpers.js';
+
+describe('burstguard bench --hints', () => {
+  it('parses latencies and loss rates, and names what is wrong', () => {
+    assert.deepEqual([parseHintLatency('250ms'), parseHintLatency('1.5s'), parseHintLatency('0'), parseHintLatency('2')], [
+      { ok: true, value: 0.25 },
+      { ok: true, value: 1.5 },
+      { ok: true, value: 0 },
+      { ok: true, value: 2 },
+    ]);
+    assert.match((parseHintLatency('-1s') as { error: string }).error, /--hint-latency expects/);
+    assert.match((parseHintLatency('soon') as { error: string }).error, /--hint-latency expects/);
+    assert.deepEqual([parseHintLoss('0.05'), parseHintLoss('5%'), parseHintLoss('1')], [
+      { ok: true, value: 0.05 },
+      { ok: true, value: 0.05 },
+      { ok: true, value: 1 },
+    ]);
+    assert.match((parseHintLoss('1.2') as { error: string }).error, /--hint-loss expects a probability/);
+    assert.match((parseHintLoss('') as { error: string }).error, /--hint-loss expects/);
+  });
+
+  for (const [name, argv, says] of [
+    ['knobs without --hints', ['--hint-loss', '0.1'], /--hint-latency and --hint-loss need --hints/],
+    ['replicas scenario', ['--hints', '--scenario', 'replicas'], /--hints applies to --scenario resize only/],
+    ['bad latency', ['--hints', '--hint-latency', 'x'], /--hint-latency expects/],
+  ] as const) {
+    it(`refuses ${name}`, async () => {
+      const c = capture();
+      assert.equal(await benchCommand(['--trace', tinyTrace(), ...argv], c.io), 2);
+      assert.match(c.err(), says);
+    });
+  }
+
+  it('replays predictive twice in one run, unhinted and +hints; baselines once; settings carry the knobs; the table compares', async () => {
+    const c = capture();
+    const code = await benchCommand(['--trace', tinyTrace(), '--policies', 'static,predictive,oracle', '--hints', '--hint-latency', '100ms', '--hint-loss', '0', '--json', '-'], c.io);
+    assert.equal(code, 0, c.err());
+    const [r] = JSON.parse(c.out()) as BenchResult[];
+    assert.deepEqual(r?.policies.map((p) => p.policy), ['static', 'predictive', 'predictive+hints', 'oracle']);
+    assert.deepEqual(r?.settings['hints'], { latencyS: 0.1, lossRate: 0 });
+    const hinted = r?.policies[2] as Record<string, unknown>;
+    // Four sessions with one test run each; a session killed and restarted redoes (and re-announces) its call.
+    assert.ok((hinted['hintsSent'] as number) >= 4);
+    assert.equal(hinted['hintsLost'], 0);
+    assert.equal(hinted['hintsDelivered'], hinted['hintsSent']);
+    assert.equal((r?.policies[1] as Record<string, unknown>)['hintsSent'], undefined);
+    assert.match(c.err(), /hints \(latency 100ms, loss 0\.0%\): \d+ tool starts announced, 0 lost, \d+ delivered/);
+    assert.match(c.err(), /predictive\+hints vs predictive: node-h [\d.]+ .* → [\d.]+/);
+  });
+
+  it('without --hints the settings say hints: null and no twin runs', async () => {
+    const c = capture();
+    assert.equal(await benchCommand(['--trace', tinyTrace(), '--policies', 'static,predictive', '--json', '-'], c.io), 0);
+    const [r] = JSON.parse(c.out()) as BenchResult[];
+    assert.equal(r?.settings['hints'], null);
+    assert.deepEqual(r?.policies.map((p) => p.policy), ['static', 'predictive']);
+  });
+});
