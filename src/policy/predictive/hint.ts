@@ -7,6 +7,7 @@
 import type { PodView } from '../../core/types.js';
 import type { ResizeRecommendation, ToolHint } from '../policy.js';
 import { stateHeadroom, type ClassModel } from '../../../models/burst-model.js';
+import { toolCategory } from '../../../models/tool-loop.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 import { contextMemoryGrowth } from './context-forecast.js';
 import { fmtMem, type ClassTick } from './recommend.js';
@@ -21,7 +22,10 @@ export function hintRecommendation(
   hint: ToolHint,
   o: ResolvedPredictiveOptions,
 ): ResizeRecommendation | undefined {
-  const head = stateHeadroom(cm, hint.tool, tailOptions(o));
+  // The tick folds scraped samples by tool category (a sub-agent's "Task+Bash:test" is Bash:test): the hint
+  // must ask the same stratum, or a wrapped tool would fall back to the any-tool tail.
+  const state = toolCategory(hint.tool);
+  const head = stateHeadroom(cm, state, tailOptions(o));
   const sampled = t !== undefined && t.samples > 0;
   const base = sampled ? t.base : cm.prior.memory.baselineBytes;
   const growth = sampled ? contextMemoryGrowth(t, cm, o).upper : 0;
@@ -37,14 +41,14 @@ export function hintRecommendation(
     requests: pod.requests,
     limits: { memBytes: memLimit, cpuCores: cpuLimit },
     reason:
-      `pre-tool hint: tool ${hint.tool} starting${expected}; memory limit ${fmtMem(memLimit)}: class ${cm.prior.agentClass} tool '${hint.tool}' burst ` +
+      `pre-tool hint: tool ${hint.tool} starting${expected}; memory limit ${fmtMem(memLimit)}: class ${cm.prior.agentClass} tool '${state}' burst ` +
       `+${fmtMem(head.memExcess)} at ε=${o.riskBudget} over baseline ${fmtMem(base)}` +
       (growth > 0 ? `, context growth +${fmtMem(growth)}` : '') +
       (ct.correction > 0 ? `, calibration +${fmtMem(ct.correction)}` : '') +
       `; cpu limit ${Math.round(cpuLimit * 1000)}m (tool peak ${Math.round(head.cpuPeak * 1000)}m); requests kept`,
     inputs: {
       agentClass: cm.prior.agentClass,
-      state: hint.tool,
+      state,
       hint: true,
       baseBytes: base,
       headroomBytes: head.memExcess,

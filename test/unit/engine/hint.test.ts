@@ -70,3 +70,17 @@ test('dry-run hints go through the actuator as dry-run, like the tick', async ()
   const out = await actOnHint(deps, state, engineConfig({ dryRun: true }), { pod: 'agents/b', container: 'agent', tool: 'Bash:pkg_install' }, signal);
   assert.ok(out.kind === 'resized' && out.result.ok && out.result.value.outcome === 'dry-run');
 });
+
+test('a sub-agent\'s wrapped tool is sized by its category, the stratum the tick folds it into', async () => {
+  const plain = setup();
+  const wrapped = setup();
+  await actOnHint(plain.deps, plain.state, engineConfig(), { pod: 'agents/a', container: 'agent', tool: 'Bash:test' }, signal);
+  await actOnHint(wrapped.deps, wrapped.state, engineConfig(), { pod: 'agents/a', container: 'agent', tool: 'Task+Bash:test' }, signal);
+  const p = plain.actuator.applied[0];
+  const w = wrapped.actuator.applied[0];
+  assert.ok(p?.kind === 'resize' && w?.kind === 'resize');
+  if (p?.kind !== 'resize' || w?.kind !== 'resize') return;
+  assert.equal(w.limits.memBytes, p.limits.memBytes);
+  assert.equal(w.inputs.state, 'Bash:test');
+  assert.match(w.reason, /^pre-tool hint: tool Task\+Bash:test starting; memory limit [\d.]+[MG]i: class swe tool 'Bash:test' burst/);
+});
