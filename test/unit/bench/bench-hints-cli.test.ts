@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { benchCommand } from '../../../src/cli/bench-cmd.js';
 import { parseHintLatency, parseHintLoss } from '../../../bench/replay/hint-flags.js';
 import type { BenchResult } from '../../../bench/score/result-types.js';
-import { capture, tinyTrace } from './cli-helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { capture, tempDir, tinyTrace } from './cli-helpers.js';
 
 describe('burstguard bench --hints', () => {
   it('parses latencies and loss rates, and names what is wrong', () => {
@@ -38,7 +40,8 @@ describe('burstguard bench --hints', () => {
 
   it('replays predictive twice in one run, unhinted and +hints; baselines once; settings carry the knobs; the table compares', async () => {
     const c = capture();
-    const code = await benchCommand(['--trace', tinyTrace(), '--policies', 'static,predictive,oracle', '--hints', '--hint-latency', '100ms', '--hint-loss', '0', '--json', '-'], c.io);
+    const report = join(tempDir(), 'r.html');
+    const code = await benchCommand(['--trace', tinyTrace(), '--policies', 'static,predictive,oracle', '--hints', '--hint-latency', '100ms', '--hint-loss', '0', '--json', '-', '--report', report], c.io);
     assert.equal(code, 0, c.err());
     const [r] = JSON.parse(c.out()) as BenchResult[];
     assert.deepEqual(r?.policies.map((p) => p.policy), ['static', 'predictive', 'predictive+hints', 'oracle']);
@@ -51,6 +54,9 @@ describe('burstguard bench --hints', () => {
     assert.equal((r?.policies[1] as Record<string, unknown>)['hintsSent'], undefined);
     assert.match(c.err(), /hints \(latency 100ms, loss 0\.0%\): \d+ tool starts announced, 0 lost, \d+ delivered/);
     assert.match(c.err(), /predictive\+hints vs predictive: node-h [\d.]+ .* → [\d.]+/);
+    const html = readFileSync(report, 'utf8');
+    assert.match(html, /<h3>Pre-tool hints: hinted vs unhinted<\/h3>/);
+    assert.match(html, /predictive\+hints vs predictive: node-h/);
   });
 
   it('without --hints the settings say hints: null and no twin runs', async () => {
