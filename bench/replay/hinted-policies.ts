@@ -1,5 +1,7 @@
 import type { Policy } from '../../src/policy/policy.js';
 import type { HintSettings } from '../sim/hints.js';
+import type { SimSettings } from './replay-types.js';
+import { HINT_LANDING_S } from '../../models/fit/fit-prior.js';
 
 /**
  * `--hints` replays each policy that takes hints twice in one run: as itself, unhinted, and as
@@ -33,4 +35,15 @@ export function hintedReplay(name: string, hints: HintSettings | undefined): { h
   if (!isHintedName(name)) return {};
   if (hints === undefined) throw new Error(`${name}: a hinted replay needs the hint settings (--hints)`);
   return { hints, rowName: name };
+}
+
+/**
+ * What a hinted predictive is told about the hints, as an operator enabling them would set it: the loss
+ * rate (`hintLossRate`), so idle pods hold only what a hinted call leaves them. Only when a hint's raise
+ * lands within the HINT_LANDING_S the priors' `idle~hinted` tail was fitted for (hint latency plus the
+ * resize latency, rounded up to the 1 s step); a slower hint would find the idle limit too low, so
+ * then the policy does not count on hints (it still acts on every hint it gets).
+ */
+export function hintedPredictiveOptions(hints: HintSettings, sim: SimSettings): { hintLossRate?: number } {
+  return Math.ceil(hints.latencyS + sim.resizeLatencyS) <= HINT_LANDING_S ? { hintLossRate: hints.lossRate } : {};
 }

@@ -3,6 +3,7 @@ import type { SimSettings } from '../replay/replay-types.js';
 import { DEFAULT_SIM_TUNING } from '../sim/defaults.js';
 import type { ResultSettings } from './result-types.js';
 import type { HintSettings } from '../sim/hints.js';
+import { hintedPredictiveOptions } from '../replay/hinted-policies.js';
 
 /** How a bench run shaped its traces and seeded its cluster (`--scale`, `--duration`, `--seed`, `--warmup`). */
 export interface RunShape {
@@ -31,7 +32,7 @@ export function resizeResultSettings(sim: SimSettings, engine: EngineConfig, sha
     minNodes: DEFAULT_SIM_TUNING.minNodes,
     drainS: DEFAULT_SIM_TUNING.drainS,
     // The hint knobs (`--hints`), or null: no row of this result was hinted.
-    hints: shape.hints ? { latencyS: shape.hints.latencyS, lossRate: shape.hints.lossRate } : null,
+    hints: shape.hints ? { latencyS: shape.hints.latencyS, lossRate: shape.hints.lossRate, predictiveHintLossRate: hintedPredictiveOptions(shape.hints, sim).hintLossRate ?? null } : null,
   };
 }
 

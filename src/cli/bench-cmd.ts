@@ -163,7 +163,7 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo, replay
   const sim = withNodeShape(simSettingsFor(DEFAULT_SIM_SETTINGS, config.value.policies), opts.nodeShape);
   const engine = benchEngineConfig(config.value.engine);
   const bar = io.stderrIsTty ? new ProgressBar(io.stderr) : undefined;
-  const makePolicy = policyFactory(config.value.policies, sim, engine);
+  const makePolicy = policyFactory(config.value.policies, sim, engine, opts.hints);
   if (opts.hints) opts = { ...opts, policies: withHintedTwins(opts.policies, (n) => takesHints(makePolicy(n))) };
   const deps: BenchDeps = {
     replay: replayFn,

@@ -6,7 +6,11 @@
  */
 import type { PodView } from '../../core/types.js';
 import type { ResizeRecommendation, ToolHint } from '../policy.js';
-import { stateHeadroom, type ClassModel } from '../../../models/burst-model.js';
+import { memExcessTail, stateHeadroom, type ClassModel } from '../../../models/burst-model.js';
+import { knotUpper, solveTail } from '../../../models/headroom.js';
+import { histogramUpper } from '../../../models/log-histogram.js';
+import { HINTED_IDLE } from '../../../models/fit/fit-prior.js';
+import { knotsFor } from '../../../models/priors/index.js';
 import { toolCategory } from '../../../models/tool-loop.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 import { contextMemoryGrowth } from './context-forecast.js';
@@ -59,4 +63,39 @@ export function hintRecommendation(
       ...(hint.expectedDurationS !== undefined ? { expectedDurationS: hint.expectedDurationS } : {}),
     },
   };
+}
+
+/**
+ * P(excess > h) over an idle horizon when tool calls are hinted: a call whose hint arrives (1 − loss)
+ * leaves the limit only its first seconds (the prior's `idle~hinted` tail, fitted at trace resolution:
+ * scrapes cannot see a call's first seconds), one whose hint is lost (loss) its whole burst (the idle
+ * tail). Undefined when hints are not counted on (`hintLossRate` 1) or the class prior has no
+ * `idle~hinted` knots (a prior fitted before them): the idle tail then stands.
+ */
+export function hintedIdleTail(cm: ClassModel, o: ResolvedPredictiveOptions): ((h: number) => number) | undefined {
+  const loss = o.hintLossRate;
+  if (loss >= 1 || cm.prior.memory.excessBytes[HINTED_IDLE] === undefined) return undefined;
+  const quiet = memExcessTail(cm, HINTED_IDLE, o.priorFloorWeight);
+  const idle = memExcessTail(cm, 'idle', o.priorFloorWeight);
+  return (h) => (1 - loss) * quiet(h) + loss * idle(h);
+}
+
+/** Cache key of the hinted idle headroom in the class's tail cache (dropped with it on refit). */
+const HINTED_IDLE_CACHE = `${HINTED_IDLE}@mix`;
+
+/**
+ * The ε-headroom of an idle pod whose tool calls are hinted (hintedIdleTail), or undefined when hints
+ * are not counted on. Cached like the state tails: re-solved after `refreshEvery` new outcomes.
+ */
+export function hintedIdleHeadroom(cm: ClassModel, o: ResolvedPredictiveOptions): number | undefined {
+  const tail = hintedIdleTail(cm, o);
+  if (!tail) return undefined;
+  const c = cm.cache.get(HINTED_IDLE_CACHE);
+  if (c && c.eps === o.riskBudget && cm.folds - c.folds < Math.max(o.refreshEvery, 0.02 * cm.folds)) return c.memExcess;
+  const k = cm.prior.memory.excessBytes;
+  const idleHist = cm.strata.get('idle')?.mem;
+  const upper = Math.max(knotUpper(knotsFor(k, HINTED_IDLE)), knotUpper(knotsFor(k, 'idle')), idleHist ? histogramUpper(idleHist) : 0);
+  const memExcess = solveTail(tail, o.riskBudget, upper);
+  cm.cache.set(HINTED_IDLE_CACHE, { folds: cm.folds, eps: o.riskBudget, memExcess, cpuPeak: 0 });
+  return memExcess;
 }
