@@ -15,9 +15,13 @@ import { toolCategory } from '../../../models/tool-loop.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 import { contextMemoryGrowth } from './context-forecast.js';
 import { fmtMem, type ClassTick } from './recommend.js';
+import { CPU_LIMIT_RAISE_FRACTION, LIMIT_RISK_FACTOR } from './write-budget.js';
 import { tailOptions, type PodTrack } from './state.js';
 
-/** The limits that hold `hint.tool`'s burst at the risk budget, or undefined when the pod already has them. */
+/**
+ * The limits that hold `hint.tool`'s burst at the risk budget, or undefined when the pod's limits already
+ * hold it well enough that a write would not change the risk materially.
+ */
 export function hintRecommendation(
   pod: PodView,
   t: PodTrack | undefined,
@@ -34,10 +38,18 @@ export function hintRecommendation(
   const base = sampled ? t.base : cm.prior.memory.baselineBytes;
   const growth = sampled ? contextMemoryGrowth(t, cm, o).upper : 0;
   const forecast = base + growth + head.memExcess + ct.correction;
+  // A hint is a write (a PATCH and its Event): it goes only when it changes the risk materially, by the
+  // tick's own rules (write-budget.ts): the memory limit when the tool's burst would pass it with at least
+  // LIMIT_RISK_FACTOR × ε, the CPU limit when the tool's peak is CPU_LIMIT_RAISE_FRACTION above it
+  // (throttling, not a kill). Once a write goes, the other limit rides along if it is short at all.
+  const key = cm.prior.memory.excessBytes[state] !== undefined || cm.strata.has(state) ? state : '*';
+  const risk = forecast > pod.limits.memBytes ? memExcessTail(cm, key, o.priorFloorWeight)(pod.limits.memBytes - base - growth - ct.correction) : 0;
+  const memMaterial = risk >= LIMIT_RISK_FACTOR * o.riskBudget;
+  const cpuMaterial = head.cpuPeak > pod.limits.cpuCores * (1 + CPU_LIMIT_RAISE_FRACTION);
+  if (!memMaterial && !cpuMaterial) return undefined;
   // Never lower on a hint: the tick owns decreases, with its cooldowns.
   const memLimit = Math.max(forecast, pod.limits.memBytes);
   const cpuLimit = Math.max(head.cpuPeak, pod.limits.cpuCores);
-  if (memLimit <= pod.limits.memBytes && cpuLimit <= pod.limits.cpuCores) return undefined;
   const expected = hint.expectedDurationS !== undefined ? `, expected ${hint.expectedDurationS} s` : '';
   return {
     kind: 'resize',
@@ -49,7 +61,7 @@ export function hintRecommendation(
       `+${fmtMem(head.memExcess)} at ε=${o.riskBudget} over baseline ${fmtMem(base)}` +
       (growth > 0 ? `, context growth +${fmtMem(growth)}` : '') +
       (ct.correction > 0 ? `, calibration +${fmtMem(ct.correction)}` : '') +
-      `; cpu limit ${Math.round(cpuLimit * 1000)}m (tool peak ${Math.round(head.cpuPeak * 1000)}m); requests kept`,
+      `; cpu limit ${Math.round(cpuLimit * 1000)}m (tool peak ${Math.round(head.cpuPeak * 1000)}m); risk at the current limit ${fmtRisk(risk)} vs ε ${o.riskBudget}; requests kept`,
     inputs: {
       agentClass: cm.prior.agentClass,
       state,
@@ -60,9 +72,14 @@ export function hintRecommendation(
       contextGrowthBytes: growth,
       riskBudget: o.riskBudget,
       cpuPeakCores: head.cpuPeak,
+      riskAtCurrent: risk,
       ...(hint.expectedDurationS !== undefined ? { expectedDurationS: hint.expectedDurationS } : {}),
     },
   };
+}
+
+function fmtRisk(p: number): string {
+  return p >= 0.1 ? p.toFixed(2) : p.toPrecision(2);
 }
 
 /**

@@ -84,3 +84,17 @@ test('a sub-agent\'s wrapped tool is sized by its category, the stratum the tick
   assert.equal(w.inputs.state, 'Bash:test');
   assert.match(w.reason, /^pre-tool hint: tool Task\+Bash:test starting; memory limit [\d.]+[MG]i: class swe tool 'Bash:test' burst/);
 });
+
+test('a hint is a write only when it changes the risk materially: a limit just short of the forecast is left alone', async () => {
+  const first = setup();
+  await actOnHint(first.deps, first.state, engineConfig(), { pod: 'agents/a', container: 'agent', tool: 'Bash:test' }, signal);
+  const a = first.actuator.applied[0];
+  assert.ok(a?.kind === 'resize');
+  if (a?.kind !== 'resize') return;
+  assert.match(a.reason, /risk at the current limit [\d.e-]+ vs ε 0\.002; requests kept$/);
+  // 2 % short in memory, CPU at the tool's peak: the burst passes it with well under 3ε.
+  const near = setup([pod('a', { requests: small.requests, limits: { memBytes: a.limits.memBytes * 0.98, cpuCores: a.limits.cpuCores } })]);
+  const out = await actOnHint(near.deps, near.state, engineConfig(), { pod: 'agents/a', container: 'agent', tool: 'Bash:test' }, signal);
+  assert.equal(out.kind, 'unchanged');
+  assert.equal(near.actuator.applied.length, 0);
+});
