@@ -33,6 +33,8 @@ export interface BenchDeps {
   readonly maxCachedSamples?: number;
   /** Called as a replay advances: which trace and policy, and the fraction of trace time done. */
   readonly onProgress?: (p: { readonly trace: string; readonly policy: string; readonly fraction: number }) => void;
+  /** Told of what the validating pass noticed but the format allows (a misspelt optional field). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** The checked shape of a trace, from a full validating pass before any replay. */
@@ -69,16 +71,35 @@ export interface TraceRun {
 export const MAX_CACHED_SAMPLES = 300_000;
 
 /** The validating pass: counts, and the samples themselves while they fit the cache budget. */
-export async function scanAndCache(path: string, limit: number): Promise<{ scan: TraceScan; cached: TraceSample[] | undefined }> {
+export async function scanAndCache(path: string, limit: number): Promise<{ scan: TraceScan; cached: TraceSample[] | undefined; warnings: readonly string[] }> {
   let cached: TraceSample[] | undefined = [];
   const classes = new Set<string>();
-  const { sessions, samples, firstT, lastT } = await scanTrace(path, (s) => {
+  const { sessions, samples, firstT, lastT, warnings } = await scanTrace(path, (s) => {
     classes.add(s.agentClass ?? 'default');
     if (cached === undefined) return;
     if (cached.length < limit) cached.push(s);
     else cached = undefined;
   });
-  return { scan: { sessions, samples, firstT, lastT, classes: [...classes].sort() }, cached };
+  return { scan: { sessions, samples, firstT, lastT, classes: [...classes].sort() }, cached, warnings };
+}
+
+/** Bench input that would replay to nothing (a header-only trace, a warm-up past the end): exit 2. */
+export class BenchInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BenchInputError';
+  }
+}
+
+/**
+ * Refuses a replay that would score nothing, instead of printing an empty table: a trace with no
+ * samples, or a `--warmup` that reaches the last sample (t is seconds from the trace's start).
+ */
+export function checkReplayable(path: string, scan: TraceScan, warmupS: number): void {
+  if (scan.samples === 0) throw new BenchInputError(`${path}: the trace has a header but no samples: nothing to replay`);
+  if (warmupS > 0 && warmupS >= scan.lastT) {
+    throw new BenchInputError(`${path}: --warmup ${warmupS} s reaches past the trace's last sample (t = ${scan.lastT} s): nothing would be scored; use a smaller --warmup`);
+  }
 }
 
 export interface RunRequest {
@@ -97,6 +118,8 @@ export interface ReplayableTrace {
   readonly header: TraceHeader;
   readonly scan: TraceScan;
   readonly open: () => AsyncIterable<TraceSample>;
+  /** What the validating pass noticed but the format allows (a misspelt optional field). */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -106,14 +129,14 @@ export interface ReplayableTrace {
  */
 export async function openReplayable(path: string, maxCached: number, shape: TraceShapeOptions | undefined): Promise<ReplayableTrace> {
   const reshape = shape !== undefined && reshapes(shape);
-  const { scan, cached } = await scanAndCache(path, reshape ? Number.POSITIVE_INFINITY : maxCached);
+  const { scan, cached, warnings } = await scanAndCache(path, reshape ? Number.POSITIVE_INFINITY : maxCached);
   const source = await openTraceSource(path);
   if (reshape && cached !== undefined) {
     const stream = reshapedStream(cached, shape);
-    return { header: source.header, scan, open: () => stream };
+    return { header: source.header, scan, open: () => stream, warnings };
   }
   const open = cached ? (): AsyncIterable<TraceSample> => inMemoryStream(cached) : source.open;
-  return { header: source.header, scan, open };
+  return { header: source.header, scan, open, warnings };
 }
 
 /** The floor of one trace stream at the run's node shape, in node-hours (one pass, no replay). */
@@ -132,6 +155,8 @@ export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceR
   for (const path of req.traces) {
     const source = await openReplayable(path, deps.maxCachedSamples ?? MAX_CACHED_SAMPLES, req.shape ? { ...req.shape, seed: req.seed } : undefined);
     const { scan, open } = source;
+    checkReplayable(path, scan, req.warmupS);
+    for (const w of source.warnings) deps.onWarning?.(w);
     const floor = await traceFloor(open, deps.sim);
     const fits = deps.fitsFor ? await deps.fitsFor({ path, name: source.header.name, classes: scan.classes }) : bundledPriorFits(scan.classes);
     const outcomes: Array<{ policy: string; outcome: ReplayOutcome }> = [];

@@ -3,7 +3,7 @@ import type { EngineConfig } from '../../src/engine/engine-config.js';
 import type { PolicySettings } from '../../src/policy/registry.js';
 import { resultHead } from '../score/result-json.js';
 import type { BenchResult, ReplicasPolicyRow } from '../score/result-types.js';
-import { MAX_CACHED_SAMPLES, openReplayable, type TraceScan } from '../replay/run-bench.js';
+import { checkReplayable, MAX_CACHED_SAMPLES, openReplayable, type TraceScan } from '../replay/run-bench.js';
 import type { TraceShapeOptions } from '../replay/scale-trace.js';
 import { shapeSettings, type RunShape } from '../score/result-settings.js';
 import { replicasRun } from './policies.js';
@@ -16,6 +16,8 @@ export interface ReplicasBenchDeps {
   readonly engine: EngineConfig;
   readonly policies: PolicySettings;
   readonly onProgress?: (p: { readonly trace: string; readonly policy: string; readonly fraction: number }) => void;
+  /** Told of what the validating pass noticed but the format allows (a misspelt optional field). */
+  readonly onWarning?: (message: string) => void;
   /** Wall clock for replaySeconds (tests may fix it). */
   readonly wall?: () => number;
 }
@@ -41,6 +43,8 @@ export async function runReplicasBench(
   for (const path of req.traces) {
     const source = await openReplayable(path, MAX_CACHED_SAMPLES, req.shape);
     const { scan, open } = source;
+    checkReplayable(path, scan, req.warmupS);
+    for (const w of source.warnings) deps.onWarning?.(w);
     const outcomes: Array<{ policy: string; outcome: ReplicasOutcome }> = [];
     for (const name of req.policies) {
       const run = replicasRun(name, deps.settings, deps.engine, deps.policies);

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { unwritableOutput } from './output-path.js';
 import { benchEngineConfig, BENCH_POLICY_NAMES, policyFactory, simSettingsFor } from '../../bench/replay/bench-deps.js';
 import { bundledTraceDir, findTraces } from '../../bench/replay/bundled-traces.js';
 import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from '../../bench/replay/options.js';
@@ -14,7 +15,7 @@ import { resizeResultSettings } from '../../bench/score/result-settings.js';
 import type { SimSettings } from '../../bench/replay/replay-types.js';
 import type { Resources } from '../core/types.js';
 import type { Policy } from '../policy/policy.js';
-import { runBench, type BenchDeps, type ReplayFn, type TraceRun } from '../../bench/replay/run-bench.js';
+import { BenchInputError, runBench, type BenchDeps, type ReplayFn, type TraceRun } from '../../bench/replay/run-bench.js';
 import { policyTakesHints, withHintedTwins } from '../../bench/replay/hinted-policies.js';
 import { formatResultTable, tableWidth } from '../../bench/score/table.js';
 import { REPLICAS_POLICY_NAMES } from '../../bench/replicas/policies.js';
@@ -119,7 +120,7 @@ async function replayAll(opts: BenchOptions, traces: readonly string[], deps: Be
   } catch (e) {
     // The bar goes first, so the message starts on a clean line.
     bar?.clear();
-    if (e instanceof TraceFormatError) return fail(io, e.message);
+    if (e instanceof TraceFormatError || e instanceof BenchInputError) return fail(io, e.message);
     io.stderr.write(`burstguard bench: replay failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;
   }
@@ -158,8 +159,14 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo, replay
   if (!config.ok) return fail(io, `config: ${config.error}`);
   const traces = traceList(opts);
   if (!traces.ok) return fail(io, traces.error);
+  // Before minutes of replay, not after: an output that cannot be written is bad input.
+  for (const [flag, path] of [['--json', opts.json], ['--report', opts.report]] as const) {
+    const why = path === undefined || path === '-' ? undefined : unwritableOutput(path);
+    if (why !== undefined) return fail(io, `${flag} ${path}: ${why}`);
+  }
+  const warn = (w: string): void => void io.stderr.write(`burstguard bench: warning: ${w}\n`);
 
-  if (opts.scenario === 'replicas') return replicasBench(opts, traces.value, config.value, io);
+  if (opts.scenario === 'replicas') return replicasBench(opts, traces.value, config.value, io, warn);
   const sim = withNodeShape(simSettingsFor(DEFAULT_SIM_SETTINGS, config.value.policies), opts.nodeShape);
   const engine = benchEngineConfig(config.value.engine);
   const bar = io.stderrIsTty ? new ProgressBar(io.stderr) : undefined;
@@ -172,6 +179,7 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo, replay
     sim,
     engine,
     timelineSessions: opts.report !== undefined ? REPORT_TIMELINE_SESSIONS : 0,
+    onWarning: warn,
     ...(bar ? { onProgress: (p) => bar.update(`${p.trace}: ${p.policy}`, p.fraction) } : {}),
   };
   const runs = await replayAll(opts, traces.value, deps, io, bar);
@@ -187,7 +195,7 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo, replay
 }
 
 /** `--scenario replicas`: KEDA alone, burstguard's pre-warm, a fixed pool and the oracle, per trace. */
-async function replicasBench(opts: BenchOptions, traces: readonly string[], config: Config, io: CliIo): Promise<number> {
+async function replicasBench(opts: BenchOptions, traces: readonly string[], config: Config, io: CliIo, onWarning: (w: string) => void): Promise<number> {
   const bar = io.stderrIsTty ? new ProgressBar(io.stderr) : undefined;
   let runs: ReplicasTraceRun[];
   try {
@@ -197,13 +205,14 @@ async function replicasBench(opts: BenchOptions, traces: readonly string[], conf
         settings: DEFAULT_REPLICAS_SETTINGS,
         engine: benchEngineConfig(config.engine),
         policies: config.policies,
+        onWarning,
         ...(bar ? { onProgress: (p) => bar.update(`${p.trace}: ${p.policy}`, p.fraction) } : {}),
       },
     );
     bar?.clear();
   } catch (e) {
     bar?.clear();
-    if (e instanceof TraceFormatError) return fail(io, e.message);
+    if (e instanceof TraceFormatError || e instanceof BenchInputError) return fail(io, e.message);
     io.stderr.write(`burstguard bench: replay failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;
   }

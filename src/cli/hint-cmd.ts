@@ -6,8 +6,14 @@ import type { CliIo } from './io.js';
 export const DEFAULT_TOKEN_FILE = '/var/run/secrets/burstguard/token';
 /** The env var naming the controller's service, e.g. http://burstguard.agents.svc:8080. */
 export const URL_ENV = 'BURSTGUARD_URL';
-/** A hint that is late is worthless: never hold the agent's tool call longer than this. */
+/** A hint that is late is worthless: never hold the agent's tool call longer than this, retries included. */
 const TIMEOUT_MS = 2_000;
+/**
+ * Tries in all when a replica answers 503 with Retry-After (a standby, not the leader). Each retry is
+ * a new connection (the standby closes it), which the Service routes anew: with two replicas, four
+ * tries miss the leader 1 time in 16.
+ */
+const MAX_TRIES = 4;
 
 const usage = `usage: burstguard hint --pod P --container C --tool T [--expected-duration S] [--url URL] [--token-file F]
   Announces a tool call to the burstguard controller (POST /v1/hints), which resizes this pod at once.
@@ -44,7 +50,7 @@ export async function hintCommand(argv: readonly string[], io: CliIo, env: NodeJ
   const pod = v.pod ?? env.HOSTNAME;
   const url = v.url ?? env[URL_ENV];
   const missing = [pod ? '' : '--pod', v.container ? '' : '--container', v.tool ? '' : '--tool', url ? '' : `--url (or $${URL_ENV})`].filter((x) => x !== '');
-  if (missing.length > 0) {
+  if (missing.length > 0 || url === undefined) {
     io.stderr.write(`burstguard hint: missing ${missing.join(', ')}\n${usage}`);
     return 2;
   }
@@ -62,16 +68,25 @@ export async function hintCommand(argv: readonly string[], io: CliIo, env: NodeJ
     return 1;
   }
   const body = { pod, container: v.container, tool: v.tool, ...(expected !== undefined ? { expectedDurationS: expected } : {}) };
+  return postHint(url, token, body, io);
+}
+
+/** POSTs the hint, retrying a standby's 503 on a new connection; prints the answer; the exit code. */
+async function postHint(url: string, token: string, body: Record<string, unknown>, io: CliIo): Promise<number> {
+  const deadline = AbortSignal.timeout(TIMEOUT_MS);
   try {
-    const r = await fetch(new URL('/v1/hints', url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    const text = await r.text();
-    (r.ok ? io.stdout : io.stderr).write(`${r.status} ${text.trim()}\n`);
-    return r.ok ? 0 : 1;
+    for (let tries = 1; ; tries++) {
+      const r = await fetch(new URL('/v1/hints', url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+        signal: deadline,
+      });
+      const text = await r.text();
+      if (r.status === 503 && r.headers.get('retry-after') !== null && tries < MAX_TRIES) continue;
+      (r.ok ? io.stdout : io.stderr).write(`${r.status} ${text.trim()}${tries > 1 ? ` (try ${tries})` : ''}\n`);
+      return r.ok ? 0 : 1;
+    }
   } catch (e) {
     io.stderr.write(`burstguard hint: ${url} unreachable: ${(e as Error).message}\n`);
     return 1;

@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { planReport, planTable } from '../../bench/plan/output.js';
 import { concludePlan, preparePlan, runPlan, scoreCells, type PlanRequest, type PlanResult } from '../../bench/plan/run-plan.js';
 import { mergePlanShards, planShardFile, type PlanShardFile } from '../../bench/plan/shard.js';
@@ -13,6 +12,7 @@ import { err, ok, type Result } from '../core/result.js';
 import type { Resources } from '../core/types.js';
 import { TraceFormatError } from '../trace/reader.js';
 import type { CliIo } from './io.js';
+import { parseShardedCommand, type Complain, type FlagValues } from './sharded-command.js';
 
 const help = `Usage: burstguard plan --trace FILE --scale 1,2,5 --node-shape 8x32Gi,16x64Gi --price PER_NODE_HOUR [options]
 
@@ -90,10 +90,10 @@ function checkFlags(v: { scale?: string | undefined; 'node-shape'?: string | und
   return ok({ shapes: shapes.value.map((s, i) => ({ ...s, pricePerNodeHour: price(i) })), scales: scales.value, policies: policies.value, jobs, seed });
 }
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+type Values = FlagValues<typeof options>;
 
 /** The request the flags describe, or the exit code after a message. */
-async function planRequest(v: Values, io: CliIo, bad: (m: string, usage?: boolean) => number): Promise<PlanRequest | number> {
+async function planRequest(v: Values, io: CliIo, bad: Complain): Promise<PlanRequest | number> {
   if (v.trace === undefined) return bad('need --trace FILE', true);
   const flags = checkFlags(v);
   if (!flags.ok) return bad(flags.error);
@@ -149,22 +149,9 @@ function clearBar(io: CliIo): void {
 }
 
 async function planMain(argv: readonly string[], io: CliIo, merge: boolean): Promise<number> {
-  const bad = (m: string, usage = false): number => {
-    io.stderr.write(`burstguard plan${merge ? ' merge' : ''}: ${m}\n${usage ? `\n${help}` : ''}`);
-    return 2;
-  };
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
-  } catch (e) {
-    return bad(e instanceof Error ? e.message : String(e), true);
-  }
-  const v = parsed.values;
-  if (v.help === true) {
-    io.stdout.write(help);
-    return 0;
-  }
-  if (!merge && parsed.positionals.length > 0) return bad(`unexpected argument '${parsed.positionals[0] ?? ''}'`, true);
+  const cmd = parseShardedCommand({ command: 'plan', merge, options, help }, argv, io);
+  if (typeof cmd === 'number') return cmd;
+  const { values: v, positionals, complain: bad } = cmd;
   const req = await planRequest(v, io, bad);
   if (typeof req === 'number') return req;
   let result: PlanResult;
@@ -176,7 +163,7 @@ async function planMain(argv: readonly string[], io: CliIo, merge: boolean): Pro
       io.stdout.write(r.value);
       return 0;
     }
-    const r = merge ? await runMerge(req, parsed.positionals) : ok(await runPlan(req));
+    const r = merge ? await runMerge(req, positionals) : ok(await runPlan(req));
     clearBar(io);
     if (!r.ok) return bad(r.error);
     result = r.value;

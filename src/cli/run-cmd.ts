@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { componentLogger, createLogger } from '../telemetry/logger.js';
 import type { CliIo, Command } from './io.js';
 
 const usage = `Usage: burstguard run [--kubeconfig PATH] [--namespace NS] [--configmap NAME] [--metrics-port N] [--identity ID]
@@ -94,7 +95,7 @@ export const runCommand: Command = async (argv: readonly string[], io: CliIo): P
   const { runController } = await import('../runtime/main.js');
   const stop = new AbortController();
   const onSignal = (sig: NodeJS.Signals): void => {
-    io.stderr.write(signalLogLine(sig, Date.now()));
+    io.stderr.write(signalLogLine(sig));
     stop.abort(new Error(sig));
   };
   process.once('SIGTERM', onSignal);
@@ -108,10 +109,13 @@ export const runCommand: Command = async (argv: readonly string[], io: CliIo): P
 };
 
 /**
- * The line written when a stop signal arrives, as JSON in pino's shape (level 30 = info, epoch-ms
- * time, msg): every line the controller writes is JSON, so log pipelines parse this one too. Written
- * directly because the controller's logger lives inside runController.
+ * The line written when a stop signal arrives, by the controller's own logger setup (so it has the
+ * same level label, ISO time and name as every other line): log pipelines parse it like the rest.
+ * A logger of its own, because the controller's lives inside runController.
  */
-export function signalLogLine(sig: string, nowMs: number): string {
-  return `${JSON.stringify({ level: 30, time: nowMs, component: 'cli', signal: sig, msg: `${sig} received, shutting down` })}\n`;
+export function signalLogLine(sig: string): string {
+  let line = '';
+  const log = createLogger({ level: 'info', destination: { write: (s: string) => void (line += s) } });
+  componentLogger(log, 'cli').info({ signal: sig }, `${sig} received, shutting down`);
+  return line;
 }

@@ -38,6 +38,8 @@ export async function traceValidateCommand(argv: readonly string[], io: CliIo): 
     try {
       const s = await scanTrace(file);
       const span = s.lastT - s.firstT;
+      for (const w of s.warnings) io.stderr.write(`warning: ${w}\n`);
+      if (s.samples === 0) io.stderr.write(`warning: ${file}: the trace has a header but no samples: a bench would have nothing to replay\n`);
       io.stdout.write(
         `${file}: ok: "${s.header.name}" (${s.header.license}), ${s.sessions} sessions, ${s.samples} samples, ` +
           `duration ${formatDuration(span)} (t ${s.firstT}..${s.lastT} s), interval ${s.header.intervalSeconds} s\n`,

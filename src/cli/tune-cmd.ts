@@ -1,5 +1,4 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { parseBudget } from '../../bench/tune/budget.js';
 import { DEFAULT_GRIDS, parseGrid, type Grid } from '../../bench/tune/grid.js';
 import { tunedConfigMap, tuneReport, tuneTable } from '../../bench/tune/output.js';
@@ -12,6 +11,7 @@ import { defaultConfig, loadConfigFile } from '../config/index.js';
 import { err, ok, type Result } from '../core/result.js';
 import { TraceFormatError } from '../trace/reader.js';
 import type { CliIo } from './io.js';
+import { parseShardedCommand, type Complain, type FlagValues } from './sharded-command.js';
 
 const help = `Usage: burstguard tune --trace FILE --policy NAME [--budget EXPR] [--grid FILE] [--jobs N] --out configmap.yaml
 
@@ -73,10 +73,10 @@ async function gridFor(file: string | undefined, policy: string): Promise<Result
   return parseGrid(text, file, policy);
 }
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+type Values = FlagValues<typeof options>;
 
 /** The request the flags describe, or the exit code after a message. */
-async function tuneRequest(v: Values, io: CliIo, bad: (m: string, usage?: boolean) => number): Promise<TuneRequest | number> {
+async function tuneRequest(v: Values, io: CliIo, bad: Complain): Promise<TuneRequest | number> {
   if (v.trace === undefined || v.out === undefined) return bad('need --trace FILE and --out FILE', true);
   const policy = v.policy ?? 'predictive';
   const budget = parseBudget(v.budget ?? 'disruptions<=0.5/100podh');
@@ -139,22 +139,9 @@ async function runMerge(req: TuneRequest, files: readonly string[]): Promise<Res
 }
 
 async function tuneMain(argv: readonly string[], io: CliIo, merge: boolean): Promise<number> {
-  const bad = (m: string, usage = false): number => {
-    io.stderr.write(`burstguard tune${merge ? ' merge' : ''}: ${m}\n${usage ? `\n${help}` : ''}`);
-    return 2;
-  };
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
-  } catch (e) {
-    return bad(e instanceof Error ? e.message : String(e), true);
-  }
-  const v = parsed.values;
-  if (v.help === true) {
-    io.stdout.write(help);
-    return 0;
-  }
-  if (!merge && parsed.positionals.length > 0) return bad(`unexpected argument '${parsed.positionals[0] ?? ''}'`, true);
+  const cmd = parseShardedCommand({ command: 'tune', merge, options, help }, argv, io);
+  if (typeof cmd === 'number') return cmd;
+  const { values: v, positionals, complain: bad } = cmd;
   const req = await tuneRequest(v, io, bad);
   if (typeof req === 'number') return req;
   try {
@@ -164,7 +151,7 @@ async function tuneMain(argv: readonly string[], io: CliIo, merge: boolean): Pro
       io.stdout.write(r.value);
       return 0;
     }
-    const result = merge ? await runMerge(req, parsed.positionals) : await runTune(req);
+    const result = merge ? await runMerge(req, positionals) : await runTune(req);
     if (!result.ok) return bad(result.error);
     await writeResult(result.value, v, io);
     return 0;

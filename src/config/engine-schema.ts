@@ -66,6 +66,13 @@ export const engineSchema = z
           '0: derived per pod from its observed sample spacing (2 × spacing + scrape interval, at least tick + scrape interval).',
       ),
     guards: guardSchema,
+    actuationConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .prefault(16)
+      .describe("A tick's actions sent to the API server at once (resizes, scale patches); outcomes are applied in order regardless."),
     deferredBackoffS: z
       .strictObject({
         initial: seconds().prefault(30).describe('First wait after a Deferred resize, in seconds.'),

@@ -1,5 +1,7 @@
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { nearestName } from '../core/nearest-name.js';
+import { plainMessage } from './plain-messages.js';
 import { err, ok, type Result } from '../core/result.js';
 import { configSchema } from './schema.js';
 import type { Config, ConfigIssue } from './types.js';
@@ -16,7 +18,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /** Validates an already-parsed object (e.g. from JSON or a test) against the schema. */
 export function parseConfigObject(input: unknown): Result<Config, ConfigIssue[]> {
-  const r = configSchema.safeParse(input ?? {});
+  const r = configSchema.safeParse(input ?? {}, { error: plainMessage });
   if (r.success) return ok(r.data as Config);
   return err(issuesFrom(r.error.issues));
 }
@@ -47,7 +49,7 @@ export function parseConfigYaml(text: string): Result<Config, ConfigIssue[]> {
   if (data !== null && data !== undefined && (typeof data !== 'object' || Array.isArray(data))) {
     return err([{ path: '', message: 'config.yaml must be a mapping of sections (engine, policy, policies, ...)' }]);
   }
-  const r = configSchema.safeParse(data ?? {});
+  const r = configSchema.safeParse(data ?? {}, { error: plainMessage });
   if (r.success) return ok(r.data as Config);
   return err(issuesFrom(r.error.issues).map((i) => withLine(i, doc, lines)));
 }
@@ -57,12 +59,36 @@ function issuesFrom(issues: readonly z.core.$ZodIssue[]): ConfigIssue[] {
   for (const i of issues) {
     if (i.code === 'unrecognized_keys') {
       // One issue per unknown key, pointing at the key itself: that is where the typo is.
-      for (const k of i.keys) out.push({ path: formatPath([...i.path, k]), message: 'unknown field (typo?)' });
+      const known = knownFieldsAt(i.path);
+      for (const k of i.keys) {
+        const near = nearestName(k, known);
+        out.push({ path: formatPath([...i.path, k]), message: near !== undefined ? `unknown field; did you mean '${near}'?` : `unknown field (known here: ${known.join(', ')})` });
+      }
     } else {
       out.push({ path: formatPath(i.path), message: i.message });
     }
   }
   return out;
+}
+
+interface JsonSchemaNode {
+  readonly properties?: Readonly<Record<string, JsonSchemaNode>>;
+  readonly items?: JsonSchemaNode;
+  readonly additionalProperties?: JsonSchemaNode | boolean;
+}
+
+let configJsonSchema: JsonSchemaNode | undefined;
+
+/** The field names the schema allows at `path` (a mapping's keys), for typo suggestions. */
+function knownFieldsAt(path: readonly PropertyKey[]): string[] {
+  configJsonSchema ??= z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchemaNode;
+  let node: JsonSchemaNode | undefined = configJsonSchema;
+  for (const seg of path) {
+    if (node === undefined) break;
+    if (typeof seg === 'number') node = node.items;
+    else node = node.properties?.[String(seg)] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+  }
+  return Object.keys(node?.properties ?? {});
 }
 
 function withLine(issue: ConfigIssue, doc: Document, lines: LineCounter): ConfigIssue {

@@ -12,6 +12,7 @@ import {
   schedulesSchema,
   targetsSchema,
 } from './sections-schema.js';
+import { resizeSafetySchema } from './resize-safety-schema.js';
 import type { Config } from './types.js';
 
 /**
@@ -27,6 +28,7 @@ export const configSchema = z
       .describe(`The policy that acts: ${POLICY_NAMES.join(', ')}.`),
     policies: policiesSchema,
     targets: targetsSchema,
+    resizeSafety: resizeSafetySchema,
     prometheus: prometheusSchema,
     keda: kedaSchema,
     schedules: schedulesSchema,

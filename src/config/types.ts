@@ -1,3 +1,4 @@
+import type { ResizeSafetyConfig } from './resize-safety-schema.js';
 import type { EngineConfig } from '../engine/engine-config.js';
 import type { PolicyName, PolicySettings } from '../policy/registry.js';
 
@@ -117,6 +118,7 @@ export interface Config {
   readonly http: HttpConfig;
   readonly hints: HintsConfig;
   readonly log: LogConfig;
+  readonly resizeSafety: ResizeSafetyConfig;
 }
 
 /** One reason a config was rejected: the field path (e.g. `policies.predictive.riskBudget`) and what is wrong. */

@@ -41,6 +41,8 @@ export interface EngineConfig {
   readonly guards: GuardConfig;
   /** After a Deferred resize, wait this long before the next attempt, doubling up to the max. */
   readonly deferredBackoffS: { readonly initial: number; readonly max: number };
+  /** Actions sent at once in a tick (default 16); outcomes are folded in action order regardless. */
+  readonly actuationConcurrency?: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ok, type Result } from '../core/result.js';
 import type { Action, ActuationError, AgentSample, Applied, PodView, Skipped } from '../core/types.js';
 import type { Policy, PolicyContext, Recommendation, ResizeRecommendation } from '../policy/policy.js';
+import { mapBounded } from './bounded-map.js';
 import { staleBoundS, type EngineConfig } from './engine-config.js';
 import { guardResize } from './guards.js';
 import { newPodMemory, raisedFields, rememberUsage, type PodMemory, type ResourceField } from './pod-memory.js';
@@ -59,12 +60,19 @@ export async function tick<S>(deps: TickDeps<S>, state: EngineState<S>, cfg: Eng
 
   const skipped: Skipped[] = [];
   const actions = decide(deps.policy.recommend(state.policyState, ctx), ctx, state, cfg, skipped, deps.policy.name);
-  const results: Array<Result<Applied, ActuationError>> = [];
-  for (const action of actions) results.push(await actOn(deps, state, cfg, action, nowMs, signal));
+  // Sent with bounded concurrency; outcomes are folded in action order, so the state does not depend
+  // on which answer came back first.
+  const results = await mapBounded(actions, cfg.actuationConcurrency ?? DEFAULT_ACTUATION_CONCURRENCY, (action) =>
+    deps.actuator.apply(action, { dryRun: cfg.dryRun, signal }),
+  );
+  for (const [i, action] of actions.entries()) settle(deps, state, cfg, action, results[i] as Result<Applied, ActuationError>, nowMs);
   for (const s of skipped) deps.observer?.skipped?.(s.pod, s.reason);
   deps.observer?.tickDone?.({ durationMs: deps.clock.now() - nowMs, actions: actions.length, skipped: skipped.length });
   return { nowMs, held: false, samples, actions, results, skipped };
 }
+
+/** Actions in flight at once when the config does not say (engine.actuationConcurrency). */
+export const DEFAULT_ACTUATION_CONCURRENCY = 16;
 
 /** The longest window one fetch asks for, in ticks: a backfill after a start is read in pieces of this. */
 const FETCH_CHUNK_TICKS = 4;
@@ -232,10 +240,22 @@ export async function actOn<S>(
   signal: AbortSignal,
 ): Promise<Result<Applied, ActuationError>> {
   const result = await deps.actuator.apply(action, { dryRun: cfg.dryRun, signal });
+  settle(deps, state, cfg, action, result, nowMs);
+  return result;
+}
+
+/** Folds one action's outcome into the state, the metrics and the log. */
+function settle<S>(
+  deps: Pick<TickDeps<S>, 'log' | 'observer'>,
+  state: EngineState<S>,
+  cfg: EngineConfig,
+  action: Action,
+  result: Result<Applied, ActuationError>,
+  nowMs: number,
+): void {
   recordOutcome(state, action, result, nowMs, cfg);
   deps.observer?.actionDone?.(action, result.ok ? result.value.outcome : `error:${result.error.code}`);
   logOutcome(deps.log, action, result);
-  return result;
 }
 
 /** What each action raises, so its success can start those values' downscale cooldowns. */

@@ -38,6 +38,11 @@ export interface HintDeps {
   readonly buckets: TokenBuckets;
   readonly clock: Clock;
   readonly act: (hint: ToolHint) => Promise<HintOutcome>;
+  /**
+   * Whether this replica acts (holds the Lease); absent = always. A standby answers before the
+   * TokenReview and the rate limit, so a misrouted hint costs neither.
+   */
+  readonly leading?: () => boolean;
   readonly logger?: Logger;
 }
 
@@ -45,6 +50,11 @@ export interface HintDeps {
 export interface HintReply {
   readonly status: number;
   readonly body: Record<string, unknown>;
+  /**
+   * Another replica may take it: the HTTP layer sends `Retry-After: 0` and closes the connection, so
+   * the client's retry opens a new one, which the Service may route to the leader.
+   */
+  readonly retry?: boolean;
 }
 
 /** Kubernetes object names (DNS-1123 subdomain) and a tool name an agent harness might use. */
@@ -58,10 +68,13 @@ export const hintBodySchema = z.strictObject({
 
 const SA_PREFIX = 'system:serviceaccount:';
 const refuse = (status: number, reason: string): HintReply => ({ status, body: { accepted: false, reason } });
+export const NOT_LEADER = 'this replica is not the leader; retry';
+const notLeader: HintReply = { ...refuse(503, NOT_LEADER), retry: true };
 
 /** Handles one hint request: body text and Authorization header in, reply out. */
 export async function handleHint(d: HintDeps, bodyText: string, authorization: string | undefined, signal: AbortSignal): Promise<HintReply> {
   if (!d.enabled()) return refuse(404, 'hints are disabled (config hints.enabled)');
+  if (d.leading?.() === false) return notLeader;
   const body = parseBody(bodyText);
   if ('status' in body) return body;
   const denied = await authenticate(d, authorization, body.pod, signal);
@@ -109,7 +122,7 @@ function replyOf(out: HintOutcome): HintReply {
     case 'unknown-pod':
       return refuse(404, out.reason);
     case 'unavailable':
-      return refuse(503, out.reason);
+      return { ...refuse(503, out.reason), retry: true };
     case 'unchanged':
       return { status: 200, body: { accepted: true, outcome: 'unchanged', reason: out.reason } };
     case 'resized': {

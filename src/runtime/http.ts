@@ -106,7 +106,13 @@ function serveHint(o: HttpServerOptions, req: IncomingMessage, res: ServerRespon
     const ac = new AbortController();
     res.once('close', () => ac.abort());
     handleHint(hints, Buffer.concat(chunks).toString('utf8'), req.headers.authorization, ac.signal).then(
-      (r) => json(r.status, r.body),
+      (r) => {
+        if (r.retry === true) {
+          res.setHeader('Retry-After', '0');
+          res.setHeader('Connection', 'close');
+        }
+        json(r.status, r.body);
+      },
       (e: unknown) => {
         o.logger?.error({ error: String(e) }, 'hint failed');
         json(500, { accepted: false, reason: 'hint failed' });

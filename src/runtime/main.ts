@@ -22,7 +22,8 @@ import { createPolicy } from '../policy/registry.js';
 import { createLogger } from '../telemetry/logger.js';
 import { createMetrics, metricsObserver } from '../telemetry/metrics.js';
 import { watchConfig } from './config-watch.js';
-import { startHttpServer } from './http.js';
+import { NOT_LEADER, type HintDeps } from './hints.js';
+import { startHttpServer, type Readiness, type RunningHttpServer } from './http.js';
 import { startKedaScaler } from './keda-scaler.js';
 import { LeaderElector } from './leader-election.js';
 import { startScheduler, type ScheduleConfig, type Scheduler } from './scheduler.js';
@@ -33,8 +34,13 @@ const realClock: Clock = { now: () => Date.now() };
 const CONFIG_WAIT_MS = 30_000;
 
 /** Runs the controller until `stop` aborts; resolves to the process exit code. */
-export async function runController(args: RunArgs, stop: AbortSignal, env: ClusterAccessEnv = processEnv): Promise<number> {
-  const access = resolveClusterAccess(args, env);
+export async function runController(args: RunArgs, stop: AbortSignal, env: ClusterAccessEnv = processEnv, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const resolved = resolveClusterAccess(args, env);
+  if (!resolved.ok) {
+    stderr.write(`burstguard run: ${resolved.error}\n`);
+    return 1;
+  }
+  const access = resolved.value;
   const { kc, namespace, identity } = access;
   const clock = realClock;
   let config: Config = defaultConfig();
@@ -49,6 +55,28 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createMetrics(registry);
+  // /healthz answers from the first second: liveness must not wait for the API server or the ConfigMap
+  // (/readyz says what is still missing). The port is the flag's, else the default until the config names one.
+  const readiness: { check: () => Readiness } = { check: () => ({ ready: false, reason: 'waiting for the ConfigMap' }) };
+  // POST /v1/hints (docs/hints.md): until the controller is up, `acting` says retry like a standby.
+  const acting: { leading: () => boolean; act: HintDeps['act'] } = {
+    leading: () => false,
+    act: () => Promise.resolve({ kind: 'unavailable', reason: NOT_LEADER }),
+  };
+  const hints: HintDeps = {
+    enabled: () => config.hints.enabled,
+    namespace,
+    audience: () => config.hints.audience,
+    reviewer: kubeTokenReviewer(kc),
+    buckets: new TokenBuckets(() => config.hints),
+    clock,
+    logger: child('hints'),
+    leading: () => acting.leading(),
+    act: (hint) => acting.act(hint),
+  };
+  const startHttp = (port: number): Promise<RunningHttpServer> =>
+    startHttpServer({ registry, port, host: access.inCluster ? '0.0.0.0' : '127.0.0.1', logger: child('http'), readiness: () => readiness.check(), hints });
+  let http = await startHttp(args.metricsPort ?? config.http.port);
   const kube = new KubeRuntime({ kc, namespace, identity, clock, log: child('kube'), config: () => config, annotatePods: args.annotatePods === true });
 
   // Policy, engine state and metric source follow the config; a policy change starts from fresh state.
@@ -95,6 +123,12 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   // Leader election, the port and the first informers need the ConfigMap's values: wait for its first
   // version (or for proof that there is none), then fall back to the defaults if need be.
   await waitUntil(() => feed.delivered || feed.synced(), CONFIG_WAIT_MS, stop);
+  readiness.check = () =>
+    cfgWatch.watcher.current() === undefined
+      ? { ready: false, reason: 'no valid configuration yet' }
+      : kube.ready()
+        ? { ready: true }
+        : { ready: false, reason: 'informers not synced' };
   if (cfgWatch.watcher.current() === undefined) {
     log.warn({ configMap: args.configMap }, 'no valid configuration; running on the defaults (dryRun) until one arrives');
     rebuildSource();
@@ -128,33 +162,18 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     },
   };
   await kube.sync();
-  const port = args.metricsPort ?? config.http.port;
-  const http = await startHttpServer({
-    registry,
-    port,
-    host: access.inCluster ? '0.0.0.0' : '127.0.0.1',
-    logger: child('http'),
-    readiness: () =>
-      cfgWatch.watcher.current() === undefined
-        ? { ready: false, reason: 'no valid configuration yet' }
-        : kube.ready()
-          ? { ready: true }
-          : { ready: false, reason: 'informers not synced' },
-    hints: {
-      enabled: () => config.hints.enabled,
-      namespace,
-      audience: () => config.hints.audience,
-      reviewer: kubeTokenReviewer(kc),
-      buckets: new TokenBuckets(() => config.hints),
-      clock,
-      logger: child('hints'),
-      // Only the leader acts; a hint reaching another replica is told to retry (docs/hints.md).
-      act: (hint) =>
-        !leading() || stop.aborted
-          ? Promise.resolve({ kind: 'unavailable', reason: 'this replica is not the leader; retry' } as const)
-          : actOnHint({ clock, view: kube.view, actuator: kube.actuator, policy, log, observer }, state, { ...config.engine, namespace }, hint, AbortSignal.any([stop, AbortSignal.timeout(5_000)])),
-    },
-  });
+  if (args.metricsPort === undefined && config.http.port !== http.port) {
+    // The ConfigMap names another port and no flag pins one: move there (probes follow the flag in the chart).
+    await http.close();
+    http = await startHttp(config.http.port);
+  }
+  // Hints are served from now on; before this a hint was told to retry. Leadership is checked again
+  // in act: it can be lost while the token is reviewed.
+  acting.leading = leading;
+  acting.act = (hint) =>
+    !leading() || stop.aborted
+      ? Promise.resolve({ kind: 'unavailable', reason: NOT_LEADER } as const)
+      : actOnHint({ clock, view: kube.view, actuator: kube.actuator, policy, log, observer }, state, { ...config.engine, namespace }, hint, AbortSignal.any([stop, AbortSignal.timeout(5_000)]));
 
   const kedaScaler = await startKedaScaler({
     config: () => config,
@@ -215,7 +234,8 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   });
   sched.current = scheduler;
   const election = electing ? elector.run(stop) : Promise.resolve();
-  log.info({ namespace, identity, inCluster: access.inCluster, configMap: args.configMap, port: http.port, kedaScalerPort: kedaScaler?.port ?? 0 }, 'burstguard controller started');
+  // replica and namespace are already on every line (the logger's base): not repeated here.
+  log.info({ inCluster: access.inCluster, configMap: args.configMap, port: http.port, kedaScalerPort: kedaScaler?.port ?? 0 }, 'burstguard controller started');
 
   await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   log.info({}, 'shutting down');

@@ -3,6 +3,7 @@ import { TraceFormatError, traceFail } from './errors.js';
 import { readLineBatches, type NumberedLine } from './lines.js';
 import type { TraceHeader, TraceSample } from './types.js';
 import { SessionClock, validateHeader, validateSample, type FieldProblem } from './validate.js';
+import { misspeltFields } from './field-names.js';
 
 export { TraceFormatError } from './errors.js';
 
@@ -13,6 +14,11 @@ export interface OpenedTrace {
   readonly samples: AsyncIterable<TraceSample>;
   /** Releases the file when the samples are not (fully) read. */
   readonly close: () => Promise<void>;
+  /**
+   * `file:line: ...` warnings found while the samples stream (a field name one typo away from a
+   * known one, which the format would otherwise ignore silently); complete once the samples are read.
+   */
+  readonly warnings: readonly string[];
 }
 
 /** A trace that can be replayed several times: the header, and a function that streams it anew. */
@@ -39,10 +45,27 @@ function isBlank(text: string): boolean {
   return text.trim().length === 0;
 }
 
-async function* validatedSamples(first: readonly NumberedLine[], batches: AsyncGenerator<NumberedLine[]>, file: string): AsyncGenerator<TraceSample> {
+/**
+ * Lines whose field names are checked for typos: a misspelt field comes from the tool that wrote the
+ * trace, so it is on the first lines too; checking every line would slow the fast path for nothing.
+ */
+const FIELD_CHECK_LINES = 1000;
+
+async function* validatedSamples(first: readonly NumberedLine[], batches: AsyncGenerator<NumberedLine[]>, file: string, warnings: string[]): AsyncGenerator<TraceSample> {
   const clock = new SessionClock();
+  let checked = 0;
+  const warned = new Set<string>();
   const check = (l: NumberedLine): TraceSample => {
-    const r = validateSample(parseJson(file, l));
+    const json = parseJson(file, l);
+    if (checked < FIELD_CHECK_LINES) {
+      checked += 1;
+      for (const w of misspeltFields(json)) {
+        if (warned.has(w.field)) continue;
+        warned.add(w.field);
+        warnings.push(`${file}:${l.line}: ${w.field}: not a trace field, ignored; did you mean '${w.nearest}'?`);
+      }
+    }
+    const r = validateSample(json);
     if (!r.ok) fail(file, l.line, r.error);
     const order = clock.advance(r.value.session, r.value.t, l.line);
     if (order) fail(file, l.line, order);
@@ -80,19 +103,20 @@ export async function parseTrace(source: AsyncIterable<Uint8Array | string>, fil
     fail(file, headerLine.line, header.error);
   }
   let taken = false;
+  const warnings: string[] = [];
   const samples: AsyncIterable<TraceSample> = {
     [Symbol.asyncIterator]: () => {
       // The samples share the header's file handle, so they can be walked once; `TraceSource.open`
       // re-opens the file for another pass.
       if (taken) throw new Error('trace samples can be iterated only once; open the trace again');
       taken = true;
-      return validatedSamples(pending, batches, file);
+      return validatedSamples(pending, batches, file, warnings);
     },
   };
   const close = async (): Promise<void> => {
     await batches.return(undefined);
   };
-  return { header: header.value, samples, close };
+  return { header: header.value, samples, close, warnings };
 }
 
 /** Opens a trace file (`.jsonl` or `.jsonl.gz`; gzip detected by content) and checks its header. */
@@ -107,8 +131,8 @@ export async function readTrace(path: string): Promise<OpenedTrace> {
 export async function scanTrace(
   path: string,
   onSample?: (s: TraceSample) => void,
-): Promise<{ header: TraceHeader; sessions: number; samples: number; firstT: number; lastT: number }> {
-  const { header, samples } = await readTrace(path);
+): Promise<{ header: TraceHeader; sessions: number; samples: number; firstT: number; lastT: number; warnings: readonly string[] }> {
+  const { header, samples, warnings } = await readTrace(path);
   const sessions = new Set<string>();
   let count = 0;
   let firstT = Infinity;
@@ -120,7 +144,7 @@ export async function scanTrace(
     if (s.t < firstT) firstT = s.t;
     if (s.t > lastT) lastT = s.t;
   }
-  return { header, sessions: sessions.size, samples: count, firstT: count > 0 ? firstT : 0, lastT: count > 0 ? lastT : 0 };
+  return { header, sessions: sessions.size, samples: count, firstT: count > 0 ? firstT : 0, lastT: count > 0 ? lastT : 0, warnings };
 }
 
 /**

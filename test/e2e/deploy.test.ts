@@ -17,6 +17,8 @@ import { deployRole } from './harness/sa-token.js';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
 const chart = join(repoRoot, 'deploy/helm/burstguard');
+/** A registry the user controls, as they would name it (the chart refuses the placeholder). */
+const IMAGE = ['--set', 'image.repository=localhost:5000/burstguard'];
 
 /** The helm binary: $HELM, else the one the build script caches, else helm on PATH. */
 function helmBin(): string | undefined {
@@ -46,13 +48,31 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
     await cp?.stop();
   });
 
+  it('refuses to render while image.repository is the placeholder, saying what to do', () => {
+    const r = spawnSync(helm!, ['template', 'burstguard', chart], { encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /image\.repository is "registry\.example\.com\/burstguard", a placeholder: no burstguard image is published\. Build one from deploy\/Dockerfile/);
+  });
+
+  it('values.schema.json refuses a mistyped value by name', () => {
+    const r = spawnSync(helm!, ['template', 'burstguard', chart, ...IMAGE, '--set', 'metricsPort=http'], { encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /metricsPort/);
+  });
+
+  it('annotates the pod with the metrics port from values', () => {
+    const out = execFileSync(helm!, ['template', 'burstguard', chart, ...IMAGE, '--set', 'metricsPort=9400'], { encoding: 'utf8' });
+    assert.match(out, /prometheus\.io\/port: "9400"/);
+    assert.match(out, /containerPort: 9400/);
+  });
+
   it('passes helm lint', () => {
-    const r = spawnSync(helm!, ['lint', chart], { encoding: 'utf8' });
+    const r = spawnSync(helm!, ['lint', chart, ...IMAGE], { encoding: 'utf8' });
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   });
 
   it('renders with helm template into namespaced objects with a least-privilege Role', () => {
-    const out = execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', ns], { encoding: 'utf8' });
+    const out = execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...IMAGE], { encoding: 'utf8' });
     rendered = k8s.loadAllYaml(out).filter((o): o is k8s.KubernetesObject => o !== null && typeof o === 'object' && 'kind' in o);
     const kinds = rendered.map((o) => o.kind);
     for (const k of ['ServiceAccount', 'Role', 'RoleBinding', 'Deployment', 'ConfigMap']) assert.ok(kinds.includes(k), `chart renders a ${k} (got ${kinds.join(', ')})`);

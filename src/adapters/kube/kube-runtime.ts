@@ -43,7 +43,7 @@ export class KubeRuntime {
     this.events = new EventRecorder(kubeEventApi(o.kc), { clock: o.clock, log: o.log, instance: o.identity });
     const podApi = kubePodApi(o.kc);
     this.actuator = kedaByMode(o.config, new KubeActuator({
-      resize: new ResizeActuator(podApi, { cached: (namespace, name) => this.pods?.get(name, namespace) }),
+      resize: new ResizeActuator(podApi, { cached: (namespace, name) => this.pods?.get(name, namespace), safety: () => o.config().resizeSafety }),
       keda: new KedaActuator(kubeScaledObjectApi(o.kc), triggerMetadataFrom(o.config)),
       dryRun: new DryRunActuator(podApi, { annotatePods: o.annotatePods ?? false, clock: o.clock, log: o.log }),
       events: this.events,
@@ -55,8 +55,9 @@ export class KubeRuntime {
         scaledObjects: { items: () => this.scaledObjects?.items() ?? ok([]) },
       },
       () => {
-        const { targets: t, keda } = o.config();
+        const { targets: t, keda, resizeSafety } = o.config();
         return {
+          safety: resizeSafety,
           agentClassLabel: t.agentClassLabel,
           defaultAgentClass: 'default',
           ...(t.container !== '' ? { container: t.container } : {}),

@@ -2,7 +2,9 @@ import type { V1Container, V1ContainerStatus, V1Pod, V1PodCondition, V1ResourceR
 import { err, ok, type Result } from '../../core/result.js';
 import { qosOf } from '../../core/resources.js';
 import type { PodView, QosClass, ResizeState, Resources } from '../../core/types.js';
+import type { ResizeSafetyConfig } from '../../config/resize-safety-schema.js';
 import { parseQuantity } from './quantity.js';
+import { podResizeBlocker } from './resize-safety.js';
 
 /** Pod annotation that names the container to size when the ConfigMap names none. */
 export const CONTAINER_ANNOTATION = 'burstguard.io/container';
@@ -13,6 +15,8 @@ export interface PodViewOptions {
   readonly defaultAgentClass: string;
   /** The container to size in every pod; otherwise the pod's annotation, otherwise the first container. */
   readonly container?: string;
+  /** What must not be resized (runtime classes, static managers, swap); absent: no such checks. */
+  readonly safety?: ResizeSafetyConfig;
 }
 
 /**
@@ -30,12 +34,15 @@ export function podToView(pod: V1Pod, opts: PodViewOptions): Result<PodView, str
   const spec = resourcesOf(container.value.resources);
   if (!spec.ok) return err(`container '${container.value.name}': ${spec.error}`);
   const status = pod.status?.containerStatuses?.find((s) => s.name === container.value.name);
+  const qos = qosFrom(pod.status?.qosClass, pod.spec?.containers ?? [], spec.value);
+  const blocked = opts.safety ? podResizeBlocker(pod, qos, spec.value.requests.cpuCores, opts.safety) : undefined;
+  if (blocked !== undefined) return err(blocked);
   const view: PodView = {
     ref: { namespace: meta.namespace, name: meta.name },
     key: `${meta.namespace}/${meta.name}`,
     agentClass: meta.labels?.[opts.agentClassLabel] ?? opts.defaultAgentClass,
     container: container.value.name,
-    qos: qosFrom(pod.status?.qosClass, pod.spec?.containers ?? [], spec.value),
+    qos,
     requests: spec.value.requests,
     limits: spec.value.limits,
     resize: resizeStateOf(pod.status?.conditions ?? [], pod.status?.resize),

@@ -113,5 +113,5 @@ export class KubeClusterView implements ClusterView {
 const VERDICTS: ReadonlySet<ResizeState['phase']> = new Set(['deferred', 'infeasible', 'error']);
 
 function sameOptions(a: PodViewOptions, b: PodViewOptions | undefined): boolean {
-  return b !== undefined && a.agentClassLabel === b.agentClassLabel && a.defaultAgentClass === b.defaultAgentClass && a.container === b.container;
+  return b !== undefined && a.agentClassLabel === b.agentClassLabel && a.defaultAgentClass === b.defaultAgentClass && a.container === b.container && a.safety === b.safety;
 }

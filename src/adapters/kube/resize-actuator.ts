@@ -6,6 +6,8 @@ import { apiFailure, toActuationError } from './api-errors.js';
 import type { PodApi } from './apis.js';
 import { resizeStateOf, resourcesOf } from './pod-to-view.js';
 import { formatCpu, formatMemory, parseQuantity } from './quantity.js';
+import type { ResizeSafetyConfig } from '../../config/resize-safety-schema.js';
+import { memoryRestart } from './resize-safety.js';
 
 export type ResizeAction = Extract<Action, { kind: 'resize' }>;
 
@@ -17,6 +19,8 @@ export interface ResizeActuatorOptions {
    * call per resize instead of two); a 409 then means the cache was behind, and retries read fresh.
    */
   readonly cached?: (namespace: string, name: string) => V1Pod | undefined;
+  /** The current resize-safety settings (resizePolicy restarts); absent: memory restarts are refused. */
+  readonly safety?: () => ResizeSafetyConfig;
 }
 
 /**
@@ -47,6 +51,8 @@ export class ResizeActuator {
       }
       const refused = precheck(action, pod);
       if (refused) return err({ action, code: 'invalid', message: refused, retryable: false });
+      const restart = this.restartCheck(action, pod);
+      if (restart.refuse !== undefined) return err({ action, code: 'refused', message: restart.refuse, retryable: false });
       let after: V1Pod;
       try {
         after = await this.api.patchResize(namespace, name, resizePatch(action, pod.metadata?.resourceVersion));
@@ -55,8 +61,21 @@ export class ResizeActuator {
         if (f.status === 409 && attempt < this.maxRetries) continue;
         return err(toActuationError(action, f));
       }
-      return readBack(action, after);
+      const said = restart.note !== undefined ? { ...action, reason: `${action.reason}; ${restart.note}` } : action;
+      return readBack(said, after);
     }
+  }
+
+  /** resizePolicy: a memory change that restarts the container is refused unless allowed, then said. */
+  private restartCheck(action: ResizeAction, pod: V1Pod): { refuse?: string; note?: string } {
+    const c = pod.spec?.containers?.find((x) => x.name === action.container);
+    const cur = resourcesOf(c?.resources);
+    if (!c || !cur.ok) return {};
+    const next = rounded(action.requests).memBytes;
+    const nextLimit = rounded(action.limits).memBytes;
+    const changesMemory = (next > 0 && next !== cur.value.requests.memBytes) || (nextLimit > 0 && nextLimit !== cur.value.limits.memBytes);
+    const safety = this.opts.safety?.() ?? { allowMemoryRestart: false, unresizableRuntimeClasses: [], staticCpuManager: false, staticMemoryManager: false, nodeSwap: false };
+    return memoryRestart(c, changesMemory, safety);
   }
 }
 

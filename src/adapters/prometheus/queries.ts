@@ -44,6 +44,34 @@ const CADVISOR_CPU = 'container_cpu_usage_seconds_total{{namespaceLabel}="{names
 const perInterval = (counter: string, extra = ''): string =>
   `sum by ({podLabel}) (rate(${counter}{{namespaceLabel}="{namespace}"${extra}}[{rateWindow}])) * {stepS}`;
 
+/**
+ * Mean input tokens per model call in the window: the prompt (context) size the agent sends. The
+ * GenAI conventions renamed their token metrics in 2026, and instrumentations emit either set (or
+ * both, while migrating), so the query takes the first that a pod has, in this order (docs/configuration.md
+ * has the mapping table):
+ * 1. `gen_ai.client.token.usage` (histogram, by `gen_ai.token.type`), the older name;
+ * 2. `gen_ai.client.inference.operation.input_tokens` (histogram), the newer per-call instrument;
+ * 3. `gen_ai.client.inference.usage.input_tokens` (counter) over the calls counted by
+ *    `gen_ai.client.operation.duration`, for exporters that emit only the newer counters.
+ * `or` keeps the left side for a pod that has both, so a dual-emitting pod is never counted twice.
+ */
+const meanPerCall = (sum: string, count: string, extra = ''): string =>
+  `sum by ({podLabel}) (rate(${sum}{{namespaceLabel}="{namespace}"${extra}}[{rateWindow}]))` +
+  ` / (sum by ({podLabel}) (rate(${count}{{namespaceLabel}="{namespace}"${extra}}[{rateWindow}])) > 0)`;
+export const OTEL_TOKEN_METRICS = {
+  legacyHistogram: 'gen_ai_client_token_usage',
+  inputHistogram: 'gen_ai_client_inference_operation_input_tokens',
+  inputCounter: 'gen_ai_client_inference_usage_input_tokens_total',
+  calls: 'gen_ai_client_operation_duration_seconds_count',
+} as const;
+const OTEL_CONTEXT_TOKENS = [
+  meanPerCall(`${OTEL_TOKEN_METRICS.legacyHistogram}_sum`, `${OTEL_TOKEN_METRICS.legacyHistogram}_count`, ',gen_ai_token_type="input"'),
+  meanPerCall(`${OTEL_TOKEN_METRICS.inputHistogram}_sum`, `${OTEL_TOKEN_METRICS.inputHistogram}_count`),
+  meanPerCall(OTEL_TOKEN_METRICS.inputCounter, OTEL_TOKEN_METRICS.calls),
+]
+  .map((q) => `(${q})`)
+  .join(' or ');
+
 export const DEFAULT_QUERIES: Readonly<Record<MetricNames, Readonly<Record<Signal, string>>>> = {
   cadvisor: {
     memory: CADVISOR_MEMORY,
@@ -58,10 +86,7 @@ export const DEFAULT_QUERIES: Readonly<Record<MetricNames, Readonly<Record<Signa
   'otel-genai': {
     memory: CADVISOR_MEMORY,
     cpu: CADVISOR_CPU,
-    // Mean input tokens per model call in the window: the prompt (context) size the agent sends.
-    contextTokens:
-      'sum by ({podLabel}) (rate(gen_ai_client_token_usage_sum{{namespaceLabel}="{namespace}",gen_ai_token_type="input"}[{rateWindow}]))' +
-      ' / (sum by ({podLabel}) (rate(gen_ai_client_token_usage_count{{namespaceLabel}="{namespace}",gen_ai_token_type="input"}[{rateWindow}])) > 0)',
+    contextTokens: OTEL_CONTEXT_TOKENS,
     // The conventions define no in-flight gauge; tools executed in the window stand in for it.
     toolCallsInFlight:
       'sum by ({podLabel}, {toolLabel}) (rate(gen_ai_execute_tool_duration_seconds_count{{namespaceLabel}="{namespace}"}[{rateWindow}])) > 0',

@@ -178,9 +178,11 @@ export async function newScene(world: World, prefix: string, opts: SceneOptions 
       const c = await startController({ kubeconfig, namespace: ns, configmap: CONFIGMAP, identity, dir });
       controllers.push(c);
       try {
-        await waitFor(`controller ${identity} /healthz`, async () => {
+        // /healthz answers from the first second now; "started" is when the informers have synced.
+        await waitFor(`controller ${identity} /healthz and its "controller started" line`, async () => {
           if (!c.proc.isRunning()) throw new Error(`controller ${identity} exited (${String(await c.proc.exited)})`);
-          return (await c.httpStatus('/healthz')) === 200 ? true : undefined;
+          if ((await c.httpStatus('/healthz')) !== 200) return undefined;
+          return c.logLines().some((l) => l.msg === 'burstguard controller started') ? true : undefined;
         }, 90_000, 500);
       } catch (e) {
         throw explain(e);

@@ -169,14 +169,14 @@ describe('burstguard bench: output', () => {
     assert.doesNotMatch(pipe.err(), /\r/);
   });
 
-  it('a replay that fails exits 1 with its message, an unwritable output too', async () => {
+  it('a replay that fails exits 1 with its message; an unwritable output is bad input (2), found before the replay', async () => {
     const c = capture();
     const broken = (): Promise<never> => Promise.reject(new Error('simulator exploded'));
     assert.equal(await runBenchCommand(['--trace', tinyTrace(), '--policies', 'static'], c.io, broken), 1);
     assert.match(c.err(), /replay failed: .*simulator exploded/);
     const w = capture();
-    assert.equal(await benchCommand(['--trace', tinyTrace(), '--policies', 'static', '--json', '/nonexistent/dir/r.json'], w.io), 1);
-    assert.match(w.err(), /cannot write the results/);
+    assert.equal(await benchCommand(['--trace', tinyTrace(), '--policies', 'static', '--json', '/nonexistent/dir/r.json'], w.io), 2);
+    assert.match(w.err(), /--json \/nonexistent\/dir\/r\.json: cannot be written/);
   });
 
   it('--help prints the usage and exits 0', async () => {

@@ -44,10 +44,14 @@ test('running pods without samples for N ticks: one warning naming the likely ca
 });
 
 test('the stop-signal line is JSON like every other log line', () => {
-  const line = signalLogLine('SIGTERM', 1_700_000_000_000);
+  const line = signalLogLine('SIGTERM');
   assert.ok(line.endsWith('\n'));
   const parsed = JSON.parse(line) as Record<string, unknown>;
-  assert.equal(parsed['level'], 30);
+  // The same shape as the controller's other lines: level label, ISO time, name, component.
+  assert.equal(parsed['level'], 'info');
+  assert.match(String(parsed['time']), /^\d{4}-\d\d-\d\dT/);
+  assert.equal(parsed['name'], 'burstguard');
+  assert.equal(parsed['component'], 'cli');
   assert.equal(parsed['signal'], 'SIGTERM');
   assert.match(String(parsed['msg']), /SIGTERM received, shutting down/);
 });

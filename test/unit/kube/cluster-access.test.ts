@@ -3,24 +3,37 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { resolveClusterAccess, SERVICE_ACCOUNT_NAMESPACE_FILE, type ClusterAccessEnv } from '../../../src/adapters/kube/kube-config.js';
+import {
+  resolveClusterAccess as resolveResult,
+  SERVICE_ACCOUNT_NAMESPACE_FILE,
+  SERVICE_ACCOUNT_TOKEN_FILE,
+  type ClusterAccess,
+  type ClusterAccessEnv,
+  type ClusterAccessOptions,
+} from '../../../src/adapters/kube/kube-config.js';
+import { kubeconfigText } from '../../support/manifests.js';
 import { parseRunArgs } from '../../../src/cli/run-cmd.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bg-kc-'));
 const kubeconfig = join(dir, 'kubeconfig');
-writeFileSync(
-  kubeconfig,
-  `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: 'https://127.0.0.1:6443', insecure-skip-tls-verify: true}}]
-users: [{name: u, user: {token: t0k3n}}]
-contexts: [{name: x, context: {cluster: c, user: u, namespace: team-a}}]
-current-context: x
-`,
-);
+writeFileSync(kubeconfig, kubeconfigText('https://127.0.0.1:6443', 'team-a'));
 
-function env(vars: Record<string, string>, files: Record<string, string> = {}): ClusterAccessEnv {
-  return { env: vars, readFile: (p) => files[p], hostname: () => 'host-1' };
+/** Files: the given ones, and the real kubeconfig written above. */
+function env(vars: Record<string, string>, files: Record<string, string> = {}, home = '/nonexistent-home'): ClusterAccessEnv {
+  const all: Record<string, string> = { [kubeconfig]: 'x', ...files };
+  return { env: vars, readFile: (p) => all[p], hostname: () => 'host-1', home: () => home };
+}
+
+function resolveClusterAccess(o: ClusterAccessOptions, e: ClusterAccessEnv): ClusterAccess {
+  const r = resolveResult(o, e);
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  return r.value;
+}
+
+function refusal(o: ClusterAccessOptions, e: ClusterAccessEnv): string {
+  const r = resolveResult(o, e);
+  assert.equal(r.ok, false);
+  return r.ok ? '' : r.error;
 }
 
 test('a kubeconfig file: its context namespace, identity from POD_NAME or the hostname', () => {
@@ -36,11 +49,31 @@ test('a kubeconfig file: its context namespace, identity from POD_NAME or the ho
 });
 
 test('in a cluster: service-account config and namespace file', () => {
-  const a = resolveClusterAccess({}, env({ KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' }, { [SERVICE_ACCOUNT_NAMESPACE_FILE]: 'agents\n' }));
+  const a = resolveClusterAccess({}, env({ KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' }, { [SERVICE_ACCOUNT_NAMESPACE_FILE]: 'agents\n', [SERVICE_ACCOUNT_TOKEN_FILE]: 'tok' }));
   assert.equal(a.inCluster, true);
   assert.equal(a.namespace, 'agents');
   // client-node reads the service host from process.env itself; what matters here is the choice of config.
   assert.equal(a.kc.getCurrentUser()?.name, 'inClusterUser');
+});
+
+test('no kubeconfig and not in a pod: says plainly that no cluster was found, and what was tried', () => {
+  const m = refusal({}, env({}));
+  assert.match(m, /^no cluster found: not running in a pod \(KUBERNETES_SERVICE_HOST is unset\), no --kubeconfig given, \$KUBECONFIG is unset and \/nonexistent-home\/\.kube\/config does not exist/);
+});
+
+test('in a pod without a token: the missing token file is named', () => {
+  assert.match(refusal({}, env({ KUBERNETES_SERVICE_HOST: '10.0.0.1' })), /no service-account token at \/var\/run\/secrets/);
+});
+
+test('a bad kubeconfig names its file and what is wrong', () => {
+  const bad = join(dir, 'broken');
+  writeFileSync(bad, 'garbage: [\n');
+  assert.match(refusal({ kubeconfig: bad }, env({}, { [bad]: 'x' })), new RegExp(`^kubeconfig ${bad}: not a valid kubeconfig: `));
+  assert.equal(refusal({ kubeconfig: '/nope/kc' }, env({})), 'kubeconfig /nope/kc: cannot be read (missing, or not a readable file)');
+  assert.match(refusal({}, env({ KUBECONFIG: '/nope/kc' })), /^kubeconfig \/nope\/kc: cannot be read/);
+  const noContext = join(dir, 'no-context');
+  writeFileSync(noContext, 'apiVersion: v1\nkind: Config\nclusters: []\nusers: []\ncontexts: []\n');
+  assert.match(refusal({ kubeconfig: noContext }, env({}, { [noContext]: 'x' })), /no current-context set/);
 });
 
 test('run flags: defaults, values, and refusals', () => {

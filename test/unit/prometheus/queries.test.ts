@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_QUERIES, renderQueries, SIGNALS } from '../../../src/adapters/prometheus/index.js';
+import { OTEL_TOKEN_METRICS } from '../../../src/adapters/prometheus/queries.js';
 import { defaultConfig, type PrometheusConfig } from '../../../src/config/index.js';
 
 const base = defaultConfig().prometheus;
@@ -31,6 +32,27 @@ test('otel-genai names follow the semantic conventions as exported to Prometheus
   assert.match(q.toolCallsInFlight, /by \(pod, gen_ai_tool_name\).*gen_ai_execute_tool_duration_seconds_count/);
   assert.match(q.toolErrors, /error_type!=""/);
   assert.equal(q.memory, renderQueries(cfg(), 'agent', { namespace: 'agents', stepS: 10 }).memory);
+});
+
+test('otel-genai tokens: the older and the newer names are both read, the older first, each pod once', () => {
+  const q = renderQueries(cfg({ metricNames: 'otel-genai' }), 'agent', { namespace: 'agents', stepS: 10 }).contextTokens;
+  const alternatives = q.split(' or ');
+  assert.equal(alternatives.length, 3);
+  assert.match(alternatives[0] ?? '', /rate\(gen_ai_client_token_usage_sum\{namespace="agents",gen_ai_token_type="input"\}\[40s\]\)\) \/ \(sum by \(pod\) \(rate\(gen_ai_client_token_usage_count\{/);
+  assert.match(alternatives[1] ?? '', /gen_ai_client_inference_operation_input_tokens_sum\{namespace="agents"\}.*gen_ai_client_inference_operation_input_tokens_count\{namespace="agents"\}/);
+  assert.match(alternatives[2] ?? '', /gen_ai_client_inference_usage_input_tokens_total\{namespace="agents"\}.*gen_ai_client_operation_duration_seconds_count\{namespace="agents"\}/);
+  // Every alternative aggregates by pod: the query count per tick never depends on the pods.
+  for (const a of alternatives) assert.equal(a.match(/sum by \(pod\)/g)?.length, 2);
+  // Balanced parentheses: `or` binds loosest, each alternative is closed.
+  assert.equal(q.split('(').length, q.split(')').length);
+});
+
+test('docs/configuration.md maps every token series the query reads', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
+  for (const name of Object.values(OTEL_TOKEN_METRICS)) assert.ok(doc.includes(name), name);
+  assert.match(doc, /`gen_ai\.client\.token\.usage` with `gen_ai\.token\.type="input"` \(older\)/);
+  assert.match(doc, /`gen_ai\.client\.inference\.usage\.input_tokens` \(newer\)/);
 });
 
 test('overrides, labels, rate window and escaping', () => {

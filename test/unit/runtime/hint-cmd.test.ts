@@ -24,9 +24,11 @@ function io() {
   return { io: { stdout: out, stderr: errs, stderrIsTty: false }, out: () => o, err: () => e };
 }
 
-test('burstguard hint posts the hint with the pod token and reports the answer', async () => {
+
+/** A loopback hint server whose reviewer accepts `tok-a` as pod agents/a; `acted` collects the hints acted on. */
+async function hintServer(leading?: () => boolean) {
   const acted: ToolHint[] = [];
-  const s = await startHttpServer({
+  const server = await startHttpServer({
     registry: new Registry(),
     readiness: () => ({ ready: true }),
     port: 0,
@@ -38,12 +40,18 @@ test('burstguard hint posts the hint with the pod token and reports the answer',
       reviewer: { review: (t) => Promise.resolve(ok(t === 'tok-a' ? { authenticated: true, username: 'system:serviceaccount:agents:default', podName: 'a' } : { authenticated: false, error: 'invalid bearer token' })) },
       buckets: new TokenBuckets(() => ({ ratePerMinute: 60, burst: 10 })),
       clock: fixedClock(),
+      ...(leading ? { leading } : {}),
       act: (h) => {
         acted.push(h);
         return Promise.resolve({ kind: 'unchanged', reason: 'fake' });
       },
     },
   });
+  return { server, acted };
+}
+
+test('burstguard hint posts the hint with the pod token and reports the answer', async () => {
+  const { server: s, acted } = await hintServer();
   try {
     const dir = mkdtempSync(join(tmpdir(), 'bg-hint-'));
     const good = join(dir, 'good');
@@ -61,6 +69,34 @@ test('burstguard hint posts the hint with the pod token and reports the answer',
     const c = io();
     assert.equal(await hintCommand(['--pod', 'a', '--tool', 'x'], c.io, {}), 2);
     assert.match(c.err(), /missing --container, --url/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a standby answers 503 with Retry-After and closes the connection; burstguard hint retries on a new one', async () => {
+  let calls = 0;
+  // The first two connections reach the standby, as a Service may route them.
+  const { server: s, acted } = await hintServer(() => ++calls > 2);
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'bg-hint-'));
+    const tok = join(dir, 'tok');
+    writeFileSync(tok, 'tok-a');
+    const url = `http://127.0.0.1:${s.port}`;
+    const a = io();
+    assert.equal(await hintCommand(['--pod', 'a', '--container', 'agent', '--tool', 'Bash:test', '--url', url, '--token-file', tok], a.io, {}), 0, a.err());
+    assert.match(a.out(), /^200 .*\(try 3\)/);
+    assert.equal(acted.length, 1);
+    // A standby alone: the client gives up after its tries and says why.
+    calls = -100;
+    const raw = await fetch(new URL('/v1/hints', url), { method: 'POST', headers: { Authorization: 'Bearer tok-a' }, body: '{"pod":"a","container":"agent","tool":"x"}' });
+    assert.equal(raw.status, 503);
+    assert.equal(raw.headers.get('retry-after'), '0');
+    assert.equal(raw.headers.get('connection'), 'close', 'the retry must open a new connection, which the Service routes anew');
+    await raw.text();
+    const b = io();
+    assert.equal(await hintCommand(['--pod', 'a', '--container', 'agent', '--tool', 'Bash:test', '--url', url, '--token-file', tok], b.io, {}), 1);
+    assert.match(b.err(), /^503 .*not the leader.*\(try 4\)/);
   } finally {
     await s.close();
   }

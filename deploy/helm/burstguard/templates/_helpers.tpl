@@ -20,3 +20,16 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "burstguard.leaseName" -}}
 {{- dig "leaderElection" "leaseName" "burstguard" .Values.config -}}
 {{- end -}}
+
+{{/*
+The controller image. No image is published, so the default repository is a placeholder
+(registry.example.com is reserved and never a real registry): fail with what to do rather than
+leave pods in ImagePullBackOff.
+*/}}
+{{- define "burstguard.image" -}}
+{{- $repo := .Values.image.repository | default "" -}}
+{{- if or (eq $repo "") (hasPrefix "registry.example.com/" $repo) -}}
+{{- fail (printf "image.repository is %q, a placeholder: no burstguard image is published. Build one from deploy/Dockerfile, push it to a registry you control, and install with --set image.repository=<your-registry>/burstguard (see deploy/README.md, \"Container image\")" $repo) -}}
+{{- end -}}
+{{- printf "%s:%s" $repo (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- end -}}
