@@ -60,6 +60,18 @@ describe('burstguard bench --hints', () => {
     assert.match(html, /predictive\+hints vs predictive: node-h/);
   });
 
+  it('under --cv the hinted twin runs in every fold, and the fold table stays aligned', async () => {
+    const c = capture();
+    assert.equal(await benchCommand(['--trace', tinyTrace(), '--policies', 'static,predictive', '--hints', '--cv', '2', '--json', '-'], c.io), 0, c.err());
+    const [r] = JSON.parse(c.out()) as Array<BenchResult & { cv: { folds: Array<{ policies: Array<{ policy: string }> }> } }>;
+    assert.deepEqual(r?.policies.map((p) => p.policy), ['static', 'predictive', 'predictive+hints']);
+    for (const f of r?.cv.folds ?? []) assert.deepEqual(f.policies.map((p) => p.policy), ['static', 'predictive', 'predictive+hints']);
+    const hinted = c.err().split('\n').find((l) => l.startsWith('predictive+hints ') && l.includes(' / '));
+    const plain = c.err().split('\n').find((l) => l.startsWith('predictive ') && l.includes(' / '));
+    assert.ok(hinted && plain);
+    assert.equal(hinted.search(/\d/), plain.search(/\d/), 'fold cells start in the same column');
+  });
+
   it('without --hints the settings say hints: null and no twin runs', async () => {
     const c = capture();
     assert.equal(await benchCommand(['--trace', tinyTrace(), '--policies', 'static,predictive', '--json', '-'], c.io), 0);
