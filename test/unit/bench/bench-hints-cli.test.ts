@@ -72,6 +72,15 @@ describe('burstguard bench --hints', () => {
     assert.equal(hinted.search(/\d/), plain.search(/\d/), 'fold cells start in the same column');
   });
 
+  it('a seeded hinted run is byte-identical apart from replaySeconds', async () => {
+    const once = async (): Promise<string> => {
+      const c = capture();
+      assert.equal(await benchCommand(['--trace', tinyTrace(), '--policies', 'predictive', '--hints', '--hint-loss', '0.3', '--json', '-'], c.io), 0);
+      return c.out().replace(/"replaySeconds": [\d.e-]+/g, '');
+    };
+    assert.equal(await once(), await once());
+  });
+
   it('without --hints the settings say hints: null and no twin runs', async () => {
     const c = capture();
     assert.equal(await benchCommand(['--trace', tinyTrace(), '--policies', 'static,predictive', '--json', '-'], c.io), 0);
