@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
+import { helmBin } from './harness/helm.js';
 import { adminKubeConfig, clients, createNamespace, type Clients } from './harness/kube.js';
 import { deployRole } from './harness/sa-token.js';
 
@@ -19,16 +19,6 @@ const repoRoot = new URL('../../', import.meta.url).pathname;
 const chart = join(repoRoot, 'deploy/helm/burstguard');
 /** A registry the user controls, as they would name it (the chart refuses the placeholder). */
 const IMAGE = ['--set', 'image.repository=localhost:5000/burstguard'];
-
-/** The helm binary: $HELM, else the one the build script caches, else helm on PATH. */
-function helmBin(): string | undefined {
-  if (process.env.HELM !== undefined && process.env.HELM !== '') return process.env.HELM;
-  const cache = process.env.BURSTGUARD_CACHE ?? join(homedir(), '.cache/burstguard');
-  const bin = join(cache, 'bin');
-  const dir = existsSync(bin) ? readdirSync(bin).filter((d) => d.startsWith('helm-')).sort().pop() : undefined;
-  if (dir !== undefined && existsSync(join(bin, dir, 'helm'))) return join(bin, dir, 'helm');
-  return spawnSync('helm', ['version'], { stdio: 'ignore' }).status === 0 ? 'helm' : undefined;
-}
 
 const helm = helmBin();
 const skip = !existsSync(join(chart, 'Chart.yaml')) ? 'deploy/helm/burstguard has no Chart.yaml yet' : helm === undefined ? 'no helm binary (run tools/build-control-plane.sh)' : false;
@@ -84,6 +74,31 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
     if (plain !== undefined) {
       assert.deepEqual(normalise(role.rules ?? []), normalise(plain.rules), `the chart's Role matches ${plain.file}`);
     }
+  });
+
+  it('keeps hostNetwork and the API server override off by default; the schema and template refuse bad values', () => {
+    const deployment = (...set: string[]): k8s.V1Deployment => {
+      const out = execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...IMAGE, ...set.flatMap((v) => ['--set', v])], { encoding: 'utf8' });
+      return k8s.loadAllYaml(out).find((o: { kind?: string } | null) => o?.kind === 'Deployment') as k8s.V1Deployment;
+    };
+    const envNames = (d: k8s.V1Deployment): string[] => (d.spec?.template.spec?.containers[0]?.env ?? []).map((e) => e.name);
+    const plainPod = deployment().spec?.template.spec;
+    assert.equal(plainPod?.hostNetwork, undefined);
+    assert.ok(!envNames(deployment()).includes('KUBERNETES_SERVICE_HOST'));
+    assert.deepEqual(JSON.parse(JSON.stringify(plainPod?.containers[0]?.securityContext)), { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    const onNode = deployment('hostNetwork=true', 'apiServer.host=10.0.0.5', 'apiServer.port=6443');
+    assert.equal(onNode.spec?.template.spec?.hostNetwork, true);
+    assert.equal(onNode.spec?.template.spec?.dnsPolicy, 'ClusterFirstWithHostNet');
+    const env = onNode.spec?.template.spec?.containers[0]?.env ?? [];
+    assert.deepEqual(env.filter((e) => e.name.startsWith('KUBERNETES_SERVICE_')).map((e) => `${e.name}=${e.value ?? ''}`), ['KUBERNETES_SERVICE_HOST=10.0.0.5', 'KUBERNETES_SERVICE_PORT=6443']);
+    const refused = (set: string, why: RegExp): void => {
+      const r = spawnSync(helm!, ['template', 'burstguard', chart, ...IMAGE, '--set', set], { encoding: 'utf8' });
+      assert.notEqual(r.status, 0, `--set ${set} must fail`);
+      assert.match(r.stderr, why);
+    };
+    refused('apiServer.host=10.0.0.5', /apiServer.port is needed/);
+    refused('hostNetwork=yes', /hostNetwork/);
+    refused('metricsPort=0', /metricsPort/);
   });
 
   it('is accepted by the real API server (server-side dry run of every rendered object)', async () => {

@@ -10,28 +10,60 @@ import { join } from 'node:path';
 import { startControlPlane } from '../control-plane.js';
 import { startExporter } from '../exporter.js';
 import { adminKubeConfig, clients } from '../kube.js';
-import { freePort } from '../proc.js';
+import { freePort, waitFor } from '../proc.js';
 import { startPrometheus } from '../prometheus.js';
 import { newScene, type Scene, type World } from '../world.js';
+import { startClusterControllers, type ClusterControllers } from './cluster-controllers.js';
 import { realNodeControlPlaneOptions, startRealNode, type RealNode, type RealNodeOptions } from './node.js';
 import { createReplayPod, type ReplayPodSpec } from './pods.js';
 
 export interface RealWorld extends World {
   readonly node: RealNode;
   /** Creates an agent pod on the node (on a fresh port) and adds it to Prometheus's agent targets. */
-  agentPod(scene: Scene, spec: Omit<ReplayPodSpec, 'nodeName' | 'port'>): Promise<{ port: number }>;
+  agentPod(scene: Pick<Scene, 'ns'>, spec: Omit<ReplayPodSpec, 'nodeName' | 'port'>): Promise<{ port: number }>;
 }
 
-export async function startRealWorld(opts: RealNodeOptions = {}): Promise<RealWorld> {
+export interface RealWorldOptions extends RealNodeOptions {
+  /**
+   * A cluster rather than a bare node: kube-scheduler and kube-controller-manager run (Deployments get
+   * pods), and ServiceAccount admission is on (pods get their projected token volume; every pod's
+   * ServiceAccount must exist). For the Helm chart's Deployment and an in-cluster controller.
+   */
+  cluster?: boolean;
+}
+
+export async function startRealWorld(opts: RealWorldOptions = {}): Promise<RealWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'burstguard-e2e-real-'));
-  const cp = await startControlPlane(realNodeControlPlaneOptions());
+  const base = realNodeControlPlaneOptions();
+  // The tier disables ServiceAccount admission by default (no controller-manager makes the ServiceAccounts).
+  const cp = await startControlPlane(opts.cluster === true ? { ...base, apiArgs: [...(base.apiArgs ?? []), '--disable-admission-plugins='] } : base);
   const admin = clients(adminKubeConfig(cp));
   let node: RealNode;
+  let controllers: ClusterControllers | undefined;
   try {
     node = await startRealNode(cp, admin, opts);
   } catch (e) {
     await cp.stop();
     throw e;
+  }
+  if (opts.cluster === true) {
+    try {
+      const c = startClusterControllers(cp, process.env.BURSTGUARD_NODE_ASSETS ?? '', dir);
+      controllers = c;
+      // Their effects, not their logs: the node schedulable (not-ready taint gone) and a ServiceAccount made.
+      await waitFor('kube-controller-manager and kube-scheduler working', async () => {
+        if (!c.running()) throw new Error(`a cluster controller exited\n${c.logs()}`);
+        const n = await admin.core.readNode({ name: node.name });
+        const tainted = (n.spec?.taints ?? []).some((t) => t.key === 'node.kubernetes.io/not-ready');
+        const sa = await admin.core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }).catch(() => undefined);
+        return !tainted && sa !== undefined ? true : undefined;
+      }, 60_000, 250);
+    } catch (e) {
+      await controllers?.stop();
+      await node.stop().catch(() => undefined);
+      await cp.stop();
+      throw e;
+    }
   }
   // The fake tier's exporter stays empty here; World carries one and its scrape job costs nothing.
   const exporter = await startExporter();
@@ -51,6 +83,7 @@ export async function startRealWorld(opts: RealNodeOptions = {}): Promise<RealWo
     },
     { job_name: 'agent-pods', honor_labels: true, file_sd_configs: [{ files: [agentsFile], refresh_interval: '1s' }] },
   ]).catch(async (e: unknown) => {
+    await controllers?.stop();
     await node.stop().catch(() => undefined);
     await cp.stop();
     throw e;
@@ -77,7 +110,9 @@ export async function startRealWorld(opts: RealNodeOptions = {}): Promise<RealWo
       for (const s of scenes) await s.close().catch(() => undefined);
       await prom.close().catch(() => undefined);
       await exporter.close().catch(() => undefined);
-      // The node goes before the API server: its pods are deleted through it.
+      // The controllers go first (a ReplicaSet would replace the pods the node deletes), the node
+      // before the API server: its pods are deleted through it.
+      await controllers?.stop();
       try {
         await node.stop();
       } finally {
