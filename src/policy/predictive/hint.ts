@@ -16,6 +16,7 @@ import type { ResolvedPredictiveOptions } from './options.js';
 import { contextMemoryGrowth } from './context-forecast.js';
 import { fmtMem, type ClassTick } from './recommend.js';
 import { CPU_LIMIT_RAISE_FRACTION, LIMIT_RISK_FACTOR } from './write-budget.js';
+import { nodeOf } from './budgets.js';
 import { tailOptions, type PodTrack } from './state.js';
 
 /**
@@ -37,7 +38,11 @@ export function hintRecommendation(
   const sampled = t !== undefined && t.samples > 0;
   const base = sampled ? t.base : cm.prior.memory.baselineBytes;
   const growth = sampled ? contextMemoryGrowth(t, cm, o).upper : 0;
-  const forecast = base + growth + head.memExcess + ct.correction;
+  // Limits above the node's allocatable mean nothing (the node runs out first), as in the tick
+  // (recommend.ts withinNode): a hint that asked for more would be a write the next tick undoes.
+  const node = nodeOf(pod, o);
+  const forecast = Math.min(base + growth + head.memExcess + ct.correction, node?.memBytes ?? Infinity);
+  const cpuPeak = Math.min(head.cpuPeak, node?.cpuCores ?? Infinity);
   // A hint is a write (a PATCH and its Event): it goes only when it changes the risk materially, by the
   // tick's own rules (write-budget.ts): the memory limit when the tool's burst would pass it with at least
   // LIMIT_RISK_FACTOR × ε, the CPU limit when the tool's peak is CPU_LIMIT_RAISE_FRACTION above it
@@ -45,11 +50,11 @@ export function hintRecommendation(
   const key = cm.prior.memory.excessBytes[state] !== undefined || cm.strata.has(state) ? state : '*';
   const risk = forecast > pod.limits.memBytes ? memExcessTail(cm, key, o.priorFloorWeight)(pod.limits.memBytes - base - growth - ct.correction) : 0;
   const memMaterial = risk >= LIMIT_RISK_FACTOR * o.riskBudget;
-  const cpuMaterial = head.cpuPeak > pod.limits.cpuCores * (1 + CPU_LIMIT_RAISE_FRACTION);
+  const cpuMaterial = cpuPeak > pod.limits.cpuCores * (1 + CPU_LIMIT_RAISE_FRACTION);
   if (!memMaterial && !cpuMaterial) return undefined;
   // Never lower on a hint: the tick owns decreases, with its cooldowns.
   const memLimit = Math.max(forecast, pod.limits.memBytes);
-  const cpuLimit = Math.max(head.cpuPeak, pod.limits.cpuCores);
+  const cpuLimit = Math.max(cpuPeak, pod.limits.cpuCores);
   const expected = hint.expectedDurationS !== undefined ? `, expected ${hint.expectedDurationS} s` : '';
   return {
     kind: 'resize',
@@ -61,7 +66,7 @@ export function hintRecommendation(
       `+${fmtMem(head.memExcess)} at ε=${o.riskBudget} over baseline ${fmtMem(base)}` +
       (growth > 0 ? `, context growth +${fmtMem(growth)}` : '') +
       (ct.correction > 0 ? `, calibration +${fmtMem(ct.correction)}` : '') +
-      `; cpu limit ${Math.round(cpuLimit * 1000)}m (tool peak ${Math.round(head.cpuPeak * 1000)}m); risk at the current limit ${fmtRisk(risk)} vs ε ${o.riskBudget}; requests kept`,
+      `; cpu limit ${Math.round(cpuLimit * 1000)}m (tool peak ${Math.round(head.cpuPeak * 1000)}m)${capped(node, head.cpuPeak > cpuPeak || forecast < base + growth + head.memExcess + ct.correction)}; risk at the current limit ${fmtRisk(risk)} vs ε ${o.riskBudget}; requests kept`,
     inputs: {
       agentClass: cm.prior.agentClass,
       state,
@@ -76,6 +81,11 @@ export function hintRecommendation(
       ...(hint.expectedDurationS !== undefined ? { expectedDurationS: hint.expectedDurationS } : {}),
     },
   };
+}
+
+/** The reason's note when the node's allocatable capped a limit. */
+function capped(node: { memBytes: number; cpuCores: number } | undefined, was: boolean): string {
+  return node && was ? `, capped at the node's ${fmtMem(node.memBytes)} / ${Math.round(node.cpuCores * 1000)}m` : '';
 }
 
 function fmtRisk(p: number): string {

@@ -98,3 +98,19 @@ test('a hint is a write only when it changes the risk materially: a limit just s
   assert.equal(out.kind, 'unchanged');
   assert.equal(near.actuator.applied.length, 0);
 });
+
+test('a hint never asks for more than the node holds: limits are capped at its allocatable, and a pod already there is left alone', async () => {
+  const node = { nodeName: 'n1', nodeAllocatable: { memBytes: 1 * GiB, cpuCores: 2 } };
+  const s = setup([pod('a', { ...small, ...node })]);
+  await actOnHint(s.deps, s.state, engineConfig(), { pod: 'agents/a', container: 'agent', tool: 'Bash:test' }, signal);
+  const a = s.actuator.applied[0];
+  assert.ok(a?.kind === 'resize');
+  if (a?.kind !== 'resize') return;
+  assert.equal(a.limits.memBytes, 1 * GiB);
+  assert.equal(a.limits.cpuCores, 2);
+  assert.match(a.reason, /capped at the node's 1\.?0?Gi \/ 2000m/);
+  const full = setup([pod('a', { requests: small.requests, limits: { memBytes: 1 * GiB, cpuCores: 2 }, ...node })]);
+  const out = await actOnHint(full.deps, full.state, engineConfig(), { pod: 'agents/a', container: 'agent', tool: 'Bash:test' }, signal);
+  assert.equal(out.kind, 'unchanged');
+  assert.equal(full.actuator.applied.length, 0);
+});
