@@ -4,12 +4,14 @@
 # the clone, so a fresh CI checkout on the same machine reuses them.
 #
 # stdout: `KEY=VALUE` lines for the test run's environment (PROMETHEUS_BIN, HELM, BURSTGUARD_NODE_ASSETS
-# when the real node can run here), then, as the LAST line, the folder that holds kube-apiserver and etcd
+# and KEDA_OPERATOR when the real node can run here), then, as the LAST line, the folder that holds kube-apiserver and etcd
 # (the KUBEBUILDER_ASSETS convention). With KUBEBUILDER_ASSETS set to a folder holding both binaries they
 # are not built; kubelet, kube-scheduler and kube-controller-manager are taken from there too when present.
 #
 # The real node (kubelet, kube-scheduler, kube-controller-manager; containerd and runc from Debian) is
 # built only where it can run: as root on Linux. BUILD_NODE=0 skips it, BUILD_HELM=0 skips helm.
+# KEDA's operator (github.com/kedacore/keda/v2, tools/keda) is built with the real node, since only the
+# real-node scenarios run it; BUILD_KEDA=0 skips it (KEDA_OPERATOR names a prebuilt one).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${BURSTGUARD_CACHE:-$HOME/.cache/burstguard}
@@ -19,6 +21,12 @@ HELM_VERSION=v3.22.0
 # Prometheus 3.x is published on the Go module proxy as v0.3MM.P (3.16.0 = v0.316.0): tools/prometheus.
 PROMETHEUS_VERSION=3.16.0
 log() { echo "build-control-plane: $*" >&2; }
+# One KEDA pin for the CRDs, the vendored proto and the operator: tools/fetch-keda-file.sh.
+KEDA_VERSION=$(sed -n 's/^KEDA_VERSION=\${KEDA_VERSION:-\(v[0-9.]*\)}$/\1/p' "$here/fetch-keda-file.sh")
+if ! grep -Eq "^\s*github.com/kedacore/keda/v2 $KEDA_VERSION( |$)" "$here/keda/go.mod"; then
+  log "tools/keda/go.mod does not require github.com/kedacore/keda/v2 $KEDA_VERSION (the pin in tools/fetch-keda-file.sh): change both together"
+  exit 1
+fi
 
 assets="$cache/bin/k8s-$K8S_VERSION-etcd-$ETCD_VERSION"
 have_assets=0
@@ -29,6 +37,7 @@ fi
 node_assets=$assets
 prom_bin=${PROMETHEUS_BIN:-$cache/bin/prometheus-v$PROMETHEUS_VERSION/prometheus}
 helm_bin=${HELM:-$cache/bin/helm-$HELM_VERSION/helm}
+keda_bin=${KEDA_OPERATOR:-$cache/bin/keda-$KEDA_VERSION/keda-operator}
 want_node=0
 if [ "${BUILD_NODE:-1}" = 1 ]; then
   if [ "$(uname -s)" = Linux ] && [ "$(id -u)" = 0 ]; then
@@ -47,6 +56,7 @@ if [ "${BUILD_HELM:-1}" = 1 ] && [ ! -x "$helm_bin" ]; then todo+=(helm); fi
 if [ $want_node = 1 ]; then
   if [ ! -x "$node_assets/kubelet" ]; then node_assets="$cache/bin/k8s-$K8S_VERSION-etcd-$ETCD_VERSION"; fi
   for b in kubelet kube-scheduler kube-controller-manager; do [ -x "$node_assets/$b" ] || todo+=("$b"); done
+  if [ "${BUILD_KEDA:-1}" = 1 ] && [ ! -x "$keda_bin" ]; then todo+=(keda-operator); fi
 fi
 if [ ${#todo[@]} -gt 0 ]; then
   if ! command -v go >/dev/null 2>&1; then
@@ -94,5 +104,11 @@ if [ $want_node = 1 ]; then
     build kube-apiserver "$node_assets/$b" "k8s.io/kubernetes/cmd/$b" "$kver"
   done
   echo "BURSTGUARD_NODE_ASSETS=$node_assets"
+  if [ "${BUILD_KEDA:-1}" = 1 ]; then
+    # KEDA's go.mod needs the replace directives it ships with (tools/keda/go.mod repeats them); the
+    # operator only: the metrics adapter and the admission webhooks are separate binaries.
+    build keda "$keda_bin" github.com/kedacore/keda/v2/cmd/operator "-X github.com/kedacore/keda/v2/version.Version=$KEDA_VERSION"
+    echo "KEDA_OPERATOR=$keda_bin"
+  fi
 fi
 echo "$assets"

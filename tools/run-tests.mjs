@@ -40,7 +40,7 @@ if (files.some((f) => f.startsWith('test/e2e/'))) {
     console.error('could not build or find the e2e binaries (see above); set KUBEBUILDER_ASSETS (and PROMETHEUS_BIN) to prebuilt binaries to skip the build');
     process.exit(1);
   }
-  // KEY=VALUE lines (PROMETHEUS_BIN, HELM, BURSTGUARD_NODE_ASSETS), then the assets folder as the last line.
+  // KEY=VALUE lines (PROMETHEUS_BIN, HELM, BURSTGUARD_NODE_ASSETS, KEDA_OPERATOR), then the assets folder as the last line.
   const lines = built.stdout.trim().split('\n');
   env.KUBEBUILDER_ASSETS = lines.pop();
   for (const line of lines) {

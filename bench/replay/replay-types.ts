@@ -77,7 +77,7 @@ export interface ReplayOutcome {
   readonly trace: TraceSummary;
   readonly timeline: readonly TimelinePoint[];
   /** Per-session scores for the report's distributions. */
-  readonly perSession: ReadonlyArray<{ readonly session: string; readonly memSlack: number; readonly peakMem: number; readonly oomKills: number }>;
+  readonly perSession: ReadonlyArray<{ readonly session: string; readonly memSlack: number; readonly peakMem: number; readonly peakHeldMem?: number; readonly oomKills: number }>;
   /** A few example actions with their reasons, for the report. */
   readonly sampleActions: ReadonlyArray<{ readonly tS: number; readonly pod: string; readonly reason: string }>;
 }

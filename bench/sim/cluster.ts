@@ -23,6 +23,8 @@ export interface SessionScore {
   readonly session: string;
   readonly memSlack: number;
   readonly peakMem: number;
+  /** Peak memory held (demand capped at the enforced limit, where the kernel kills): what a cgroup's max_usage shows. */
+  readonly peakHeldMem: number;
   readonly oomKills: number;
 }
 
@@ -220,6 +222,8 @@ export class SimCluster {
     pod.cursor = (rel[i] ?? 0) > p1 || i === n - 1 ? i : i + 1;
     pod.progress = p1;
     if (peak > pod.peakMem) pod.peakMem = peak;
+    const held = pod.actLimMem > 0 && peak > pod.actLimMem ? pod.actLimMem : peak;
+    if (held > pod.peakHeldMem) pod.peakHeldMem = held;
     if (pod.actLimMem > 0 && peak > pod.actLimMem) {
       oomKill(this, pod, T);
       return;
@@ -370,7 +374,7 @@ export class SimCluster {
     this.gone.push(pod.key);
     this.anyGone = true;
     this.keepTimeline(pod);
-    this.perSession.push({ session: pod.session.id, memSlack: slack(pod.scoredMemUsed, pod.scoredMemReq), peakMem: pod.peakMem, oomKills: pod.oomKills });
+    this.perSession.push({ session: pod.session.id, memSlack: slack(pod.scoredMemUsed, pod.scoredMemReq), peakMem: pod.peakMem, peakHeldMem: pod.peakHeldMem, oomKills: pod.oomKills });
   }
 
   private dropGone(): void {

@@ -89,6 +89,8 @@ export class SimPod {
   scoredMemUsed = 0;
   scoredMemReq = 0;
   peakMem = 0;
+  /** Highest memory the container really held: demand, but never past the enforced limit (the kernel kills there). */
+  peakHeldMem = 0;
   oomKills = 0;
   /** Whether the report charts this session's usage, and when its next timeline point is due. */
   timeline = false;

@@ -10,6 +10,7 @@ export type {
   ConfigIssue,
   HintsConfig,
   HttpConfig,
+  AgentSandboxConfig,
   KedaConfig,
   LeaderElectionConfig,
   LogConfig,
@@ -19,6 +20,7 @@ export type {
   PrometheusConfig,
   QueriesConfig,
   ScaledObjectTarget,
+  WarmPoolTarget,
   SchedulesConfig,
   TargetsConfig,
 } from './types.js';

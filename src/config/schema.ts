@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { POLICY_NAMES } from '../policy/registry.js';
 import { engineSchema } from './engine-schema.js';
 import { policiesSchema } from './policies-schema.js';
+import { agentSandboxSchema } from './agent-sandbox-schema.js';
 import {
   hintsSchema,
   httpSchema,
@@ -31,6 +32,7 @@ export const configSchema = z
     resizeSafety: resizeSafetySchema,
     prometheus: prometheusSchema,
     keda: kedaSchema,
+    agentSandbox: agentSandboxSchema,
     schedules: schedulesSchema,
     leaderElection: leaderElectionSchema,
     http: httpSchema,

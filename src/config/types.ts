@@ -64,6 +64,31 @@ export interface KedaConfig {
   readonly externalScaler: ExternalScalerConfig;
 }
 
+/** A SandboxWarmPool (sigs.k8s.io/agent-sandbox) burstguard may pre-warm. */
+export interface WarmPoolTarget {
+  readonly name: string;
+  /** Pre-warm windows of this class apply to it ('' in a window: every class). */
+  readonly agentClass: string;
+  readonly maxPrewarmReplicas: number;
+}
+
+export interface AgentSandboxConfig {
+  readonly enabled: boolean;
+  readonly warmPools: readonly WarmPoolTarget[];
+  readonly restoreAfterS: number;
+  readonly claims: {
+    /** PromQL override ('' = the default over agent_sandbox_claim_creation_total). */
+    readonly query: string;
+    /** The label of the query's answer that names the warm pool. */
+    readonly poolLabel: string;
+    readonly horizonS: number;
+  };
+  readonly writeBack: {
+    readonly enabled: boolean;
+    readonly minChangeFraction: number;
+  };
+}
+
 /** A scheduled pre-warm window: exactly one of minReplicas and scaleFactor is set. */
 export interface PrewarmWindow {
   readonly name: string;
@@ -113,6 +138,7 @@ export interface Config {
   readonly targets: TargetsConfig;
   readonly prometheus: PrometheusConfig;
   readonly keda: KedaConfig;
+  readonly agentSandbox: AgentSandboxConfig;
   readonly schedules: SchedulesConfig;
   readonly leaderElection: LeaderElectionConfig;
   readonly http: HttpConfig;

@@ -71,6 +71,12 @@ export interface PodView {
   readonly limits: Resources;
   /** Resources the runtime reports as applied (status.containerStatuses[].resources); spec when unknown. */
   readonly actualLimits?: Resources;
+  readonly actualRequests?: Resources;
+  /**
+   * The pod's controller (its ownerReference with controller: true), e.g. an agent-sandbox Sandbox,
+   * whose template burstguard keeps in step with in-place resizes (docs/agent-sandbox.md).
+   */
+  readonly owner?: { readonly apiVersion: string; readonly kind: string; readonly name: string; readonly uid?: string };
   readonly resize: ResizeState;
   readonly running: boolean;
   readonly startedAtMs: number;

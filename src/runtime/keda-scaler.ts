@@ -18,6 +18,8 @@ export interface KedaScalerDeps {
   readonly leading: () => boolean;
   readonly host: string;
   readonly logger: { warn(obj: object, msg: string): void };
+  /** Counts each RPC KEDA makes (burstguard_keda_scaler_calls_total). */
+  readonly onCall?: (method: string, code: string) => void;
 }
 
 /** Undefined when the port is 0 (off). Throws with the field at fault on unreadable TLS files. */
@@ -30,6 +32,7 @@ export async function startKedaScaler(d: KedaScalerDeps): Promise<ExternalScaler
     host: d.host,
     ...(tls ? { tls } : {}),
     logger: d.logger,
+    ...(d.onCall ? { onCall: d.onCall } : {}),
     demand: (cls) => d.policy().demand?.(d.state().policyState, cls, d.nowMs()),
     sessionsPerReplica: () => resolvePredictiveOptions(d.config().policies.predictive).sessionsPerReplica,
     serving: () => {

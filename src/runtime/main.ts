@@ -10,9 +10,12 @@ import { resolveClusterAccess, processEnv, type ClusterAccessEnv } from '../adap
 import { KubeRuntime } from '../adapters/kube/kube-runtime.js';
 import { kubeLeaseApi } from '../adapters/kube/lease-api.js';
 import { kubeTokenReviewer } from '../adapters/kube/token-review.js';
+import { kubeHpaApi, kubeSandboxApi, kubeWarmPoolScaleApi } from '../adapters/kube/apis.js';
+import { leasePoolMemoryStore, poolMemoryLeaseName } from '../adapters/kube/pool-memory-lease.js';
 import { planPrewarm } from '../adapters/kube/prewarm-plan.js';
+import { createClaimReader, type ClaimReader } from '../adapters/prometheus/claims.js';
 import { createPrometheusSource } from '../adapters/prometheus/index.js';
-import type { RunArgs } from '../cli/run-cmd.js';
+import { listenAddressFor, type RunArgs } from '../cli/run-cmd.js';
 import { defaultConfig, type Config } from '../config/index.js';
 import type { Clock, MetricSource, TickObserver } from '../engine/ports.js';
 import { actOnHint } from '../engine/hint.js';
@@ -21,6 +24,7 @@ import type { Policy } from '../policy/policy.js';
 import { createPolicy } from '../policy/registry.js';
 import { createLogger } from '../telemetry/logger.js';
 import { createMetrics, metricsObserver } from '../telemetry/metrics.js';
+import { AgentSandboxLoop } from './agent-sandbox.js';
 import { watchConfig } from './config-watch.js';
 import { NOT_LEADER, type HintDeps } from './hints.js';
 import { startHttpServer, type Readiness, type RunningHttpServer } from './http.js';
@@ -74,8 +78,9 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     leading: () => acting.leading(),
     act: (hint) => acting.act(hint),
   };
+  const host = listenAddressFor(args, access.inCluster);
   const startHttp = (port: number): Promise<RunningHttpServer> =>
-    startHttpServer({ registry, port, host: access.inCluster ? '0.0.0.0' : '127.0.0.1', logger: child('http'), readiness: () => readiness.check(), hints });
+    startHttpServer({ registry, port, host, logger: child('http'), readiness: () => readiness.check(), hints });
   let http = await startHttp(args.metricsPort ?? config.http.port);
   const kube = new KubeRuntime({ kc, namespace, identity, clock, log: child('kube'), config: () => config, annotatePods: args.annotatePods === true });
 
@@ -83,10 +88,14 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   let policy: Policy = mustPolicy(config);
   let state: EngineState = newEngineState(policy);
   let source: MetricSource | undefined;
+  let claimReader: ClaimReader | undefined;
   const rebuildSource = (): void => {
     const s = createPrometheusSource(config.prometheus, { container: config.targets.container, logger: child('prometheus') });
     if (s.ok) source = s.value;
     else log.error({ err: s.error.message }, 'cannot build the Prometheus source; holding');
+    claimReader?.close();
+    const c = createClaimReader(config.prometheus, config.agentSandbox.claims);
+    claimReader = c.ok ? c.value : undefined;
   };
   // Created after the first config; the config callback reconfigures it once it exists.
   const sched: { current?: Scheduler } = {};
@@ -114,7 +123,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
           policy = mustPolicy(next);
           state = newEngineState(policy);
         }
-        if (!previous || JSON.stringify(previous.prometheus) !== JSON.stringify(next.prometheus)) rebuildSource();
+        if (!previous || JSON.stringify(previous.prometheus) !== JSON.stringify(next.prometheus) || JSON.stringify(previous.agentSandbox.claims) !== JSON.stringify(next.agentSandbox.claims)) rebuildSource();
         sched.current?.reconfigure(scheduleOf(next));
         if (previous) void kube.sync();
       },
@@ -134,6 +143,8 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     rebuildSource();
   }
 
+  // Set once the agent-sandbox loop exists: it reloads what it remembered when this replica leads again.
+  const leadership = { onStopped: (): void => undefined };
   const le = config.leaderElection;
   const elector = new LeaderElector(kubeLeaseApi(kc, namespace, le.leaseName), {
     identity,
@@ -143,7 +154,10 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     clock,
     log: child('leader-election'),
     onStartedLeading: () => metrics.leader.set(1),
-    onStoppedLeading: () => metrics.leader.set(0),
+    onStoppedLeading: () => {
+      metrics.leader.set(0);
+      leadership.onStopped();
+    },
   });
   // Leader election on/off is read once: switching it needs a restart (config-watch reports it).
   const electing = le.enabled;
@@ -181,10 +195,27 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     state: () => state,
     nowMs: () => clock.now(),
     leading,
-    host: access.inCluster ? '0.0.0.0' : '127.0.0.1',
+    host,
     logger: child('keda-scaler'),
+    onCall: (method, code) => metrics.kedaScalerCallsTotal.inc({ method, code }),
   });
 
+  const sandboxLoop = new AgentSandboxLoop({
+    namespace,
+    config: () => config,
+    clock,
+    log: child('agent-sandbox'),
+    scale: kubeWarmPoolScaleApi(kc),
+    sandboxApi: kubeSandboxApi(kc),
+    hpas: kubeHpaApi(kc),
+    memoryStore: leasePoolMemoryStore(kc, namespace, poolMemoryLeaseName(le.leaseName)),
+    sandboxes: () => kube.sandboxes(),
+    events: kube.events,
+    windows: () => sched.current?.openWindows() ?? [],
+    claims: () => claimReader,
+    count: (kind, outcome) => metrics.actionsTotal.inc({ kind, outcome }),
+  });
+  leadership.onStopped = () => sandboxLoop.invalidate();
   const lastInWindowMs = new Map<string, number>();
   let inFlight: Promise<void> = Promise.resolve();
   const onTick = (): Promise<void> => (inFlight = tickOnce());
@@ -194,6 +225,10 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     const signal = AbortSignal.any([stop, AbortSignal.timeout(Math.max(5_000, engineCfg.tickIntervalS * 4_000))]);
     await tick({ clock, source, view: kube.view, actuator: kube.actuator, policy, log, observer }, state, engineCfg, signal);
     await prewarm(signal, engineCfg.dryRun);
+    if (config.agentSandbox.enabled) {
+      const snap = await kube.view.snapshot(namespace);
+      await sandboxLoop.step(snap.ok ? snap.value.pods : [], engineCfg.dryRun, signal);
+    }
   };
   // Pre-warm windows are reconciled on every tick: level-triggered, so a new leader finishes the job.
   const prewarm = async (signal: AbortSignal, dryRun: boolean): Promise<void> => {
@@ -235,7 +270,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   sched.current = scheduler;
   const election = electing ? elector.run(stop) : Promise.resolve();
   // replica and namespace are already on every line (the logger's base): not repeated here.
-  log.info({ inCluster: access.inCluster, configMap: args.configMap, port: http.port, kedaScalerPort: kedaScaler?.port ?? 0 }, 'burstguard controller started');
+  log.info({ inCluster: access.inCluster, configMap: args.configMap, host, port: http.port, kedaScalerPort: kedaScaler?.port ?? 0 }, 'burstguard controller started');
 
   await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   log.info({}, 'shutting down');
@@ -247,6 +282,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   await kube.stop();
   await http.close();
   await kedaScaler?.close();
+  claimReader?.close();
   log.flush();
   return 0;
 }

@@ -22,6 +22,8 @@ export interface Metrics {
   readonly prewarmWindowsActive: Gauge;
   /** Running managed pods with no samples for several ticks (src/engine/sample-watch.ts). */
   readonly podsWithoutSamples: Gauge;
+  /** Calls KEDA made to the external scaler, by RPC and gRPC status (keda.mode externalScaler). */
+  readonly kedaScalerCallsTotal: Counter<'method' | 'code'>;
 }
 
 /**
@@ -90,6 +92,12 @@ export function createMetrics(registry: Registry): Metrics {
     prewarmWindowsActive: new Gauge({
       name: 'burstguard_prewarm_windows_active',
       help: 'Scheduled pre-warm windows currently open.',
+      registers,
+    }),
+    kedaScalerCallsTotal: new Counter({
+      name: 'burstguard_keda_scaler_calls_total',
+      help: "Calls to the KEDA external scaler by method (IsActive, GetMetricSpec, GetMetrics, StreamIsActive) and gRPC status (OK, NOT_FOUND, UNAVAILABLE, ...): whether KEDA asks, and what it is told.",
+      labelNames: ['method', 'code'],
       registers,
     }),
   };

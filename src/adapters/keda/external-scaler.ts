@@ -43,7 +43,11 @@ export interface ExternalScalerOptions {
   /** How often StreamIsActive re-reads the forecast to push a change (ms). */
   readonly streamIntervalMs?: number;
   readonly logger?: { warn(obj: object, msg: string): void };
+  /** Called once per answered RPC with its gRPC status name ('OK', 'NOT_FOUND', ...): KEDA's calls, countable. */
+  readonly onCall?: (method: ScalerMethod, code: string) => void;
 }
+
+export type ScalerMethod = 'IsActive' | 'GetMetricSpec' | 'GetMetrics' | 'StreamIsActive';
 
 export interface ExternalScalerServer {
   readonly port: number;
@@ -117,26 +121,33 @@ export async function startExternalScaler(o: ExternalScalerOptions): Promise<Ext
     }
     return { cls, d };
   };
+  const counted = (method: ScalerMethod, code: grpc.status | undefined): void => o.onCall?.(method, grpc.status[code ?? grpc.status.OK]);
   // Unary handlers: a thrown ScalerError becomes the gRPC status; anything else is INTERNAL.
   const unary =
-    <Req, Res>(f: (req: Req) => Res) =>
+    <Req, Res>(method: ScalerMethod, f: (req: Req) => Res) =>
     (call: grpc.ServerUnaryCall<Req, Res>, cb: grpc.sendUnaryData<Res>): void => {
+      let res: Res;
       try {
-        cb(null, f(call.request));
+        res = f(call.request);
       } catch (e) {
-        cb(toStatus(e, o.logger));
+        const st = toStatus(e, o.logger);
+        counted(method, st.code);
+        cb(st);
+        return;
       }
+      counted(method, grpc.status.OK);
+      cb(null, res);
     };
 
   const handlers: grpc.UntypedServiceImplementation = {
-    IsActive: unary((ref: ScaledObjectRef) => ({ result: forecastOf(ref).d.sessions > 0 })),
-    GetMetricSpec: unary((ref: ScaledObjectRef) => {
+    IsActive: unary('IsActive', (ref: ScaledObjectRef) => ({ result: forecastOf(ref).d.sessions > 0 })),
+    GetMetricSpec: unary('GetMetricSpec', (ref: ScaledObjectRef) => {
       // Known before the class has sessions: KEDA asks for it when it builds the HPA.
       const cls = agentClassOf(ref);
       const target = o.sessionsPerReplica();
       return { metricSpecs: [{ metricName: metricNameOf(cls), targetSize: Math.max(1, Math.round(target)), targetSizeFloat: target }] };
     }),
-    GetMetrics: unary((req: GetMetricsRequest) => {
+    GetMetrics: unary('GetMetrics', (req: GetMetricsRequest) => {
       const { cls, d } = forecastOf(req.scaledObjectRef);
       const name = metricNameOf(cls);
       if (req.metricName !== '' && req.metricName !== name) {
@@ -146,16 +157,20 @@ export async function startExternalScaler(o: ExternalScalerOptions): Promise<Ext
     }),
     StreamIsActive: (call: grpc.ServerWritableStream<ScaledObjectRef, { result: boolean }>) => {
       let last: boolean | undefined;
+      // A stream is one call, counted once: OK when its first answer went out, else the status it ended with.
       const push = (): void => {
         let active: boolean;
         try {
           active = forecastOf(call.request).d.sessions > 0;
         } catch (e) {
           clearInterval(timer);
-          call.emit('error', toStatus(e, o.logger));
+          const st = toStatus(e, o.logger);
+          counted('StreamIsActive', st.code);
+          call.emit('error', st);
           return;
         }
         if (active !== last) {
+          if (last === undefined) counted('StreamIsActive', grpc.status.OK);
           last = active;
           call.write({ result: active });
         }

@@ -1,4 +1,5 @@
 import {
+  AutoscalingV2Api,
   CoreV1Api,
   CustomObjectsApi,
   PatchStrategy,
@@ -7,7 +8,9 @@ import {
   type KubeConfig,
   type V1Pod,
 } from '@kubernetes/client-node';
+import { SANDBOX, WARM_POOL, type Sandbox, type Scale } from './agent-sandbox.js';
 import { KEDA, type ScaledObject } from './scaled-object-view.js';
+import type { HpaView } from './warm-pool-plan.js';
 
 /**
  * The narrow slices of the Kubernetes API the adapters call. Each method is one entry of API_CALLS
@@ -28,6 +31,24 @@ export interface ScaledObjectApi {
   read(namespace: string, name: string): Promise<ScaledObject>;
   /** PATCH scaledobjects/{name}, JSON merge patch (custom resources reject strategic merge). */
   patch(namespace: string, name: string, body: object): Promise<ScaledObject>;
+}
+
+/** A SandboxWarmPool's scale subresource (extensions.agents.x-k8s.io sandboxwarmpools/scale). */
+export interface WarmPoolScaleApi {
+  /** GET sandboxwarmpools/{name}/scale. */
+  read(namespace: string, name: string): Promise<Scale>;
+  /** PATCH sandboxwarmpools/{name}/scale, JSON merge patch of spec.replicas. */
+  patch(namespace: string, name: string, body: object): Promise<Scale>;
+}
+
+export interface SandboxApi {
+  /** PATCH sandboxes/{name}, JSON patch (spec.podTemplate container resources). */
+  patchJson(namespace: string, name: string, ops: object[]): Promise<Sandbox>;
+}
+
+export interface HpaApi {
+  /** LIST horizontalpodautoscalers (autoscaling/v2) of the namespace, reduced to their scale targets. */
+  list(namespace: string): Promise<HpaView[]>;
 }
 
 export interface EventApi {
@@ -63,4 +84,40 @@ export function kubeScaledObjectApi(kc: KubeConfig): ScaledObjectApi {
 export function kubeEventApi(kc: KubeConfig): EventApi {
   const core = kc.makeApiClient(CoreV1Api);
   return { create: (namespace, body) => core.createNamespacedEvent({ namespace, body }) };
+}
+
+export function kubeWarmPoolScaleApi(kc: KubeConfig): WarmPoolScaleApi {
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const coords = { group: WARM_POOL.group, version: WARM_POOL.version, plural: WARM_POOL.plural };
+  return {
+    read: async (namespace, name) => (await custom.getNamespacedCustomObjectScale({ ...coords, namespace, name })) as Scale,
+    patch: async (namespace, name, body) =>
+      (await custom.patchNamespacedCustomObjectScale(
+        { ...coords, namespace, name, body, fieldManager: 'burstguard' },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      )) as Scale,
+  };
+}
+
+export function kubeSandboxApi(kc: KubeConfig): SandboxApi {
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const coords = { group: SANDBOX.group, version: SANDBOX.version, plural: SANDBOX.plural };
+  return {
+    patchJson: async (namespace, name, ops) =>
+      (await custom.patchNamespacedCustomObject(
+        { ...coords, namespace, name, body: ops, fieldManager: 'burstguard' },
+        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+      )) as Sandbox,
+  };
+}
+
+export function kubeHpaApi(kc: KubeConfig): HpaApi {
+  const autoscaling = kc.makeApiClient(AutoscalingV2Api);
+  return {
+    list: async (namespace) =>
+      (await autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace })).items.map((h) => ({
+        name: h.metadata?.name ?? '',
+        target: { apiVersion: h.spec?.scaleTargetRef.apiVersion, kind: h.spec?.scaleTargetRef.kind ?? '', name: h.spec?.scaleTargetRef.name ?? '' },
+      })),
+  };
 }

@@ -1,5 +1,6 @@
 import { CoreV1Api, CustomObjectsApi, ListWatch, makeInformer, Watch, type KubeConfig, type KubernetesListObject, type V1ConfigMap, type V1Pod } from '@kubernetes/client-node';
 import type { Logger } from '../../engine/ports.js';
+import { SANDBOX, type Sandbox } from './agent-sandbox.js';
 import { KEDA, type ScaledObject } from './scaled-object-view.js';
 import { SyncedCache } from './synced-cache.js';
 
@@ -22,6 +23,16 @@ export function scaledObjectCache(kc: KubeConfig, namespace: string, log: Logger
       ScaledObject & { metadata: object }
     >;
   return new SyncedCache(makeInformer(kc, path, list), { name: 'scaledobjects', log });
+}
+
+/** agent-sandbox Sandboxes of the namespace (sandboxes list + watch): their pod templates, for write-back. */
+export function sandboxCache(kc: KubeConfig, namespace: string, log: Logger): SyncedCache<Sandbox & { metadata: object }> {
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const coords = { group: SANDBOX.group, version: SANDBOX.version, plural: SANDBOX.plural };
+  const path = `/apis/${SANDBOX.group}/${SANDBOX.version}/namespaces/${encodeURIComponent(namespace)}/${SANDBOX.plural}`;
+  const list = async (): Promise<KubernetesListObject<Sandbox & { metadata: object }>> =>
+    (await custom.listNamespacedCustomObject({ ...coords, namespace })) as KubernetesListObject<Sandbox & { metadata: object }>;
+  return new SyncedCache(makeInformer(kc, path, list), { name: 'sandboxes', log });
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import type { Config } from '../../config/index.js';
-import { err, ok } from '../../core/result.js';
-import type { Actuator, Clock, ClusterView, Logger } from '../../engine/ports.js';
+import { err, ok, type Result } from '../../core/result.js';
+import type { Actuator, Clock, ClusterView, Logger, SourceError } from '../../engine/ports.js';
 import { kubeEventApi, kubePodApi, kubeScaledObjectApi } from './apis.js';
 import { DryRunActuator } from './dry-run-actuator.js';
 import { EventRecorder, verdictEvent } from './events.js';
-import { podCache, scaledObjectCache } from './informers.js';
+import type { Sandbox } from './agent-sandbox.js';
+import { podCache, sandboxCache, scaledObjectCache } from './informers.js';
 import { KedaActuator } from './keda-actuator.js';
 import { kedaByMode, triggerMetadataFrom } from './keda-mode.js';
 import { KubeActuator } from './kube-actuator.js';
@@ -38,6 +39,7 @@ export class KubeRuntime {
   private pods: SyncedCache<V1Pod> | undefined;
   private podSelector = '';
   private scaledObjects: SyncedCache<ScaledObject & { metadata: object }> | undefined;
+  private sandboxCache: SyncedCache<Sandbox & { metadata: object }> | undefined;
 
   constructor(private readonly o: KubeRuntimeOptions) {
     this.events = new EventRecorder(kubeEventApi(o.kc), { clock: o.clock, log: o.log, instance: o.identity });
@@ -92,6 +94,21 @@ export class KubeRuntime {
       this.scaledObjects = undefined;
       await old.stop();
     }
+    // Sandboxes are watched only with agentSandbox on: without the CRDs the list would fail every back-off.
+    const wantSandboxes = cfg.agentSandbox.enabled && cfg.agentSandbox.writeBack.enabled;
+    if (wantSandboxes && !this.sandboxCache) {
+      this.sandboxCache = sandboxCache(this.o.kc, this.o.namespace, this.o.log);
+      await this.sandboxCache.start();
+    } else if (!wantSandboxes && this.sandboxCache) {
+      const old = this.sandboxCache;
+      this.sandboxCache = undefined;
+      await old.stop();
+    }
+  }
+
+  /** The Sandboxes of the namespace (agentSandbox.enabled), or why not (not started, not synced). */
+  sandboxes(): Result<readonly Sandbox[], SourceError> {
+    return this.sandboxCache?.items() ?? err({ source: 'sandboxes', message: 'agentSandbox is not enabled' });
   }
 
   /** Whether the view can serve a snapshot (for /readyz). */
@@ -100,6 +117,6 @@ export class KubeRuntime {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.pods?.stop(), this.scaledObjects?.stop()]);
+    await Promise.all([this.pods?.stop(), this.scaledObjects?.stop(), this.sandboxCache?.stop()]);
   }
 }

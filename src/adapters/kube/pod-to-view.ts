@@ -51,6 +51,8 @@ export function podToView(pod: V1Pod, opts: PodViewOptions): Result<PodView, str
     restarts: status?.restartCount ?? 0,
     ...optional('nodeName', pod.spec?.nodeName || undefined),
     ...optional('actualLimits', actualLimitsOf(status)),
+    ...optional('actualRequests', actualRequestsOf(status)),
+    ...optional('owner', controllerOf(pod)),
     ...optional('lastOomAtMs', lastOomMs(status)),
   };
   return ok(view);
@@ -74,6 +76,20 @@ function actualLimitsOf(status: V1ContainerStatus | undefined): Resources | unde
   if (!status?.resources) return undefined;
   const r = resourcesOf(status.resources);
   return r.ok && r.value.hasLimits ? r.value.limits : undefined;
+}
+
+/** The requests the runtime reports as applied, when the kubelet reports them. */
+function actualRequestsOf(status: V1ContainerStatus | undefined): Resources | undefined {
+  if (!status?.resources?.requests) return undefined;
+  const r = resourcesOf(status.resources);
+  return r.ok ? r.value.requests : undefined;
+}
+
+/** The pod's controller: a Sandbox for agent-sandbox pods, a ReplicaSet or Job for others. */
+function controllerOf(pod: V1Pod): PodView['owner'] {
+  const c = pod.metadata?.ownerReferences?.find((o) => o.controller === true);
+  if (!c?.kind || !c.name) return undefined;
+  return { apiVersion: c.apiVersion ?? '', kind: c.kind, name: c.name, ...(c.uid ? { uid: c.uid } : {}) };
 }
 
 interface SpecResources {

@@ -1,5 +1,5 @@
 import type { ScaledObjectTarget } from '../../config/index.js';
-import type { Action, ScaledObjectView } from '../../core/types.js';
+import type { Action, ActionInputs, ScaledObjectView } from '../../core/types.js';
 
 /** An open pre-warm window, as the scheduler reports it (src/runtime/prewarm-windows.ts ActiveWindow). */
 export interface OpenWindow {
@@ -19,6 +19,52 @@ export interface PrewarmInput {
 
 type ScaleAction = Extract<Action, { kind: 'scale' }>;
 
+/** What the pre-warm windows want of one target now (shared by ScaledObjects and SandboxWarmPools). */
+export type WindowWant =
+  /** A window for its class is open: this many replicas (never below the original, within the cap). */
+  | { readonly kind: 'open'; readonly replicas: number; readonly reason: string; readonly inputs: ActionInputs }
+  /** A window raised it and closed less than restoreAfterS ago: hold what it has. */
+  | { readonly kind: 'holding' }
+  /** A window raised it and restoreAfterS has passed since the last one closed: back to the original. */
+  | { readonly kind: 'restore'; readonly reason: string; readonly inputs: ActionInputs }
+  /** No window business (never raised by a window in this process). */
+  | { readonly kind: 'none' };
+
+/** The target as the window decision needs it: its agent class, cap, and current and original counts. */
+export interface WindowTarget {
+  readonly name: string;
+  readonly agentClass: string;
+  readonly maxPrewarmReplicas: number;
+  readonly original: number;
+}
+
+/**
+ * The window decision for one target. Records in `lastInWindowMs` when the target was last inside a
+ * window (the caller keeps the map across ticks), so a restore happens only for what a window raised.
+ */
+export function windowWant(t: WindowTarget, windows: readonly OpenWindow[], nowMs: number, restoreAfterS: number, lastInWindowMs: Map<string, number>): WindowWant {
+  const open = windows.filter((w) => w.window.agentClass === '' || w.window.agentClass === t.agentClass);
+  if (open.length > 0) {
+    lastInWindowMs.set(t.name, nowMs);
+    const wanted = Math.max(...open.map((w) => w.window.minReplicas ?? Math.ceil(t.original * (w.window.scaleFactor ?? 1))));
+    const until = new Date(Math.max(...open.map((w) => w.endMs))).toISOString();
+    return {
+      kind: 'open',
+      replicas: Math.max(t.original, Math.min(wanted, t.maxPrewarmReplicas)),
+      reason: `pre-warm window ${open.map((w) => w.window.name || '(unnamed)').join(', ')} open until ${until}`,
+      inputs: { windowReplicas: wanted, maxPrewarmReplicas: t.maxPrewarmReplicas, originalMinReplicas: t.original },
+    };
+  }
+  const last = lastInWindowMs.get(t.name);
+  if (last === undefined) return { kind: 'none' };
+  if (nowMs < last + restoreAfterS * 1000) return { kind: 'holding' };
+  return {
+    kind: 'restore',
+    reason: `no pre-warm window open for ${Math.round((nowMs - last) / 1000)} s`,
+    inputs: { originalMinReplicas: t.original, restoreAfterS },
+  };
+}
+
 /**
  * Level-triggered pre-warm: the minReplicaCount each configured ScaledObject should have now, and the
  * scale actions that get it there. While a window for its agent class is open: the window's replicas
@@ -34,32 +80,19 @@ export function planPrewarm(p: PrewarmInput): ScaleAction[] {
   for (const t of p.targets) {
     const so = byName.get(t.name);
     if (!so) continue;
-    const open = p.windows.filter((w) => w.window.agentClass === '' || w.window.agentClass === t.agentClass);
-    if (open.length > 0) {
-      p.lastInWindowMs.set(t.name, p.nowMs);
-      const wanted = Math.max(...open.map((w) => w.window.minReplicas ?? Math.ceil(so.originalMinReplicas * (w.window.scaleFactor ?? 1))));
-      const desired = Math.max(so.originalMinReplicas, Math.min(wanted, t.maxPrewarmReplicas));
-      if (Math.min(desired, so.maxReplicas) === so.minReplicas) continue;
-      const until = new Date(Math.max(...open.map((w) => w.endMs))).toISOString();
-      out.push({
-        kind: 'scale',
-        scaledObject: so.ref,
-        minReplicas: desired,
-        policy: 'prewarm',
-        reason: `pre-warm window ${open.map((w) => w.window.name || '(unnamed)').join(', ')} open until ${until}`,
-        inputs: { windowReplicas: wanted, maxPrewarmReplicas: t.maxPrewarmReplicas, originalMinReplicas: so.originalMinReplicas },
-      });
-    } else if (so.minReplicas !== so.originalMinReplicas) {
+    const w = windowWant({ ...t, original: so.originalMinReplicas }, p.windows, p.nowMs, p.restoreAfterS, p.lastInWindowMs);
+    if (w.kind === 'open') {
+      if (Math.min(w.replicas, so.maxReplicas) === so.minReplicas) continue;
+      out.push({ kind: 'scale', scaledObject: so.ref, minReplicas: w.replicas, policy: 'prewarm', reason: w.reason, inputs: w.inputs });
+    } else if (w.kind === 'restore' && so.minReplicas !== so.originalMinReplicas) {
       // Only what a window raised: a raise by the policy's forecast is the policy's to hold and restore.
-      const last = p.lastInWindowMs.get(t.name);
-      if (last === undefined || p.nowMs < last + p.restoreAfterS * 1000) continue;
       out.push({
         kind: 'scale',
         scaledObject: so.ref,
         minReplicas: so.originalMinReplicas,
         policy: 'prewarm',
-        reason: `no pre-warm window open for ${Math.round((p.nowMs - last) / 1000)} s: restoring the original minReplicaCount`,
-        inputs: { originalMinReplicas: so.originalMinReplicas, restoreAfterS: p.restoreAfterS },
+        reason: `${w.reason}: restoring the original minReplicaCount`,
+        inputs: w.inputs,
       });
     }
   }

@@ -13,6 +13,10 @@ import { join } from 'node:path';
 export interface SeenRequest {
   readonly method: string;
   readonly path: string;
+  /** performance.now() when the request reached the proxy. */
+  readonly atMs: number;
+  /** The request body of a PATCH (what the controller asked for); absent for other methods. */
+  body?: string;
   status?: number;
 }
 
@@ -46,9 +50,10 @@ export async function startApiProxy(upstream: string, upstreamCa: string, dir: s
 
   const server: Server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
     void (async () => {
-      const entry: SeenRequest = { method: req.method ?? 'GET', path: req.url ?? '/' };
+      const entry: SeenRequest = { method: req.method ?? 'GET', path: req.url ?? '/', atMs: performance.now() };
       seen.push(entry);
       const body = await readBody(req);
+      if (entry.method === 'PATCH') entry.body = body.toString('utf8');
       try {
         await proxy.beforeForward?.(entry);
       } catch {

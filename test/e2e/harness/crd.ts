@@ -19,12 +19,24 @@ export function kedaCrdFile(): string {
   return out.trim().split('\n').pop() ?? '';
 }
 
-/** Installs the CRD (idempotent) and waits until it is Established. */
-export async function installKedaCrd(c: Clients): Promise<void> {
+/** One file of the pinned KEDA module (tools/fetch-keda-file.sh), cached under `kind`. */
+export function kedaModuleFile(rel: string, kind: string): string {
+  const out = execFileSync('bash', [`${repoRoot}tools/fetch-keda-file.sh`, rel, kind], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return out.trim().split('\n').pop() ?? '';
+}
+
+/** Every CRD KEDA's operator watches (it will not start without them), from the same module version. */
+export const KEDA_OPERATOR_CRDS = [
+  'keda.sh_scaledobjects.yaml', 'keda.sh_scaledjobs.yaml', 'keda.sh_triggerauthentications.yaml',
+  'keda.sh_clustertriggerauthentications.yaml', 'eventing.keda.sh_cloudeventsources.yaml', 'eventing.keda.sh_clustercloudeventsources.yaml',
+] as const;
+
+/** Installs the ScaledObject CRD (idempotent) and waits until it is Established. */
+export async function installKedaCrd(c: Clients, file = kedaCrdFile()): Promise<void> {
   // loadYaml maps the YAML keys onto the client's models; a plain object would lose every
   // `x-kubernetes-*` key when the client serialises it (and the API server would reject the schema).
-  const crd = k8s.loadYaml<k8s.V1CustomResourceDefinition>(readFileSync(kedaCrdFile(), 'utf8'));
-  const name = crd.metadata?.name ?? 'scaledobjects.keda.sh';
+  const crd = k8s.loadYaml<k8s.V1CustomResourceDefinition>(readFileSync(file, 'utf8'));
+  const name = crd.metadata?.name ?? file;
   try {
     await c.ext.createCustomResourceDefinition({ body: crd });
   } catch (e) {
@@ -34,6 +46,11 @@ export async function installKedaCrd(c: Clients): Promise<void> {
     const got = await c.ext.readCustomResourceDefinition({ name });
     return got.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True') ? true : undefined;
   }, 30_000);
+}
+
+/** Installs all of KEDA_OPERATOR_CRDS. */
+export async function installKedaOperatorCrds(c: Clients): Promise<void> {
+  for (const f of KEDA_OPERATOR_CRDS) await installKedaCrd(c, kedaModuleFile(`config/crd/bases/${f}`, 'crds'));
 }
 
 /** A ScaledObject for a Deployment (which need not exist: no KEDA operator runs). */

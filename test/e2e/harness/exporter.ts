@@ -65,6 +65,11 @@ export interface Exporter {
   loadTrace(namespace: string, pod: string, samples: readonly TraceSample[], container?: string): void;
   /** Moves the pod `steps` samples on in its trace (stays at the last one); returns the sample now shown. */
   advance(namespace: string, pod: string, steps?: number): TraceSample | undefined;
+  /**
+   * Sets a series of any other exporter the test stands in for (e.g. the agent-sandbox controller's
+   * `agent_sandbox_claim_creation_total`), exposed as a counter family of that name.
+   */
+  setCounter(name: string, labels: Record<string, string>, value: number): void;
   /** The exposition text (what a scrape returns). */
   render(): string;
   close(): Promise<void>;
@@ -89,6 +94,7 @@ function fromSample(s: TraceSample): Partial<PodUsage> {
 export async function startExporter(names: AgentSeriesNames = DEFAULT_AGENT_SERIES): Promise<Exporter> {
   const pods = new Map<string, PodState>();
   const key = (ns: string, pod: string): string => `${ns}/${pod}`;
+  const counters = new Map<string, Map<string, [Record<string, string>, number]>>();
 
   // Counters integrate the current rates over wall time, so a scrape sees them grow smoothly.
   const integrate = (p: PodState, now: number): void => {
@@ -138,6 +144,7 @@ export async function startExporter(names: AgentSeriesNames = DEFAULT_AGENT_SERI
     family(names.toolCalls, 'counter', 'Tool calls made.', all.map((p) => [agent(p), p.toolCalls]));
     family(names.toolErrors, 'counter', 'Tool calls that failed.', all.map((p) => [agent(p), p.toolErrors]));
     family(names.toolRetries, 'counter', 'Tool calls retried.', all.map((p) => [agent(p), p.toolRetries]));
+    for (const [name, rows] of counters) family(name, 'counter', `${name} (set by the test).`, [...rows.values()]);
     return `${out.join('\n')}\n`;
   };
 
@@ -178,6 +185,11 @@ export async function startExporter(names: AgentSeriesNames = DEFAULT_AGENT_SERI
         p.usage = { ...p.usage, ...fromSample(s) };
       }
       return s;
+    },
+    setCounter(name, l, value) {
+      let rows = counters.get(name);
+      if (rows === undefined) counters.set(name, (rows = new Map<string, [Record<string, string>, number]>()));
+      rows.set(labels(l), [l, value]);
     },
     render,
     close: () => new Promise<void>((resolve) => {

@@ -29,6 +29,8 @@ export interface AgentPodSpec {
   readonly labels?: Record<string, string>;
   /** Set when the test mints a pod-bound token (TokenRequest checks the pod runs as that ServiceAccount). */
   readonly serviceAccountName?: string;
+  /** A controller owner, e.g. the agent-sandbox Sandbox the pod belongs to (no controller runs here). */
+  readonly ownerReferences?: k8s.V1OwnerReference[];
 }
 
 function resourceMap(r: Res): Record<string, string> {
@@ -54,7 +56,11 @@ export async function createAgentPod(core: k8s.CoreV1Api, namespace: string, spe
   return core.createNamespacedPod({
     namespace,
     body: {
-      metadata: { name: spec.name, labels: { 'burstguard.io/managed': 'true', 'burstguard.io/agent-class': 'coder', ...spec.labels } },
+      metadata: {
+        name: spec.name,
+        labels: { 'burstguard.io/managed': 'true', 'burstguard.io/agent-class': 'coder', ...spec.labels },
+        ...(spec.ownerReferences !== undefined ? { ownerReferences: spec.ownerReferences } : {}),
+      },
       spec: {
         nodeName: NODE_NAME,
         restartPolicy: 'Always',

@@ -122,3 +122,35 @@ describe('KEDA external scaler: serving gate', () => {
     }
   });
 });
+
+describe('KEDA external scaler: call counting', () => {
+  it('reports each answered call once, with its method and gRPC status name', async () => {
+    const calls: string[] = [];
+    const server = await startExternalScaler({
+      port: 0,
+      host: '127.0.0.1',
+      demand: (cls) => (cls === 'coder' ? demandOf(5) : undefined),
+      sessionsPerReplica: () => 4,
+      streamIntervalMs: 20,
+      onCall: (method, code) => calls.push(`${method} ${code}`),
+    });
+    const Ctor = (loadExternalScalerPackage().externalscaler as grpc.GrpcObject).ExternalScaler as grpc.ServiceClientConstructor;
+    const client = new Ctor(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure()) as unknown as ScalerClient;
+    try {
+      await call((cb) => client.IsActive(ref({ agentClass: 'coder' }), cb));
+      await call((cb) => client.GetMetricSpec(ref({ agentClass: 'coder' }), cb));
+      await call((cb) => client.GetMetrics({ scaledObjectRef: ref({ agentClass: 'coder' }), metricName: metricNameOf('coder') }, cb));
+      await assert.rejects(call((cb) => client.IsActive(ref({ agentClass: 'ghost' }), cb)));
+      const stream = client.StreamIsActive(ref({ agentClass: 'coder' }));
+      stream.on('error', () => undefined); // the CANCELLED below
+      await new Promise((resolve) => stream.once('data', resolve));
+      stream.cancel();
+      const failed = client.StreamIsActive(ref({ agentClass: 'ghost' }));
+      await new Promise((resolve) => failed.on('error', resolve));
+      assert.deepEqual(calls, ['IsActive OK', 'GetMetricSpec OK', 'GetMetrics OK', 'IsActive NOT_FOUND', 'StreamIsActive OK', 'StreamIsActive NOT_FOUND']);
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+});

@@ -50,7 +50,8 @@ test('no Secrets, no wildcards, no cluster scope, names pinned where RBAC allows
   const cm = rules.find((r) => r.resources.includes('configmaps'));
   assert.deepEqual(cm?.resourceNames, ['burstguard']);
   const leaseNamed = rules.find((r) => r.resources.includes('leases') && r.verbs.includes('update'));
-  assert.deepEqual(leaseNamed?.resourceNames, ['burstguard']);
+  // The leader-election Lease and the agent-sandbox memory Lease (src/adapters/kube/pool-memory-lease.ts).
+  assert.deepEqual(leaseNamed?.resourceNames, ['burstguard', 'burstguard-agent-sandbox']);
   for (const f of ['deploy/manifests/rolebinding.yaml', 'deploy/manifests/role.yaml']) {
     for (const m of manifests(f)) assert.ok(!String(m.kind).startsWith('Cluster'), `${f}: ${String(m.kind)}`);
   }
@@ -130,5 +131,34 @@ test('the one cluster-scoped call (TokenReview, for hints) is granted by binding
   for (const f of readdirSync(join(root, 'deploy/helm/burstguard/templates'))) {
     if (f === 'clusterrolebinding.yaml') continue;
     assert.ok(!/kind:\s*Cluster/.test(readFileSync(join(root, 'deploy/helm/burstguard/templates', f), 'utf8')), f);
+  }
+});
+
+test('agent-sandbox: the Role grants exactly its calls, both ways, and a warm pool only through its scale subresource', () => {
+  const groups = new Set(['agents.x-k8s.io', 'extensions.agents.x-k8s.io', 'autoscaling']);
+  const called = new Set(API_CALLS.filter((c) => groups.has(c.group)).map((c) => `${c.group}|${c.resource}|${c.verb}`));
+  const granted = new Set([...grants(rules)].filter((g) => groups.has(g.split('|')[0]!)));
+  assert.deepEqual([...granted].sort(), [...called].sort());
+  assert.deepEqual([...called].sort(), [
+    'agents.x-k8s.io|sandboxes|list',
+    'agents.x-k8s.io|sandboxes|patch',
+    'agents.x-k8s.io|sandboxes|watch',
+    'autoscaling|horizontalpodautoscalers|list',
+    'extensions.agents.x-k8s.io|sandboxwarmpools/scale|get',
+    'extensions.agents.x-k8s.io|sandboxwarmpools/scale|patch',
+  ]);
+  // Never the pool itself (its template ref, update strategy…), never a Sandbox get/create/delete, never an HPA write.
+  for (const g of grants(rules)) {
+    assert.ok(!g.startsWith('extensions.agents.x-k8s.io|sandboxwarmpools|'), g);
+    assert.ok(!/^agents\.x-k8s\.io\|sandboxes\|(get|create|update|delete)/.test(g), g);
+    assert.ok(!/^autoscaling\|.*\|(patch|update|create|delete)$/.test(g), g);
+  }
+  // The chart grants them only with agentSandbox.enabled.
+  const chart = readFileSync(join(root, 'deploy/helm/burstguard/templates/role.yaml'), 'utf8');
+  const gated = chart.slice(chart.indexOf('{{- if .Values.agentSandbox.enabled }}'));
+  assert.ok(gated.length < chart.length, 'the chart gates the agent-sandbox rules');
+  for (const r of ['"sandboxes"', '"sandboxwarmpools/scale"', '"horizontalpodautoscalers"']) {
+    assert.ok(gated.includes(r), `${r} in the gated block`);
+    assert.equal(chart.indexOf(r), chart.indexOf(r, chart.indexOf('{{- if .Values.agentSandbox.enabled }}')), `${r} only in the gated block`);
   }
 });

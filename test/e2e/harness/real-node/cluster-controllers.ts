@@ -5,7 +5,9 @@
  * - deployment, replicaset: a Deployment (e.g. the Helm chart's) gets its pods;
  * - nodelifecycle: removes the node.kubernetes.io/not-ready taint, so the scheduler may bind to the node;
  * - serviceaccount: the `default` ServiceAccount of each namespace (ServiceAccount admission wants it);
- * - root-ca-cert-publisher: the `kube-root-ca.crt` ConfigMap the projected token volume reads its ca.crt from.
+ * - root-ca-cert-publisher: the `kube-root-ca.crt` ConfigMap the projected token volume reads its ca.crt from;
+ * - horizontalpodautoscaling: the HPAs KEDA's operator makes (synced every second, not 15 s, so a
+ *   scenario does not wait on the default period).
  * Both run with the admin token, serve nothing (--secure-port=0) and are stopped by PID.
  */
 import { join } from 'node:path';
@@ -13,7 +15,7 @@ import { ADMIN_TOKEN, type ControlPlane } from '../control-plane.js';
 import { writeKubeconfigFile } from '../kube.js';
 import { startProc, tail, type Proc } from '../proc.js';
 
-export const CONTROLLERS = ['deployment', 'replicaset', 'nodelifecycle', 'serviceaccount', 'root-ca-cert-publisher'] as const;
+export const CONTROLLERS = ['deployment', 'replicaset', 'nodelifecycle', 'serviceaccount', 'root-ca-cert-publisher', 'horizontalpodautoscaling'] as const;
 
 export interface ClusterControllers {
   logs(lines?: number): string;
@@ -39,6 +41,7 @@ export function startClusterControllers(cp: Pick<ControlPlane, 'server' | 'caFil
       ...common, `--controllers=${CONTROLLERS.join(',')}`, `--root-ca-file=${cp.caFile}`,
       // One node, loopback only: nothing to allocate or route.
       '--allocate-node-cidrs=false', '--configure-cloud-routes=false',
+      '--horizontal-pod-autoscaler-sync-period=1s',
     ], log('kube-controller-manager')));
   } catch (e) {
     void stop();

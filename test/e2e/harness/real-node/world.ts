@@ -13,6 +13,7 @@ import { adminKubeConfig, clients } from '../kube.js';
 import { freePort, waitFor } from '../proc.js';
 import { startPrometheus } from '../prometheus.js';
 import { newScene, type Scene, type World } from '../world.js';
+import { startKedaOperator, type KedaOperator } from '../keda-operator.js';
 import { startClusterControllers, type ClusterControllers } from './cluster-controllers.js';
 import { realNodeControlPlaneOptions, startRealNode, type RealNode, type RealNodeOptions } from './node.js';
 import { createReplayPod, type ReplayPodSpec } from './pods.js';
@@ -21,6 +22,10 @@ export interface RealWorld extends World {
   readonly node: RealNode;
   /** Creates an agent pod on the node (on a fresh port) and adds it to Prometheus's agent targets. */
   agentPod(scene: Pick<Scene, 'ns'>, spec: Omit<ReplayPodSpec, 'nodeName' | 'port'>): Promise<{ port: number }>;
+  /** kube-scheduler and kube-controller-manager, with RealWorldOptions.cluster. */
+  readonly controllers?: ClusterControllers;
+  /** KEDA's operator, with RealWorldOptions.keda. */
+  readonly keda?: KedaOperator;
 }
 
 export interface RealWorldOptions extends RealNodeOptions {
@@ -30,6 +35,8 @@ export interface RealWorldOptions extends RealNodeOptions {
    * ServiceAccount must exist). For the Helm chart's Deployment and an in-cluster controller.
    */
   cluster?: boolean;
+  /** KEDA's operator (KEDA_OPERATOR) with its CRDs and RBAC; needs `cluster` for its HPAs to act. */
+  keda?: boolean;
 }
 
 export async function startRealWorld(opts: RealWorldOptions = {}): Promise<RealWorld> {
@@ -88,10 +95,25 @@ export async function startRealWorld(opts: RealWorldOptions = {}): Promise<RealW
     await cp.stop();
     throw e;
   });
+  let keda: KedaOperator | undefined;
+  if (opts.keda === true) {
+    try {
+      keda = await startKedaOperator(cp, admin);
+    } catch (e) {
+      await prom.close().catch(() => undefined);
+      await exporter.close().catch(() => undefined);
+      await controllers?.stop();
+      await node.stop().catch(() => undefined);
+      await cp.stop();
+      throw e;
+    }
+  }
   const usedPorts = new Set<number>();
 
   const world: RealWorld = {
     cp, admin, exporter, prom, dir, node,
+    ...(controllers ? { controllers } : {}),
+    ...(keda ? { keda } : {}),
     scene: async (prefix, o = {}) => {
       const s = await newScene(world, prefix, { ...o, fakeKubelet: false });
       scenes.push(s);
@@ -108,6 +130,7 @@ export async function startRealWorld(opts: RealWorldOptions = {}): Promise<RealW
     },
     close: async () => {
       for (const s of scenes) await s.close().catch(() => undefined);
+      await keda?.stop().catch(() => undefined);
       await prom.close().catch(() => undefined);
       await exporter.close().catch(() => undefined);
       // The controllers go first (a ReplicaSet would replace the pods the node deletes), the node
