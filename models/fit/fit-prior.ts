@@ -42,10 +42,11 @@ const STARTUP_S = 60;
 export const HINTED_IDLE = 'idle~hinted';
 /**
  * Seconds from a tool call's start until its hinted raise is in force: hint delivery (250 ms, the
- * bench's default) plus the simulator's 5 s resize latency, rounded up to its 1 s step. A real node
- * actuates in ~0.1 s (shared design BENCH.md), so this is generous there.
+ * bench's default) plus the resize latency measured on a real node (0.16 s p90 to the cgroup, the
+ * simulator's default), rounded up to the simulator's 1 s step. A slower path (a longer hint latency, a
+ * slower kubelet) needs a refit with a larger value, or hints not counted on (`hintLossRate` 1).
  */
-export const HINT_LANDING_S = 6;
+export const HINT_LANDING_S = 1;
 const COMPACTION_DROP = 0.2;
 
 /** What one pass over the sessions collects. */

@@ -45,7 +45,7 @@ describe('burstguard bench --hints', () => {
     assert.equal(code, 0, c.err());
     const [r] = JSON.parse(c.out()) as BenchResult[];
     assert.deepEqual(r?.policies.map((p) => p.policy), ['static', 'predictive', 'predictive+hints', 'oracle']);
-    // 100 ms + the 5 s resize latency lands within the priors' 6 s: the hinted predictive counts on hints.
+    // 100 ms + the 0.16 s resize latency lands within the priors' 1 s: the hinted predictive counts on hints.
     assert.deepEqual(r?.settings['hints'], { latencyS: 0.1, lossRate: 0, predictiveHintLossRate: 0 });
     const hinted = r?.policies[2] as Record<string, unknown>;
     // Four sessions with one test run each; a session killed and restarted redoes (and re-announces) its call.
@@ -96,5 +96,6 @@ describe('what a hinted predictive is told', () => {
     const { DEFAULT_SIM_SETTINGS } = await import('../../../bench/sim/defaults.js');
     assert.deepEqual(hintedPredictiveOptions({ latencyS: 0.25, lossRate: 0.05 }, DEFAULT_SIM_SETTINGS), { hintLossRate: 0.05 });
     assert.deepEqual(hintedPredictiveOptions({ latencyS: 2, lossRate: 0.05 }, DEFAULT_SIM_SETTINGS), {});
+    assert.deepEqual(hintedPredictiveOptions({ latencyS: 0.25, lossRate: 0.05 }, { ...DEFAULT_SIM_SETTINGS, resizeLatencyS: 5 }), {});
   });
 });

@@ -79,12 +79,12 @@ function hintedSession(id: string, burstAfterS: number): FitSession {
 
 test("idle~hinted counts only what a hint cannot cover: a call's first HINT_LANDING_S seconds", () => {
   const fit = (burstAfterS: number) => fitClassPrior('swe', [hintedSession('a', burstAfterS)], { horizonS: 45, template, fittedOn: 'test', minStateWindows: 3 }).memory.excessBytes;
-  // The call starts where the previous (idle) sample ends, t = 59; the raise is in force 6 s later.
-  const late = fit(10);
+  // The call starts where the previous (idle) sample ends, t = 59; the raise is in force HINT_LANDING_S later.
+  assert.equal(HINT_LANDING_S, 1);
+  const late = fit(3);
   assert.equal(late['idle']!.max, 1000 * MB, 'the idle tail sees the coming burst');
-  assert.equal(late[HINTED_IDLE]!.max, 0, 'a burst 10 s into the call is the hint\'s to cover');
-  const early = fit(2);
-  assert.equal(early[HINTED_IDLE]!.max, 1000 * MB, 'a burst in the call\'s first seconds lands before the hinted raise');
-  assert.equal(HINT_LANDING_S, 6);
+  assert.equal(late[HINTED_IDLE]!.max, 0, "a burst 3 s into the call is the hint's to cover");
+  const early = fit(0);
+  assert.equal(early[HINTED_IDLE]!.max, 1000 * MB, "a burst in the call's first second lands before the hinted raise");
   assert.equal(early[HINTED_IDLE]!.n, early['idle']!.n);
 });

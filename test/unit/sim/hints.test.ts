@@ -113,8 +113,8 @@ test('a lost hint, or one that lands after the burst has begun, does not save th
   const lost = await run(burstTrace(), { policy: hintOnly, hints: { latencyS: 0.25, lossRate: 1 }, hooks: quick });
   assert.ok(lost.row.oomKills >= 1);
   assert.equal(lost.row['hintsLost'], lost.row['hintsSent']);
-  // 5 s resize latency after a 5 s hint latency: the limit lands at ~t=109.., after the burst's first second.
-  const late = await run(burstTrace(), { policy: hintOnly, hints: { latencyS: 5, lossRate: 0 }, hooks: quick });
+  // Sent at t=99, due 10 s later: the limit lands after the burst at t=109 has begun.
+  const late = await run(burstTrace(), { policy: hintOnly, hints: { latencyS: 10, lossRate: 0 }, hooks: quick });
   assert.ok(late.row.oomKills >= 1);
 });
 
