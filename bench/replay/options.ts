@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { err, ok, type Result } from '../../src/core/result.js';
 import type { Resources } from '../../src/core/types.js';
 import { parseDuration, parseNodeShape, parseScale } from './density-flags.js';
+import { DEFAULT_HINT_SETTINGS, type HintSettings } from '../sim/hints.js';
+import { parseHintLatency, parseHintLoss } from './hint-flags.js';
 
 /** The policies a bench replays when `--policies` is not given (BENCH.md, "Policies every replay offers"). */
 export const DEFAULT_POLICIES = ['static', 'static-tuned', 'vpa', 'vpa-requests-only', 'reactive', 'predictive', 'oracle'] as const;
@@ -27,6 +29,8 @@ export interface BenchOptions {
   readonly scale: number;
   /** `--duration`: trace seconds to continue the arrivals to. */
   readonly durationS?: number;
+  /** `--hints` (with `--hint-latency`, `--hint-loss`): hint-taking policies also replay hinted; absent: no hints. */
+  readonly hints?: HintSettings;
   /** A file, `-` for stdout, or absent. */
   readonly json?: string;
   readonly report?: string;
@@ -36,6 +40,7 @@ export interface BenchOptions {
 export const BENCH_USAGE = `usage: burstguard bench [--trace PATH ...] [--scenario resize|replicas] [--policies a,b,c]
                         [--config configmap.yaml] [--seed N] [--warmup SECONDS]
                         [--node-shape CPUxMEM] [--scale F] [--duration D] [--cv K]
+                        [--hints [--hint-latency D] [--hint-loss P]]
                         [--json FILE|-] [--report FILE.html]
 
   --trace PATH       a trace v1 file (.jsonl or .jsonl.gz) or a folder of them; repeatable. Default: every bundled trace
@@ -48,6 +53,10 @@ export const BENCH_USAGE = `usage: burstguard bench [--trace PATH ...] [--scenar
   --node-shape CxM   a node's allocatable CPU and memory as Kubernetes quantities (default 3900mx14Gi), e.g. 8x32Gi
   --scale F          F times the sessions over the same span (fractional too), arrivals resampled with the seed
   --duration D       continue the arrivals, resampled the same way, until D of trace time (90m, 24h)
+  --hints            the simulated agents announce each tool call as it starts (POST /v1/hints); every policy
+                     that takes hints (predictive) replays twice, unhinted and as NAME+hints, in the same run
+  --hint-latency D   tool start to the controller having the hint (default ${DEFAULT_HINT_SETTINGS.latencyS * 1000}ms), e.g. 250ms, 1s
+  --hint-loss P      probability a hint never arrives, seeded per tool call (default ${DEFAULT_HINT_SETTINGS.lossRate})
   --json FILE|-      write the result JSON to FILE, or only the JSON to stdout with -
   --report FILE      write a self-contained HTML report with charts
 `;
@@ -99,6 +108,22 @@ function parseDensity(values: { 'node-shape'?: string | undefined; scale?: strin
   return ok({ scale: scale.value, ...(shape ? { nodeShape: shape.value } : {}), ...(duration ? { durationS: duration.value } : {}) });
 }
 
+/** `--hints`, `--hint-latency`, `--hint-loss`: the knobs without `--hints` are a mistake, said so. */
+function parseHints(values: { hints?: boolean | undefined; 'hint-latency'?: string | undefined; 'hint-loss'?: string | undefined }, scenario: string): Result<HintSettings | undefined, string> {
+  const latency = values['hint-latency'];
+  const loss = values['hint-loss'];
+  if (values.hints !== true) {
+    if (latency !== undefined || loss !== undefined) return err(`--hint-latency and --hint-loss need --hints`);
+    return ok(undefined);
+  }
+  if (scenario !== 'resize') return err('--hints applies to --scenario resize only');
+  const l = latency === undefined ? ok(DEFAULT_HINT_SETTINGS.latencyS) : parseHintLatency(latency);
+  if (!l.ok) return l;
+  const p = loss === undefined ? ok(DEFAULT_HINT_SETTINGS.lossRate) : parseHintLoss(loss);
+  if (!p.ok) return p;
+  return ok({ latencyS: l.value, lossRate: p.value });
+}
+
 /**
  * Parses `burstguard bench` arguments. `knownPolicies` is what this build can replay. Errors are one
  * readable line each (the command prints them with the usage and exits 2).
@@ -121,6 +146,9 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
         'node-shape': { type: 'string' },
         scale: { type: 'string' },
         duration: { type: 'string' },
+        hints: { type: 'boolean' },
+        'hint-latency': { type: 'string' },
+        'hint-loss': { type: 'string' },
         json: { type: 'string' },
         report: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -143,6 +171,8 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
   if (files !== undefined) return err(files);
   const density = parseDensity(values);
   if (!density.ok) return density;
+  const hints = parseHints(values, scenario);
+  if (!hints.ok) return hints;
   return ok({
     traces: values.trace ?? [],
     scenario,
@@ -153,6 +183,7 @@ export function parseBenchArgs(argv: readonly string[], knownPolicies: readonly 
     warmupS: warmup.value,
     ...(cv.value !== undefined ? { cv: cv.value } : {}),
     ...density.value,
+    ...(hints.value !== undefined ? { hints: hints.value } : {}),
     ...(values.json !== undefined ? { json: values.json } : {}),
     ...(values.report !== undefined ? { report: values.report } : {}),
     help: values.help === true,

@@ -3,6 +3,7 @@ import type { Policy } from '../../src/policy/policy.js';
 import type { Resources } from '../../src/core/types.js';
 import type { TraceHeader, TraceSample } from '../../src/trace/types.js';
 import type { ResizePolicyRow, TraceSummary } from '../score/result-types.js';
+import type { HintSettings } from '../sim/hints.js';
 
 /** The simulated cluster's knobs (shared design BENCH.md, "must behave like Kubernetes"). */
 export interface SimSettings {
@@ -55,6 +56,10 @@ export interface ReplayInput {
   readonly onProgress?: (traceSeconds: number) => void;
   /** Trace seconds between policy refits, as the controller's refit cron does (default 1800). */
   readonly refitEveryS?: number;
+  /** `--hints`: the simulated agents announce each tool start; absent, no hints. */
+  readonly hints?: HintSettings;
+  /** The row's name, when it is not the policy's (`predictive+hints`). */
+  readonly rowName?: string;
 }
 
 /** A bench policy that is a fixed per-class sizing, shipped in the pod template (static-tuned). */

@@ -1,7 +1,9 @@
 import type { Action } from '../../src/core/types.js';
 import type { Logger, TickObserver } from '../../src/engine/ports.js';
 import type { Policy } from '../../src/policy/policy.js';
-import { newEngineState, tick, type TickDeps } from '../../src/engine/tick.js';
+import { newEngineState, tick, type EngineState, type TickDeps } from '../../src/engine/tick.js';
+import { actOnHint } from '../../src/engine/hint.js';
+import type { EngineConfig } from '../../src/engine/engine-config.js';
 import { oracleHorizonS, wantsLookahead } from './oracle.js';
 import { setsPodTemplate, type ReplayInput, type ReplayOutcome } from './replay-types.js';
 import { round } from '../score/scoring.js';
@@ -9,7 +11,8 @@ import { traceMs, VirtualClock } from '../sim/clock.js';
 import { SimCluster } from '../sim/cluster.js';
 import { DEFAULT_SIM_TUNING, type SimTuning } from '../sim/defaults.js';
 import { TraceFeed } from '../sim/feed.js';
-import { SimActuator, SimClusterView } from '../sim/ports.js';
+import { HintChannel } from '../sim/hints.js';
+import { SIM_CONTAINER, SimActuator, SimClusterView } from '../sim/ports.js';
 import type { SessionData } from '../sim/session.js';
 
 export { DEFAULT_SIM_SETTINGS, DEFAULT_SIM_TUNING, type SimTuning } from '../sim/defaults.js';
@@ -49,7 +52,9 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
   const dt = tuning.stepS;
   const lookaheadS = Math.max(tuning.lookaheadS, oracleHorizonS(input.sim, engine) + dt);
   const feed = new TraceFeed(input.open(), tuning.reorderWindowS, lookaheadS);
+  const hints = input.hints !== undefined ? new HintChannel(input.hints, input.seed) : undefined;
   const cluster = new SimCluster({
+    ...(hints ? { hints } : {}),
     sim: input.sim,
     tuning,
     namespace: engine.namespace,
@@ -63,6 +68,8 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
   wireAdmission(cluster, input.policy, state.policyState);
 
   let T = 0;
+  // The actuator's "now": the step's end, or a hint's arrival between two steps.
+  let actT = 0;
   const clock = new VirtualClock();
   const sampleActions: Array<{ tS: number; pod: string; reason: string }> = [];
   const observer: TickObserver = {
@@ -78,7 +85,7 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
     clock,
     source: cluster.scrapes,
     view: new SimClusterView(cluster),
-    actuator: new SimActuator(cluster, () => T),
+    actuator: new SimActuator(cluster, () => actT),
     policy: input.policy,
     log: hooks.log ?? quiet,
     observer,
@@ -100,6 +107,7 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
     const forgetAfterS = input.sim.scrapeLagS + input.sim.scrapeIntervalS + 2 * tickS;
     for (let k = 0; ; k++) {
       T = T0 + k * dt;
+      actT = T;
       if (feed.head < T + lookaheadS) {
         if (feed.isSync) feed.fillToSync(T + lookaheadS);
         else await feed.fillTo(T + lookaheadS);
@@ -113,6 +121,13 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
         await tick(deps, state, engine, signal);
         nextTickT += tickS;
         forgetGone(input, state.policyState, { fresh: cluster.gone, waiting: gone, T, afterS: forgetAfterS });
+      }
+      if (hints !== undefined) {
+        await deliverHints({ deps, state, engine, channel: hints, cluster, signal }, T, T + dt, (t) => {
+          actT = t;
+          clock.setTraceSeconds(t);
+        });
+        actT = T;
       }
       if (T >= nextRefitT) {
         input.policy.refit?.(state.policyState, clock.now());
@@ -132,13 +147,46 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
 
   const replaySeconds = (wall() - wallStart) / 1000;
   const perSession = [...cluster.perSession].sort((a, b) => (a.session < b.session ? -1 : a.session > b.session ? 1 : 0));
+  const row = cluster.score.toRow(input.rowName ?? input.policy.name, replaySeconds);
   return {
-    row: cluster.score.toRow(input.policy.name, replaySeconds),
+    row: hints ? { ...row, ...hintFields(hints) } : row,
     trace: { name: input.header.name, sessions: feed.sessions, samples: feed.samples, podSeconds: round(feed.podSeconds, 3) },
     timeline: cluster.timeline,
     perSession,
     sampleActions,
   };
+}
+
+/** What delivering hints needs: the tick's own deps and state, the channel, the cluster. */
+interface HintDelivery {
+  readonly deps: TickDeps;
+  readonly state: EngineState<unknown>;
+  readonly engine: EngineConfig;
+  readonly channel: HintChannel;
+  readonly cluster: SimCluster;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The hints due before the next step reach the controller, each at its own instant (`setNow` moves
+ * the clock and the actuator there): the controller's own hint path (actOnHint: the policy's tool
+ * forecast, the tick's guards and actuator), with the simulator behind the ports as for the tick.
+ */
+async function deliverHints(d: HintDelivery, T: number, beforeT: number, setNow: (t: number) => void): Promise<void> {
+  for (const h of d.channel.takeDue(beforeT)) {
+    const at = Math.max(T, h.dueT);
+    setNow(at);
+    const outcome = await actOnHint(d.deps, d.state, d.engine, { pod: h.podKey, container: SIM_CONTAINER, tool: h.tool }, d.signal);
+    if (!d.cluster.scored(at)) continue;
+    d.channel.counts.delivered++;
+    if (outcome.kind === 'resized' && outcome.result.ok) d.channel.counts.resized++;
+  }
+}
+
+/** The hint counts as flat row fields (cross-validation pools rows by summing their numbers). */
+function hintFields(ch: HintChannel): Record<string, number> {
+  const c = ch.counts;
+  return { hintsSent: c.sent, hintsLost: c.lost, hintsDelivered: c.delivered, hintResizes: c.resized };
 }
 
 /** Pods the simulator creates pass the policy's admission webhook, if it stands for one (vpa). */

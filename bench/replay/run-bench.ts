@@ -12,6 +12,8 @@ import type { CvDetail } from './run-cv.js';
 import { bundledPriorFits, type TraceFits, type TraceIdentity } from './trace-fits.js';
 import { reshapedStream, reshapes, type TraceShapeOptions } from './scale-trace.js';
 import type { ReplayInput, ReplayOutcome, SimSettings } from './replay-types.js';
+import type { HintSettings } from '../sim/hints.js';
+import { hintedReplay } from './hinted-policies.js';
 
 /** The simulator entry point (bench/replay.ts); injected so tests can run the bench without it. */
 export type ReplayFn = (input: ReplayInput) => Promise<ReplayOutcome>;
@@ -107,6 +109,8 @@ export interface RunRequest {
   readonly warmupS: number;
   /** `--scale` / `--duration`; absent: the traces as recorded. */
   readonly shape?: Omit<TraceShapeOptions, 'seed'>;
+  /** `--hints`: how the `NAME+hints` rows' hints travel (hinted-policies.ts). */
+  readonly hints?: HintSettings;
 }
 
 /** A trace ready to replay any number of times: header, checked shape, and a fresh stream per call. */
@@ -170,6 +174,7 @@ export async function runBench(req: RunRequest, deps: BenchDeps): Promise<TraceR
         seed: req.seed,
         warmupS: req.warmupS,
         timelineSessions: deps.timelineSessions,
+        ...hintedReplay(name, req.hints),
         ...(progress ? { onProgress: (t: number) => progress({ trace: source.header.name, policy: name, fraction: Math.min(1, t / span) }) } : {}),
       });
       outcomes.push({ policy: name, outcome });

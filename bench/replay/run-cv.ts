@@ -22,6 +22,7 @@ import type { ReplayOutcome } from './replay-types.js';
 import { scanAndCache, traceFloor, type BenchDeps, type RunRequest, type TraceRun } from './run-bench.js';
 import { reshapedStream, reshapes } from './scale-trace.js';
 import type { TraceFits } from './trace-fits.js';
+import { hintedReplay } from './hinted-policies.js';
 
 /** One fold's figures, as the JSON's `cv.folds[]` carries them. */
 export interface CvFold {
@@ -111,7 +112,7 @@ export async function runCvBench(req: RunRequest & { readonly folds: number }, d
       for (const name of req.policies) {
         const policy = deps.makePolicy(name, fits);
         if (!policy.ok) throw new Error(policy.error);
-        const outcome = await deps.replay({ header: source.header, open, policy: policy.value, sim: deps.sim, engine: deps.engine, seed: req.seed, warmupS: req.warmupS, timelineSessions: deps.timelineSessions });
+        const outcome = await deps.replay({ header: source.header, open, policy: policy.value, sim: deps.sim, engine: deps.engine, seed: req.seed, warmupS: req.warmupS, timelineSessions: deps.timelineSessions, ...hintedReplay(name, req.hints) });
         perPolicy.get(name)?.push(outcome);
         rows.push(outcome.row);
       }

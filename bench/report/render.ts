@@ -5,6 +5,7 @@ import type { BenchResult, ResizePolicyRow } from '../score/result-types.js';
 import type { TraceRun } from '../replay/run-bench.js';
 import { cdfChart, histogramChart, metricBars, paretoChart, policyColor, slackVsOomChart, tickNumber, timelinePanel } from './charts.js';
 import { signed } from '../score/table.js';
+import { hintLines } from '../score/hint-lines.js';
 import { esc } from './svg.js';
 import { REPORT_CSS } from './style.js';
 import { resultTableHtml } from './table-html.js';
@@ -109,6 +110,13 @@ function reasons(run: TraceRun): string {
     .join('');
 }
 
+/** `--hints`: each hinted row against its unhinted twin of the same run (the table's lines, as a list). */
+function hintsBlock(result: BenchResult): string {
+  const lines = hintLines(result);
+  if (lines.length === 0) return '';
+  return `<h3>Pre-tool hints: hinted vs unhinted</h3>\n<ul class="reasons">${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>\n`;
+}
+
 function traceSection(run: TraceRun, result: BenchResult, index: number): string {
   const rows = result.policies as readonly ResizePolicyRow[];
   const t = result.trace;
@@ -116,7 +124,7 @@ function traceSection(run: TraceRun, result: BenchResult, index: number): string
 <h2>${esc(t.name)}</h2>
 <p class="meta">${t.sessions} sessions · ${t.samples} samples · ${(t.podSeconds / 3600).toFixed(1)} pod-hours · source: ${esc(run.header.source)} · license: ${esc(run.header.license)} · file: ${esc(run.path)}</p>
 <p class="lead">${lead(rows, result.gapToOracle as OracleGap | undefined)}</p>
-<div class="row"><div class="card">${paretoChart(rows, result.floorNodeHours ?? 0)}</div><div class="card">${slackVsOomChart(rows)}</div><div class="bars">${metricBars(rows).replace(/<svg /g, '<div class="card"><svg ').replace(/<\/svg>/g, '</svg></div>')}</div></div>
+${hintsBlock(result)}<div class="row"><div class="card">${paretoChart(rows, result.floorNodeHours ?? 0)}</div><div class="card">${slackVsOomChart(rows)}</div><div class="bars">${metricBars(rows).replace(/<svg /g, '<div class="card"><svg ').replace(/<\/svg>/g, '</svg></div>')}</div></div>
 <h3>Memory against allocation, sample sessions</h3>
 ${timelines(run)}
 <h3>Distributions</h3>

@@ -26,14 +26,16 @@ export function formatCvFolds(result: BenchResult): string {
   if (cv === undefined) return '';
   const lines = [`cross-validation: ${cv.k} folds of the sessions (seed ${cv.seed}); the rows above are the folds pooled. Per fold, node-hours / disruptions / writes per pod-hour:`];
   const names = cv.folds[0]?.policies.map((p) => p.policy) ?? [];
-  const head = `${'policy'.padEnd(14)}${cv.folds.map((f) => `fold ${f.fold} (${f.sessions})`.padStart(20)).join('')}`;
+  // Wide enough for the longest name (`predictive+hints` under --hints), as the table above is.
+  const w = Math.max(14, ...names.map((n) => n.length + 2));
+  const head = `${'policy'.padEnd(w)}${cv.folds.map((f) => `fold ${f.fold} (${f.sessions})`.padStart(20)).join('')}`;
   lines.push(head);
   for (const name of names) {
     const cells = cv.folds.map((f) => {
       const r = f.policies.find((p) => p.policy === name);
       return (r ? `${fmt(r.nodeHours, 2)} / ${disruptions(r)} / ${fmt(writesPerPodHour(r), 1)}` : '-').padStart(20);
     });
-    lines.push(`${name.padEnd(14)}${cells.join('')}`);
+    lines.push(`${name.padEnd(w)}${cells.join('')}`);
   }
   return `${lines.join('\n')}\n`;
 }

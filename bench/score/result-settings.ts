@@ -2,6 +2,8 @@ import type { EngineConfig } from '../../src/engine/engine-config.js';
 import type { SimSettings } from '../replay/replay-types.js';
 import { DEFAULT_SIM_TUNING } from '../sim/defaults.js';
 import type { ResultSettings } from './result-types.js';
+import type { HintSettings } from '../sim/hints.js';
+import { hintedPredictiveOptions } from '../replay/hinted-policies.js';
 
 /** How a bench run shaped its traces and seeded its cluster (`--scale`, `--duration`, `--seed`, `--warmup`). */
 export interface RunShape {
@@ -9,6 +11,8 @@ export interface RunShape {
   readonly durationS?: number | undefined;
   readonly seed: number;
   readonly warmupS: number;
+  /** `--hints`: how the `NAME+hints` rows' hints travelled; absent without `--hints`. */
+  readonly hints?: HintSettings | undefined;
 }
 
 /**
@@ -27,6 +31,8 @@ export function resizeResultSettings(sim: SimSettings, engine: EngineConfig, sha
     kubeletSyncS: DEFAULT_SIM_TUNING.kubeletSyncS,
     minNodes: DEFAULT_SIM_TUNING.minNodes,
     drainS: DEFAULT_SIM_TUNING.drainS,
+    // The hint knobs (`--hints`), or null: no row of this result was hinted.
+    hints: shape.hints ? { latencyS: shape.hints.latencyS, lossRate: shape.hints.lossRate, predictiveHintLossRate: hintedPredictiveOptions(shape.hints, sim).hintLossRate ?? null } : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { BenchResult, ResizePolicyRow } from './result-types.js';
 import type { OracleGap } from './result-json.js';
+import { hintLines } from './hint-lines.js';
 
 interface Column {
   readonly title: string;
@@ -123,5 +124,6 @@ export function formatResultTable(result: BenchResult, width = 120): string {
   if (winner !== undefined) out.push(winner);
   const gap = gapLine(result.gapToOracle as OracleGap | undefined);
   if (gap !== undefined) out.push(gap);
+  out.push(...hintLines(result));
   return `${out.join('\n')}\n`;
 }

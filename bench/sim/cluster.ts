@@ -5,6 +5,7 @@ import type { AdmissionRequest, AdmissionResponse } from '../../src/policy/polic
 import type { SimSettings, TimelinePoint } from '../replay/replay-types.js';
 import { Scorer, slack } from '../score/scoring.js';
 import type { SimTuning } from './defaults.js';
+import type { HintChannel } from './hints.js';
 import { oomKill, workResizes } from './kubelet.js';
 import { evictUnderPressure, kernelLimitBytes, kernelOomKill } from './node-memory.js';
 import { NodePool } from './nodes.js';
@@ -47,6 +48,8 @@ export interface ClusterOptions {
    * sizing (static-tuned) ships it in the template, as an engineer would.
    */
   readonly podTemplate?: (agentClass: string) => PodResources | undefined;
+  /** `--hints`: the harness announces each tool start a pod reaches on this channel. */
+  readonly hints?: HintChannel;
 }
 
 /** Requests and limits of a pod template. */
@@ -86,6 +89,8 @@ export class SimCluster {
   private anyGone = false;
   /** The webhook pods pass at creation; none by default. */
   admission: AdmissionHook | undefined;
+  /** Where tool starts are announced (`--hints`), or undefined. */
+  readonly hints: HintChannel | undefined;
 
   constructor(o: ClusterOptions) {
     this.sim = o.sim;
@@ -93,6 +98,7 @@ export class SimCluster {
     this.namespace = o.namespace;
     this.warmupS = o.warmupS;
     this.podTemplate = o.podTemplate;
+    this.hints = o.hints;
     this.timelineLeft = o.timelineSessions;
     this.rng = createRng(o.seed).fork('scrape-offsets');
     this.qos = qosOf(o.sim.initial.requests, o.sim.initial.limits);
@@ -222,6 +228,8 @@ export class SimCluster {
       oomKill(this, pod, T);
       return;
     }
+    // The sample at `cursor` is the demand the pod meets next: a tool starting there is about to run.
+    if (pod.cursor > pod.hintedTo) this.hints?.scan(pod, T, scored);
     this.use(pod, mem[i] ?? 0, s.cpu[i] ?? 0, (p1 - p0) / rate, scored);
   }
 

@@ -60,6 +60,8 @@ export class SimPod {
   cursor = 0;
   /** Index of the sample covering `progress` (for the scrape's point-in-time signals). */
   at = 0;
+  /** The last sample index whose tool start has been announced (`--hints`); -1 before the first. */
+  hintedTo = -1;
   usageMem = 0;
   /** CPU actually used (throttled to the limit). */
   usageCpu = 0;
@@ -131,6 +133,7 @@ export class SimPod {
     this.progress = 0;
     this.cursor = 0;
     this.at = 0;
+    this.hintedTo = -1;
     this.startedT = T;
     this.startReqMem = this.allocReqMem;
     this.usageMem = this.session.mem[0] ?? 0;

@@ -34,6 +34,19 @@ export interface FitOptions {
 
 const MB = 1e6;
 const STARTUP_S = 60;
+
+/**
+ * The knot set of an idle window's excess when every tool call is announced (pre-tool hints): only the
+ * memory a hint cannot cover counts, i.e. idle samples and each call's first HINT_LANDING_S seconds.
+ */
+export const HINTED_IDLE = 'idle~hinted';
+/**
+ * Seconds from a tool call's start until its hinted raise is in force: hint delivery (250 ms, the
+ * bench's default) plus the resize latency measured on a real node (0.16 s p90 to the cgroup, the
+ * simulator's default), rounded up to the simulator's 1 s step. A slower path (a longer hint latency, a
+ * slower kubelet) needs a refit with a larger value, or hints not counted on (`hintLossRate` 1).
+ */
+export const HINT_LANDING_S = 1;
 const COMPACTION_DROP = 0.2;
 
 /** What one pass over the sessions collects. */
@@ -107,7 +120,9 @@ export function fitClassPrior(agentClass: string, sessions: readonly FitSession[
     provenance: {
       fittedOn: where,
       'memory.baselineBytes': "median over sessions of each session's 20th-percentile memory",
-      'memory.excessBytes': `peak memory over the next ${o.horizonS} s minus the session baseline, by the tool category in flight at the window start ('*' = every window); n = sampled seconds / ${o.horizonS}`,
+      'memory.excessBytes':
+        `peak memory over the next ${o.horizonS} s minus the session baseline, by the tool category in flight at the window start ('*' = every window); n = sampled seconds / ${o.horizonS}; ` +
+        `'${HINTED_IDLE}': idle windows counting only idle samples and each tool call's first ${HINT_LANDING_S} s (what a pre-tool hint cannot cover)`,
       'memory.startupPeakBytes': `peak memory over each session's first ${STARTUP_S} s`,
       'memory.bytesPerToken': `first-difference regression over idle sample pairs: slope ${Math.round(slope.slope)} B/token, t ${slope.t.toFixed(1)}, n ${acc.regression.n}, shrunk by t²/(t²+4), never negative`,
       'cpu.peakCores': 'peak CPU cores over the same windows, grouped like memory',
@@ -164,9 +179,46 @@ function foldSession(acc: Acc, samples: readonly TraceSample[], horizonS: number
     }
   }
   acc.startup.push(startup);
+  foldHintedIdle(acc, samples, ts, base, horizonS);
   foldToolRuns(acc, samples);
   foldContextSteps(acc, samples);
   return true;
+}
+
+/** The `idle~hinted` windows: every idle sample's excess over the next horizon, unhintable memory only. */
+function foldHintedIdle(acc: Acc, samples: readonly TraceSample[], ts: readonly number[], base: number, horizonS: number): void {
+  const ahead = peakAhead(ts, unhintable(samples), horizonS);
+  for (let i = 0; i < samples.length; i++) {
+    if (toolCategory(samples[i]?.tool) !== 'idle') continue;
+    const t = ts[i] ?? 0;
+    const dt = i + 1 < samples.length ? (ts[i + 1] ?? t) - t : t - (ts[i - 1] ?? t);
+    push(acc.excess, HINTED_IDLE, Math.max(0, (ahead[i] ?? 0) - base));
+    acc.seconds.set(HINTED_IDLE, (acc.seconds.get(HINTED_IDLE) ?? 0) + dt);
+  }
+}
+
+/**
+ * The memory series as a hinted pod's idle limit must hold it: a tool sample counts only while its call's
+ * hinted raise is not yet in force (the sample's interval began less than HINT_LANDING_S after the call's
+ * own start, which is where the previous sample ended); later tool samples count 0. A call starts where
+ * the \`tool\` field changes to a non-empty value, as the bench's simulated harness announces it.
+ */
+function unhintable(samples: readonly TraceSample[]): number[] {
+  const out = new Array<number>(samples.length);
+  let callStartT = Number.NaN;
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i] as TraceSample;
+    const prevT = i > 0 ? (samples[i - 1] as TraceSample).t : s.t;
+    const tool = s.tool;
+    if (tool === undefined || tool === '') {
+      callStartT = Number.NaN;
+      out[i] = s.memBytes;
+      continue;
+    }
+    if (i === 0 || samples[i - 1]?.tool !== tool) callStartT = prevT;
+    out[i] = prevT - callStartT < HINT_LANDING_S ? s.memBytes : 0;
+  }
+  return out;
 }
 
 /** Tool-call durations as runs of one category, and retry runs as consecutive errored call intervals. */

@@ -14,7 +14,9 @@ import { resultJsonText, toBenchResult } from '../../bench/score/result-json.js'
 import { resizeResultSettings } from '../../bench/score/result-settings.js';
 import type { SimSettings } from '../../bench/replay/replay-types.js';
 import type { Resources } from '../core/types.js';
+import type { Policy } from '../policy/policy.js';
 import { BenchInputError, runBench, type BenchDeps, type ReplayFn, type TraceRun } from '../../bench/replay/run-bench.js';
+import { policyTakesHints, withHintedTwins } from '../../bench/replay/hinted-policies.js';
 import { formatResultTable, tableWidth } from '../../bench/score/table.js';
 import { REPLICAS_POLICY_NAMES } from '../../bench/replicas/policies.js';
 import { runReplicasBench, toReplicasResult, type ReplicasTraceRun } from '../../bench/replicas/run-replicas.js';
@@ -98,6 +100,11 @@ function traceShape(opts: BenchOptions): { scale: number; durationS?: number } {
   return { scale: opts.scale, ...(opts.durationS !== undefined ? { durationS: opts.durationS } : {}) };
 }
 
+/** Whether a policy the factory could build has a hint path (static-tuned, built only with fits, has none). */
+function takesHints(p: Result<Policy, string>): boolean {
+  return p.ok && policyTakesHints(p.value);
+}
+
 /** `--node-shape` replaces the node's allocatable; without it the simulator's default node stays. */
 function withNodeShape(sim: SimSettings, shape: Resources | undefined): SimSettings {
   return shape === undefined ? sim : { ...sim, nodeAllocatable: shape };
@@ -106,7 +113,7 @@ function withNodeShape(sim: SimSettings, shape: Resources | undefined): SimSetti
 /** Runs the replays; a trace error is bad input (2), anything else a failed replay (1). */
 async function replayAll(opts: BenchOptions, traces: readonly string[], deps: BenchDeps, io: CliIo, bar?: ProgressBar): Promise<TraceRun[] | number> {
   try {
-    const req = { traces, policies: opts.policies, seed: opts.seed, warmupS: opts.warmupS, shape: traceShape(opts) };
+    const req = { traces, policies: opts.policies, seed: opts.seed, warmupS: opts.warmupS, shape: traceShape(opts), ...(opts.hints ? { hints: opts.hints } : {}) };
     const runs = opts.cv !== undefined ? await runCvBench({ ...req, folds: opts.cv }, deps) : await runBench(req, deps);
     bar?.clear();
     return runs;
@@ -147,7 +154,7 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo, replay
   if (early !== undefined) return early;
   const policies = scenarioPolicies(parsed.value);
   if (!policies.ok) return fail(io, policies.error, true);
-  const opts: BenchOptions = { ...parsed.value, policies: policies.value };
+  let opts: BenchOptions = { ...parsed.value, policies: policies.value };
   const config = await loadConfig(opts.configPath);
   if (!config.ok) return fail(io, `config: ${config.error}`);
   const traces = traceList(opts);
@@ -163,9 +170,11 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo, replay
   const sim = withNodeShape(simSettingsFor(DEFAULT_SIM_SETTINGS, config.value.policies), opts.nodeShape);
   const engine = benchEngineConfig(config.value.engine);
   const bar = io.stderrIsTty ? new ProgressBar(io.stderr) : undefined;
+  const makePolicy = policyFactory(config.value.policies, sim, engine, opts.hints);
+  if (opts.hints) opts = { ...opts, policies: withHintedTwins(opts.policies, (n) => takesHints(makePolicy(n))) };
   const deps: BenchDeps = {
     replay: replayFn,
-    makePolicy: policyFactory(config.value.policies, sim, engine),
+    makePolicy,
     fitsFor: fitsAtRunSettings({ replay: replayFn, sim, engine, seed: opts.seed, shape: traceShape(opts), withStaticTuned: opts.policies.includes('static-tuned') }),
     sim,
     engine,

@@ -90,6 +90,7 @@ export const policiesSchema = z
         writeBurst: [1, 1000, 'must be between 1 and 1000'],
         maxWritesPerTick: [1, 1e6, 'must be at least 1'],
         writeWorthNodeSeconds: [0, 1e6, 'must be between 0 and 1000000'],
+        hintLossRate: [0, 1, 'must be between 0 and 1 (share of tool calls whose hint does not arrive)'],
       },
     ),
   })

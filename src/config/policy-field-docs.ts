@@ -63,5 +63,6 @@ export const POLICY_FIELD_DOCS: Readonly<Record<string, Readonly<Record<string, 
     writeBurst: 'Resizes a pod may save up in its token bucket.',
     maxWritesPerTick: 'Resizes one tick may send: protecting raises first, then the largest changes.',
     writeWorthNodeSeconds: 'A request decrease is written only when the node share it frees times the pod’s age (its expected time left) reaches this many node-seconds.',
+    hintLossRate: 'With pre-tool hints on (`hints.enabled`): share of tool calls whose hint is not expected to arrive. Below 1 an idle pod holds only what a hinted call leaves to it (docs/hints.md); 1: hints are not counted on.',
   },
 };

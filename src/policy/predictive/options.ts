@@ -79,6 +79,13 @@ export interface PredictiveOptions {
    * it frees times the pod's expected time left (≈ its age) reaches this many node-seconds.
    */
   readonly writeWorthNodeSeconds?: number;
+  /**
+   * Pre-tool hints (docs/hints.md): the share of tool calls whose hint is not expected to arrive. Below 1
+   * an idle pod's limit holds only what a hinted call leaves to it (its first seconds, and the whole burst
+   * of a call whose hint is lost): the class prior's `idle~hinted` tail mixed with the idle tail at this
+   * weight. 1 (the default): hints are not counted on, and idle pods hold the full idle tail.
+   */
+  readonly hintLossRate?: number;
   /** Priors by agent class; the bundled ones when absent. */
   readonly priors?: ReadonlyMap<string, AgentClassPrior>;
 }
@@ -117,6 +124,7 @@ export const DEFAULT_PREDICTIVE_OPTIONS: Required<Omit<PredictiveOptions, 'prior
   writeBurst: 3,
   maxWritesPerTick: 100,
   writeWorthNodeSeconds: 5,
+  hintLossRate: 1,
 };
 
 /** Fills absent options with the defaults; out-of-range numbers are clamped into range. */
@@ -150,6 +158,7 @@ export function resolvePredictiveOptions(o: PredictiveOptions): ResolvedPredicti
     writeBurst: pick(o.writeBurst, d.writeBurst, 1, 1000),
     maxWritesPerTick: Math.round(pick(o.maxWritesPerTick, d.maxWritesPerTick, 1, 1e6)),
     writeWorthNodeSeconds: pick(o.writeWorthNodeSeconds, d.writeWorthNodeSeconds, 0, 1e6),
+    hintLossRate: pick(o.hintLossRate, d.hintLossRate, 0, 1),
     priors: o.priors instanceof Map ? o.priors : BUNDLED_PRIORS,
   };
 }

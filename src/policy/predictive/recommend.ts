@@ -16,6 +16,7 @@ import { oomShare } from './oom-share.js';
 import { memoryOnlyForecast, soloHeadroom } from './memory-only.js';
 import { decayed, OOM_BUMP, OOM_MEMORY_HALF_LIFE_S, tailOptions, type PodTrack } from './state.js';
 import { effectiveMemRequest, type ClassPricing } from './effective-request.js';
+import { hintedIdleHeadroom, hintedIdleTail } from './hint.js';
 import { materialChanges, type Materiality } from './write-budget.js';
 
 /** Per-class numbers computed once per recommend call. */
@@ -94,6 +95,8 @@ interface Sizing {
   readonly trendNote: string;
   /** Request increases held back so a limit raise can land first. */
   readonly sequenced?: boolean;
+  /** Idle with tool calls hinted: the headroom is what a hinted call leaves to the limit (hint.ts). */
+  readonly hinted?: boolean;
   /** How the requests were priced on the node, when its size is known. */
   readonly effective?: EffectiveNumbers;
 }
@@ -147,7 +150,7 @@ function riskAtLimit(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, z
   const room = limit - t.base - z.growthUpper - ct.correction;
   const state = t.lastState !== 'idle' ? t.lastState : z.pRetry > 0 && t.runState !== 'idle' ? t.runState : 'idle';
   const key = cm.prior.memory.excessBytes[state] !== undefined || cm.strata.has(state) ? state : '*';
-  const p = memExcessTail(cm, key, o.priorFloorWeight)(room);
+  const p = ((z.hinted === true ? hintedIdleTail(cm, o) : undefined) ?? memExcessTail(cm, key, o.priorFloorWeight))(room);
   // Evidence beyond the model (an OOM the class remembers, this pod's own largest burst) says the limit is short.
   return z.binding === 'model' || z.binding === 'usage' ? p : 1;
 }
@@ -185,6 +188,7 @@ export function recommendationOf(p: PodPlan, ct: ClassTick, o: ResolvedPredictiv
       binding: z.binding,
       cpuPeakCores: z.cpuPeak,
       requestsHeld: z.sequenced === true,
+      ...(z.hinted === true ? { hintLossRate: o.hintLossRate } : {}),
       ...(z.effective ? effectiveInputs(z.effective, o) : {}),
     },
   };
@@ -244,6 +248,11 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
     pBurst = pRetry;
     headroom = blendedMemHeadroom(cm, t.runState, pRetry, tail);
   }
+  // Idle with tool calls hinted: a call's burst is announced and raised for, so the limit holds only
+  // what the hint leaves (its first seconds, and the calls whose hint is lost).
+  const hintedHead = t.lastState === 'idle' && pBurst === 0 ? hintedIdleHeadroom(cm, o) : undefined;
+  const hinted = hintedHead !== undefined && hintedHead < headroom;
+  if (hinted) headroom = hintedHead;
 
   const podBurst = t.maxExcess > 0 ? decayed(t.maxExcess, t.maxExcessAtMs, nowMs, o.limitHoldHalfLifeS) : 0;
   // No agent series: the pod's own memory trend over the horizon plus the staleness, and a cold-start
@@ -290,6 +299,7 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
     binding,
     cpuPeak: head.cpuPeak,
     oomNote: oom.note,
+    ...(hinted ? { hinted } : {}),
     trendNote: solo !== undefined && solo.growth > 0 ? `memory trend +${fmtMem(solo.growth)} (${fmtMem(solo.slope)}/s over ${Math.round(solo.horizonS)} s, no agent series)` : '',
     effective,
   };
@@ -334,7 +344,8 @@ function hold(t: PodTrack, r: 'mem' | 'cpu', target: number, nowMs: number, half
 }
 
 function describe(t: PodTrack, z: Sizing, ct: ClassTick, o: ResolvedPredictiveOptions): string {
-  const state = t.lastState === 'idle' ? (z.pRetry > 0 ? `idle in a retry run of ${t.runState}` : 'idle') : `tool ${t.lastState} in flight`;
+  const idle = z.hinted === true ? `idle, tool calls hinted (${o.hintLossRate} of hints lost)` : 'idle';
+  const state = t.lastState === 'idle' ? (z.pRetry > 0 ? `idle in a retry run of ${t.runState}` : idle) : `tool ${t.lastState} in flight`;
   return (
     `memory limit ${fmtMem(z.memLimit)}: ${state}, p(burst) ${Math.round(z.pBurst * 100) / 100}, class ${t.agentClass} burst p${pct(o.riskBudget)} +${fmtMem(z.headroom)}` +
     (ct.correction > 0 ? `, calibration +${fmtMem(ct.correction)}` : '') +

@@ -70,3 +70,47 @@ test('dry-run hints go through the actuator as dry-run, like the tick', async ()
   const out = await actOnHint(deps, state, engineConfig({ dryRun: true }), { pod: 'agents/b', container: 'agent', tool: 'Bash:pkg_install' }, signal);
   assert.ok(out.kind === 'resized' && out.result.ok && out.result.value.outcome === 'dry-run');
 });
+
+test('a sub-agent\'s wrapped tool is sized by its category, the stratum the tick folds it into', async () => {
+  const plain = setup();
+  const wrapped = setup();
+  await actOnHint(plain.deps, plain.state, engineConfig(), { pod: 'agents/a', container: 'agent', tool: 'Bash:test' }, signal);
+  await actOnHint(wrapped.deps, wrapped.state, engineConfig(), { pod: 'agents/a', container: 'agent', tool: 'Task+Bash:test' }, signal);
+  const p = plain.actuator.applied[0];
+  const w = wrapped.actuator.applied[0];
+  assert.ok(p?.kind === 'resize' && w?.kind === 'resize');
+  if (p?.kind !== 'resize' || w?.kind !== 'resize') return;
+  assert.equal(w.limits.memBytes, p.limits.memBytes);
+  assert.equal(w.inputs.state, 'Bash:test');
+  assert.match(w.reason, /^pre-tool hint: tool Task\+Bash:test starting; memory limit [\d.]+[MG]i: class swe tool 'Bash:test' burst/);
+});
+
+test('a hint is a write only when it changes the risk materially: a limit just short of the forecast is left alone', async () => {
+  const first = setup();
+  await actOnHint(first.deps, first.state, engineConfig(), { pod: 'agents/a', container: 'agent', tool: 'Bash:test' }, signal);
+  const a = first.actuator.applied[0];
+  assert.ok(a?.kind === 'resize');
+  if (a?.kind !== 'resize') return;
+  assert.match(a.reason, /risk at the current limit [\d.e-]+ vs ε 0\.002; requests kept/);
+  // 2 % short in memory, CPU above the tool's peak: the burst passes it with well under 3ε.
+  const near = setup([pod('a', { requests: small.requests, limits: { memBytes: a.limits.memBytes * 0.98, cpuCores: 64 } })]);
+  const out = await actOnHint(near.deps, near.state, engineConfig(), { pod: 'agents/a', container: 'agent', tool: 'Bash:test' }, signal);
+  assert.equal(out.kind, 'unchanged');
+  assert.equal(near.actuator.applied.length, 0);
+});
+
+test('a hint never asks for more than the node holds: limits are capped at its allocatable, and a pod already there is left alone', async () => {
+  const node = { nodeName: 'n1', nodeAllocatable: { memBytes: 1 * GiB, cpuCores: 2 } };
+  const s = setup([pod('a', { ...small, ...node })]);
+  await actOnHint(s.deps, s.state, engineConfig(), { pod: 'agents/a', container: 'agent', tool: 'Bash:test' }, signal);
+  const a = s.actuator.applied[0];
+  assert.ok(a?.kind === 'resize');
+  if (a?.kind !== 'resize') return;
+  assert.equal(a.limits.memBytes, 1 * GiB);
+  assert.equal(a.limits.cpuCores, 2);
+  assert.match(a.reason, /capped at the node's 1\.?0?Gi \/ 2000m/);
+  const full = setup([pod('a', { requests: small.requests, limits: { memBytes: 1 * GiB, cpuCores: 2 }, ...node })]);
+  const out = await actOnHint(full.deps, full.state, engineConfig(), { pod: 'agents/a', container: 'agent', tool: 'Bash:test' }, signal);
+  assert.equal(out.kind, 'unchanged');
+  assert.equal(full.actuator.applied.length, 0);
+});

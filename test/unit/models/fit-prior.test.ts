@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TraceSample } from '../../../src/trace/types.js';
-import { fitClassPrior, fitPriors, type FitSession } from '../../../models/fit/fit-prior.js';
+import { fitClassPrior, fitPriors, HINT_LANDING_S, HINTED_IDLE, type FitSession } from '../../../models/fit/fit-prior.js';
 import { knotsOf, peakAhead } from '../../../models/fit/window-stats.js';
 import { BUNDLED_PRIORS, parsePrior } from '../../../models/priors/index.js';
 
@@ -61,4 +61,30 @@ test('fitPriors fits every class present and a pooled default; a class without u
   const empty = fitClassPrior('lonely', [{ id: 'z', agentClass: 'lonely', samples: [] }], { horizonS: 45, template, fittedOn: 'x' });
   assert.equal(empty.agentClass, 'lonely');
   assert.deepEqual(empty.memory, template.memory);
+});
+
+/**
+ * 600 s at 200 MB idle with a Bash:test call every 120 s (t % 120 in [60, 80)): its memory jumps to
+ * 1200 MB `burstAfterS` seconds into the call.
+ */
+function hintedSession(id: string, burstAfterS: number): FitSession {
+  const samples: TraceSample[] = [];
+  for (let t = 0; t < 600; t++) {
+    const inCall = t % 120 >= 60 && t % 120 < 80;
+    const burst = inCall && t % 120 >= 60 + burstAfterS;
+    samples.push({ session: id, t, memBytes: (burst ? 1200 : 200) * MB, cpuCores: 0.1, ...(inCall ? { tool: 'Bash:test' } : {}), agentClass: 'swe' });
+  }
+  return { id, agentClass: 'swe', samples };
+}
+
+test("idle~hinted counts only what a hint cannot cover: a call's first HINT_LANDING_S seconds", () => {
+  const fit = (burstAfterS: number) => fitClassPrior('swe', [hintedSession('a', burstAfterS)], { horizonS: 45, template, fittedOn: 'test', minStateWindows: 3 }).memory.excessBytes;
+  // The call starts where the previous (idle) sample ends, t = 59; the raise is in force HINT_LANDING_S later.
+  assert.equal(HINT_LANDING_S, 1);
+  const late = fit(3);
+  assert.equal(late['idle']!.max, 1000 * MB, 'the idle tail sees the coming burst');
+  assert.equal(late[HINTED_IDLE]!.max, 0, "a burst 3 s into the call is the hint's to cover");
+  const early = fit(0);
+  assert.equal(early[HINTED_IDLE]!.max, 1000 * MB, "a burst in the call's first second lands before the hinted raise");
+  assert.equal(early[HINTED_IDLE]!.n, early['idle']!.n);
 });

@@ -7,6 +7,7 @@ import type { TraceHeader, TraceSample } from '../../../src/trace/types.js';
 import { replay, type ReplayHooks } from '../../../bench/replay/replay.js';
 import { DEFAULT_SIM_SETTINGS } from '../../../bench/sim/defaults.js';
 import type { ReplayOutcome, SimSettings } from '../../../bench/replay/replay-types.js';
+import type { HintSettings } from '../../../bench/sim/hints.js';
 import { engineConfig } from '../../support/fakes.js';
 
 export { GiB, MiB };
@@ -77,6 +78,8 @@ export interface RunOptions {
   readonly seed?: number;
   /** The trace stream instead of the samples' (e.g. a reshaped trace). */
   readonly open?: () => AsyncIterable<TraceSample>;
+  /** `--hints`: the simulated agents announce their tool starts. */
+  readonly hints?: HintSettings;
 }
 
 export function run(samples: readonly TraceSample[], o: RunOptions = {}): Promise<ReplayOutcome> {
@@ -90,6 +93,7 @@ export function run(samples: readonly TraceSample[], o: RunOptions = {}): Promis
       seed: o.seed ?? 1,
       warmupS: o.warmupS ?? 0,
       timelineSessions: o.timelineSessions ?? 0,
+      ...(o.hints ? { hints: o.hints } : {}),
     },
     { wallClock: () => 0, ...o.hooks },
   );
