@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The one test command (`npm test`): type-check, make sure the real binaries of the e2e tier exist
-// (control plane, Prometheus, the real node; built once per version into ~/.cache/burstguard), then run every test file in one node:test run so
-// its closing summary counts all of them. `--unit` skips the end-to-end tier, `--e2e` runs only it.
-import { spawnSync } from 'node:child_process';
+// (control plane, Prometheus, the real node; built once per version into ~/.cache/burstguard), then run
+// the unit files and the e2e files as two node:test runs, each closing with its summary, and a last
+// line `N passed, N failed` for both. `--unit` skips the end-to-end tier, `--e2e` runs only it.
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -48,4 +49,43 @@ if (files.some((f) => f.startsWith('test/e2e/'))) {
     if (m !== null && (env[m[1]] === undefined || env[m[1]] === '')) env[m[1]] = m[2];
   }
 }
-process.exit(run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], env));
+// The unit tests first (CPU-bound: node's default file concurrency), then the e2e tier, whose files
+// mostly wait on real processes: two at a time, a real-node file beside a fake-kubelet one (the real
+// node's lock in harness/real-node/node.ts serialises any two real-node files that meet).
+const unit = files.filter((f) => !f.startsWith('test/e2e/'));
+const e2e = interleave(files.filter((f) => f.startsWith('test/e2e/')));
+const e2eConcurrency = process.env.BURSTGUARD_E2E_CONCURRENCY ?? '2';
+const totals = { pass: 0, fail: 0 };
+let status = 0;
+if (unit.length > 0) status |= await phase(['--test', '--test-reporter=spec', ...unit]);
+if (e2e.length > 0) status |= await phase(['--test', '--test-reporter=spec', `--test-concurrency=${e2eConcurrency}`, ...e2e]);
+if (unit.length > 0 && e2e.length > 0) console.log(`${totals.pass} passed, ${totals.fail} failed (unit and e2e together)`);
+process.exit(status === 0 ? 0 : 1);
+
+/** Real-node and other e2e files alternated, so the two running at once are rarely both real-node. */
+function interleave(list) {
+  const real = list.filter((f) => f.includes('/real-node-'));
+  const other = list.filter((f) => !f.includes('/real-node-'));
+  const out = [];
+  for (let i = 0; i < Math.max(real.length, other.length); i++) {
+    if (i < real.length) out.push(real[i]);
+    if (i < other.length) out.push(other[i]);
+  }
+  return out;
+}
+
+/** One node:test run, echoed as it goes; its pass and fail counts are added to the totals. */
+async function phase(args) {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'], env });
+  let tail = '';
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    // The summary is the last lines; keep enough of the end to find it.
+    tail = (tail + chunk.toString('utf8')).slice(-4096);
+  });
+  const code = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  const count = (k) => Number(new RegExp(`^ℹ ${k} (\\d+)$`, 'm').exec(tail)?.[1] ?? 0);
+  totals.pass += count('pass');
+  totals.fail += count('fail');
+  return code;
+}
