@@ -3,7 +3,7 @@ import { componentLogger, createLogger } from '../telemetry/logger.js';
 import type { CliIo, Command } from './io.js';
 
 const usage = `Usage: burstguard run [--kubeconfig PATH] [--namespace NS] [--configmap NAME] [--metrics-port N] [--identity ID]
-                     [--annotate-pods]
+                     [--annotate-pods] [--admission-port N --admission-cert PATH --admission-key PATH]
 
 Runs the controller in the agents' namespace (also the container entrypoint).
   --kubeconfig PATH   kubeconfig to use; default: in-cluster service account, else $KUBECONFIG or ~/.kube/config
@@ -13,6 +13,10 @@ Runs the controller in the agents' namespace (also the container entrypoint).
   --identity ID       leader-election identity; default: $POD_NAME, else the hostname
   --annotate-pods     in dryRun, also write each recommendation as the pod annotation
                       burstguard.io/recommendation (needs 'patch' on pods: Helm value dryRun.annotatePods)
+  --admission-port N  serve the mutating admission webhook (POST /v1/admit, HTTPS) on port N: pods are
+                      created at the policy's admission-time size (docs/models.md); default: off
+  --admission-cert PATH, --admission-key PATH
+                      PEM serving certificate and key of the webhook (needed with --admission-port)
 `;
 
 /** The parsed command line of `burstguard run`. */
@@ -24,6 +28,8 @@ export interface RunArgs {
   readonly identity?: string;
   /** dryRun recommendations also as pod annotations (needs pods patch RBAC). */
   readonly annotatePods?: boolean;
+  /** The admission webhook's HTTPS port and serving certificate; absent: no webhook. */
+  readonly admission?: { readonly port: number; readonly certFile: string; readonly keyFile: string };
 }
 
 /** Parses `run`'s flags; an error is the message to print with the usage. */
@@ -39,6 +45,9 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
         'metrics-port': { type: 'string' },
         identity: { type: 'string' },
         'annotate-pods': { type: 'boolean' },
+        'admission-port': { type: 'string' },
+        'admission-cert': { type: 'string' },
+        'admission-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -55,6 +64,8 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
     metricsPort = Number(portText);
     if (!/^\d+$/.test(portText) || metricsPort > 65535) return { ok: false, error: `--metrics-port: '${portText}' is not a port number` };
   }
+  const admission = admissionArgs(str('admission-port'), str('admission-cert'), str('admission-key'));
+  if (typeof admission === 'string') return { ok: false, error: admission };
   const namespace = str('namespace');
   if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) return { ok: false, error: `--namespace: '${namespace}' is not a namespace name` };
   const configMap = str('configmap') ?? 'burstguard';
@@ -74,8 +85,19 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
       ...(metricsPort !== undefined ? { metricsPort } : {}),
       ...(str('identity') !== undefined ? { identity: str('identity') } : {}),
       ...(values['annotate-pods'] === true ? { annotatePods: true } : {}),
+      ...(admission ? { admission } : {}),
     },
   };
+}
+
+/** The three admission flags go together: a webhook is only served over TLS. */
+function admissionArgs(port: string | undefined, certFile: string | undefined, keyFile: string | undefined): RunArgs['admission'] | string {
+  if (port === undefined && certFile === undefined && keyFile === undefined) return undefined;
+  if (port === undefined || certFile === undefined || keyFile === undefined) return '--admission-port, --admission-cert and --admission-key go together (the webhook serves TLS only)';
+  const n = Number(port);
+  if (!/^\d+$/.test(port) || n < 1 || n > 65535) return `--admission-port: '${port}' is not a port number`;
+  if (certFile.trim() === '' || keyFile.trim() === '') return '--admission-cert and --admission-key must not be empty';
+  return { port: n, certFile, keyFile };
 }
 
 /**
