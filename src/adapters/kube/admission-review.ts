@@ -8,10 +8,10 @@
  */
 import { z } from 'zod';
 import type { AdmissionRequest, AdmissionResponse } from '../../policy/policy.js';
-import { qosOf } from '../../core/resources.js';
+import { qosOf, roundUpRes } from '../../core/resources.js';
 import type { Resources } from '../../core/types.js';
 import { CONTAINER_ANNOTATION, resourcesOf } from './pod-to-view.js';
-import { formatCpu, formatMemory, parseQuantity } from './quantity.js';
+import { formatCpu, formatMemory } from './quantity.js';
 
 /** The pod annotation carrying the webhook's reason and numbers (`kubectl describe pod` shows it). */
 export const ADMISSION_ANNOTATION = 'burstguard.io/admission';
@@ -89,14 +89,16 @@ export function decideAdmission(body: unknown, ctx: AdmissionContext): Admission
   const { index, container, requests, limits, reason } = sized;
   const summary = `${container.name} ${formatMemory(requests.memBytes)}/${formatMemory(limits.memBytes)} memory, ${formatCpu(requests.cpuCores)}/${formatCpu(limits.cpuCores)} cpu`;
   if (ctx.dryRun) return unchanged(uid, { outcome: 'dry-run', reason: `dryRun: would set ${summary}: ${reason}`, pod: key, warning: `burstguard (dryRun): would set ${summary}` });
+  // The annotation starts with what was written (the policy's reason rounds its numbers for reading).
+  const said = `set ${summary}: ${reason}`;
   const patch = [
     { op: 'add', path: `/spec/containers/${index}/resources`, value: mergedResources(container.resources, requests, limits) },
-    annotationOp(pod, reason),
+    annotationOp(pod, said),
   ];
   return {
     review: reviewOf(uid, { patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64'), warnings: [`burstguard: set ${summary}`] }),
     outcome: 'patched',
-    reason: `set ${summary}: ${reason}`,
+    reason: said,
     pod: key,
   };
 }
@@ -201,9 +203,12 @@ function stringMaps(r: Pod['spec']['containers'][number]['resources']): { reques
   return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
 }
 
-/** The values as they will be written (whole millicores, whole bytes), so QoS is judged on what lands. */
+/**
+ * The values as they will be written: up to whole MiB and millicores (as the loop writes quantities;
+ * never below what admit() said), so QoS is judged on what lands.
+ */
 function rounded(r: Resources): Resources {
-  return { memBytes: parseQuantity(formatMemory(r.memBytes)) ?? r.memBytes, cpuCores: parseQuantity(formatCpu(r.cpuCores)) ?? r.cpuCores };
+  return Number.isFinite(r.memBytes) && Number.isFinite(r.cpuCores) ? roundUpRes(r) : r;
 }
 
 function invalid(requests: Resources, limits: Resources): string | undefined {

@@ -55,14 +55,14 @@ describe('decideAdmission', () => {
     assert.equal(r.patchType, 'JSONPatch');
     assert.deepEqual(patchOf(d.review), [
       { op: 'add', path: '/spec/containers/1/resources', value: { requests: { cpu: '100m', memory: '300Mi', 'ephemeral-storage': '1Gi' }, limits: { cpu: '1500m', memory: '3Gi' } } },
-      { op: 'add', path: '/metadata/annotations', value: { [ADMISSION_ANNOTATION]: 'predictive admission: test' } },
+      { op: 'add', path: '/metadata/annotations', value: { [ADMISSION_ANNOTATION]: 'set agent 300Mi/3Gi memory, 100m/1500m cpu: predictive admission: test' } },
     ]);
     assert.match(r.warnings?.[0] ?? '', /^burstguard: set agent 300Mi\/3Gi memory, 100m\/1500m cpu$/);
   });
 
   it('adds into existing annotations with the key escaped as a JSON pointer', () => {
     const d = decideAdmission(podReview({ annotations: { a: 'b' } }), ctx());
-    assert.deepEqual(patchOf(d.review)[1], { op: 'add', path: '/metadata/annotations/burstguard.io~1admission', value: 'predictive admission: test' });
+    assert.deepEqual(patchOf(d.review)[1], { op: 'add', path: '/metadata/annotations/burstguard.io~1admission', value: 'set agent 300Mi/3Gi memory, 100m/1500m cpu: predictive admission: test' });
   });
 
   it('without a configured container, sizes the one the pod annotation names, else the first', () => {
