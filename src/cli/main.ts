@@ -8,7 +8,7 @@ Usage:
   burstguard bench [--trace PATH ...] [--scenario resize|replicas] [--policies a,b,c] [--config FILE]
                    [--seed N] [--warmup SECONDS] [--node-shape CPUxMEM] [--scale F] [--duration D]
                    [--cv K] [--json FILE|-] [--report FILE.html]
-  burstguard run   [--kubeconfig PATH] [--namespace NS] [--configmap NAME] [--metrics-port N]
+  burstguard run   [--kubeconfig PATH] [--namespace NS] [--configmap NAME] [--metrics-port N] [--listen-address ADDR]
   burstguard config validate FILE...    config.yaml or ConfigMap manifest: errors with the file's lines
   burstguard trace validate FILE...
   burstguard trace synth [options]      seeded resource model: agent steps -> memory and CPU

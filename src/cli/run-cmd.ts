@@ -1,9 +1,11 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { componentLogger, createLogger } from '../telemetry/logger.js';
 import type { CliIo, Command } from './io.js';
 
 const usage = `Usage: burstguard run [--kubeconfig PATH] [--namespace NS] [--configmap NAME] [--metrics-port N] [--identity ID]
-                     [--annotate-pods] [--admission-port N --admission-cert PATH --admission-key PATH]
+                     [--listen-address ADDR] [--annotate-pods]
+                     [--admission-port N --admission-cert PATH --admission-key PATH]
 
 Runs the controller in the agents' namespace (also the container entrypoint).
   --kubeconfig PATH   kubeconfig to use; default: in-cluster service account, else $KUBECONFIG or ~/.kube/config
@@ -11,6 +13,10 @@ Runs the controller in the agents' namespace (also the container entrypoint).
   --configmap NAME    ConfigMap holding config.yaml (watched, hot-reloaded); default: burstguard
   --metrics-port N    port of /metrics, /healthz, /readyz; default: the ConfigMap's http.port (8080)
   --identity ID       leader-election identity; default: $POD_NAME, else the hostname
+  --listen-address ADDR
+                      IP address the HTTP server, the KEDA external scaler and the admission webhook
+                      listen on; default: 0.0.0.0 in a pod, else 127.0.0.1 (a hostNetwork pod: 127.0.0.1 keeps the ports off
+                      the node's other interfaces; Helm values listenAddress and probes.host)
   --annotate-pods     in dryRun, also write each recommendation as the pod annotation
                       burstguard.io/recommendation (needs 'patch' on pods: Helm value dryRun.annotatePods)
   --admission-port N  serve the mutating admission webhook (POST /v1/admit, HTTPS) on port N: pods are
@@ -26,6 +32,8 @@ export interface RunArgs {
   readonly configMap: string;
   readonly metricsPort?: number;
   readonly identity?: string;
+  /** The IP address to listen on; undefined: `defaultListenAddress`. */
+  readonly listenAddress?: string;
   /** dryRun recommendations also as pod annotations (needs pods patch RBAC). */
   readonly annotatePods?: boolean;
   /** The admission webhook's HTTPS port and serving certificate; absent: no webhook. */
@@ -44,6 +52,7 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
         configmap: { type: 'string' },
         'metrics-port': { type: 'string' },
         identity: { type: 'string' },
+        'listen-address': { type: 'string' },
         'annotate-pods': { type: 'boolean' },
         'admission-port': { type: 'string' },
         'admission-cert': { type: 'string' },
@@ -58,16 +67,15 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
   }
   if (values.help === true) return { ok: true, value: 'help' };
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? values[k] : undefined);
-  const portText = str('metrics-port');
-  let metricsPort: number | undefined;
-  if (portText !== undefined) {
-    metricsPort = Number(portText);
-    if (!/^\d+$/.test(portText) || metricsPort > 65535) return { ok: false, error: `--metrics-port: '${portText}' is not a port number` };
-  }
+  const metricsPort = parsePort(str('metrics-port'));
+  if (typeof metricsPort === 'string') return { ok: false, error: metricsPort };
   const admission = admissionArgs(str('admission-port'), str('admission-cert'), str('admission-key'));
   if (typeof admission === 'string') return { ok: false, error: admission };
   const namespace = str('namespace');
   if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) return { ok: false, error: `--namespace: '${namespace}' is not a namespace name` };
+  const listenAddress = str('listen-address');
+  const listenError = listenAddressError(listenAddress);
+  if (listenError !== undefined) return { ok: false, error: listenError };
   const configMap = str('configmap') ?? 'burstguard';
   for (const [k, v] of [
     ['kubeconfig', str('kubeconfig')],
@@ -84,6 +92,7 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
       ...(namespace !== undefined ? { namespace } : {}),
       ...(metricsPort !== undefined ? { metricsPort } : {}),
       ...(str('identity') !== undefined ? { identity: str('identity') } : {}),
+      ...(listenAddress !== undefined ? { listenAddress } : {}),
       ...(values['annotate-pods'] === true ? { annotatePods: true } : {}),
       ...(admission ? { admission } : {}),
     },
@@ -98,6 +107,26 @@ function admissionArgs(port: string | undefined, certFile: string | undefined, k
   if (!/^\d+$/.test(port) || n < 1 || n > 65535) return `--admission-port: '${port}' is not a port number`;
   if (certFile.trim() === '' || keyFile.trim() === '') return '--admission-cert and --admission-key must not be empty';
   return { port: n, certFile, keyFile };
+}
+
+/** `--metrics-port`'s number, undefined when not given, or the error to print. */
+function parsePort(text: string | undefined): number | undefined | string {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  return /^\d+$/.test(text) && port <= 65535 ? port : `--metrics-port: '${text}' is not a port number`;
+}
+
+/** An IP literal only: a host name could resolve to more (or other) interfaces than the operator meant. */
+function listenAddressError(addr: string | undefined): string | undefined {
+  return addr === undefined || isIP(addr) !== 0 ? undefined : `--listen-address: '${addr}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)`;
+}
+
+/**
+ * Where the controller listens: the flag, else every interface in a pod (the kubelet's probes and the
+ * Service reach the pod IP) and loopback outside one (a developer's machine exposes nothing).
+ */
+export function listenAddressFor(args: Pick<RunArgs, 'listenAddress'>, inCluster: boolean): string {
+  return args.listenAddress ?? (inCluster ? '0.0.0.0' : '127.0.0.1');
 }
 
 /**

@@ -121,7 +121,7 @@ function serveHint(o: HttpServerOptions, req: IncomingMessage, res: ServerRespon
   });
 }
 
-/** Starts the server on `port` (0 = any free port) and `host` ('0.0.0.0' in a pod, 127.0.0.1 in tests). */
+/** Starts the server on `port` (0 = any free port) and `host` (`--listen-address`; 0.0.0.0 in a pod, 127.0.0.1 in tests). */
 export async function startHttpServer(o: HttpServerOptions & { readonly port: number; readonly host: string }): Promise<RunningHttpServer> {
   const server: Server = createServer(createHttpHandler(o));
   await new Promise<void>((resolve, reject) => {

@@ -15,7 +15,7 @@ import { leasePoolMemoryStore, poolMemoryLeaseName } from '../adapters/kube/pool
 import { planPrewarm } from '../adapters/kube/prewarm-plan.js';
 import { createClaimReader, type ClaimReader } from '../adapters/prometheus/claims.js';
 import { createPrometheusSource } from '../adapters/prometheus/index.js';
-import type { RunArgs } from '../cli/run-cmd.js';
+import { listenAddressFor, type RunArgs } from '../cli/run-cmd.js';
 import { defaultConfig, type Config } from '../config/index.js';
 import type { Clock, MetricSource, TickObserver } from '../engine/ports.js';
 import { actOnHint } from '../engine/hint.js';
@@ -80,8 +80,9 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     leading: () => acting.leading(),
     act: (hint) => acting.act(hint),
   };
+  const host = listenAddressFor(args, access.inCluster);
   const startHttp = (port: number): Promise<RunningHttpServer> =>
-    startHttpServer({ registry, port, host: access.inCluster ? '0.0.0.0' : '127.0.0.1', logger: child('http'), readiness: () => readiness.check(), hints });
+    startHttpServer({ registry, port, host, logger: child('http'), readiness: () => readiness.check(), hints });
   let http = await startHttp(args.metricsPort ?? config.http.port);
   const kube = new KubeRuntime({ kc, namespace, identity, clock, log: child('kube'), config: () => config, annotatePods: args.annotatePods === true });
 
@@ -190,15 +191,13 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
       ? Promise.resolve({ kind: 'unavailable', reason: NOT_LEADER } as const)
       : actOnHint({ clock, view: kube.view, actuator: kube.actuator, policy, log, observer }, state, { ...config.engine, namespace }, hint, AbortSignal.any([stop, AbortSignal.timeout(5_000)]));
 
-  // The scaler and the webhook listen where their callers (KEDA, the API server) reach them.
-  const listenHost = access.inCluster ? '0.0.0.0' : '127.0.0.1';
   const kedaScaler = await startKedaScaler({
     config: () => config,
     policy: () => policy,
     state: () => state,
     nowMs: () => clock.now(),
     leading,
-    host: listenHost,
+    host,
     logger: child('keda-scaler'),
     onCall: (method, code) => metrics.kedaScalerCallsTotal.inc({ method, code }),
   });
@@ -206,7 +205,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   // The admission webhook answers from the live policy state: pods are created at the size the bench's
   // admission gives them (docs/models.md "Admission-time sizing"). Only the leader's models are warm.
   const webhook = await startAdmissionWebhook(args.admission, {
-    host: listenHost,
+    host,
     logger: child('admission'),
     onReview: (outcome) => metrics.admissionReviewsTotal.inc({ outcome }),
     context: () => admissionContext({ namespace, config, policy, state, leading: leading(), nowMs: clock.now() }),
@@ -282,7 +281,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   sched.current = scheduler;
   const election = electing ? elector.run(stop) : Promise.resolve();
   // replica and namespace are already on every line (the logger's base): not repeated here.
-  log.info({ inCluster: access.inCluster, configMap: args.configMap, port: http.port, kedaScalerPort: kedaScaler?.port ?? 0, admissionPort: webhook.port }, 'burstguard controller started');
+  log.info({ inCluster: access.inCluster, configMap: args.configMap, host, port: http.port, kedaScalerPort: kedaScaler?.port ?? 0, admissionPort: webhook.port }, 'burstguard controller started');
 
   await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   log.info({}, 'shutting down');

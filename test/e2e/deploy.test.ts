@@ -142,6 +142,37 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
       }
     }
     assert.deepEqual(failures, []);
+    // A loopback listenAddress would never answer the API server: refused with the reason.
+    const loop = spawnSync(helm!, ['template', 'burstguard', chart, ...IMAGE, ...['admissionWebhook.enabled=true', 'hostNetwork=true', 'listenAddress=127.0.0.1', 'probes.host=127.0.0.1'].flatMap((v) => ['--set', v])], { encoding: 'utf8' });
+    assert.notEqual(loop.status, 0);
+    assert.match(loop.stderr, /admissionWebhook\.enabled: the API server calls the webhook .* "127\.0\.0\.1" \(loopback\)/);
+  });
+
+  it('listens where the binary chooses and probes the pod IP by default; listenAddress and probes.host render as documented', () => {
+    const container = (...set: string[]): k8s.V1Container => {
+      const out = execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...IMAGE, ...set.flatMap((v) => ['--set', v])], { encoding: 'utf8' });
+      const d = k8s.loadAllYaml(out).find((o: { kind?: string } | null) => o?.kind === 'Deployment') as k8s.V1Deployment;
+      return d.spec?.template.spec?.containers[0] as k8s.V1Container;
+    };
+    const probeHosts = (c: k8s.V1Container): (string | undefined)[] => [c.startupProbe, c.livenessProbe, c.readinessProbe].map((p) => p?.httpGet?.host);
+    const plain = container();
+    assert.ok(!(plain.args ?? []).includes('--listen-address'), `no --listen-address by default (${(plain.args ?? []).join(' ')})`);
+    assert.deepEqual(probeHosts(plain), [undefined, undefined, undefined]);
+    const onLoopback = container('hostNetwork=true', 'listenAddress=127.0.0.1', 'probes.host=127.0.0.1');
+    const args = onLoopback.args ?? [];
+    assert.equal(args[args.indexOf('--listen-address') + 1], '127.0.0.1');
+    assert.deepEqual(probeHosts(onLoopback), ['127.0.0.1', '127.0.0.1', '127.0.0.1']);
+    const refused = (set: string[], why: RegExp): void => {
+      const r = spawnSync(helm!, ['template', 'burstguard', chart, ...IMAGE, ...set.flatMap((v) => ['--set', v])], { encoding: 'utf8' });
+      assert.notEqual(r.status, 0, `--set ${set.join(' ')} must fail`);
+      assert.match(r.stderr, why);
+    };
+    // Probes that could never reach the controller are refused with the fix.
+    refused(['listenAddress=127.0.0.1'], /listenAddress is "127\.0\.0\.1" \(loopback\): the kubelet's probes reach it only with hostNetwork: true and probes\.host: 127\.0\.0\.1/);
+    refused(['hostNetwork=true', 'listenAddress=127.0.0.1'], /probes\.host: 127\.0\.0\.1/);
+    refused(['probes.host=127.0.0.1'], /probes\.host is "127\.0\.0\.1" but hostNetwork is false/);
+    refused(['listenAddress=localhost'], /listenAddress/);
+    refused(['probes.hots=127.0.0.1'], /hots/);
   });
 
   it('is accepted by the real API server (server-side dry run of every rendered object)', async () => {

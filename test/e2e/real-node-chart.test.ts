@@ -3,7 +3,9 @@
  * deploy/helm/burstguard with the controller image built locally (tools/real-node/build-controller-image.sh),
  * scheduled by kube-scheduler from the chart's Deployment, and then, read from what really runs:
  * - the pod is Running and Ready through the chart's startup, liveness and readiness probes (the kubelet
- *   probes the controller's own HTTP server);
+ *   probes the controller's own HTTP server), and the controller's sockets (HTTP server, KEDA external
+ *   scaler) listen on loopback only: listenAddress and probes.host 127.0.0.1, as a hostNetwork install
+ *   that exposes nothing on the node's other interfaces;
  * - the container runs as uid/gid 65532 with a read-only root filesystem, no capabilities, no privilege
  *   escalation and the runtime's seccomp filter (from /proc of its process, as the kernel applied them);
  * - it holds the projected, pod-bound ServiceAccount token the kubelet wrote, which is bound to the
@@ -28,7 +30,7 @@ import { callStatus, clients, createNamespace, mergePatch, tokenKubeConfig, writ
 import { eventsFor } from './harness/observe.js';
 import { freePort, waitFor } from './harness/proc.js';
 import { Mi, parseQuantity } from './harness/quantities.js';
-import { containerPids, processState } from './harness/real-node/container-state.js';
+import { containerPids, listeningSockets, processState } from './harness/real-node/container-state.js';
 import { buildControllerImage, CONTROLLER_IMAGE, importImage } from './harness/real-node/controller-image.js';
 import { realNodeSkipReason } from './harness/real-node/node.js';
 import { agentStatus } from './harness/real-node/pods.js';
@@ -79,13 +81,19 @@ describe('real node: the Helm chart installed, the controller acting from its po
     const kubeconfig = join(world.dir, 'admin.kubeconfig');
     writeKubeconfigFile(kubeconfig, world.cp, 'admin', ADMIN_TOKEN, ns);
     const apiPort = new URL(world.cp.server).port;
+    const metricsPort = await freePort();
+    const scalerPort = await freePort();
     const values = {
       image: { ...CONTROLLER_IMAGE, pullPolicy: 'Never' },
       replicaCount: 1,
       hostNetwork: true,
       apiServer: { host: '127.0.0.1', port: Number(apiPort) },
-      metricsPort: await freePort(),
-      config: merge(baseConfig(ns, world.prom.url), { engine: { staleAfterS: 45 }, log: { level: 'info' } }),
+      // The node's network is the pod's: loopback only, and the kubelet probes 127.0.0.1 (docs/e2e.md).
+      listenAddress: '127.0.0.1',
+      probes: { host: '127.0.0.1' },
+      metricsPort,
+      // The KEDA external scaler on too, so both of the controller's listeners are checked.
+      config: merge(baseConfig(ns, world.prom.url), { engine: { staleAfterS: 45 }, log: { level: 'info' }, keda: { mode: 'externalScaler', externalScaler: { port: scalerPort } } }),
     };
     const valuesFile = join(world.dir, 'values.yaml');
     writeFileSync(valuesFile, stringify(values));
@@ -104,6 +112,13 @@ describe('real node: the Helm chart installed, the controller acting from its po
     assert.equal(pids.length, 1, 'one process: node, no shell');
     pid = pids[0]!;
     assertLockedDown(pid);
+    // The scaler starts after the informers sync, which is about when the pod turns Ready: wait for it.
+    const expected = [`127.0.0.1:${metricsPort}`, `127.0.0.1:${scalerPort}`].sort();
+    const sockets = await waitFor('the HTTP server and the KEDA scaler listening', () => {
+      const l = listeningSockets(pid);
+      return l.length >= expected.length ? l : undefined;
+    }, 15_000);
+    assert.deepEqual(sockets, expected, 'the controller listens on loopback only');
   });
 
   it('uses its projected ServiceAccount token, bound to the chart\'s Role: other calls are refused', async () => {
@@ -156,9 +171,9 @@ describe('real node: the Helm chart installed, the controller acting from its po
 
 /** The chart's probes are the ones the pod runs, and the kubelet found them passing (started, Ready, no restart). */
 function assertReadyThroughProbes(pod: k8s.V1Pod): void {
-  const path = (probe: k8s.V1Probe | undefined): string | undefined => probe?.httpGet?.path;
+  const target = (probe: k8s.V1Probe | undefined): string => `${probe?.httpGet?.host ?? '(pod IP)'} ${probe?.httpGet?.path ?? ''}`;
   const c: Partial<k8s.V1Container> = pod.spec?.containers[0] ?? {};
-  assert.deepEqual([path(c.startupProbe), path(c.livenessProbe), path(c.readinessProbe)], ['/healthz', '/healthz', '/readyz']);
+  assert.deepEqual([target(c.startupProbe), target(c.livenessProbe), target(c.readinessProbe)], ['127.0.0.1 /healthz', '127.0.0.1 /healthz', '127.0.0.1 /readyz']);
   const status: Partial<k8s.V1PodStatus> = pod.status ?? {};
   const st: Partial<k8s.V1ContainerStatus> = status.containerStatuses?.[0] ?? {};
   const ready = (status.conditions ?? []).find((x) => x.type === 'Ready')?.status;

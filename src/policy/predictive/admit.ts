@@ -29,11 +29,13 @@ import { classTick, fmtMem } from './recommend.js';
 import { classModel, tailOptions, type PredictiveState } from './state.js';
 
 /**
- * Outcomes (realized horizons) a class must have folded before admission prices its requests. Before,
- * the class's excess distribution is the prior alone, whose heavy tail prices a 180Mi pod at ~1.5Gi on an
- * 8Gi node (measured on tau2-bench, 4x8Gi): the first wave of pods of a run would be admitted 3× too big
- * and pin nodes until their requests come down. A cold class keeps the template's memory request, as
- * VPA's admission does before its first recommendation; the limits are still sized (that is safety).
+ * Outcomes (realized horizons) a class must have folded before admission prices its requests above the
+ * template. Before, the class's excess distribution is mostly the prior, whose heavy tail prices a 180Mi
+ * pod at ~1.5Gi on an 8Gi node (measured on tau2-bench, 4x8Gi): the first wave of pods of a run would be
+ * admitted 3× too big and pin nodes until their requests come down. A cold class gets the template's
+ * memory request or its price, whichever is lower: the price falls fast with the class's first outcomes
+ * (swe-agent, 4x8Gi ×4: 659Mi at 0, 332Mi at 5, 277Mi at 35), and pods admitted in an arrival wave at
+ * the template's 512Mi set the node count for the whole run. The limits are still sized (that is safety).
  * CPU is not held back: a wrong CPU request costs throttling, not a kill, and the template's 250m is
  * what binds on a 4-core node (16 pods), so the prior's typical level (plus margin) stands in.
  */
@@ -71,6 +73,14 @@ function median(xs: number[]): number {
   return xs.length % 2 === 1 ? (xs[m] ?? 0) : ((xs[m - 1] ?? 0) + (xs[m] ?? 0)) / 2;
 }
 
+/** What the admitted memory request stands on, for the reason. */
+function requestBasis(cold: boolean, folds: number, nodeMemBytes: number | undefined, o: ResolvedPredictiveOptions): string {
+  if (cold && nodeMemBytes === undefined) return `the template's: the class has ${folds} of the ${ADMIT_WARM_OUTCOMES} outcomes that price it, and the node size is unknown`;
+  if (cold) return `the lower of the template's and the class's price: the class has ${folds} of the ${ADMIT_WARM_OUTCOMES} outcomes that price it above the template`;
+  if (nodeMemBytes !== undefined) return `effective memory on a ${fmtMem(nodeMemBytes)} node at ε_node ${o.nodeRiskBudget}`;
+  return `expected usage + ${Math.round(o.requestMarginFraction * 100)} % (node size unknown)`;
+}
+
 /** The resources to create `pod` with; undefined keeps the template (a template without a memory limit). */
 export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: number, o: ResolvedPredictiveOptions): AdmissionResponse | undefined {
   // A template without limits is BestEffort or limit-free Burstable: setting limits would change what
@@ -99,13 +109,9 @@ export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: numb
   const requests = guaranteed
     ? { memBytes: memLimit, cpuCores: cpuLimit }
     : cold
-      ? { memBytes: Math.min(pod.requests.memBytes, memLimit), cpuCores: Math.min(cpuRequest, cpuLimit) }
+      ? { memBytes: Math.min(pod.requests.memBytes, pricing ? memRequest : Infinity, memLimit), cpuCores: Math.min(cpuRequest, cpuLimit) }
       : { memBytes: memRequest, cpuCores: Math.min(cpuRequest, cpuLimit) };
-  const basis = cold
-    ? `the template's: the class has ${cm.folds} of the ${ADMIT_WARM_OUTCOMES} outcomes that price it`
-    : pricing
-    ? `effective memory on a ${fmtMem(pricing.mem.node.capacity)} node at ε_node ${o.nodeRiskBudget}`
-    : `expected usage + ${Math.round(o.requestMarginFraction * 100)} % (node size unknown)`;
+  const basis = requestBasis(cold, cm.folds, pricing?.mem.node.capacity, o);
   return {
     requests,
     limits: { memBytes: memLimit, cpuCores: cpuLimit },

@@ -6,7 +6,8 @@
  *
  * Memory: X_i = b_i + g_i + Y with b_i the pod's baseline, g_i its expected context growth and Y the
  * class's burst excess over a horizon from any state (prior knots mixed with every realized horizon of
- * the class, the prior worth PRICING_PRIOR_N0 outcomes). CPU: the class's scraped CPU usage; until the class
+ * the class, the prior worth PRICING_PRIOR_N0 outcomes). The request is the quantile of the sum itself
+ * (models/sum-quantile.ts), the Chernoff price its ceiling and fallback. CPU: the class's scraped CPU usage; until the class
  * has CPU_WARM_SAMPLES scrapes the pod's own level stands in; CPU uses the Gaussian request (cpuPricing) (the prior's CPU peaks were measured
  * without limits on a 24-core host and say nothing about a node of 4).
  *
@@ -29,6 +30,7 @@ import {
   type Pieces,
 } from '../../../models/effective-memory.js';
 import { MAX_STRETCH, priorWeight } from '../../../models/headroom.js';
+import { sumMargins, sumRequest, type SumMargins } from '../../../models/sum-quantile.js';
 import { addToHistogram, newLogHistogram, type LogHistogram } from '../../../models/log-histogram.js';
 import { knotsFor } from '../../../models/priors/index.js';
 import type { ResolvedPredictiveOptions } from './options.js';
@@ -59,7 +61,14 @@ export interface ClassPricing {
   readonly excess: Pieces;
   /** The node's allocatable CPU (the CPU pricing below exists only once the class is warm). */
   readonly cpuCapacity: number;
-  readonly mem: { readonly node: NodeRisk; readonly s: number; readonly alphaExcess: number; readonly scale: number };
+  readonly mem: {
+    readonly node: NodeRisk;
+    readonly s: number;
+    readonly alphaExcess: number;
+    readonly scale: number;
+    /** The per-pod margins from the sum's own distribution (models/sum-quantile.ts): what requests are priced by. */
+    readonly sums: SumMargins;
+  };
   /** CPU: the Gaussian request (contention costs throttling, not a kill; see gaussianRequest). */
   readonly cpu?: { readonly node: NodeRisk; readonly request: number };
 }
@@ -114,7 +123,7 @@ export function classPricing(
     cpuSamples,
     excess,
     cpuCapacity: capacity.cpuCores,
-    mem: { node: memNode, s, alphaExcess: effectiveBandwidth(excess, s), scale: chernoffScale(memNode, s) },
+    mem: { node: memNode, s, alphaExcess: effectiveBandwidth(excess, s), scale: chernoffScale(memNode, s), sums: sumMargins(excess, memNode) },
     cpu: cpuUsage && cpuSamples >= CPU_WARM_SAMPLES ? cpuPricing(cpuUsage, capacity.cpuCores, o.cpuNodeRiskBudget) : undefined,
   };
   cache.set(key, p);
@@ -131,8 +140,20 @@ function cpuPricing(h: LogHistogram, cores: number, eps: number): ClassPricing['
   return { node, request: gaussianRequest(histogramPieces(h.edges, h.counts), node) };
 }
 
-/** A pod's effective memory request: (b + g + α_Y(s)) · C / (C − L/s). */
+/**
+ * A pod's effective memory request: b + g + m(N), the margin from the sum's own distribution at the
+ * number of such pods that fit the node (models/sum-quantile.ts); the Chernoff price (b + g + α_Y(s)) ·
+ * C / (C − L/s) where the sum cannot be priced (not even one such pod fits). Never above the Chernoff
+ * price: both keep the node's overflow within ε_node, and the bound is the looser of the two.
+ */
 export function effectiveMemRequest(p: ClassPricing, baseBytes: number): number {
+  const chernoff = chernoffMemRequest(p, baseBytes);
+  const exact = sumRequest(p.mem.sums, baseBytes);
+  return exact === undefined ? chernoff : Math.min(exact, chernoff);
+}
+
+/** The Chernoff price of a pod's memory: (b + g + α_Y(s)) · C / (C − L/s). */
+export function chernoffMemRequest(p: ClassPricing, baseBytes: number): number {
   return (baseBytes + p.mem.alphaExcess) * p.mem.scale;
 }
 

@@ -12,7 +12,7 @@ import {
   type ClusterAccessOptions,
 } from '../../../src/adapters/kube/kube-config.js';
 import { kubeconfigText } from '../../support/manifests.js';
-import { parseRunArgs } from '../../../src/cli/run-cmd.js';
+import { listenAddressFor, parseRunArgs } from '../../../src/cli/run-cmd.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bg-kc-'));
 const kubeconfig = join(dir, 'kubeconfig');
@@ -90,4 +90,24 @@ test('run flags: defaults, values, and refusals', () => {
   for (const bad of [['--metrics-port', 'x'], ['--metrics-port', '70000'], ['--namespace', 'Bad_NS'], ['--nope'], ['extra'], ['--configmap', ' ']]) {
     assert.equal(parseRunArgs(bad).ok, false, bad.join(' '));
   }
+});
+
+test('--listen-address: an IP literal, else refused by name; unset keeps 0.0.0.0 in a pod and 127.0.0.1 outside', () => {
+  for (const addr of ['127.0.0.1', '0.0.0.0', '::1', '::', '10.0.0.5']) {
+    const r = parseRunArgs(['--listen-address', addr]);
+    assert.ok(r.ok && r.value !== 'help', addr);
+    assert.equal(r.value.listenAddress, addr);
+    assert.equal(listenAddressFor(r.value, true), addr);
+    assert.equal(listenAddressFor(r.value, false), addr);
+  }
+  for (const bad of ['localhost', '', '127.0.0.1:8080', '256.0.0.1', ' 127.0.0.1']) {
+    const r = parseRunArgs(['--listen-address', bad]);
+    assert.equal(r.ok, false, bad);
+    assert.equal(r.ok ? '' : r.error, `--listen-address: '${bad}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)`);
+  }
+  const d = parseRunArgs([]);
+  assert.ok(d.ok && d.value !== 'help');
+  assert.equal(d.value.listenAddress, undefined);
+  assert.equal(listenAddressFor(d.value, true), '0.0.0.0');
+  assert.equal(listenAddressFor(d.value, false), '127.0.0.1');
 });

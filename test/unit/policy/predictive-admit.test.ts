@@ -54,7 +54,20 @@ describe('predictive admit()', () => {
     assert.ok(r.limits.memBytes >= r.requests.memBytes && r.limits.cpuCores >= r.requests.cpuCores, 'requests ≤ limits');
     assert.ok(r.requests.memBytes < r.limits.memBytes, 'Burstable stays Burstable');
     assert.ok(r.requests.cpuCores > 0);
-    assert.match(r.reason, /template's: the class has 0 of/);
+    assert.match(r.reason, /the class has 0 of/);
+  });
+
+  it('a cold class is admitted at its price when that is below the template (no pod waits for the class to warm at the template)', () => {
+    const { p, st } = warm(20, 2, 180 * MiB);
+    const o = resolvePredictiveOptions({ riskBudget: 0.002 });
+    const cm = classModel(st, 'swe', o);
+    assert.ok(cm.folds > 0 && cm.folds < ADMIT_WARM_OUTCOMES, `cold but with evidence: ${cm.folds} outcomes`);
+    const r = p.admit?.(st, req(), 120_000);
+    assert.ok(r);
+    const price = effectiveMemRequest(classPricing(st.pricing, cm, st.cpuUsage.get('swe'), node, o), 180 * MiB);
+    assert.ok(price < template.requests.memBytes, `the price ${Math.round(price / MiB)}Mi is below the template`);
+    assert.ok(r.requests.memBytes < template.requests.memBytes, 'below the template');
+    assert.ok(r.requests.memBytes >= 180 * MiB, 'never below what the pods use at rest');
   });
 
   it('a warm class prices the request as its typical pod’s effective memory on the node the pods run on', () => {

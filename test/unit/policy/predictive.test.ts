@@ -57,6 +57,11 @@ describe('predictive policy', () => {
     for (const v of Object.values(DEFAULT_PREDICTIVE_OPTIONS)) assert.equal(typeof v, 'number');
   });
 
+  it('defaults ε to the disruption target: at most 0.5 expected OOM kills per 100 pod-hours', () => {
+    const horizonsPer100PodHours = (100 * 3600) / DEFAULT_PREDICTIVE_OPTIONS.horizonS;
+    assert.ok(DEFAULT_PREDICTIVE_OPTIONS.riskBudget * horizonsPer100PodHours <= 0.5, `ε ${DEFAULT_PREDICTIVE_OPTIONS.riskBudget} allows more`);
+  });
+
   it('sizes a new pod with a too-small limit from its class prior, before any sample', () => {
     const pod = podView('new', { limits: { memBytes: 256 * MiB, cpuCores: 1 } });
     const p = createPredictivePolicy({ riskBudget: 0.002 });

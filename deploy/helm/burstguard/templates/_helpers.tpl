@@ -33,3 +33,20 @@ leave pods in ImagePullBackOff.
 {{- end -}}
 {{- printf "%s:%s" $repo (.Values.image.tag | default .Chart.AppVersion) -}}
 {{- end -}}
+
+{{/*
+listenAddress and probes.host only make sense together with hostNetwork: a pod of its own is probed on
+its pod IP, so a loopback listenAddress would never pass a probe, and probes.host would send the
+kubelet's probes to that address on the node instead of to the pod. Fail with the fix rather than
+leave a pod that never gets Ready.
+*/}}
+{{- define "burstguard.checkListen" -}}
+{{- $addr := .Values.listenAddress | default "" -}}
+{{- $probeHost := .Values.probes.host | default "" -}}
+{{- if and (ne $probeHost "") (not .Values.hostNetwork) -}}
+{{- fail (printf "probes.host is %q but hostNetwork is false: the kubelet would probe that address on the node, not the pod; leave probes.host empty (or set hostNetwork: true)" $probeHost) -}}
+{{- end -}}
+{{- if and (or (hasPrefix "127." $addr) (eq $addr "::1")) (or (not .Values.hostNetwork) (eq $probeHost "")) -}}
+{{- fail (printf "listenAddress is %q (loopback): the kubelet's probes reach it only with hostNetwork: true and probes.host: %s" $addr $addr) -}}
+{{- end -}}
+{{- end -}}

@@ -3,7 +3,7 @@
  * cgroup folder, and for a process its ids, privileges and mounts from /proc. What a pod spec asks for
  * (runAsUser, readOnlyRootFilesystem, dropped capabilities) is checked here as the runtime applied it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type * as k8s from '@kubernetes/client-node';
 
 /** The cgroup v1 memory folder of container `name` of a pod, if it runs. */
@@ -65,4 +65,48 @@ export function processState(pid: number): ProcessState {
     cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== ''),
     mounts: parseMountinfo(readFileSync(`/proc/${pid}/mountinfo`, 'utf8')),
   };
+}
+
+/**
+ * A /proc/net/tcp{,6} address ("0100007F:1F90") as "127.0.0.1:8080" or "[::1]:8080". The kernel prints
+ * the address as 32-bit words in host byte order (little-endian here), the port big-endian.
+ */
+export function procNetAddress(hex: string): string {
+  const [addr = '', port = ''] = hex.split(':');
+  const bytes = (addr.match(/.{8}/g) ?? []).flatMap((word) => (word.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
+  const p = parseInt(port, 16);
+  if (bytes.length === 4) return `${bytes.join('.')}:${p}`;
+  const groups = Array.from({ length: 8 }, (_, i) => (((bytes[2 * i] ?? 0) << 8) | (bytes[2 * i + 1] ?? 0)).toString(16));
+  // URL compresses the address the usual way (::1).
+  return `${new URL(`http://[${groups.join(':')}]/`).hostname}:${p}`;
+}
+
+/**
+ * The TCP sockets process `pid` listens on, as "address:port": the socket inodes among its open files,
+ * looked up in the tables of its network namespace (for a hostNetwork pod, the node's, holding every
+ * socket of the machine: only the process's own count).
+ */
+export function listeningSockets(pid: number): string[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      continue; // closed since the listing
+    }
+    const m = /^socket:\[(\d+)\]$/.exec(target);
+    if (m?.[1] !== undefined) inodes.add(m[1]);
+  }
+  const listening: string[] = [];
+  for (const table of ['tcp', 'tcp6']) {
+    const path = `/proc/${pid}/net/${table}`;
+    if (!existsSync(path)) continue; // a kernel without IPv6
+    // Columns: sl local_address rem_address st ... inode (10th); st 0A is LISTEN.
+    for (const line of readFileSync(path, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[3] === '0A' && f[1] !== undefined && f[9] !== undefined && inodes.has(f[9])) listening.push(procNetAddress(f[1]));
+    }
+  }
+  return listening.sort();
 }
