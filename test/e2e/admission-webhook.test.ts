@@ -20,7 +20,7 @@ import { Mi, specResources } from './harness/quantities.js';
 import { baseConfig, merge, startWorld, type Scene, type World } from './harness/world.js';
 
 const ANNOTATION = 'burstguard.io/admission';
-const template = { requests: { memBytes: 256 * Mi, cpuCores: 0.25 }, limits: { memBytes: 512 * Mi, cpuCores: 1 } };
+const template = { requests: { memBytes: 512 * Mi, cpuCores: 0.25 }, limits: { memBytes: 1024 * Mi, cpuCores: 1 } };
 
 /** A CA and a serving certificate for IP 127.0.0.1 signed by it, as files in `dir`. */
 function throwawayTls(dir: string): { caPem: string; certFile: string; keyFile: string } {
@@ -57,7 +57,8 @@ describe('admission webhook', { timeout: 180_000 }, () => {
     const { ns } = scene;
     const tls = throwawayTls(world.dir);
     const port = await freePort();
-    await scene.writeConfig(merge(baseConfig(ns, world.prom.url), { policy: 'predictive' }));
+    // The controller reads no Nodes: the node size admission prices against is configured (the fake node's).
+    await scene.writeConfig(merge(baseConfig(ns, world.prom.url), { policy: 'predictive', policies: { predictive: { nodeMemBytes: '16Gi', nodeCpuCores: 8 } } }));
     ctl = await scene.startController('c1', ['--admission-port', String(port), '--admission-cert', tls.certFile, '--admission-key', tls.keyFile]);
     await waitFor('controller leads', async () => ((await ctl.metrics()).match(/^burstguard_leader 1$/m) ? true : undefined), 60_000, 250);
     webhooks = world.admin.kc.makeApiClient(k8s.AdmissionregistrationV1Api);
@@ -92,16 +93,16 @@ describe('admission webhook', { timeout: 180_000 }, () => {
   it('a managed pod is created at the class’s admitted resources, with the reason, still Burstable', async () => {
     await scene.check(async () => {
       const { ns } = scene;
-      // One live pod of the class, driven at 300Mi, gives the class a typical baseline.
+      // One live pod of the class, driven at 150Mi, gives the class a typical baseline.
       await createAgentPod(world.admin.core, ns, { name: 'live-0', ...template });
       await markRunning(world.admin.core, ns, 'live-0');
-      drivers.push(drive(world.exporter, ns, 'live-0', () => ({ memBytes: 300 * Mi, cpuCores: 0.05 })));
+      drivers.push(drive(world.exporter, ns, 'live-0', () => ({ memBytes: 150 * Mi, cpuCores: 0.05 })));
       // Server-side dry runs go through admission: probe until the answer is priced from the live pod.
       const probed = await waitFor('an admission priced from the live pod', async () => {
         const p = await world.admin.core.createNamespacedPod({ namespace: ns, body: agentPod('probe'), dryRun: 'All' });
         return /median of 1 live pods/.test(p.metadata?.annotations?.[ANNOTATION] ?? '') ? p : undefined;
       }, 60_000, 1000);
-      assert.match(probed.metadata?.annotations?.[ANNOTATION] ?? '', /: predictive admission: class 'coder' typical baseline 30\dMi/);
+      assert.match(probed.metadata?.annotations?.[ANNOTATION] ?? '', /: predictive admission: class 'coder' typical baseline 1[45]\dMi/);
 
       const created = await world.admin.core.createNamespacedPod({ namespace: ns, body: agentPod('admitted') });
       const reason = created.metadata?.annotations?.[ANNOTATION] ?? '';
@@ -109,6 +110,9 @@ describe('admission webhook', { timeout: 180_000 }, () => {
       const r = specResources(created);
       assert.ok(r.limits.memBytes >= template.limits.memBytes, `the memory limit is never below the template's (${r.limits.memBytes})`);
       assert.ok(r.requests.memBytes < r.limits.memBytes, 'Burstable stays Burstable');
+      // Cold class (0 of 100 outcomes) on a known node: the lower of the template's request and its price.
+      assert.match(reason, /request \S+ \(the lower of the template's and the class's price/);
+      assert.ok(r.requests.memBytes <= template.requests.memBytes);
       assert.notDeepEqual(r, template, 'the webhook changed the template');
       // The annotation states what was set, in the quantities written into the pod.
       const said = /^set agent (\S+)\/(\S+) memory, (\S+)\/(\S+) cpu/.exec(reason);
