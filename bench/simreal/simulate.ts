@@ -42,11 +42,10 @@ export function simSettingsOf(side: SimSide, policies: Parameters<typeof simSett
 }
 
 /**
- * The policy as the controller runs it in a cluster, where the bench gives it two things the deployed
- * controller does not have: the admission webhook a policy may stand for (the controller ships none, so
- * a new pod starts at its template's sizes and is resized after creation) and each pod's node
- * allocatable (the controller's namespace-scoped Role reads no nodes). Without them the simulated
- * controller sees what the real one saw.
+ * The policy as the controller ran on the real node when the committed record was measured: without
+ * the admission webhook (opt-in, Helm admissionWebhook.enabled; a new pod starts at its template's sizes
+ * and is resized after creation) and without node allocatable (the node-read ClusterRole was not bound).
+ * Without them the simulated controller sees what the real one saw.
  */
 export function asDeployed<S>(p: Policy<S>): Policy<S> {
   const strip = (ctx: PolicyContext): PolicyContext => ({ ...ctx, pods: ctx.pods.map(({ nodeAllocatable: _node, ...pod }) => pod) });

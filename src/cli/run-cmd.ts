@@ -5,6 +5,7 @@ import type { CliIo, Command } from './io.js';
 
 const usage = `Usage: burstguard run [--kubeconfig PATH] [--namespace NS] [--configmap NAME] [--metrics-port N] [--identity ID]
                      [--listen-address ADDR] [--annotate-pods]
+                     [--admission-port N --admission-cert PATH --admission-key PATH]
 
 Runs the controller in the agents' namespace (also the container entrypoint).
   --kubeconfig PATH   kubeconfig to use; default: in-cluster service account, else $KUBECONFIG or ~/.kube/config
@@ -13,11 +14,15 @@ Runs the controller in the agents' namespace (also the container entrypoint).
   --metrics-port N    port of /metrics, /healthz, /readyz; default: the ConfigMap's http.port (8080)
   --identity ID       leader-election identity; default: $POD_NAME, else the hostname
   --listen-address ADDR
-                      IP address the HTTP server and the KEDA external scaler listen on; default:
-                      0.0.0.0 in a pod, else 127.0.0.1 (a hostNetwork pod: 127.0.0.1 keeps the ports off
+                      IP address the HTTP server, the KEDA external scaler and the admission webhook
+                      listen on; default: 0.0.0.0 in a pod, else 127.0.0.1 (a hostNetwork pod: 127.0.0.1 keeps the ports off
                       the node's other interfaces; Helm values listenAddress and probes.host)
   --annotate-pods     in dryRun, also write each recommendation as the pod annotation
                       burstguard.io/recommendation (needs 'patch' on pods: Helm value dryRun.annotatePods)
+  --admission-port N  serve the mutating admission webhook (POST /v1/admit, HTTPS) on port N: pods are
+                      created at the policy's admission-time size (docs/models.md); default: off
+  --admission-cert PATH, --admission-key PATH
+                      PEM serving certificate and key of the webhook (needed with --admission-port)
 `;
 
 /** The parsed command line of `burstguard run`. */
@@ -31,6 +36,8 @@ export interface RunArgs {
   readonly listenAddress?: string;
   /** dryRun recommendations also as pod annotations (needs pods patch RBAC). */
   readonly annotatePods?: boolean;
+  /** The admission webhook's HTTPS port and serving certificate; absent: no webhook. */
+  readonly admission?: { readonly port: number; readonly certFile: string; readonly keyFile: string };
 }
 
 /** Parses `run`'s flags; an error is the message to print with the usage. */
@@ -47,6 +54,9 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
         identity: { type: 'string' },
         'listen-address': { type: 'string' },
         'annotate-pods': { type: 'boolean' },
+        'admission-port': { type: 'string' },
+        'admission-cert': { type: 'string' },
+        'admission-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -59,6 +69,8 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? values[k] : undefined);
   const metricsPort = parsePort(str('metrics-port'));
   if (typeof metricsPort === 'string') return { ok: false, error: metricsPort };
+  const admission = admissionArgs(str('admission-port'), str('admission-cert'), str('admission-key'));
+  if (typeof admission === 'string') return { ok: false, error: admission };
   const namespace = str('namespace');
   if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) return { ok: false, error: `--namespace: '${namespace}' is not a namespace name` };
   const listenAddress = str('listen-address');
@@ -82,8 +94,19 @@ export function parseRunArgs(argv: readonly string[]): { ok: true; value: RunArg
       ...(str('identity') !== undefined ? { identity: str('identity') } : {}),
       ...(listenAddress !== undefined ? { listenAddress } : {}),
       ...(values['annotate-pods'] === true ? { annotatePods: true } : {}),
+      ...(admission ? { admission } : {}),
     },
   };
+}
+
+/** The three admission flags go together: a webhook is only served over TLS. */
+function admissionArgs(port: string | undefined, certFile: string | undefined, keyFile: string | undefined): RunArgs['admission'] | string {
+  if (port === undefined && certFile === undefined && keyFile === undefined) return undefined;
+  if (port === undefined || certFile === undefined || keyFile === undefined) return '--admission-port, --admission-cert and --admission-key go together (the webhook serves TLS only)';
+  const n = Number(port);
+  if (!/^\d+$/.test(port) || n < 1 || n > 65535) return `--admission-port: '${port}' is not a port number`;
+  if (certFile.trim() === '' || keyFile.trim() === '') return '--admission-cert and --admission-key must not be empty';
+  return { port: n, certFile, keyFile };
 }
 
 /** `--metrics-port`'s number, undefined when not given, or the error to print. */

@@ -29,6 +29,8 @@ import { watchConfig } from './config-watch.js';
 import { NOT_LEADER, type HintDeps } from './hints.js';
 import { startHttpServer, type Readiness, type RunningHttpServer } from './http.js';
 import { startKedaScaler } from './keda-scaler.js';
+import { startAdmissionWebhook } from './admission-webhook.js';
+import type { AdmissionContext } from '../adapters/kube/admission-review.js';
 import { LeaderElector } from './leader-election.js';
 import { startScheduler, type ScheduleConfig, type Scheduler } from './scheduler.js';
 import { TokenBuckets } from './token-bucket.js';
@@ -202,6 +204,15 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
     onCall: (method, code) => metrics.kedaScalerCallsTotal.inc({ method, code }),
   });
 
+  // The admission webhook answers from the live policy state: pods are created at the size the bench's
+  // admission gives them (docs/models.md "Admission-time sizing"). Only the leader's models are warm.
+  const webhook = await startAdmissionWebhook(args.admission, {
+    host,
+    logger: child('admission'),
+    onReview: (outcome) => metrics.admissionReviewsTotal.inc({ outcome }),
+    context: () => admissionContext({ namespace, config, policy, state, leading: leading(), nowMs: clock.now() }),
+  });
+
   const sandboxLoop = new AgentSandboxLoop({
     namespace,
     config: () => config,
@@ -274,7 +285,7 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   sched.current = scheduler;
   const election = electing ? elector.run(stop) : Promise.resolve();
   // replica and namespace are already on every line (the logger's base): not repeated here.
-  log.info({ inCluster: access.inCluster, configMap: args.configMap, host, port: http.port, kedaScalerPort: kedaScaler?.port ?? 0 }, 'burstguard controller started');
+  log.info({ inCluster: access.inCluster, configMap: args.configMap, host, port: http.port, kedaScalerPort: kedaScaler?.port ?? 0, admissionPort: webhook.port }, 'burstguard controller started');
 
   await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   log.info({}, 'shutting down');
@@ -286,9 +297,25 @@ export async function runController(args: RunArgs, stop: AbortSignal, env: Clust
   await kube.stop();
   await http.close();
   await kedaScaler?.close();
+  await webhook.close();
   claimReader?.close();
   log.flush();
   return 0;
+}
+
+/** What one admission review is decided with: the config, policy and state live at that moment. */
+function admissionContext(o: { namespace: string; config: Config; policy: Policy; state: EngineState; leading: boolean; nowMs: number }): AdmissionContext {
+  const { policy, state, nowMs } = o;
+  const admit = policy.admit?.bind(policy);
+  return {
+    namespace: o.namespace,
+    agentClassLabel: o.config.targets.agentClassLabel,
+    container: o.config.targets.container,
+    leading: o.leading,
+    dryRun: o.config.engine.dryRun,
+    admit: admit ? (pod) => admit(state.policyState, pod, nowMs) : undefined,
+    policyName: policy.name,
+  };
 }
 
 function scheduleOf(c: Config): ScheduleConfig {

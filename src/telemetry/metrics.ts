@@ -26,6 +26,8 @@ export interface Metrics {
   readonly nodeAllocatableKnown: Gauge;
   /** Calls KEDA made to the external scaler, by RPC and gRPC status (keda.mode externalScaler). */
   readonly kedaScalerCallsTotal: Counter<'method' | 'code'>;
+  /** Pod admission reviews answered by the mutating webhook, by outcome (patched, standby, error, ...). */
+  readonly admissionReviewsTotal: Counter<'outcome'>;
 }
 
 /**
@@ -105,6 +107,12 @@ export function createMetrics(registry: Registry): Metrics {
       name: 'burstguard_keda_scaler_calls_total',
       help: "Calls to the KEDA external scaler by method (IsActive, GetMetricSpec, GetMetrics, StreamIsActive) and gRPC status (OK, NOT_FOUND, UNAVAILABLE, ...): whether KEDA asks, and what it is told.",
       labelNames: ['method', 'code'],
+      registers,
+    }),
+    admissionReviewsTotal: new Counter({
+      name: 'burstguard_admission_reviews_total',
+      help: "Pod CREATE reviews the admission webhook answered, by outcome: patched (resources set), no-opinion, standby (not the leader), dry-run, not-ours, error (answered allowed and unchanged). Every answer allows the pod.",
+      labelNames: ['outcome'],
       registers,
     }),
   };

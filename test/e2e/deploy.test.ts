@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -105,6 +106,52 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
     refused('apiServer.host=10.0.0.5', /apiServer.port is needed/);
     refused('hostNetwork=yes', /hostNetwork/);
     refused('metricsPort=0', /metricsPort/);
+  });
+
+  it('admissionWebhook: off by default; on, a MutatingWebhookConfiguration that never blocks, limited to the namespace, trusting the Secret it serves with', async () => {
+    const render = (...set: string[]): k8s.KubernetesObject[] =>
+      k8s.loadAllYaml(execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...IMAGE, ...set.flatMap((v) => ['--set', v])], { encoding: 'utf8' }))
+        .filter((o): o is k8s.KubernetesObject => o !== null && typeof o === 'object' && 'kind' in o)
+        .map((o) => JSON.parse(JSON.stringify(o)) as k8s.KubernetesObject); // plain objects, for deepEqual
+    assert.ok(!render().some((o) => o.kind === 'MutatingWebhookConfiguration' || o.kind === 'Secret'), 'off by default');
+    const on = render('admissionWebhook.enabled=true');
+    const mwc = on.find((o) => o.kind === 'MutatingWebhookConfiguration') as k8s.V1MutatingWebhookConfiguration;
+    const secret = on.find((o) => o.kind === 'Secret') as k8s.V1Secret;
+    const wh = mwc.webhooks?.[0];
+    assert.ok(wh && secret);
+    assert.equal(wh.failurePolicy, 'Ignore');
+    assert.equal(wh.sideEffects, 'None');
+    assert.ok((wh.timeoutSeconds ?? 10) <= 2);
+    assert.deepEqual(wh.namespaceSelector, { matchLabels: { 'kubernetes.io/metadata.name': ns } });
+    assert.deepEqual(wh.objectSelector, { matchLabels: { 'burstguard.io/managed': 'true' } });
+    assert.deepEqual(wh.rules, [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' }]);
+    assert.deepEqual(wh.clientConfig.service, { name: 'burstguard', namespace: ns, path: '/v1/admit', port: 443 });
+    // The caBundle signed the serving certificate, issued for the Service's DNS name.
+    const ca = new X509Certificate(Buffer.from(wh.clientConfig.caBundle ?? '', 'base64'));
+    const served = new X509Certificate(Buffer.from(secret.data?.['tls.crt'] ?? '', 'base64'));
+    assert.ok(served.verify(ca.publicKey), 'the serving certificate is signed by the caBundle');
+    assert.ok(served.checkHost(`burstguard.${ns}.svc`) !== undefined, served.subjectAltName);
+    const dep = on.find((o) => o.kind === 'Deployment') as k8s.V1Deployment;
+    const c = dep.spec?.template.spec?.containers[0];
+    assert.deepEqual(c?.args?.slice(c.args.indexOf('--admission-port')), ['--admission-port', '8443', '--admission-cert', '/etc/burstguard/admission/tls.crt', '--admission-key', '/etc/burstguard/admission/tls.key']);
+    assert.equal(dep.spec?.template.spec?.volumes?.[0]?.secret?.secretName, secret.metadata?.name);
+    const svc = on.find((o) => o.kind === 'Service') as k8s.V1Service;
+    assert.deepEqual(svc.spec?.ports?.find((p) => p.name === 'admission'), { name: 'admission', port: 443, targetPort: 'admission' });
+    // The Role is the same with the webhook on: the Secret is mounted, never read through the API.
+    assert.deepEqual(on.find((o) => o.kind === 'Role'), render().find((o) => o.kind === 'Role'));
+    const failures: string[] = [];
+    for (const obj of on.filter((o) => o.kind === 'MutatingWebhookConfiguration' || o.kind === 'Secret')) {
+      try {
+        await admin.objects.create(obj, undefined, 'All');
+      } catch (e) {
+        failures.push(`${obj.kind}/${obj.metadata?.name}: ${(e as { body?: string }).body ?? String(e)}`);
+      }
+    }
+    assert.deepEqual(failures, []);
+    // A loopback listenAddress would never answer the API server: refused with the reason.
+    const loop = spawnSync(helm!, ['template', 'burstguard', chart, ...IMAGE, ...['admissionWebhook.enabled=true', 'hostNetwork=true', 'listenAddress=127.0.0.1', 'probes.host=127.0.0.1'].flatMap((v) => ['--set', v])], { encoding: 'utf8' });
+    assert.notEqual(loop.status, 0);
+    assert.match(loop.stderr, /admissionWebhook\.enabled: the API server calls the webhook .* "127\.0\.0\.1" \(loopback\)/);
   });
 
   it('listens where the binary chooses and probes the pod IP by default; listenAddress and probes.host render as documented', () => {

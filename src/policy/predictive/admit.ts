@@ -16,7 +16,8 @@
  * - CPU: the class's effective CPU once it is warm, else its typical level plus the margin; the limit is
  *   the class's any-state peak.
  *
- * In a real cluster this is a mutating admission webhook, which burstguard does not ship: see
+ * In a cluster the controller's mutating admission webhook (src/adapters/kube/admission-review.ts, Helm
+ * `admissionWebhook.enabled`) answers pod CREATE with this; the bench calls it at pod creation. See
  * docs/models.md ("Admission-time sizing").
  */
 import type { PodView, Resources } from '../../core/types.js';

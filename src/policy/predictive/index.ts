@@ -72,7 +72,7 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
       if (ctx.scaledObjects.length > 0) out.push(...scaleRecommendations(st.arrivals, st.scaleHolds, ctx.scaledObjects, ctx.nowMs, o));
       return out;
     },
-    // Stands for a mutating webhook the controller does not ship (docs/models.md); the bench runs it.
+    // The controller's admission webhook and the bench's pod creation both call this (docs/models.md).
     admit: (st, pod, nowMs) => admitPod(st, pod, nowMs, o),
     refit(st: PredictiveState): RefitReport {
       for (const cm of st.classes.values()) refitClassModel(cm);

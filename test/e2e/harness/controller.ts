@@ -16,6 +16,8 @@ export interface ControllerOptions {
   readonly identity: string;
   /** Folder for the log file. */
   readonly dir: string;
+  /** More `burstguard run` flags (e.g. the admission webhook's). */
+  readonly extraArgs?: readonly string[];
 }
 
 export interface Controller {
@@ -43,7 +45,7 @@ export async function startController(o: ControllerOptions): Promise<Controller>
   const args = [
     '--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'run',
     '--kubeconfig', o.kubeconfig, '--namespace', o.namespace, '--configmap', o.configmap,
-    '--metrics-port', String(metricsPort), '--identity', o.identity,
+    '--metrics-port', String(metricsPort), '--identity', o.identity, ...(o.extraArgs ?? []),
   ];
   // No KUBECONFIG or in-cluster variables leak in: the flag is the only way to the API server.
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', TZ: 'UTC' };

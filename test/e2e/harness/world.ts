@@ -50,7 +50,7 @@ export interface Scene {
   answer(pod: string, a: ResizeAnswer | ((p: k8s.V1Pod) => ResizeAnswer)): void;
   /** Creates or replaces the ConfigMap's config.yaml. */
   writeConfig(config: object | string): Promise<void>;
-  startController(identity: string): Promise<Controller>;
+  startController(identity: string, extraArgs?: readonly string[]): Promise<Controller>;
   /** Controller log lines that report a 403 (the Role missed something the controller called; Nodes aside, opt-in). */
   forbidden(): Array<Record<string, unknown>>;
   /** Re-throws `e` with the controllers' and API server's log tails attached. */
@@ -174,8 +174,8 @@ export async function newScene(world: World, prefix: string, opts: SceneOptions 
         await admin.core.createNamespacedConfigMap({ namespace: ns, body });
       }
     },
-    startController: async (identity) => {
-      const c = await startController({ kubeconfig, namespace: ns, configmap: CONFIGMAP, identity, dir });
+    startController: async (identity, extraArgs) => {
+      const c = await startController({ kubeconfig, namespace: ns, configmap: CONFIGMAP, identity, dir, ...(extraArgs ? { extraArgs } : {}) });
       controllers.push(c);
       try {
         // /healthz answers from the first second now; "started" is when the informers have synced.
