@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { Logger } from 'pino';
+import { listen as listenOn } from './listen.js';
 import { decideAdmission, unchangedReview, type AdmissionContext, type AdmissionDecision, type AdmissionOutcome } from '../adapters/kube/admission-review.js';
 
 /** The path the MutatingWebhookConfiguration names. */
@@ -84,22 +85,7 @@ export async function startAdmissionWebhook(listen: AdmissionWebhookListen | und
       reply(200, d.review);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(listen.port, o.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr !== null ? addr.port : listen.port;
-  o.logger.info({ port, host: o.host, path: ADMIT_PATH }, 'admission webhook listening');
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const running = await listenOn(server, listen.port, o.host);
+  o.logger.info({ port: running.port, host: o.host, path: ADMIT_PATH }, 'admission webhook listening');
+  return running;
 }

@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../engine/ports.js';
 import { handleHint, type HintDeps } from './hints.js';
+import { listen, type Listening } from './listen.js';
 
 /** Readiness as the composition root sees it: config loaded, informers synced, and why not. */
 export interface Readiness {
@@ -23,10 +24,7 @@ export interface HttpServerOptions {
 const MAX_HINT_BODY_BYTES = 4096;
 
 /** A started server. */
-export interface RunningHttpServer {
-  readonly port: number;
-  close(): Promise<void>;
-}
+export type RunningHttpServer = Listening;
 
 /**
  * /metrics (Prometheus text from the injected Registry), /healthz (the process answers), /readyz (200
@@ -123,23 +121,7 @@ function serveHint(o: HttpServerOptions, req: IncomingMessage, res: ServerRespon
 
 /** Starts the server on `port` (0 = any free port) and `host` (`--listen-address`; 0.0.0.0 in a pod, 127.0.0.1 in tests). */
 export async function startHttpServer(o: HttpServerOptions & { readonly port: number; readonly host: string }): Promise<RunningHttpServer> {
-  const server: Server = createServer(createHttpHandler(o));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr !== null ? addr.port : o.port;
-  o.logger?.info({ port, host: o.host }, 'http server listening');
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const running = await listen(createServer(createHttpHandler(o)), o.port, o.host);
+  o.logger?.info({ port: running.port, host: o.host }, 'http server listening');
+  return running;
 }
