@@ -92,8 +92,10 @@ describe('real node: the Helm chart installed, the controller acting from its po
       listenAddress: '127.0.0.1',
       probes: { host: '127.0.0.1' },
       metricsPort,
-      // The KEDA external scaler on too, so both of the controller's listeners are checked.
-      config: merge(baseConfig(ns, world.prom.url), { engine: { staleAfterS: 45 }, log: { level: 'info' }, keda: { mode: 'externalScaler', externalScaler: { port: scalerPort } } }),
+      // The KEDA external scaler on too (the chart writes its port and mode into the config), so both of
+      // the controller's listeners are checked.
+      keda: { externalScaler: { enabled: true, port: scalerPort } },
+      config: merge(baseConfig(ns, world.prom.url), { engine: { staleAfterS: 45 }, log: { level: 'info' } }),
     };
     const valuesFile = join(world.dir, 'values.yaml');
     writeFileSync(valuesFile, stringify(values));
