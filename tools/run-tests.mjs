@@ -77,15 +77,25 @@ function interleave(list) {
 /** One node:test run, echoed as it goes; its pass and fail counts are added to the totals. */
 async function phase(args) {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'], env });
-  let tail = '';
+  // The spec reporter's summary lines (ℹ pass N, ℹ fail N) come before the list of failures, so every
+  // line is looked at, not only the end.
+  let partial = '';
+  const seen = { pass: 0, fail: 0 };
+  const scan = (text) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = /^ℹ (pass|fail) (\d+)$/.exec(line);
+      if (m !== null) seen[m[1]] = Number(m[2]);
+    }
+  };
   child.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);
-    // The summary is the last lines; keep enough of the end to find it.
-    tail = (tail + chunk.toString('utf8')).slice(-4096);
+    scan(chunk.toString('utf8'));
   });
   const code = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? 1)));
-  const count = (k) => Number(new RegExp(`^ℹ ${k} (\\d+)$`, 'm').exec(tail)?.[1] ?? 0);
-  totals.pass += count('pass');
-  totals.fail += count('fail');
+  scan('\n');
+  totals.pass += seen.pass;
+  totals.fail += seen.fail;
   return code;
 }

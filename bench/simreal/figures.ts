@@ -117,10 +117,16 @@ export function summarize(xs: readonly number[], digits = 0): Summary {
  * - Resizes: within max(3, 35 %). The controller decides on cAdvisor samples the kubelet stamps every
  *   10–20 s (the simulator: a fixed interval), so a raise can be one tick's sample apart, and a
  *   decrease refused by the kubelet and retried counts once on each side only by chance.
+ *   The real side may also exceed the simulator by up to START_FLIP_PATCHES per session: a pod whose
+ *   first cAdvisor sample lands before Prometheus has its agent series is briefly sized as a
+ *   memory-only pod and raised back a tick later (two PATCHes the simulator, whose samples carry both
+ *   at once, never sends). A known controller behaviour, not yet fixed (docs/e2e.md); one-sided, so a
+ *   real node that sends fewer resizes than the simulator is still held to the band.
  * - Peak memory, summed over sessions: within 10 % plus 24 MiB per session. The agent holds the
  *   sample's bytes in 1 MiB chunks on top of its Go runtime, binary and page cache (a few MiB to ~20 MiB
  *   per container, measured as the gap on a session that never bursts), which the trace does not carry.
  */
+export const START_FLIP_PATCHES = 2;
 export const TOLERANCE = { oomKills: { abs: 2, rel: 0.25 }, resizes: { abs: 3, rel: 0.35 }, peakSum: { rel: 0.1, perSessionBytes: 24 * 2 ** 20 } } as const;
 
 export interface Check {
@@ -135,16 +141,16 @@ const sumPeaks = (s: SideFigures): number => s.sessions.reduce((a, x) => a + x.p
 
 /** The checks of one policy's run: each figure with its allowed difference. */
 export function compareRun(run: PolicyRun): Check[] {
-  const band = (what: string, real: number, sim: number, t: { abs: number; rel: number }): Check => {
+  const band = (what: string, real: number, sim: number, t: { abs: number; rel: number }, realExtra = 0): Check => {
     const allowed = Math.max(t.abs, t.rel * Math.max(real, sim));
-    return { what, real, sim, allowed, ok: Math.abs(real - sim) <= allowed };
+    return { what, real, sim, allowed: allowed + realExtra, ok: sim - real <= allowed && real - sim <= allowed + realExtra };
   };
   const pr = sumPeaks(run.real);
   const ps = sumPeaks(run.sim);
   const peakAllowed = TOLERANCE.peakSum.rel * ps + TOLERANCE.peakSum.perSessionBytes * run.sim.sessions.length;
   return [
     band(`${run.policy}: OOM kills`, run.real.oomKills, run.sim.oomKills, TOLERANCE.oomKills),
-    band(`${run.policy}: resizes`, run.real.resizes, run.sim.resizes, TOLERANCE.resizes),
+    band(`${run.policy}: resizes`, run.real.resizes, run.sim.resizes, TOLERANCE.resizes, START_FLIP_PATCHES * run.real.sessions.length),
     { what: `${run.policy}: peak memory, sum over sessions (bytes)`, real: pr, sim: ps, allowed: peakAllowed, ok: Math.abs(pr - ps) <= peakAllowed },
   ];
 }
