@@ -9,7 +9,7 @@
  * - the container runs as uid/gid 65532 with a read-only root filesystem, no capabilities, no privilege
  *   escalation and the runtime's seccomp filter (from /proc of its process, as the kernel applied them);
  * - it holds the projected, pod-bound ServiceAccount token the kubelet wrote, which is bound to the
- *   chart's Role: what the Role grants is allowed, anything else is refused (403);
+ *   chart's Role (and its read-only node ClusterRole): what they grant is allowed, anything else is refused (403);
  * - the controller, from inside its pod, resizes an agent pod whose memory presses its limit (metrics from
  *   the kubelet's cAdvisor through Prometheus) and says why in a BurstguardResized Event it signs with
  *   its pod name.
@@ -32,7 +32,7 @@ import { freePort, waitFor } from './harness/proc.js';
 import { Mi, parseQuantity } from './harness/quantities.js';
 import { containerPids, listeningSockets, processState } from './harness/real-node/container-state.js';
 import { buildControllerImage, CONTROLLER_IMAGE, importImage } from './harness/real-node/controller-image.js';
-import { realNodeSkipReason } from './harness/real-node/node.js';
+import { nodeName, realNodeSkipReason } from './harness/real-node/node.js';
 import { agentStatus } from './harness/real-node/pods.js';
 import { readPod } from './harness/real-node/scenario.js';
 import { startRealWorld, type RealWorld } from './harness/real-node/world.js';
@@ -141,11 +141,13 @@ describe('real node: the Helm chart installed, the controller acting from its po
     // Granted by the chart's Role.
     assert.equal(await callStatus(() => as.core.listNamespacedPod({ namespace: ns })), 200);
     assert.equal(await callStatus(() => as.core.readNamespacedConfigMap({ name: RELEASE, namespace: ns })), 200);
-    // Not granted: Secrets, a plain patch of a pod (only pods/resize), another namespace, anything cluster-wide.
+    // Granted by the chart's one default ClusterRole (nodeRead.enabled): reading Nodes, nothing more.
+    assert.equal(await callStatus(() => as.core.listNode()), 200);
+    // Not granted: Secrets, a plain patch of a pod (only pods/resize), another namespace, writing a Node.
     assert.equal(await callStatus(() => as.core.listNamespacedSecret({ namespace: ns })), 403);
     assert.equal(await callStatus(() => as.core.patchNamespacedPod({ name: 'steady', namespace: ns, body: { metadata: { labels: { x: 'y' } } } }, mergePatch)), 403);
     assert.equal(await callStatus(() => as.core.listNamespacedPod({ namespace: 'default' })), 403);
-    assert.equal(await callStatus(() => as.core.listNode()), 403);
+    assert.equal(await callStatus(() => as.core.patchNode({ name: nodeName(), body: { metadata: { labels: { x: 'y' } } } }, mergePatch)), 403);
   });
 
   it('acts from inside its pod: resizes the agent pod, with the reason in an Event signed by the pod', async (t) => {
