@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
+import { withControlPlane } from './harness/api-fixture.js';
 import { helmBin } from './harness/helm.js';
 import { adminKubeConfig, clients, createNamespace, type Clients } from './harness/kube.js';
 import { deployRole } from './harness/sa-token.js';
@@ -201,20 +202,10 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
 });
 
 describe("deploy: the chart exposes KEDA's external scaler when asked", { timeout: 180_000, skip }, () => {
-  let cp: ControlPlane;
-  let admin: Clients;
-  let ns: string;
-  before(async () => {
-    cp = await startControlPlane();
-    admin = clients(adminKubeConfig(cp));
-    ns = await createNamespace(admin.core, 'deploy-scaler');
-  });
-  after(async () => {
-    await cp?.stop();
-  });
+  const api = withControlPlane('deploy-scaler');
 
   const template = (...set: string[]): ReturnType<typeof spawnSync> =>
-    spawnSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...IMAGE, ...set.flatMap((x) => ['--set', x])], { encoding: 'utf8' });
+    spawnSync(helm!, ['template', 'burstguard', chart, '--namespace', api.ns, ...IMAGE, ...set.flatMap((x) => ['--set', x])], { encoding: 'utf8' });
 
   it('opens the gRPC port on the container and the Service and writes it into the ConfigMap; the API server accepts them', async () => {
     const r = template('keda.externalScaler.enabled=true', 'keda.externalScaler.port=9500');
@@ -232,9 +223,9 @@ describe("deploy: the chart exposes KEDA's external scaler when asked", { timeou
     const failures: string[] = [];
     for (const obj of objs) {
       if (obj.apiVersion?.startsWith('monitoring.coreos.com/')) continue;
-      obj.metadata = { ...obj.metadata, namespace: obj.metadata?.namespace ?? ns };
+      obj.metadata = { ...obj.metadata, namespace: obj.metadata?.namespace ?? api.ns };
       try {
-        await admin.objects.create(obj, undefined, 'All');
+        await api.admin.objects.create(obj, undefined, 'All');
       } catch (e) {
         failures.push(`${obj.kind}/${obj.metadata.name}: ${(e as { body?: string }).body ?? String(e)}`);
       }

@@ -4,25 +4,15 @@
 // stored.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
-import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
-import { adminKubeConfig, clients, createNamespace, type Clients } from './harness/kube.js';
+import { withControlPlane } from './harness/api-fixture.js';
+import { adminKubeConfig } from './harness/kube.js';
 
 const jobFile = (name: string): string => new URL(`../../deploy/jobs/${name}`, import.meta.url).pathname;
 
 describe('deploy/jobs: the sharded tune and plan Jobs', { timeout: 120_000 }, () => {
-  let cp: ControlPlane;
-  let admin: Clients;
-  let ns: string;
-  before(async () => {
-    cp = await startControlPlane();
-    admin = clients(adminKubeConfig(cp));
-    ns = await createNamespace(admin.core, 'shard-jobs');
-  });
-  after(async () => {
-    await cp?.stop();
-  });
+  const api = withControlPlane('shard-jobs');
 
   const cases = [
     { file: 'tune-job.yaml', shardOut: '--shard-out=/work/shards/shard-$(JOB_COMPLETION_INDEX).json' },
@@ -37,10 +27,10 @@ describe('deploy/jobs: the sharded tune and plan Jobs', { timeout: 120_000 }, ()
       assert.equal(shard, `--shard=$(JOB_COMPLETION_INDEX)/${job.spec?.completions}`);
       assert.ok(args.some((a) => a === c.shardOut));
       assert.equal(job.spec?.template.spec?.automountServiceAccountToken, false, 'the pods need no API access');
-      job.metadata = { ...job.metadata, namespace: ns };
-      const created = await admin.objects.create(job, undefined, 'All');
+      job.metadata = { ...job.metadata, namespace: api.ns };
+      const created = await api.admin.objects.create(job, undefined, 'All');
       assert.equal(created.spec?.completionMode, 'Indexed');
-      const stored = await adminKubeConfig(cp).makeApiClient(k8s.BatchV1Api).listNamespacedJob({ namespace: ns });
+      const stored = await adminKubeConfig(api.cp).makeApiClient(k8s.BatchV1Api).listNamespacedJob({ namespace: api.ns });
       assert.equal(stored.items.length, 0, 'a dry run stores nothing');
     });
   }
