@@ -158,16 +158,32 @@ export function sumMargins(excess: Pieces, node: NodeRisk, cells = SUM_GRID_CELL
  * The request of a pod with this baseline: baseline + m(N) for the largest N such that N such pods fit
  * the node (N · (b + m(N)) ≤ C); a node then holds at most N of them and overflows with probability
  * ≤ ε_node. Undefined when not even one fits (the caller falls back to the bound).
+ *
+ * Pods that move together in groups of `groupSize` G (src/policy/predictive/design-effect.ts) are fewer
+ * independent draws: N pods in N/G perfectly correlated groups sum to Σ_groups G·Y_g, whose (1 − ε)
+ * quantile is G · (N/G) · m(N/G) = N · m(N/G), so the per-pod margin is m(N/G). When N/G is not whole
+ * the larger of m(⌊N/G⌋) and m(⌈N/G⌉): a quantile is not monotone in the number of groups (two
+ * independent heavy tails pass a level about twice as often as one doubled), so neither is the careful
+ * side alone.
  */
-export function sumRequest(t: SumMargins, baseBytes: number): number | undefined {
+export function sumRequest(t: SumMargins, baseBytes: number, groupSize = 1): number | undefined {
   let best: number | undefined;
   let n = 1;
+  const g = Math.max(1, groupSize);
   for (; n <= t.margins.length; n++) {
-    const r = baseBytes + (t.margins[n - 1] ?? Infinity);
+    const r = baseBytes + groupedMargin(t.margins, n, g);
     if (n * r > t.capacity) break;
     best = r;
   }
   // The table ran out with room for more: price so that no more pods fit than the table covers.
   if (best !== undefined && n > t.margins.length) best = Math.max(best, t.capacity / t.margins.length);
   return best;
+}
+
+/** The per-pod margin of N pods in groups of G: m(N/G), the larger neighbour when N/G is not whole. */
+function groupedMargin(margins: Float64Array, n: number, g: number): number {
+  if (g === 1) return margins[n - 1] ?? Infinity;
+  const lo = Math.max(1, Math.floor(n / g + 1e-9));
+  const hi = Math.max(1, Math.ceil(n / g - 1e-9));
+  return Math.max(margins[lo - 1] ?? Infinity, margins[hi - 1] ?? Infinity);
 }

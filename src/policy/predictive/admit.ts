@@ -22,11 +22,12 @@
  */
 import type { PodView, Resources } from '../../core/types.js';
 import type { AdmissionRequest, AdmissionResponse } from '../policy.js';
-import { startupLimit, stateHeadroom } from '../../../models/burst-model.js';
+import { startupLimit, stateHeadroom, type ClassModel } from '../../../models/burst-model.js';
 import { classPricing, effectiveMemRequest } from './effective-request.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 import { classTick, fmtMem } from './recommend.js';
-import { classModel, tailOptions, type PredictiveState } from './state.js';
+import { classModel, classPacking, tailOptions, type PredictiveState } from './state.js';
+import { contextMemoryGrowth } from './context-forecast.js';
 
 /**
  * Outcomes (realized horizons) a class must have folded before admission prices its requests above the
@@ -54,17 +55,24 @@ export function noteNodeShape(st: PredictiveState, pods: readonly PodView[]): vo
   }
 }
 
-/** The class's typical pod now: median settled baseline and CPU level of its live tracks, else the prior's. */
-function typicalPod(st: PredictiveState, agentClass: string, prior: { memBytes: number; cpuCores: number }): { memBytes: number; cpuCores: number; n: number } {
+/**
+ * The class's typical pod now: median settled baseline and CPU level of its live tracks, else the
+ * prior's; and the median of what they are expected to use (baseline + expected context growth; the
+ * prior's baseline while none has settled), the floor of an admitted request.
+ */
+function typicalPod(st: PredictiveState, cm: ClassModel, o: ResolvedPredictiveOptions): { memBytes: number; cpuCores: number; usageBytes: number; n: number } {
   const mems: number[] = [];
   const cpus: number[] = [];
+  const uses: number[] = [];
   for (const t of st.pods.values()) {
-    if (t.agentClass !== agentClass || t.samples < SETTLED_SAMPLES) continue;
+    if (t.agentClass !== cm.prior.agentClass || t.samples < SETTLED_SAMPLES) continue;
     mems.push(t.base);
     cpus.push(t.cpuLevel);
+    uses.push(t.base + contextMemoryGrowth(t, cm, o).expected);
   }
-  if (mems.length === 0) return { ...prior, n: 0 };
-  return { memBytes: median(mems), cpuCores: median(cpus), n: mems.length };
+  // No live pod yet (the first wave of a run): the class prior's baseline is what it is known to use.
+  if (mems.length === 0) return { memBytes: cm.prior.memory.baselineBytes, cpuCores: cm.prior.cpu.baselineCores, usageBytes: cm.prior.memory.baselineBytes, n: 0 };
+  return { memBytes: median(mems), cpuCores: median(cpus), usageBytes: median(uses), n: mems.length };
 }
 
 function median(xs: number[]): number {
@@ -88,7 +96,7 @@ export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: numb
   if (pod.limits.memBytes <= 0 || pod.limits.cpuCores <= 0) return undefined;
   const cm = classModel(st, pod.agentClass, o);
   const ct = classTick(cm, nowMs, o);
-  const typical = typicalPod(st, pod.agentClass, { memBytes: cm.prior.memory.baselineBytes, cpuCores: cm.prior.cpu.baselineCores });
+  const typical = typicalPod(st, cm, o);
   const base = typical.memBytes;
   const idle = stateHeadroom(cm, 'idle', tailOptions(o));
   const startup = startupLimit(cm, o.riskBudget);
@@ -98,7 +106,7 @@ export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: numb
   const memLimit = Math.max(base + Math.max(idle.memExcess + ct.correction, ct.oomExcess), startup * (1 + o.usageMarginFraction), pod.limits.memBytes);
 
   const node: Resources | undefined = st.nodeShape.last ?? (o.nodeMemBytes > 0 && o.nodeCpuCores > 0 ? { memBytes: o.nodeMemBytes, cpuCores: o.nodeCpuCores } : undefined);
-  const pricing = node ? classPricing(st.pricing, cm, st.cpuUsage.get(pod.agentClass), node, o) : undefined;
+  const pricing = node ? classPricing(st.pricing, cm, st.cpuUsage.get(pod.agentClass), node, o, classPacking(st, pod.agentClass)) : undefined;
   const memRequest = Math.min(pricing ? effectiveMemRequest(pricing, base) : base * (1 + o.requestMarginFraction), memLimit);
   const cpuRequest = Math.max(pricing?.cpu?.request ?? typical.cpuCores * (1 + o.cpuRequestMarginFraction), 0.001);
   const cpuLimit = Math.max(stateHeadroom(cm, '*', tailOptions(o)).cpuPeak, cpuRequest);
@@ -106,12 +114,13 @@ export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: numb
   // A Guaranteed template (requests = limits) stays Guaranteed: requests are raised to the limits.
   const guaranteed = pod.requests.memBytes === pod.limits.memBytes && pod.requests.cpuCores === pod.limits.cpuCores;
   const cold = cm.folds < ADMIT_WARM_OUTCOMES;
-  const requests = guaranteed
-    ? { memBytes: memLimit, cpuCores: cpuLimit }
-    : cold
-      ? { memBytes: Math.min(pod.requests.memBytes, pricing ? memRequest : Infinity, memLimit), cpuCores: Math.min(cpuRequest, cpuLimit) }
-      : { memBytes: memRequest, cpuCores: Math.min(cpuRequest, cpuLimit) };
-  const basis = requestBasis(cold, cm.folds, pricing?.mem.node.capacity, o);
+  const priced = cold ? Math.min(pod.requests.memBytes, pricing ? memRequest : Infinity, memLimit) : memRequest;
+  // Memory safety first: never below what the class's live pods use, cold or not. A cold class admitted
+  // at the template's 512Mi while its pods used 0.6–0.9Gi packed 16 to a node whose raises were then
+  // Deferred, and the node overflowed (claude-code-local-model, 4x8Gi --scale 20 --cv 5: 57 node OOM kills).
+  const floored = Math.min(Math.max(priced, typical.usageBytes), memLimit);
+  const requests = guaranteed ? { memBytes: memLimit, cpuCores: cpuLimit } : { memBytes: floored, cpuCores: Math.min(cpuRequest, cpuLimit) };
+  const basis = floored > priced ? `the live pods' median usage ${fmtMem(typical.usageBytes)} (baseline + expected context growth), above the ${fmtMem(priced)} priced: ${requestBasis(cold, cm.folds, pricing?.mem.node.capacity, o)}` : requestBasis(cold, cm.folds, pricing?.mem.node.capacity, o);
   return {
     requests,
     limits: { memBytes: memLimit, cpuCores: cpuLimit },

@@ -10,7 +10,7 @@ import { classPricing, nodeAlphaBudget, podAlpha, type ClassPricing } from './ef
 import { nodeBudget, type BudgetPod } from './node-budget.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 import { fmtMem, planChanges, type PodPlan } from './recommend.js';
-import type { PredictiveState } from './state.js';
+import { classPacking, type PredictiveState } from './state.js';
 import { hasToken, noteWrites, tickCut } from './write-budget.js';
 
 /** The pod's node allocatable: as the view reports it, else the configured node size, else unknown. */
@@ -23,7 +23,7 @@ export function nodeOf(pod: PodView, o: ResolvedPredictiveOptions): Resources | 
 export function pricingFor(st: PredictiveState, cm: ClassModel, pod: PodView, o: ResolvedPredictiveOptions): ClassPricing | undefined {
   const cap = nodeOf(pod, o);
   if (!cap) return undefined;
-  return classPricing(st.pricing, cm, st.cpuUsage.get(cm.prior.agentClass), cap, o);
+  return classPricing(st.pricing, cm, st.cpuUsage.get(cm.prior.agentClass), cap, o, classPacking(st, cm.prior.agentClass));
 }
 
 /**

@@ -6,7 +6,8 @@
  *
  * Memory: X_i = b_i + g_i + Y with b_i the pod's baseline, g_i its expected context growth and Y the
  * class's burst excess over a horizon from any state (prior knots mixed with every realized horizon of
- * the class, the prior worth PRICING_PRIOR_N0 outcomes). The request is the quantile of the sum itself
+ * the class, the prior worth PRICING_PRIOR_N0 outcomes), mixed with its start-up excess by the share of
+ * pod-time spent starting (startup-share.ts); pods that move together are priced as groups (design-effect.ts). The request is the quantile of the sum itself
  * (models/sum-quantile.ts), the Chernoff price its ceiling and fallback. CPU: the class's scraped CPU usage; until the class
  * has CPU_WARM_SAMPLES scrapes the pod's own level stands in; CPU uses the Gaussian request (cpuPricing) (the prior's CPU peaks were measured
  * without limits on a 24-core host and say nothing about a node of 4).
@@ -34,6 +35,7 @@ import { sumMargins, sumRequest, type SumMargins } from '../../../models/sum-qua
 import { addToHistogram, newLogHistogram, type LogHistogram } from '../../../models/log-histogram.js';
 import { knotsFor } from '../../../models/priors/index.js';
 import type { ResolvedPredictiveOptions } from './options.js';
+import { startupShare, withStartup, type StartupUsage } from './startup-share.js';
 
 /**
  * What the prior is worth, in realized horizons, when it prices requests. The limits keep the prior's
@@ -71,6 +73,20 @@ export interface ClassPricing {
   };
   /** CPU: the Gaussian request (contention costs throttling, not a kill; see gaussianRequest). */
   readonly cpu?: { readonly node: NodeRisk; readonly request: number };
+  /** What the node is priced for beyond independent steady-state pods (startup-share.ts, design-effect.ts). */
+  readonly packing: PackingNumbers;
+}
+
+/** The start-up share q mixed into the excess, and the group size G the node's pods move in. */
+export interface PackingNumbers {
+  readonly startupShare: number;
+  readonly groupSize: number;
+}
+
+/** What the policy has measured of how a class's pods share a node (see PackingNumbers). */
+export interface Packing {
+  readonly startup?: StartupUsage;
+  readonly groupSize: number;
 }
 
 /** Per-class CPU usage, as scraped (what contention on a node is made of). */
@@ -108,13 +124,20 @@ export function classPricing(
   cpuUsage: LogHistogram | undefined,
   capacity: { readonly memBytes: number; readonly cpuCores: number },
   o: ResolvedPredictiveOptions,
+  packing: Packing = { groupSize: 1 },
 ): ClassPricing {
   const key = `${cm.prior.agentClass}|${capacity.memBytes}|${capacity.cpuCores}`;
   const c = cache.get(key);
   const cpuSamples = cpuUsage?.total ?? 0;
   const fresh = (n: number, then: number): boolean => n - then < Math.max(o.refreshEvery, 0.02 * n);
-  if (c && fresh(cm.folds, c.folds) && fresh(cpuSamples, c.cpuSamples) && (c.cpu !== undefined) === (cpuSamples >= CPU_WARM_SAMPLES)) return c;
-  const excess = excessPieces(cm);
+  if (c && fresh(cm.folds, c.folds) && fresh(cpuSamples, c.cpuSamples) && (c.cpu !== undefined) === (cpuSamples >= CPU_WARM_SAMPLES)) {
+    // G only picks the margin out of the table: it follows the measurement at every call, no re-solve.
+    if (c.packing.groupSize === packing.groupSize) return c;
+    const regrouped = { ...c, packing: { ...c.packing, groupSize: packing.groupSize } };
+    cache.set(key, regrouped);
+    return regrouped;
+  }
+  const excess = withStartup(excessPieces(cm), packing.startup, cm.prior.memory.baselineBytes);
   const memNode = { capacity: capacity.memBytes, epsNode: o.nodeRiskBudget };
   // The reference pod the node is priced for: the class's typical baseline plus its excess.
   const s = chooseS(shiftPieces(excess, cm.prior.memory.baselineBytes), memNode);
@@ -125,6 +148,7 @@ export function classPricing(
     cpuCapacity: capacity.cpuCores,
     mem: { node: memNode, s, alphaExcess: effectiveBandwidth(excess, s), scale: chernoffScale(memNode, s), sums: sumMargins(excess, memNode) },
     cpu: cpuUsage && cpuSamples >= CPU_WARM_SAMPLES ? cpuPricing(cpuUsage, capacity.cpuCores, o.cpuNodeRiskBudget) : undefined,
+    packing: { startupShare: startupShare(packing.startup), groupSize: packing.groupSize },
   };
   cache.set(key, p);
   return p;
@@ -144,12 +168,16 @@ function cpuPricing(h: LogHistogram, cores: number, eps: number): ClassPricing['
  * A pod's effective memory request: b + g + m(N), the margin from the sum's own distribution at the
  * number of such pods that fit the node (models/sum-quantile.ts); the Chernoff price (b + g + α_Y(s)) ·
  * C / (C − L/s) where the sum cannot be priced (not even one such pod fits). Never above the Chernoff
- * price: both keep the node's overflow within ε_node, and the bound is the looser of the two.
+ * price while the pods are independent: both keep the node's overflow within ε_node. When they move in
+ * groups (G > 1, design-effect.ts) the margin is m(N/G), and the Chernoff bound, which assumes
+ * independence, no longer caps it.
  */
 export function effectiveMemRequest(p: ClassPricing, baseBytes: number): number {
   const chernoff = chernoffMemRequest(p, baseBytes);
-  const exact = sumRequest(p.mem.sums, baseBytes);
-  return exact === undefined ? chernoff : Math.min(exact, chernoff);
+  const g = p.packing.groupSize;
+  const exact = sumRequest(p.mem.sums, baseBytes, g);
+  if (exact === undefined) return chernoff;
+  return g > 1 ? exact : Math.min(exact, chernoff);
 }
 
 /** The Chernoff price of a pod's memory: (b + g + α_Y(s)) · C / (C − L/s). */

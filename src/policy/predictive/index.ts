@@ -15,6 +15,7 @@ import { applyNodeBudgets, applyWriteBudget, pricingFor } from './budgets.js';
 import type { ClassPricing } from './effective-request.js';
 import { classTick, planPod, recommendationOf, sizeNewPod, type ClassTick, type PodPlan } from './recommend.js';
 import { hintRecommendation } from './hint.js';
+import { observeDesignEffect, podUsages } from './design-effect.js';
 import { classDemand, observeArrivals, scaleRecommendations } from './scale.js';
 import { classModel, foldSample, newPredictiveState, noteOoms, type PredictiveState } from './state.js';
 
@@ -39,6 +40,7 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
       }
       noteOoms(st, ctx.pods, ctx.nowMs, o);
       noteNodeShape(st, ctx.pods);
+      observeDesignEffect(st.correlation, podUsages(ctx.pods, st.pods), ctx.nowMs);
       // Arrivals matter only to pre-warm ScaledObjects; without any, the resize path pays nothing for them.
       if (ctx.scaledObjects.length > 0) observeArrivals(st.arrivals, samples, ctx.nowMs, o, podClass);
     },

@@ -15,6 +15,9 @@ import type { ClassArrivals, ScaleHold } from './scale.js';
 import { foldCpuUsage, newCpuUsageHistogram, type ClassPricing } from './effective-request.js';
 import type { LogHistogram } from '../../../models/log-histogram.js';
 import type { WriteAccount } from './write-budget.js';
+import { foldStartupUsage, startupUsageOf, type StartupUsage } from './startup-share.js';
+import { groupSize, newDesignEffectState, type DesignEffectState } from './design-effect.js';
+import type { Packing } from './effective-request.js';
 
 /** A forecast waiting for its horizon to pass, so it can be scored. */
 interface Pending {
@@ -85,6 +88,9 @@ export interface PredictiveState {
   readonly writes: Map<string, WriteAccount>;
   /** The allocatable of the nodes pods were last seen on: the node size admission prices for (admit.ts). */
   readonly nodeShape: { last?: Resources };
+  /** Per class: usage in the start-up window and its share of samples; how the pods of a node move together. */
+  readonly startupUsage: Map<string, StartupUsage>;
+  readonly correlation: DesignEffectState;
 }
 
 export function newPredictiveState(): PredictiveState {
@@ -98,7 +104,15 @@ export function newPredictiveState(): PredictiveState {
     pricing: new Map(),
     writes: new Map(),
     nodeShape: {},
+    startupUsage: new Map(),
+    correlation: newDesignEffectState(),
   };
+}
+
+/** What the class's node pricing adds to independent steady-state pods (effective-request.ts Packing). */
+export function classPacking(st: PredictiveState, agentClass: string): Packing {
+  const startup = st.startupUsage.get(agentClass);
+  return { ...(startup ? { startup } : {}), groupSize: groupSize(st.correlation, agentClass) };
 }
 
 /** How long after its first sample a pod counts as starting (its peak then is a start-up peak). */
@@ -197,6 +211,7 @@ export function foldSample(st: PredictiveState, s: AgentSample, podClass: (key: 
     t.cpuLevel += 0.3 * (s.cpuCores - t.cpuLevel);
   }
   foldStartup(t, cm, s);
+  foldStartupUsage(startupUsageOf(st.startupUsage, t.agentClass, maxWeight(o)), s.memBytes, s.tMs - t.firstTMs <= STARTUP_WINDOW_MS);
   let cpu = st.cpuUsage.get(t.agentClass);
   if (!cpu) st.cpuUsage.set(t.agentClass, (cpu = newCpuUsageHistogram(maxWeight(o))));
   foldCpuUsage(cpu, s.cpuCores);

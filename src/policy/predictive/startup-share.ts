@@ -1,0 +1,78 @@
+/**
+ * Start-up spikes in the request price. A pod's first minute is not its steady state: a class may load
+ * its tools, index a repository or warm a model, and use several times its baseline for a few seconds
+ * (swe-agent: ~1.1Gi at age ~20 s over a ~190Mi baseline). The limit covers it (burst-model.ts
+ * startupLimit), but the request price (effective-request.ts) was made of realized horizons only, and a
+ * pod's first sample, often the spike itself, opens no horizon before it: on a node packed to its
+ * requests at the steady-state price, one young pod in its spike overflowed the node (swe-agent,
+ * 4x8Gi --scale 20 --cv 5: 17 node OOM kills).
+ *
+ * So the excess a node is priced for is a mixture: with probability q a pod is starting, and its excess
+ * is what the class's pods use in their start-up window over the class baseline; otherwise it is the
+ * steady-state horizon excess. q is the share of the class's scraped samples that fall in a start-up
+ * window: a periodic scrape at a random phase sees a spike of d seconds with probability d / interval,
+ * so q × (the share of start-up samples in the spike) estimates the share of pod-time spent in it, which
+ * is what decides how many spikes coincide on a node (a node's OOM is an instant, not a horizon).
+ * Short-lived classes have a large q (swe-agent pods live ~2 minutes: turnover brings a new pod to a
+ * 40-pod node every few seconds).
+ */
+import { addToHistogram, newLogHistogram, type LogHistogram } from '../../../models/log-histogram.js';
+import { histogramPieces, mixPieces, type Piece } from '../../../models/effective-memory.js';
+
+const MiB = 1024 * 1024;
+
+/** A class's usage during start-up, and how much of its sampled pod-time that is. */
+export interface StartupUsage {
+  /** Absolute memory of samples taken in a pod's start-up window. */
+  readonly usage: LogHistogram;
+  /** Samples seen, and those in a start-up window (halved together: the share stays a share). */
+  samples: number;
+  startup: number;
+}
+
+/** Sample counts at which both counters halve: old evidence fades as new arrives. */
+const MAX_SAMPLES = 20_000;
+
+export function newStartupUsage(maxWeight: number): StartupUsage {
+  return { usage: newLogHistogram(MiB, 256 * 1024 * MiB, 4, maxWeight), samples: 0, startup: 0 };
+}
+
+/** The class's record, created on first use. */
+export function startupUsageOf(m: Map<string, StartupUsage>, agentClass: string, maxWeight: number): StartupUsage {
+  let u = m.get(agentClass);
+  if (!u) m.set(agentClass, (u = newStartupUsage(maxWeight)));
+  return u;
+}
+
+/** Folds one scraped sample of a pod of the class: `starting` when it lies in the pod's start-up window. */
+export function foldStartupUsage(u: StartupUsage, memBytes: number, starting: boolean): void {
+  u.samples++;
+  if (starting) {
+    u.startup++;
+    addToHistogram(u.usage, Math.max(0, memBytes));
+  }
+  if (u.samples > MAX_SAMPLES) {
+    u.samples *= 0.5;
+    u.startup *= 0.5;
+  }
+}
+
+/** q: the share of the class's sampled pod-time in a start-up window (0 before any sample). */
+export function startupShare(u: StartupUsage | undefined): number {
+  return u && u.samples > 0 ? Math.min(1, u.startup / u.samples) : 0;
+}
+
+/** The start-up excess over `baseBytes` (the class's typical baseline), as pieces; empty before any. */
+export function startupExcessPieces(u: StartupUsage, baseBytes: number): Piece[] {
+  return histogramPieces(u.usage.edges, u.usage.counts)
+    .map((x) => ({ lo: Math.max(0, x.lo - baseBytes), hi: Math.max(0, x.hi - baseBytes), p: x.p }))
+    .filter((x) => x.p > 0);
+}
+
+/** The excess a node is priced for: q · start-up excess + (1 − q) · steady-state excess. */
+export function withStartup(steady: readonly Piece[], u: StartupUsage | undefined, baseBytes: number): Piece[] {
+  const q = startupShare(u);
+  if (!u || q <= 0) return [...steady];
+  const start = startupExcessPieces(u, baseBytes);
+  return start.length === 0 ? [...steady] : mixPieces(start, steady, q);
+}

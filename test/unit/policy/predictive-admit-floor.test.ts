@@ -1,0 +1,62 @@
+// The cold-class floor of admission (admit.ts): a request is never below what the class's pods use,
+// however little evidence prices it.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GiB, MiB } from '../../../src/core/resources.js';
+import type { AgentSample, PodView } from '../../../src/core/types.js';
+import type { AdmissionRequest } from '../../../src/policy/policy.js';
+import { createPredictivePolicy, resolvePredictiveOptions } from '../../../src/policy/predictive/index.js';
+import { ADMIT_WARM_OUTCOMES } from '../../../src/policy/predictive/admit.js';
+import { classModel } from '../../../src/policy/predictive/state.js';
+
+const template = { requests: { memBytes: 512 * MiB, cpuCores: 0.25 }, limits: { memBytes: 4 * GiB, cpuCores: 1 } };
+const req: AdmissionRequest = { key: 'ns/new', agentClass: 'swe', ...template };
+const node = { memBytes: 8 * GiB, cpuCores: 4 };
+
+function view(key: string): PodView {
+  return {
+    ref: { namespace: 'ns', name: key.slice(3) },
+    key,
+    agentClass: 'swe',
+    container: 'agent',
+    qos: 'Burstable',
+    ...template,
+    resize: { phase: 'none' },
+    running: true,
+    startedAtMs: 0,
+    restarts: 0,
+    nodeName: 'n1',
+    nodeAllocatable: node,
+  };
+}
+
+describe('admission floor', () => {
+  it('a cold class whose live pods use more than the template is admitted at their median usage, and says so', () => {
+    const p = createPredictivePolicy({ riskBudget: 0.002 });
+    const st = p.init();
+    const views = Array.from({ length: 4 }, (_, i) => view(`ns/p${i}`));
+    for (let k = 1; k <= 5; k++) {
+      const tMs = k * 15_000;
+      const samples: AgentSample[] = views.map((v, i) => ({ pod: v.key, tMs, memBytes: (700 + 20 * i) * MiB, cpuCores: 0.05, agentClass: 'swe' }));
+      p.observe(st, samples, { nowMs: tMs, pods: views, scaledObjects: [] });
+    }
+    assert.ok(classModel(st, 'swe', resolvePredictiveOptions({ riskBudget: 0.002 })).folds < ADMIT_WARM_OUTCOMES, 'cold');
+    const r = p.admit?.(st, req, 75_000);
+    assert.ok(r);
+    assert.ok(r.requests.memBytes >= 700 * MiB, `request ${Math.round(r.requests.memBytes / MiB)}Mi ≥ the pods' ~710Mi`);
+    assert.ok(r.requests.memBytes < r.limits.memBytes, 'Burstable stays Burstable');
+    assert.match(r.reason, /live pods' median usage/);
+  });
+
+  it('with no live pod, the prior baseline is the floor when it is above the template', () => {
+    const o = resolvePredictiveOptions({ riskBudget: 0.002 });
+    const p = createPredictivePolicy({ riskBudget: 0.002 });
+    const st = p.init();
+    const prior = classModel(st, 'swe', o).prior;
+    const big = { ...prior, memory: { ...prior.memory, baselineBytes: 700 * MiB } };
+    const p2 = createPredictivePolicy({ riskBudget: 0.002, priors: new Map([['swe', big]]) });
+    const r = p2.admit?.(p2.init(), req, 0);
+    assert.ok(r);
+    assert.ok(r.requests.memBytes >= 700 * MiB, `request ${Math.round(r.requests.memBytes / MiB)}Mi`);
+  });
+});
