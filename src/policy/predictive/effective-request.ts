@@ -35,7 +35,7 @@ import { sumMargins, sumRequest, type SumMargins } from '../../../models/sum-qua
 import { addToHistogram, newLogHistogram, type LogHistogram } from '../../../models/log-histogram.js';
 import { knotsFor } from '../../../models/priors/index.js';
 import type { ResolvedPredictiveOptions } from './options.js';
-import { startupShare, withStartup, type StartupUsage } from './startup-share.js';
+import { startupShare, startupShareMoved, withStartup, type StartupUsage } from './startup-share.js';
 
 /**
  * What the prior is worth, in realized horizons, when it prices requests. The limits keep the prior's
@@ -130,14 +130,15 @@ export function classPricing(
   const c = cache.get(key);
   const cpuSamples = cpuUsage?.total ?? 0;
   const fresh = (n: number, then: number): boolean => n - then < Math.max(o.refreshEvery, 0.02 * n);
-  if (c && fresh(cm.folds, c.folds) && fresh(cpuSamples, c.cpuSamples) && (c.cpu !== undefined) === (cpuSamples >= CPU_WARM_SAMPLES)) {
+  const moved = c !== undefined && startupShareMoved(c.packing.startupShare, startupShare(packing.startup));
+  if (c && !moved && fresh(cm.folds, c.folds) && fresh(cpuSamples, c.cpuSamples) && (c.cpu !== undefined) === (cpuSamples >= CPU_WARM_SAMPLES)) {
     // G only picks the margin out of the table: it follows the measurement at every call, no re-solve.
     if (c.packing.groupSize === packing.groupSize) return c;
     const regrouped = { ...c, packing: { ...c.packing, groupSize: packing.groupSize } };
     cache.set(key, regrouped);
     return regrouped;
   }
-  const excess = withStartup(excessPieces(cm), packing.startup, cm.prior.memory.baselineBytes);
+  const excess = withStartup(excessPieces(cm), packing.startup, cm.prior);
   const memNode = { capacity: capacity.memBytes, epsNode: o.nodeRiskBudget };
   // The reference pod the node is priced for: the class's typical baseline plus its excess.
   const s = chooseS(shiftPieces(excess, cm.prior.memory.baselineBytes), memNode);

@@ -17,7 +17,9 @@
  * 40-pod node every few seconds).
  */
 import { addToHistogram, newLogHistogram, type LogHistogram } from '../../../models/log-histogram.js';
-import { histogramPieces, mixPieces, type Piece } from '../../../models/effective-memory.js';
+import { histogramPieces, knotPieces, mixPieces, type Piece } from '../../../models/effective-memory.js';
+import { MAX_STRETCH, priorWeight } from '../../../models/headroom.js';
+import type { AgentClassPrior } from '../../../models/priors/index.js';
 
 const MiB = 1024 * 1024;
 
@@ -62,17 +64,31 @@ export function startupShare(u: StartupUsage | undefined): number {
   return u && u.samples > 0 ? Math.min(1, u.startup / u.samples) : 0;
 }
 
-/** The start-up excess over `baseBytes` (the class's typical baseline), as pieces; empty before any. */
-export function startupExcessPieces(u: StartupUsage, baseBytes: number): Piece[] {
-  return histogramPieces(u.usage.edges, u.usage.counts)
-    .map((x) => ({ lo: Math.max(0, x.lo - baseBytes), hi: Math.max(0, x.hi - baseBytes), p: x.p }))
-    .filter((x) => x.p > 0);
+/**
+ * The start-up usage over the class's baseline, as pieces: the prior's start-up peaks (each sample taken
+ * as if at its window's peak: the careful side while the class has few start-up samples) mixed with the
+ * samples, the prior worth as many samples as it is for the start-up limit (burst-model.ts startupLimit).
+ */
+export function startupExcessPieces(u: StartupUsage, prior: AgentClassPrior): Piece[] {
+  const peaks = knotPieces(prior.memory.startupPeakBytes, MAX_STRETCH);
+  const seen = histogramPieces(u.usage.edges, u.usage.counts);
+  const mixed = seen.length === 0 ? peaks : mixPieces(peaks, seen, priorWeight(u.startup, Math.min(prior.weight, 20), 0));
+  const base = prior.memory.baselineBytes;
+  return mixed.map((x) => ({ lo: Math.max(0, x.lo - base), hi: Math.max(0, x.hi - base), p: x.p })).filter((x) => x.p > 0);
 }
 
 /** The excess a node is priced for: q · start-up excess + (1 − q) · steady-state excess. */
-export function withStartup(steady: readonly Piece[], u: StartupUsage | undefined, baseBytes: number): Piece[] {
+export function withStartup(steady: readonly Piece[], u: StartupUsage | undefined, prior: AgentClassPrior): Piece[] {
   const q = startupShare(u);
   if (!u || q <= 0) return [...steady];
-  const start = startupExcessPieces(u, baseBytes);
-  return start.length === 0 ? [...steady] : mixPieces(start, steady, q);
+  return mixPieces(startupExcessPieces(u, prior), steady, q);
+}
+
+/**
+ * Whether a price solved at share `then` is stale at `now`: q moves fast in a run's first minutes (every
+ * pod is starting), and a price solved before the first start-up samples would hold until the class's
+ * next `refreshEvery` outcomes, while the first wave is admitted at it.
+ */
+export function startupShareMoved(then: number, now: number): boolean {
+  return Math.abs(now - then) > Math.max(0.02, 0.25 * then);
 }

@@ -7,7 +7,8 @@ import type { AgentSample, PodView } from '../../../src/core/types.js';
 import type { PolicyContext } from '../../../src/policy/policy.js';
 import { createPredictivePolicy, resolvePredictiveOptions } from '../../../src/policy/predictive/index.js';
 import { classPricing, effectiveMemRequest } from '../../../src/policy/predictive/effective-request.js';
-import { foldStartupUsage, newStartupUsage, startupShare, withStartup } from '../../../src/policy/predictive/startup-share.js';
+import { foldStartupUsage, newStartupUsage, startupShare, startupShareMoved, withStartup } from '../../../src/policy/predictive/startup-share.js';
+import { priorFor } from '../../../models/priors/index.js';
 import { classModel, classPacking } from '../../../src/policy/predictive/state.js';
 
 describe('start-up share', () => {
@@ -29,11 +30,20 @@ describe('start-up share', () => {
     const u = newStartupUsage(1e6);
     for (let i = 0; i < 10; i++) foldStartupUsage(u, i === 0 ? 1200 * MiB : 200 * MiB, i < 2);
     const steady = [{ lo: 0, hi: 10 * MiB, p: 1 }];
-    const mixed = withStartup(steady, u, 200 * MiB);
+    // A prior whose start-up peaks are low, worth 20 samples: the two samples dominate after a few more.
+    const prior = { ...priorFor('swe'), weight: 0 };
+    const mixed = withStartup(steady, u, { ...prior, memory: { ...prior.memory, baselineBytes: 200 * MiB } });
     const massAbove = mixed.filter((x) => x.lo >= 500 * MiB).reduce((s, x) => s + x.p, 0);
     // q = 0.2, half of the start-up samples in the spike: a 0.1 share ~1Gi over the baseline.
     assert.ok(Math.abs(massAbove - 0.1) < 1e-9, `mass of the spike ${massAbove}`);
-    assert.deepEqual(withStartup(steady, undefined, 200 * MiB), steady);
+    assert.deepEqual(withStartup(steady, undefined, prior), steady);
+  });
+
+  it('re-solves a price when q has moved materially since', () => {
+    assert.equal(startupShareMoved(0, 0.01), false);
+    assert.equal(startupShareMoved(0, 0.5), true);
+    assert.equal(startupShareMoved(0.4, 0.45), false);
+    assert.equal(startupShareMoved(0.4, 0.25), true);
   });
 
   it('prices a class whose young pods spike above one that never does', () => {
