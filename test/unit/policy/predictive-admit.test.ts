@@ -7,7 +7,7 @@ import type { AdmissionRequest, PolicyContext } from '../../../src/policy/policy
 import { createPredictivePolicy, resolvePredictiveOptions } from '../../../src/policy/predictive/index.js';
 import { ADMIT_WARM_OUTCOMES } from '../../../src/policy/predictive/admit.js';
 import { classPricing, effectiveMemRequest } from '../../../src/policy/predictive/effective-request.js';
-import { classModel, type PredictiveState } from '../../../src/policy/predictive/state.js';
+import { classModel, classPacking, type PredictiveState } from '../../../src/policy/predictive/state.js';
 
 const template = { requests: { memBytes: 512 * MiB, cpuCores: 0.25 }, limits: { memBytes: 2 * GiB, cpuCores: 1 } };
 const req = (over: Partial<AdmissionRequest> = {}): AdmissionRequest => ({ key: 'ns/new', agentClass: 'swe', ...template, ...over });
@@ -77,7 +77,7 @@ describe('predictive admit()', () => {
     const r = p.admit?.(st, req(), 10 * 60_000);
     assert.ok(r);
     const o = resolvePredictiveOptions({ riskBudget: 0.002 });
-    const pricing = classPricing(st.pricing, cm, st.cpuUsage.get('swe'), node, o);
+    const pricing = classPricing(st.pricing, cm, st.cpuUsage.get('swe'), node, o, classPacking(st, 'swe'));
     const bases = [...st.pods.values()].map((t) => t.base).sort((a, b) => a - b);
     const typicalBase = ((bases[9] ?? 0) + (bases[10] ?? 0)) / 2; // the median of 20
     assert.ok(Math.abs(r.requests.memBytes - Math.min(effectiveMemRequest(pricing, typicalBase), r.limits.memBytes)) < 1 * MiB, 'effective memory of the typical baseline');
