@@ -118,9 +118,14 @@ export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: numb
   // Memory safety first: never below what the class's live pods use, cold or not. A cold class admitted
   // at the template's 512Mi while its pods used 0.6–0.9Gi packed 16 to a node whose raises were then
   // Deferred, and the node overflowed (claude-code-local-model, 4x8Gi --scale 20 --cv 5: 57 node OOM kills).
-  const floored = Math.min(Math.max(priced, typical.usageBytes), memLimit);
+  // A pod is admitted to start: its first minute uses what the class's pods use starting (the median
+  // start-up peak; claude-code-local-model's pods use ~0.89Gi at age 9 s over a ~0.7Gi baseline).
+  const startupTypical = startupLimit(cm, 0.5);
+  const usage = Math.max(typical.usageBytes, startupTypical);
+  const floored = Math.min(Math.max(priced, usage), memLimit);
   const requests = guaranteed ? { memBytes: memLimit, cpuCores: cpuLimit } : { memBytes: floored, cpuCores: Math.min(cpuRequest, cpuLimit) };
-  const basis = floored > priced ? `the live pods' median usage ${fmtMem(typical.usageBytes)} (baseline + expected context growth), above the ${fmtMem(priced)} priced: ${requestBasis(cold, cm.folds, pricing?.mem.node.capacity, o)}` : requestBasis(cold, cm.folds, pricing?.mem.node.capacity, o);
+  const floorName = usage === startupTypical ? `the class's median start-up peak ${fmtMem(startupTypical)}` : `the live pods' median usage ${fmtMem(typical.usageBytes)} (baseline + expected context growth)`;
+  const basis = floored > priced ? `${floorName}, above the ${fmtMem(priced)} priced: ${requestBasis(cold, cm.folds, pricing?.mem.node.capacity, o)}` : requestBasis(cold, cm.folds, pricing?.mem.node.capacity, o);
   return {
     requests,
     limits: { memBytes: memLimit, cpuCores: cpuLimit },

@@ -59,4 +59,16 @@ describe('admission floor', () => {
     assert.ok(r);
     assert.ok(r.requests.memBytes >= 700 * MiB, `request ${Math.round(r.requests.memBytes / MiB)}Mi`);
   });
+
+  it('a pod is admitted to start: the median start-up peak is the floor when it is above the baseline and the template', () => {
+    const o = resolvePredictiveOptions({ riskBudget: 0.002 });
+    const prior = classModel(createPredictivePolicy({ riskBudget: 0.002 }).init(), 'swe', o).prior;
+    const peaks = { p50: 900 * MiB, p90: 1000 * MiB, p99: 1100 * MiB, max: 1100 * MiB, n: 30 };
+    const starting = { ...prior, memory: { ...prior.memory, baselineBytes: 300 * MiB, startupPeakBytes: peaks } };
+    const p = createPredictivePolicy({ riskBudget: 0.002, priors: new Map([['swe', starting]]) });
+    const r = p.admit?.(p.init(), req, 0);
+    assert.ok(r);
+    assert.ok(r.requests.memBytes >= 890 * MiB && r.requests.memBytes < r.limits.memBytes, `request ${Math.round(r.requests.memBytes / MiB)}Mi`);
+    assert.match(r.reason, /median start-up peak/);
+  });
 });
