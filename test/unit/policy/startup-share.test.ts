@@ -7,7 +7,7 @@ import type { AgentSample, PodView } from '../../../src/core/types.js';
 import type { PolicyContext } from '../../../src/policy/policy.js';
 import { createPredictivePolicy, resolvePredictiveOptions } from '../../../src/policy/predictive/index.js';
 import { classPricing, effectiveMemRequest } from '../../../src/policy/predictive/effective-request.js';
-import { foldStartupUsage, newStartupUsage, startupShare, startupShareMoved, withStartup } from '../../../src/policy/predictive/startup-share.js';
+import { foldStartupUsage, maxPieces, newStartupUsage, startupShare, startupShareMoved, withStartup } from '../../../src/policy/predictive/startup-share.js';
 import { priorFor } from '../../../models/priors/index.js';
 import { classModel, classPacking } from '../../../src/policy/predictive/state.js';
 
@@ -39,11 +39,27 @@ describe('start-up share', () => {
     assert.deepEqual(withStartup(steady, undefined, prior), steady);
   });
 
-  it('re-solves a price when q has moved materially since', () => {
+  it('prices max(steady, start-up with probability q): the steady tail is kept whole, not thinned by a mixture', () => {
+    const steady = [
+      { lo: 0, hi: 100, p: 0.9 },
+      { lo: 1000, hi: 1000, p: 0.1 },
+    ];
+    const start = [{ lo: 500, hi: 700, p: 1 }];
+    const m = maxPieces(steady, start, 0.3);
+    const tail = (x: number): number => m.reduce((s, p) => s + (x < p.lo ? p.p : x >= p.hi ? 0 : (p.p * (p.hi - x)) / (p.hi - p.lo)), 0);
+    assert.ok(Math.abs(m.reduce((s, p) => s + p.p, 0) - 1) < 1e-9, 'a distribution');
+    assert.ok(Math.abs(tail(999) - 0.1) < 1e-6, `the steady 10 % at 1000 is whole: ${tail(999)}`);
+    // P(> 600) = 1 − F_Y(600)·(1 − q + q·F_S(600)) = 1 − 0.9·(0.7 + 0.15) = 0.235.
+    assert.ok(Math.abs(tail(600) - 0.235) < 1e-6, `P(> 600) ${tail(600)}`);
+    assert.deepEqual(maxPieces(steady, start, 0), steady);
+  });
+
+  it('re-solves a price when q has risen materially since', () => {
     assert.equal(startupShareMoved(0, 0.01), false);
     assert.equal(startupShareMoved(0, 0.5), true);
     assert.equal(startupShareMoved(0.4, 0.45), false);
-    assert.equal(startupShareMoved(0.4, 0.25), true);
+    assert.equal(startupShareMoved(0.4, 0.55), true);
+    assert.equal(startupShareMoved(0.4, 0.1), false, 'a price solved at a larger q is on the careful side');
   });
 
   it('prices a class whose young pods spike above one that never does', () => {
