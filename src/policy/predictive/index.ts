@@ -17,7 +17,7 @@ import { classTick, planPod, recommendationOf, sizeNewPod, type ClassTick, type 
 import { hintRecommendation } from './hint.js';
 import { observeDesignEffect, podUsages } from './design-effect.js';
 import { classDemand, observeArrivals, scaleRecommendations } from './scale.js';
-import { classModel, foldSample, newPredictiveState, noteOoms, type PredictiveState } from './state.js';
+import { classModel, foldSample, newPredictiveState, noteOoms, STARTUP_WINDOW_MS, type PredictiveState } from './state.js';
 
 export { DEFAULT_PREDICTIVE_OPTIONS, resolvePredictiveOptions, type PredictiveOptions, type ResolvedPredictiveOptions } from './options.js';
 export type { PredictiveState } from './state.js';
@@ -40,7 +40,7 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
       }
       noteOoms(st, ctx.pods, ctx.nowMs, o);
       noteNodeShape(st, ctx.pods);
-      observeDesignEffect(st.correlation, podUsages(ctx.pods, st.pods), ctx.nowMs);
+      observeDesignEffect(st.correlation, podUsages(ctx.pods, st.pods, STARTUP_WINDOW_MS), ctx.nowMs);
       // Arrivals matter only to pre-warm ScaledObjects; without any, the resize path pays nothing for them.
       if (ctx.scaledObjects.length > 0) observeArrivals(st.arrivals, samples, ctx.nowMs, o, podClass);
     },

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRng, type Rng } from '../../../src/core/rng.js';
-import { designEffect, groupSize, newDesignEffectState, observeDesignEffect, type PodUsage } from '../../../src/policy/predictive/design-effect.js';
+import type { PodView } from '../../../src/core/types.js';
+import { designEffect, groupSize, newDesignEffectState, observeDesignEffect, podUsages, type PodUsage } from '../../../src/policy/predictive/design-effect.js';
 
 const MiB = 1024 * 1024;
 
@@ -78,5 +79,19 @@ describe('design effect', () => {
     assert.equal(st.classes.get('swe')?.weight, 1);
     observeDesignEffect(st, [], 30_000);
     assert.equal(st.last.size, 0);
+  });
+});
+
+describe('podUsages', () => {
+  it('leaves out pods without samples and pods in their start-up window (their ramp is start-up, priced apart)', () => {
+    const pod = (key: string): PodView => ({ key, nodeName: 'n1' }) as unknown as PodView;
+    const tracks = new Map([
+      ['old', { agentClass: 'swe', samples: 9, lastMem: 5, lastTMs: 200_000, firstTMs: 0 }],
+      ['young', { agentClass: 'swe', samples: 3, lastMem: 5, lastTMs: 200_000, firstTMs: 170_000 }],
+      ['unsampled', { agentClass: 'swe', samples: 0, lastMem: 0, lastTMs: 0, firstTMs: 0 }],
+    ]);
+    const u = podUsages([pod('old'), pod('young'), pod('unsampled'), pod('gone')], tracks, 60_000);
+    assert.deepEqual(u.map((x) => x.key), ['old']);
+    assert.equal(u[0]?.nodeName, 'n1');
   });
 });
