@@ -23,7 +23,7 @@
 import type { PodView, Resources } from '../../core/types.js';
 import type { AdmissionRequest, AdmissionResponse } from '../policy.js';
 import { startupLimit, stateHeadroom, type ClassModel } from '../../../models/burst-model.js';
-import { classPricing, effectiveMemRequest } from './effective-request.js';
+import { classPricing, effectiveMemRequest, packingNote } from './effective-request.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 import { classTick, fmtMem } from './recommend.js';
 import { classModel, classPacking, tailOptions, type PredictiveState } from './state.js';
@@ -82,10 +82,10 @@ function median(xs: number[]): number {
 }
 
 /** What the admitted memory request stands on, for the reason. */
-function requestBasis(cold: boolean, folds: number, nodeMemBytes: number | undefined, o: ResolvedPredictiveOptions): string {
+function requestBasis(cold: boolean, folds: number, nodeMemBytes: number | undefined, o: ResolvedPredictiveOptions, packing = ''): string {
   if (cold && nodeMemBytes === undefined) return `the template's: the class has ${folds} of the ${ADMIT_WARM_OUTCOMES} outcomes that price it, and the node size is unknown`;
   if (cold) return `the lower of the template's and the class's price: the class has ${folds} of the ${ADMIT_WARM_OUTCOMES} outcomes that price it above the template`;
-  if (nodeMemBytes !== undefined) return `effective memory on a ${fmtMem(nodeMemBytes)} node at ε_node ${o.nodeRiskBudget}`;
+  if (nodeMemBytes !== undefined) return `effective memory on a ${fmtMem(nodeMemBytes)} node at ε_node ${o.nodeRiskBudget}${packing}`;
   return `expected usage + ${Math.round(o.requestMarginFraction * 100)} % (node size unknown)`;
 }
 
@@ -125,7 +125,8 @@ export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: numb
   const floored = Math.min(Math.max(priced, usage), memLimit);
   const requests = guaranteed ? { memBytes: memLimit, cpuCores: cpuLimit } : { memBytes: floored, cpuCores: Math.min(cpuRequest, cpuLimit) };
   const floorName = usage === startupTypical ? `the class's median start-up peak ${fmtMem(startupTypical)}` : `the live pods' median usage ${fmtMem(typical.usageBytes)} (baseline + expected context growth)`;
-  const basis = floored > priced ? `${floorName}, above the ${fmtMem(priced)} priced: ${requestBasis(cold, cm.folds, pricing?.mem.node.capacity, o)}` : requestBasis(cold, cm.folds, pricing?.mem.node.capacity, o);
+  const priceBasis = requestBasis(cold, cm.folds, pricing?.mem.node.capacity, o, pricing ? packingNote(pricing.packing) : '');
+  const basis = floored > priced ? `${floorName}, above the ${fmtMem(priced)} priced: ${priceBasis}` : priceBasis;
   return {
     requests,
     limits: { memBytes: memLimit, cpuCores: cpuLimit },

@@ -83,6 +83,11 @@ export interface PackingNumbers {
   readonly groupSize: number;
 }
 
+/** The packing numbers for a reason: what the node was priced for beyond independent steady pods. */
+export function packingNote(k: PackingNumbers): string {
+  return `, start-up share q ${k.startupShare.toFixed(2)}, pods move in groups of G ${k.groupSize.toFixed(2)}`;
+}
+
 /** What the policy has measured of how a class's pods share a node (see PackingNumbers). */
 export interface Packing {
   readonly startup?: StartupUsage;

@@ -15,7 +15,7 @@ import { contextMemoryGrowth } from './context-forecast.js';
 import { oomShare } from './oom-share.js';
 import { memoryOnlyForecast, soloHeadroom } from './memory-only.js';
 import { decayed, OOM_BUMP, OOM_MEMORY_HALF_LIFE_S, tailOptions, type PodTrack } from './state.js';
-import { effectiveMemRequest, type ClassPricing } from './effective-request.js';
+import { effectiveMemRequest, packingNote, type ClassPricing, type PackingNumbers } from './effective-request.js';
 import { hintedIdleHeadroom, hintedIdleTail } from './hint.js';
 import { materialChanges, type Materiality } from './write-budget.js';
 
@@ -313,6 +313,7 @@ interface EffectiveNumbers {
   readonly s: number;
   readonly nodeMemBytes: number;
   readonly cpuRequest?: number;
+  readonly packing: PackingNumbers;
 }
 
 function effectiveNumbers(p: ClassPricing, baseBytes: number): EffectiveNumbers {
@@ -323,6 +324,7 @@ function effectiveNumbers(p: ClassPricing, baseBytes: number): EffectiveNumbers 
     s: p.mem.s,
     nodeMemBytes: p.mem.node.capacity,
     cpuRequest: p.cpu?.request,
+    packing: p.packing,
   };
 }
 
@@ -361,6 +363,7 @@ function requestBasis(e: EffectiveNumbers | undefined, o: ResolvedPredictiveOpti
   if (!e) return 'at expected usage';
   return (
     `(target ${fmtMem(e.memRequest)}: effective memory α ${fmtMem(e.alpha)} × ${e.scale.toFixed(2)} on a ${fmtMem(e.nodeMemBytes)} node, ε_node ${o.nodeRiskBudget}, s 1/${fmtMem(1 / e.s)}` +
+    packingNote(e.packing) +
     (e.cpuRequest !== undefined ? `; cpu target ${fmtCpu(e.cpuRequest)} effective at ε ${o.cpuNodeRiskBudget})` : ')')
   );
 }

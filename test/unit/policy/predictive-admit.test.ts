@@ -84,6 +84,7 @@ describe('predictive admit()', () => {
     assert.ok(r.requests.memBytes >= typicalBase, 'never below what the class’s pods use at rest');
     assert.ok(r.limits.memBytes >= 300 * MiB + 40 * MiB, 'the limit covers the bursts seen');
     assert.match(r.reason, /effective memory on a 8Gi node/);
+    assert.match(r.reason, /start-up share q [\d.]+, pods move in groups of G [\d.]+/);
     assert.match(r.reason, /median of 20 live pods/);
   });
 
