@@ -56,6 +56,11 @@ export interface PodTrack {
   /** Requests last seen settled (no resize pending): what the kubelet has allocated. */
   allocatedMemRequest?: number;
   allocatedCpuRequest?: number;
+  /**
+   * The memory limit the pod had when the policy first planned it: the template's, or what admission
+   * chose (admit.ts). Decreases stop there (recommend.ts, `creationFloor`); 0 until first seen.
+   */
+  createdMemLimit: number;
   /** Kubernetes restart count last seen, to notice OOM kills. */
   restarts: number;
   lastOomAtMs: number;
@@ -142,6 +147,7 @@ function newTrack(agentClass: string, s: AgentSample, priorBase: number): PodTra
     heldCpu: 0,
     heldAtMs: s.tMs,
     heldCpuAtMs: s.tMs,
+    createdMemLimit: 0,
     restarts: -1,
     lastOomAtMs: 0,
     pending: [],
