@@ -274,7 +274,7 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
   if (solo !== undefined) headroom = soloHeadroom(headroom, t.base);
   const model = t.base + growth.upper + headroom + ct.correction;
   const floorUsage = t.lastMem * (1 + o.usageMarginFraction);
-  const oom = oomShare(ct.oomExcess, t.lastOomAtMs > 0, t.base);
+  const oom = oomShare(ct.oomExcess, t.lastOomAtMs > 0, t.base, cm.oomBaseBytes ?? 0);
   const ramp = solo !== undefined && solo.growth > 0 ? solo.usageAtLanding * (1 + o.usageMarginFraction) : 0;
   const target = Math.max(model, t.base + oom.bytes, t.base + podBurst * (1 + o.usageMarginFraction), floorUsage, ramp);
   const binding =

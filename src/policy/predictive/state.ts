@@ -303,6 +303,7 @@ export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: n
     if (excess > decayed(cm.oomExcessBytes, cm.oomAtMs, nowMs, OOM_MEMORY_HALF_LIFE_S)) {
       cm.oomExcessBytes = excess;
       cm.oomAtMs = nowMs;
+      cm.oomBaseBytes = t.base;
     }
     // The kill proves the peak passed the limit in force: that, not the ×1.2 bump (a policy choice,
     // not evidence), is the residual the whole class calibrates on.
