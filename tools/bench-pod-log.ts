@@ -109,7 +109,7 @@ async function loggingReplay(input: ReplayInput): Promise<ReplayOutcome> {
           const key = `${a.pod.namespace}/${a.pod.name}`;
           const fs = fieldsOf(a);
           for (const f of fs) log.fields.set(f, (log.fields.get(f) ?? 0) + 1);
-          podLog(log, key).writes.push(`${outcome} ${res(a.requests, a.limits)}: ${fs.join(', ')}`);
+          podLog(log, key).writes.push(`${outcome} ${res(a.requests, a.limits)}: ${fs.join(', ')}${process.env['BG_REASONS'] === '1' ? ` | ${a.reason}` : ''}`);
         },
       },
     },
@@ -130,6 +130,7 @@ function report(l: Log): string {
     `${l.trace} / ${l.policy}: ${l.pods.size} pods, ${writes} resizes; pods with 0/1/2/3+ resizes: ${per.join('/')}`,
     '  resizes by what they change (a resize can change several):',
     ...fields,
+    ...(process.env['BG_REASONS'] === '1' ? [...l.pods.entries()].slice(0, 12).map(([k, p]) => `  ${k} admitted ${p.admitted}\n${p.writes.map((w) => `      ${w}`).join('\n')}`) : []),
     `  disruptions (${l.disruptions.length}):`,
     ...l.disruptions,
   ].join('\n');
