@@ -3,7 +3,8 @@ import type { Logger, TickObserver } from '../../src/engine/ports.js';
 import type { Policy } from '../../src/policy/policy.js';
 import { newEngineState, tick, type EngineState, type TickDeps } from '../../src/engine/tick.js';
 import { actOnHint } from '../../src/engine/hint.js';
-import type { EngineConfig } from '../../src/engine/engine-config.js';
+import type { EngineConfig, GuardConfig } from '../../src/engine/engine-config.js';
+import { clampAdmission } from '../../src/engine/admission-bounds.js';
 import { oracleHorizonS, wantsLookahead } from './oracle.js';
 import { setsPodTemplate, type ReplayInput, type ReplayOutcome } from './replay-types.js';
 import { round } from '../score/scoring.js';
@@ -65,7 +66,7 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
   });
   if (wantsLookahead(input.policy)) input.policy.connect(cluster);
   const state = newEngineState(input.policy);
-  wireAdmission(cluster, input.policy, state.policyState);
+  wireAdmission(cluster, input.policy, state.policyState, engine.guards);
 
   let T = 0;
   // The actuator's "now": the step's end, or a hint's arrival between two steps.
@@ -190,9 +191,14 @@ function hintFields(ch: HintChannel): Record<string, number> {
 }
 
 /** Pods the simulator creates pass the policy's admission webhook, if it stands for one (vpa). */
-function wireAdmission(cluster: SimCluster, policy: Policy, policyState: unknown): void {
+/** The policy's admit() at pod creation, clamped to the guards' bounds as the controller's webhook does. */
+function wireAdmission(cluster: SimCluster, policy: Policy, policyState: unknown, guards: GuardConfig): void {
   const admit = policy.admit?.bind(policy);
-  if (admit) cluster.admission = (pod, tS) => admit(policyState, pod, traceMs(tS));
+  if (!admit) return;
+  cluster.admission = (pod, tS) => {
+    const a = admit(policyState, pod, traceMs(tS));
+    return a && clampAdmission(a, guards);
+  };
 }
 
 /** Seconds between model refits when the input names none: the default `schedules.modelRefit`, every 30 min. */
