@@ -85,7 +85,7 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
   const deps: TickDeps = {
     clock,
     source: cluster.scrapes,
-    view: new SimClusterView(cluster),
+    view: new SimClusterView(cluster, () => actT),
     actuator: new SimActuator(cluster, () => actT),
     policy: input.policy,
     log: hooks.log ?? quiet,
@@ -120,6 +120,8 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
       if (T >= nextTickT) {
         clock.setTraceSeconds(T);
         await tick(deps, state, engine, signal);
+        // The controller flushes its Event recorder once per tick (runtime/main.ts).
+        cluster.events.flush(traceMs(T), cluster.scored(T));
         nextTickT += tickS;
         forgetGone(input, state.policyState, { fresh: cluster.gone, waiting: gone, T, afterS: forgetAfterS });
       }
@@ -146,6 +148,9 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
     }
   }
 
+  // Series still open get the PATCH the recorder writes when they end; the Events are counted as sent.
+  cluster.events.finish(cluster.scored(T));
+  cluster.score.apiEvents = cluster.events.writes;
   const replaySeconds = (wall() - wallStart) / 1000;
   const perSession = [...cluster.perSession].sort((a, b) => (a.session < b.session ? -1 : a.session > b.session ? 1 : 0));
   const row = cluster.score.toRow(input.rowName ?? input.policy.name, replaySeconds);

@@ -4,6 +4,7 @@ import type { QosClass, Resources } from '../../src/core/types.js';
 import type { AdmissionRequest, AdmissionResponse } from '../../src/policy/policy.js';
 import type { SimSettings, TimelinePoint } from '../replay/replay-types.js';
 import { Scorer, slack } from '../score/scoring.js';
+import { SimEventWrites } from './event-writes.js';
 import type { SimTuning } from './defaults.js';
 import type { HintChannel } from './hints.js';
 import { oomKill, workResizes } from './kubelet.js';
@@ -68,6 +69,8 @@ export class SimCluster {
   readonly tuning: SimTuning;
   readonly namespace: string;
   readonly score = new Scorer();
+  /** The Event writes the controller's recorder would send (event-writes.ts). */
+  readonly events = new SimEventWrites();
   readonly pool: NodePool;
   readonly scrapes: ScrapeStore;
   /** Existing pods (pending, running, backing off) in creation order. */
