@@ -10,6 +10,9 @@
  *
  *   node --import tsx tools/bench-pod-log.ts --node-shape 4x8Gi --scale 4 --cv 5 --policies predictive [--trace PATH]
  *
+ * With BURSTGUARD_POD_LOG_REASONS=1 it also prints the first pods' writes with each action's full reason.
+ * Resizes are counted per action the engine sent (the PATCHes); the Event writes are in the bench's row.
+ *
  * A diagnostic only: it reads the simulator's state, it changes nothing in it.
  */
 import type { Action } from '../src/core/types.js';
@@ -109,7 +112,7 @@ async function loggingReplay(input: ReplayInput): Promise<ReplayOutcome> {
           const key = `${a.pod.namespace}/${a.pod.name}`;
           const fs = fieldsOf(a);
           for (const f of fs) log.fields.set(f, (log.fields.get(f) ?? 0) + 1);
-          podLog(log, key).writes.push(`${outcome} ${res(a.requests, a.limits)}: ${fs.join(', ')}${process.env['BG_REASONS'] === '1' ? ` | ${a.reason}` : ''}`);
+          podLog(log, key).writes.push(`${outcome} ${res(a.requests, a.limits)}: ${fs.join(', ')}${process.env['BURSTGUARD_POD_LOG_REASONS'] === '1' ? ` | ${a.reason}` : ''}`);
         },
       },
     },
@@ -130,7 +133,7 @@ function report(l: Log): string {
     `${l.trace} / ${l.policy}: ${l.pods.size} pods, ${writes} resizes; pods with 0/1/2/3+ resizes: ${per.join('/')}`,
     '  resizes by what they change (a resize can change several):',
     ...fields,
-    ...(process.env['BG_REASONS'] === '1' ? [...l.pods.entries()].slice(0, 12).map(([k, p]) => `  ${k} admitted ${p.admitted}\n${p.writes.map((w) => `      ${w}`).join('\n')}`) : []),
+    ...(process.env['BURSTGUARD_POD_LOG_REASONS'] === '1' ? [...l.pods.entries()].slice(0, 12).map(([k, p]) => `  ${k} admitted ${p.admitted}\n${p.writes.map((w) => `      ${w}`).join('\n')}`) : []),
     `  disruptions (${l.disruptions.length}):`,
     ...l.disruptions,
   ].join('\n');
