@@ -9,7 +9,10 @@
  * each series PATCH is a write. The book here is the recorder's own (EventSeriesBook, same options), fed
  * the same notes (eventFor, verdictEvent), flushed once per engine tick as the controller does; series
  * still open when the replay ends are counted as the PATCH they would get when they end. So the count is
- * what the controller sends, never less.
+ * what the controller sends, never less, for the pods. The controller's one other Event in a run, a
+ * BurstguardNoSamples warning on its ConfigMap when running pods go several ticks without a sample
+ * (runtime/main.ts), is not counted: the simulated scrapes never leave a running pod that long (none
+ * fired at seed 1 on the bundled traces, default density and 4x8Gi ×4 --cv 5).
  */
 import { DEFAULT_COALESCE, EventSeriesBook, seriesKey } from '../../src/adapters/kube/event-series.js';
 import { actionOf, type EventSpec } from '../../src/adapters/kube/events.js';
