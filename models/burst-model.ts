@@ -48,6 +48,8 @@ export interface ClassModel {
   /** The largest excess above baseline that ended in an OOM kill, decaying; 0 when none. */
   oomExcessBytes: number;
   oomAtMs: number;
+  /** Baseline of the pod whose kill set `oomExcessBytes` (a sibling's share scales with its own). */
+  oomBaseBytes?: number;
   folds: number;
   readonly cache: Map<string, TailCache>;
   /** Peak memory over each pod's first minute (and start-up OOM kills as lower bounds), absolute bytes. */

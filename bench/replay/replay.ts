@@ -3,7 +3,8 @@ import type { Logger, TickObserver } from '../../src/engine/ports.js';
 import type { Policy } from '../../src/policy/policy.js';
 import { newEngineState, tick, type EngineState, type TickDeps } from '../../src/engine/tick.js';
 import { actOnHint } from '../../src/engine/hint.js';
-import type { EngineConfig } from '../../src/engine/engine-config.js';
+import type { EngineConfig, GuardConfig } from '../../src/engine/engine-config.js';
+import { clampAdmission } from '../../src/engine/admission-bounds.js';
 import { oracleHorizonS, wantsLookahead } from './oracle.js';
 import { setsPodTemplate, type ReplayInput, type ReplayOutcome } from './replay-types.js';
 import { round } from '../score/scoring.js';
@@ -65,7 +66,7 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
   });
   if (wantsLookahead(input.policy)) input.policy.connect(cluster);
   const state = newEngineState(input.policy);
-  wireAdmission(cluster, input.policy, state.policyState);
+  wireAdmission(cluster, input.policy, state.policyState, engine.guards);
 
   let T = 0;
   // The actuator's "now": the step's end, or a hint's arrival between two steps.
@@ -84,7 +85,7 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
   const deps: TickDeps = {
     clock,
     source: cluster.scrapes,
-    view: new SimClusterView(cluster),
+    view: new SimClusterView(cluster, () => actT),
     actuator: new SimActuator(cluster, () => actT),
     policy: input.policy,
     log: hooks.log ?? quiet,
@@ -119,6 +120,8 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
       if (T >= nextTickT) {
         clock.setTraceSeconds(T);
         await tick(deps, state, engine, signal);
+        // The controller flushes its Event recorder once per tick (runtime/main.ts).
+        cluster.events.flush(traceMs(T), cluster.scored(T));
         nextTickT += tickS;
         forgetGone(input, state.policyState, { fresh: cluster.gone, waiting: gone, T, afterS: forgetAfterS });
       }
@@ -145,6 +148,9 @@ export async function replay(input: ReplayInput, hooks: ReplayHooks = {}): Promi
     }
   }
 
+  // Series still open get the PATCH the recorder writes when they end; the Events are counted as sent.
+  cluster.events.finish(cluster.scored(T));
+  cluster.score.apiEvents = cluster.events.writes;
   const replaySeconds = (wall() - wallStart) / 1000;
   const perSession = [...cluster.perSession].sort((a, b) => (a.session < b.session ? -1 : a.session > b.session ? 1 : 0));
   const row = cluster.score.toRow(input.rowName ?? input.policy.name, replaySeconds);
@@ -190,9 +196,14 @@ function hintFields(ch: HintChannel): Record<string, number> {
 }
 
 /** Pods the simulator creates pass the policy's admission webhook, if it stands for one (vpa). */
-function wireAdmission(cluster: SimCluster, policy: Policy, policyState: unknown): void {
+/** The policy's admit() at pod creation, clamped to the guards' bounds as the controller's webhook does. */
+function wireAdmission(cluster: SimCluster, policy: Policy, policyState: unknown, guards: GuardConfig): void {
   const admit = policy.admit?.bind(policy);
-  if (admit) cluster.admission = (pod, tS) => admit(policyState, pod, traceMs(tS));
+  if (!admit) return;
+  cluster.admission = (pod, tS) => {
+    const a = admit(policyState, pod, traceMs(tS));
+    return a && clampAdmission(a, guards);
+  };
 }
 
 /** Seconds between model refits when the input names none: the default `schedules.modelRefit`, every 30 min. */

@@ -17,7 +17,8 @@ import type { ResizePolicyRow } from './result-types.js';
  * - unreservedGiBHours = ∫ max(0, used − request): memory a pod uses that its node never reserved for
  *   it, the overcommit node pressure is made of. overRequestShare: share of pod-seconds above request.
  * - apiWrites: every write the controller would send: one resize PATCH per action it took (accepted or
- *   rejected) plus the Event it records for each (src/adapters/kube/kube-actuator.ts).
+ *   rejected), plus the Event writes its recorder sends for them and for the kubelet's verdicts
+ *   (creates and series PATCHes, coalesced as src/adapters/kube/event-series.ts does; sim/event-writes.ts).
  * - memSlack = 1 - ∫memUsed / ∫memRequested over the pod-seconds a pod is bound to a node (requests are
  *   what the node reserves for it, the allocated requests); a pod waiting out a restart back-off uses
  *   nothing and still holds its request. cpuSlack likewise with CPU used after throttling. Diagnostics:
@@ -46,7 +47,7 @@ export class Scorer {
   resizesDeferred = 0;
   resizesInfeasible = 0;
   resizeErrors = 0;
-  /** Resize PATCHes sent (accepted or rejected by validation) and Events recorded for them. */
+  /** Resize PATCHes sent (accepted or rejected by validation), and Event writes (set at the end of the replay). */
   apiPatches = 0;
   apiEvents = 0;
   peakNodes = 0;

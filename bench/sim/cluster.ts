@@ -3,6 +3,7 @@ import { createRng, type Rng } from '../../src/core/rng.js';
 import type { QosClass } from '../../src/core/types.js';
 import type { SimSettings, TimelinePoint } from '../replay/replay-types.js';
 import { Scorer, slack } from '../score/scoring.js';
+import { SimEventWrites } from './event-writes.js';
 import type { SimTuning } from './defaults.js';
 import type { AdmissionHook, ClusterOptions, PodResources, SessionScore } from './cluster-types.js';
 import type { HintChannel } from './hints.js';
@@ -31,6 +32,8 @@ export class SimCluster {
   readonly tuning: SimTuning;
   readonly namespace: string;
   readonly score = new Scorer();
+  /** The Event writes the controller's recorder would send (event-writes.ts). */
+  readonly events = new SimEventWrites();
   readonly pool: NodePool;
   readonly scrapes: ScrapeStore;
   /** Existing pods (pending, running, backing off) in creation order. */

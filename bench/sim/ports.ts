@@ -2,6 +2,7 @@ import { qosOf } from '../../src/core/resources.js';
 import { err, ok, type Result } from '../../src/core/result.js';
 import type { Action, ActuationError, Applied, PodView, ResizeState, Resources } from '../../src/core/types.js';
 import type { Actuator, ClusterSnapshot, ClusterView, SourceError } from '../../src/engine/ports.js';
+import { eventFor, verdictEvent } from '../../src/adapters/kube/events.js';
 import { traceMs } from './clock.js';
 import type { SimCluster } from './cluster.js';
 import { admitResize } from './kubelet.js';
@@ -15,12 +16,32 @@ const IN_PROGRESS: ResizeState = { phase: 'in-progress' };
 
 /** The engine's view of the simulated pods: what an informer cache of the namespace would hold. */
 export class SimClusterView implements ClusterView {
-  constructor(private readonly c: SimCluster) {}
+  /** The resize phase each pod had at the last snapshot: a new Deferred/Infeasible/Error is an Event, as in the controller's view. */
+  private phases = new Map<string, ResizeState['phase']>();
+
+  constructor(
+    private readonly c: SimCluster,
+    private readonly nowT: () => number = () => 0,
+  ) {}
 
   snapshot(): Promise<Result<ClusterSnapshot, SourceError>> {
     const pods: PodView[] = [];
     for (const p of this.c.live) if (p.phase !== Phase.Gone) pods.push(this.view(p));
+    this.noteVerdicts(pods);
     return Promise.resolve(ok({ pods, scaledObjects: [] }));
+  }
+
+  /** The controller's view records an Event when a pod's resize turns Deferred, Infeasible or Error (pod-view.ts). */
+  private noteVerdicts(pods: readonly PodView[]): void {
+    const T = this.nowT();
+    const next = new Map<string, ResizeState['phase']>();
+    for (const pod of pods) {
+      next.set(pod.key, pod.resize.phase);
+      if (this.phases.get(pod.key) === pod.resize.phase) continue;
+      const spec = verdictEvent(pod);
+      if (spec) this.c.events.record(pod.ref, spec, traceMs(T), this.c.scored(T));
+    }
+    this.phases = next;
   }
 
   private view(p: SimPod): PodView {
@@ -80,6 +101,15 @@ export class SimActuator implements Actuator {
   }
 
   applySync(action: Action, dryRun: boolean): Result<Applied, ActuationError> {
+    const result = this.act(action, dryRun);
+    // The controller records an Event for whatever comes back (kube-actuator.ts), coalesced into series
+    // by its recorder: counted as it writes them (event-writes.ts).
+    const T = this.nowT();
+    if (!dryRun && action.kind === 'resize') this.c.events.record(action.pod, eventFor(action, result), traceMs(T), this.c.scored(T));
+    return result;
+  }
+
+  private act(action: Action, dryRun: boolean): Result<Applied, ActuationError> {
     if (action.kind !== 'resize') {
       return err({ action, code: 'not-found', message: 'the resize scenario has no ScaledObjects', retryable: false });
     }
@@ -90,11 +120,8 @@ export class SimActuator implements Actuator {
     }
     const T = this.nowT();
     const scored = this.c.scored(T);
-    // Acting, the controller sends the PATCH and records an Event for whatever comes back (kube-actuator.ts).
-    if (scored && !dryRun) {
-      this.c.score.apiPatches++;
-      this.c.score.apiEvents++;
-    }
+    // Acting, the controller sends the PATCH (its Event is counted in applySync).
+    if (scored && !dryRun) this.c.score.apiPatches++;
     const invalid = validate(pod, action);
     if (invalid !== undefined) return err({ action, code: 'invalid', message: invalid, retryable: false });
     if (dryRun) return ok({ outcome: 'dry-run', action });

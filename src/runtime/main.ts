@@ -19,6 +19,7 @@ import { listenAddressFor, type RunArgs } from '../cli/run-cmd.js';
 import { defaultConfig, type Config } from '../config/index.js';
 import type { Clock, MetricSource, TickObserver } from '../engine/ports.js';
 import { actOnHint } from '../engine/hint.js';
+import { clampAdmission } from '../engine/admission-bounds.js';
 import { newEngineState, tick, type EngineState } from '../engine/tick.js';
 import type { Policy } from '../policy/policy.js';
 import { createPolicy } from '../policy/registry.js';
@@ -313,7 +314,12 @@ function admissionContext(o: { namespace: string; config: Config; policy: Policy
     container: o.config.targets.container,
     leading: o.leading,
     dryRun: o.config.engine.dryRun,
-    admit: admit ? (pod) => admit(state.policyState, pod, nowMs) : undefined,
+    admit: admit
+      ? (pod) => {
+          const a = admit(state.policyState, pod, nowMs);
+          return a && clampAdmission(a, o.config.engine.guards);
+        }
+      : undefined,
     policyName: policy.name,
   };
 }

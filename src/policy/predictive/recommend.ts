@@ -117,7 +117,7 @@ export interface PodPlan {
  * nothing when no change is material: the write would buy neither safety nor nodes.
  */
 export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions, pricing: ClassPricing | undefined): PodPlan | undefined {
-  const z = withinNode(pricing, sequenceForNode(pod, t, forecastPod(t, cm, ct, nowMs, o, pricing)));
+  const z = withinNode(pricing, sequenceForNode(pod, t, creationFloor(pod, t, forecastPod(t, cm, ct, nowMs, o, pricing))));
   const m = materialChanges(pod, z, {
     usageBytes: t.lastMem,
     usageMargin: o.usageMarginFraction,
@@ -130,6 +130,19 @@ export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
   });
   if (!m) return undefined;
   return { pod, t, z: { ...z, ...m.targets }, m, pricing, notes: [] };
+}
+
+/**
+ * A memory limit is never lowered below the one the pod was created with (the template's, or admission's
+ * from the class model, which is never below the template's: admit.ts). A lower limit buys no node (the
+ * scheduler never sees limits), and the first target of a young pod comes from the class's prior tail,
+ * which out of sample is short: a limit cut 2Gi → 1.5Gi by the write that raised a pod's CPU request, ten
+ * seconds after it started, was what a 2.1Gi spike of that pod hit (mini-swe-agent, 4x8Gi ×4, --cv 5).
+ */
+function creationFloor(pod: PodView, t: PodTrack, z: Sizing): Sizing {
+  if (t.createdMemLimit === 0) t.createdMemLimit = pod.limits.memBytes;
+  const floor = Math.min(t.createdMemLimit, pod.limits.memBytes);
+  return z.memLimit >= floor ? z : { ...z, memLimit: floor, binding: 'created-limit' };
 }
 
 /** Limits above the node's allocatable mean nothing (the node runs out first): cap the targets there. */
@@ -261,7 +274,7 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
   if (solo !== undefined) headroom = soloHeadroom(headroom, t.base);
   const model = t.base + growth.upper + headroom + ct.correction;
   const floorUsage = t.lastMem * (1 + o.usageMarginFraction);
-  const oom = oomShare(ct.oomExcess, t.lastOomAtMs > 0, t.base);
+  const oom = oomShare(ct.oomExcess, t.lastOomAtMs > 0, t.base, cm.oomBaseBytes ?? 0);
   const ramp = solo !== undefined && solo.growth > 0 ? solo.usageAtLanding * (1 + o.usageMarginFraction) : 0;
   const target = Math.max(model, t.base + oom.bytes, t.base + podBurst * (1 + o.usageMarginFraction), floorUsage, ramp);
   const binding =

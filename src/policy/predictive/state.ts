@@ -59,6 +59,11 @@ export interface PodTrack {
   /** Requests last seen settled (no resize pending): what the kubelet has allocated. */
   allocatedMemRequest?: number;
   allocatedCpuRequest?: number;
+  /**
+   * The memory limit the pod had when the policy first planned it: the template's, or what admission
+   * chose (admit.ts). Decreases stop there (recommend.ts, `creationFloor`); 0 until first seen.
+   */
+  createdMemLimit: number;
   /** Kubernetes restart count last seen, to notice OOM kills. */
   restarts: number;
   lastOomAtMs: number;
@@ -156,6 +161,7 @@ function newTrack(agentClass: string, s: AgentSample, priorBase: number): PodTra
     heldCpu: 0,
     heldAtMs: s.tMs,
     heldCpuAtMs: s.tMs,
+    createdMemLimit: 0,
     restarts: -1,
     lastOomAtMs: 0,
     pending: [],
@@ -312,6 +318,7 @@ export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: n
     if (excess > decayed(cm.oomExcessBytes, cm.oomAtMs, nowMs, OOM_MEMORY_HALF_LIFE_S)) {
       cm.oomExcessBytes = excess;
       cm.oomAtMs = nowMs;
+      cm.oomBaseBytes = t.base;
     }
     // The kill proves the peak passed the limit in force: that, not the ×1.2 bump (a policy choice,
     // not evidence), is the residual the whole class calibrates on.

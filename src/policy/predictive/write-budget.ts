@@ -5,7 +5,8 @@
  *
  * - what is material (`materialChanges`): a memory limit below the pod's ε-burst (risk: an OOM kill);
  *   a request that moves by REQUEST_CHANGE_FRACTION (cost: the scheduler packs by requests, and the
- *   node count moves with the sum of requests; a few percent on one pod moves no node); a CPU limit
+ *   node count moves with the sum of requests; a few percent on one pod moves no node), a CPU request
+ *   increase alone only when it is a large share of the node (CPU_RAISE_ALONE_NODE_SHARE); a CPU limit
  *   well short of the forecast peak (throttling); a memory limit far above what is needed (it only
  *   matters through the node budget, so only a large drop is worth a write). A limit that could come
  *   down a little costs nothing: the scheduler never sees limits.
@@ -36,6 +37,17 @@ export const LIMIT_RISK_FACTOR = 3;
 export const LIMIT_DROP_FRACTION = 0.3;
 /** CPU requests rise only by this much: under-requested CPU costs throttling on a busy node, not a kill. */
 export const CPU_REQUEST_RAISE_FRACTION = 0.5;
+/**
+ * A CPU request increase is written on its own only when the pod under-requests at least this share of
+ * its node's cores (0.4 of a 4-core node); a smaller one waits for a write that goes anyway (a memory
+ * limit raise, a material memory request change, a CPU limit raise). Under-requested CPU costs
+ * throttling when the node's CPU is contended, never a kill, and a raise adds requests, which is what
+ * the node count follows. On the bundled traces these raises, mostly of pods a cold class admitted at the
+ * prior's idle CPU (17–25m for pods running at 110–140m), were 50–95 % of the writes on mini-swe-agent,
+ * swe-agent, tau2-bench and agentcgroup-haiku (4x8Gi ×4, --cv 5); the node CPU contention they held off
+ * is in `cpuThrottledCoreSeconds` (docs/models.md, "Fewer writes").
+ */
+export const CPU_RAISE_ALONE_NODE_SHARE = 0.1;
 /** A CPU limit is raised only when the forecast peak is this far above it (over the limit CPU is throttled, not killed). */
 export const CPU_LIMIT_RAISE_FRACTION = 0.25;
 
@@ -110,10 +122,14 @@ export function materialChanges(pod: PodView, t: Targets, c: MaterialityContext)
   const memShare = c.node ? (pod.requests.memBytes - t.memRequest) / c.node.memBytes : 0;
   const cpuShare = c.node ? (pod.requests.cpuCores - t.cpuRequest) / c.node.cpuCores : 0;
   const moveMemReq = memR >= REQUEST_RAISE_FRACTION || (memR <= -REQUEST_CHANGE_FRACTION && (c.node === undefined || freed(memShare)));
-  const moveCpuReq = cpuR >= CPU_REQUEST_RAISE_FRACTION || (cpuR <= -REQUEST_CHANGE_FRACTION && (c.node === undefined || freed(cpuShare)));
   // A CPU limit costs no node (the scheduler packs by requests) and over it CPU is only throttled: raise
   // it only for a pod that is pressing against it.
   const raiseCpu = cpuL > CPU_LIMIT_RAISE_FRACTION && pressing;
+  // A CPU request increase buys no safety and costs requests (nodes): it goes on its own only when the
+  // pod under-requests a large share of its node's cores, otherwise with a write that goes anyway.
+  const cpuUpAlone = c.node === undefined || -cpuShare >= CPU_RAISE_ALONE_NODE_SHARE;
+  const cpuUp = cpuR >= CPU_REQUEST_RAISE_FRACTION && (cpuUpAlone || raiseMem || raiseCpu || moveMemReq);
+  const moveCpuReq = cpuUp || (cpuR <= -REQUEST_CHANGE_FRACTION && (c.node === undefined || freed(cpuShare)));
   const dropMem = dropMemWanted && (raiseCpu || moveMemReq || moveCpuReq);
   const fields: string[] = [];
   if (raiseMem) fields.push(`memory limit up [risk at the current limit ${c.riskAtCurrent.toPrecision(2)} vs ε ${c.eps}]`);

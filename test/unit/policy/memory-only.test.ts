@@ -68,8 +68,10 @@ test('cold start without agent series: a 100 MB pod is not given the class tail 
   const st = p.init();
   let rec: ResizeRecommendation | undefined;
   // Half an hour: the limit first held from the class baseline decays to the pod's own (limitHoldHalfLifeS).
+  // Created with a 256Mi limit: a larger template limit is kept (a limit never goes below the one the pod
+  // was created with, recommend.ts `creationFloor`), so only a smaller one shows what the policy sizes.
   for (let tS = 15; tS <= 1800; tS += 15) {
-    const ctx = { nowMs: tS * 1000 + 2000, pods: [view({ memBytes: 4096 * MiB, cpuCores: 1 }, { memBytes: 512 * MiB, cpuCores: 0.5 })], scaledObjects: [] };
+    const ctx = { nowMs: tS * 1000 + 2000, pods: [view({ memBytes: 256 * MiB, cpuCores: 1 }, { memBytes: 128 * MiB, cpuCores: 0.5 })], scaledObjects: [] };
     p.observe(st, [{ pod: 'ns/a', tMs: tS * 1000, memBytes: 100e6, cpuCores: 0.05 }], ctx);
     rec = p.recommend(st, ctx).find((r): r is ResizeRecommendation => r.kind === 'resize') ?? rec;
   }

@@ -82,6 +82,10 @@ describe('materiality', () => {
     { name: 'a request 40 % lower on an hour-old pod', t: { memRequest: 300 * MiB }, write: true },
     { name: 'a request 40 % lower on a 30 s old pod (Lindy: little time left to save)', t: { memRequest: 300 * MiB }, c: { ageS: 30 }, write: false },
     { name: 'a request 30 % higher (node pricing)', t: { memRequest: 670 * MiB }, write: true },
+    { name: 'a CPU request 0.25 → 0.5 core, alone (6 % of a 4-core node: costs nodes, buys no safety)', t: { cpuRequest: 0.5 }, write: false },
+    { name: 'a CPU request 0.25 → 0.75 core, alone (12.5 % of the node)', t: { cpuRequest: 0.75 }, write: true },
+    { name: 'a CPU request 0.25 → 0.5 core with a material memory request raise', t: { cpuRequest: 0.5, memRequest: 670 * MiB }, write: true },
+    { name: 'a CPU request 0.25 → 0.5 core, node unknown (the relative rule)', t: { cpuRequest: 0.5 }, c: { node: undefined }, write: true },
     { name: 'a CPU limit raise for a pod not pressing on it', t: { cpuLimit: 4 }, write: false },
     { name: 'a CPU limit raise for a pod pressing on it', t: { cpuLimit: 4 }, c: { cpuCores: 0.95 }, write: true },
   ];
@@ -100,6 +104,12 @@ describe('materiality', () => {
     assert.equal(m.targets.cpuLimit, 1.5);
     assert.equal(m.urgent, true, 'throttled now: not held by the per-pod write budget');
     assert.equal(materialChanges(view(), { ...same, cpuLimit: 1.05 }, ctx({ cpuCores: 0.5 })), undefined, 'not pressing: no write');
+  });
+  it('a small CPU request raise rides with a memory-limit raise that goes anyway', () => {
+    const m = materialChanges(view(), { ...same, cpuRequest: 0.5, memLimit: 2.3 * GiB }, ctx({ riskAtCurrent: 0.01 }));
+    assert.ok(m && m.urgent);
+    assert.equal(m.targets.cpuRequest, 0.5);
+    assert.equal(materialChanges(view(), { ...same, cpuRequest: 0.5 }, ctx()), undefined);
   });
   it('a limit far above its target comes down with a write that goes anyway', () => {
     const m = materialChanges(view(), { ...same, memRequest: 300 * MiB, memLimit: 1 * GiB }, ctx());

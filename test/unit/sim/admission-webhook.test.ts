@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AdmissionRequest } from '../../../src/policy/policy.js';
 import type { Policy } from '../../../src/policy/policy.js';
 import { createVpaPolicy, DEFAULT_VPA_OPTIONS } from '../../../src/policy/vpa/index.js';
-import { flat, GiB, MiB, run, sorted, TEST_INITIAL } from './fixtures.js';
+import { engine, flat, GiB, MiB, run, sorted, TEST_INITIAL } from './fixtures.js';
 import { Harness, session, steady } from './harness.js';
 
 const big = { requests: { memBytes: 900 * MiB, cpuCores: 0.3 }, limits: { memBytes: 1800 * MiB, cpuCores: 0.6 } };
@@ -79,4 +79,18 @@ test('the pod that replaces an evicted one passes the webhook again', () => {
   assert.equal(h.c.score.evictions, 1);
   assert.deepEqual(seen, ['agents/x', 'agents/y', 'agents/z', 'agents/y']);
   assert.equal(h.pod('y').specReqMem, 1 * GiB, 'the replacement starts with what the webhook wrote');
+});
+
+test('the replay clamps what admit answers to the guards’ bounds, as the controller’s webhook does', async () => {
+  const huge: Policy<null> = {
+    name: 'huge',
+    init: () => null,
+    observe: () => undefined,
+    recommend: () => [],
+    admit: () => ({ requests: { memBytes: 900 * MiB, cpuCores: 0.3 }, limits: { memBytes: 64 * GiB, cpuCores: 64 }, reason: 'prior tails' }),
+  };
+  const guards = { ...engine().guards, maxResources: { memBytes: 4 * GiB, cpuCores: 2 } };
+  const out = await run(flat('s1', 0, 60, 400), { policy: huge, timelineSessions: 1, engine: { guards } });
+  const p = out.timeline.find((x) => x.session === 's1' && x.memLimit > 0);
+  assert.equal(p?.memLimit, 4 * GiB, 'the memory limit is capped at maxResources');
 });

@@ -30,7 +30,7 @@ export class Harness {
   constructor(over: Partial<SimSettings> = {}, tuning: Partial<SimTuning> = {}, warmupS = -1) {
     this.c = new SimCluster({ sim: sim(over), tuning: { ...DEFAULT_SIM_TUNING, ...tuning }, namespace: 'agents', seed: 7, warmupS, timelineSessions: 10 });
     this.act = new SimActuator(this.c, () => this.T);
-    this.view = new SimClusterView(this.c);
+    this.view = new SimClusterView(this.c, () => this.T);
   }
 
   /** Adds sessions starting now, then runs the step at the current time (so they get scheduled). */
