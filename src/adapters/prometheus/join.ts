@@ -99,6 +99,8 @@ export class AnswerFold {
   private readonly counters: CounterUpdates = new Map();
   /** Each pod's rows in time order, as `finish` read them. */
   private readonly sorted = new Map<string, Rows>();
+  /** Per agent signal, the pods (and tools) folded so far: two series for one pod is an error. */
+  private readonly seen = new Map<Signal, Set<string>>();
   /** The first unusable answer of each agent signal. */
   private readonly errors = new Map<Signal, JoinError>();
 
@@ -111,14 +113,20 @@ export class AnswerFold {
     this.grid = new Grid(carry?.fromMs, carry?.rows);
   }
 
+  /** Folds one series of a signal's answer, as it is decoded. */
+  addSeries(signal: Signal, s: Series): void {
+    if (signal === 'memory') return addMemorySeries(this.memory, s, this.o.podLabel);
+    if (signal === 'cpu') return addCpuSeries(this.cursor, this.counters, this.cpu, s, this.o.podLabel);
+    if (this.errors.has(signal)) return;
+    let seen = this.seen.get(signal);
+    if (seen === undefined) this.seen.set(signal, (seen = new Set()));
+    const e = signal === 'toolCallsInFlight' ? foldTools(this.grid, s, this.o, seen) : foldScalar(this.grid, signal, s, this.o.podLabel, seen);
+    if (e !== undefined) this.errors.set(signal, e);
+  }
+
   /** Folds one signal's whole answer (each signal once per fetch). */
   add(signal: Signal, series: readonly Series[]): void {
-    let e: JoinError | undefined;
-    if (signal === 'memory') for (const s of series) addMemorySeries(this.memory, s, this.o.podLabel);
-    else if (signal === 'cpu') for (const s of series) addCpuSeries(this.cursor, this.counters, this.cpu, s, this.o.podLabel);
-    else if (signal === 'toolCallsInFlight') e = foldTools(this.grid, series, this.o);
-    else e = foldScalar(this.grid, signal, series, this.o.podLabel);
-    if (e !== undefined) this.errors.set(signal, e);
+    for (const s of series) this.addSeries(signal, s);
   }
 
   /**
@@ -189,44 +197,50 @@ function agentAt(rows: ReadonlyArray<readonly [number, Row]>, fromMs: number, tM
   return out;
 }
 
-function foldScalar(grid: Grid, signal: ScalarSignal, series: readonly Series[], podLabel: string): JoinError | undefined {
-  const seen = new Set<string>();
+/** Folds one series of an agent signal; `seen` holds the pods of the signal's series folded so far. */
+function foldScalar(grid: Grid, signal: ScalarSignal, s: Series, podLabel: string, seen: Set<string>): JoinError | undefined {
+  const pod = s.labels[podLabel];
+  if (pod === undefined || pod === '') {
+    return { signal, message: `a series has no '${podLabel}' label (aggregate by (${podLabel}))` };
+  }
+  if (seen.has(pod)) return { signal, message: `two series for pod '${pod}' (aggregate by (${podLabel}))` };
+  seen.add(pod);
   const field = FIELD[signal];
-  for (const s of series) {
-    const pod = s.labels[podLabel];
-    if (pod === undefined || pod === '') {
-      return { signal, message: `a series has no '${podLabel}' label (aggregate by (${podLabel}))` };
+  for (const [tMs, v] of s.points) if (tMs >= grid.freshFromMs) grid.row(pod, tMs)[field] = v;
+  return undefined;
+}
+
+/** Folds one series of tools in flight; `seen` holds the (pod, tool) pairs folded so far. */
+function foldTools(grid: Grid, s: Series, o: Pick<JoinOptions, 'podLabel' | 'toolLabel'>, seen: Set<string>): JoinError | undefined {
+  const pod = s.labels[o.podLabel];
+  const tool = s.labels[o.toolLabel];
+  if (pod === undefined || pod === '' || tool === undefined) {
+    return {
+      signal: 'toolCallsInFlight',
+      message: `a series lacks the '${o.podLabel}' or '${o.toolLabel}' label (aggregate by (${o.podLabel}, ${o.toolLabel}))`,
+    };
+  }
+  const k = `${pod}\u0000${tool}`;
+  if (seen.has(k)) return { signal: 'toolCallsInFlight', message: `two series for pod '${pod}' tool '${tool}'` };
+  seen.add(k);
+  for (const [tMs, n] of s.points) {
+    if (n <= 0 || tMs < grid.freshFromMs) continue;
+    const row = grid.row(pod, tMs);
+    // The busiest tool wins; ties go to the first name in sort order so the result is deterministic.
+    if (row.toolCount === undefined || n > row.toolCount || (n === row.toolCount && tool < (row.tool ?? ''))) {
+      row.tool = tool;
+      row.toolCount = n;
     }
-    if (seen.has(pod)) return { signal, message: `two series for pod '${pod}' (aggregate by (${podLabel}))` };
-    seen.add(pod);
-    for (const [tMs, v] of s.points) if (tMs >= grid.freshFromMs) grid.row(pod, tMs)[field] = v;
   }
   return undefined;
 }
 
-function foldTools(grid: Grid, series: readonly Series[], o: Pick<JoinOptions, 'podLabel' | 'toolLabel'>): JoinError | undefined {
+/** Folds a whole answer of an agent signal: the first unusable series is the error. */
+function foldAll(grid: Grid, signal: Signal, series: readonly Series[], o: Pick<JoinOptions, 'podLabel' | 'toolLabel'>): JoinError | undefined {
   const seen = new Set<string>();
   for (const s of series) {
-    const pod = s.labels[o.podLabel];
-    const tool = s.labels[o.toolLabel];
-    if (pod === undefined || pod === '' || tool === undefined) {
-      return {
-        signal: 'toolCallsInFlight',
-        message: `a series lacks the '${o.podLabel}' or '${o.toolLabel}' label (aggregate by (${o.podLabel}, ${o.toolLabel}))`,
-      };
-    }
-    const k = `${pod}\u0000${tool}`;
-    if (seen.has(k)) return { signal: 'toolCallsInFlight', message: `two series for pod '${pod}' tool '${tool}'` };
-    seen.add(k);
-    for (const [tMs, n] of s.points) {
-      if (n <= 0 || tMs < grid.freshFromMs) continue;
-      const row = grid.row(pod, tMs);
-      // The busiest tool wins; ties go to the first name in sort order so the result is deterministic.
-      if (row.toolCount === undefined || n > row.toolCount || (n === row.toolCount && tool < (row.tool ?? ''))) {
-        row.tool = tool;
-        row.toolCount = n;
-      }
-    }
+    const e = signal === 'toolCallsInFlight' ? foldTools(grid, s, o, seen) : foldScalar(grid, signal, s, o.podLabel, seen);
+    if (e !== undefined) return e;
   }
   return undefined;
 }
@@ -239,12 +253,10 @@ function foldTools(grid: Grid, series: readonly Series[], o: Pick<JoinOptions, '
  */
 export function joinGridAnswers(answers: Answers, o: Omit<JoinOptions, 'stepMs'>): Result<AgentSample[], JoinError> {
   const grid = new Grid();
-  for (const signal of ['memory', 'cpu', ...SCALARS] as const) {
-    const e = foldScalar(grid, signal, answers[signal], o.podLabel);
+  for (const signal of ['memory', 'cpu', ...SCALARS, 'toolCallsInFlight'] as const) {
+    const e = foldAll(grid, signal, answers[signal], o);
     if (e !== undefined) return err(e);
   }
-  const e = foldTools(grid, answers.toolCallsInFlight, o);
-  if (e !== undefined) return err(e);
   return ok(emit(grid, o.namespace));
 }
 

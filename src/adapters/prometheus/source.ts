@@ -4,7 +4,7 @@ import type { AgentSample } from '../../core/types.js';
 import type { Logger, MetricQuery, MetricSource, SourceError } from '../../engine/ports.js';
 import { AnswerFold } from './join.js';
 import { isRawSignal, renderQueries, SIGNALS, toolLabelOf, type Signal } from './queries.js';
-import { queryRange, queryRawWindow, type RangeWindow } from './range-query.js';
+import { streamRange, streamRawWindow, type RangeWindow } from './range-query.js';
 import { gridEndMs, keepRows, planGrid, type GridCarry } from './grid-carry.js';
 import { newRawCursor, rawStartMs, windowStartMs } from './raw-series.js';
 import type { Series } from './response.js';
@@ -63,17 +63,17 @@ export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSo
   const incremental = deps.incremental ?? true;
   let carry: GridCarry | undefined;
 
+  /** One signal's query: raw at `timeS`, or on the grid `window`; each series goes to `each`. */
   async function runQuery(
-    signal: Signal,
-    promql: string,
-    timeS: number,
-    window: RangeWindow,
+    ask: { readonly signal: Signal; readonly promql: string; readonly timeS: number; readonly window: RangeWindow },
     headers: Readonly<Record<string, string>>,
     abort: AbortSignal,
-  ): Promise<Result<Series[], SourceError>> {
+    each: (s: Series) => void,
+  ): Promise<Result<number, SourceError>> {
+    const { signal, promql } = ask;
     const target = { base, get: httpGet, headers, timeoutMs: cfg.timeoutMs };
     const raw = isRawSignal(signal);
-    const r = raw ? await queryRawWindow(target, promql, timeS, abort) : await queryRange(target, promql, window, abort);
+    const r = raw ? await streamRawWindow(target, promql, ask.timeS, abort, each) : await streamRange(target, promql, ask.window, abort, each);
     if (r.ok) return r;
     const hint = raw && r.error.includes('resultType is') ? ` (the ${signal} query must be a range selector ending in [{window}])` : '';
     return err({ source: 'prometheus', query: promql, message: `${signal}: ${r.error}${hint}` });
@@ -104,13 +104,12 @@ export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSo
       const abort = AbortSignal.any([signal, AbortSignal.timeout(cfg.timeoutMs)]);
       const opts = { namespace: q.namespace, podLabel: cfg.podLabel, toolLabel, stepMs };
       const fold = new AnswerFold(opts, cursor, { fromMs: grid.freshFromMs, rows: grid.rows });
-      // All seven in flight at once; each answer is folded as soon as it is decoded and then dropped.
+      // All seven in flight at once; each series is folded as soon as it is decoded and then dropped.
       const failures = await Promise.all(
         SIGNALS.map(async (s) => {
-          const r = await runQuery(s, queries[s], q.toMs / 1000, window, headers, abort);
-          if (!r.ok) return { signal: s, error: r.error };
-          fold.add(s, r.value);
-          return undefined;
+          const ask = { signal: s, promql: queries[s], timeS: q.toMs / 1000, window };
+          const r = await runQuery(ask, headers, abort, (series) => fold.addSeries(s, series));
+          return r.ok ? undefined : { signal: s, error: r.error };
         }),
       );
       // The first failure in signal order, whichever answer came back first.
