@@ -95,7 +95,9 @@ export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSo
       const grid = planGrid(incremental ? carry : undefined, { stepMs, lookBackMs: gridLookBackMs, endMs, toMs: q.toMs, settleMs: overlapMs });
       const rawFromMs = incremental ? rawStartMs(cursor, q.fromMs, overlapMs, minMs) : lookBackMs;
       const window: RangeWindow = { start: grid.freshFromMs / 1000, end: endMs / 1000, stepS };
-      const queries = renderQueries(cfg, deps.container, { namespace: q.namespace, stepS, windowS: (q.toMs - rawFromMs) / 1000 });
+      // The raw range in whole steps, as before (the first fetch reads the same samples as it did).
+      const rawWindowS = Math.ceil((q.toMs - rawFromMs) / stepMs) * stepS;
+      const queries = renderQueries(cfg, deps.container, { namespace: q.namespace, stepS, windowS: rawWindowS });
 
       const tok = await token.current();
       if (!tok.ok) return err({ source: 'prometheus', message: tok.error });

@@ -71,7 +71,7 @@ test('window: raw selectors at the query end over the look-back, agent signals o
   const raw = prom.requests.find((r) => r.query.includes('container_memory'));
   assert.equal(raw?.path, '/api/v1/query');
   assert.equal(Number(raw?.params.get('time')), T0 / 1000);
-  assert.match(raw?.query ?? '', /\[80s\]$/);
+  assert.match(raw?.query ?? '', /\[90s\]$/);
   const grid = prom.requests.find((r) => r.query.includes('context_tokens'));
   assert.equal(grid?.path, '/api/v1/query_range');
   assert.equal(Number(grid?.params.get('end')), T0 / 1000);
@@ -88,8 +88,8 @@ test('the next fetch reaches back from the newest sample seen, and returns no sa
   assert.ok(again.ok);
   assert.deepEqual(again.value.map((s) => s.tMs), [T0 + 5_000]); // only the sample the fake stamped since
   const raw = prom.requests.find((r) => r.query.includes('container_memory'));
-  // Back from the previous end (T0) by the 20 s overlap, for pods not seen yet: 25 s.
-  assert.match(raw?.query ?? '', /\[25s\]$/);
+  // Back from the previous end (T0) by the 20 s overlap, for pods not seen yet: 25 s, in whole steps.
+  assert.match(raw?.query ?? '', /\[30s\]$/);
 });
 
 test('answers are joined by pod at the raw timestamps into AgentSamples', async () => {
