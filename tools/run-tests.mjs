@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { collectUnitTmp, makeUnitTmp } from './unit-tmp.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = new Set(process.argv.slice(2));
@@ -57,7 +58,7 @@ const e2e = interleave(files.filter((f) => f.startsWith('test/e2e/')));
 const e2eConcurrency = process.env.BURSTGUARD_E2E_CONCURRENCY ?? '2';
 const totals = { pass: 0, fail: 0 };
 let status = 0;
-if (unit.length > 0) status |= await phase(['--test', '--test-reporter=spec', ...unit]);
+if (unit.length > 0) status |= await unitPhase(unit);
 if (e2e.length > 0) status |= await phase(['--test', '--test-reporter=spec', `--test-concurrency=${e2eConcurrency}`, ...e2e]);
 if (unit.length > 0 && e2e.length > 0) console.log(`${totals.pass} passed, ${totals.fail} failed (unit and e2e together)`);
 process.exit(status === 0 ? 0 : 1);
@@ -74,9 +75,25 @@ function interleave(list) {
   return out;
 }
 
+/**
+ * The unit files in a temp folder of their own (tools/unit-tmp.mjs); a file or folder a test of ours
+ * left in it fails the phase, named by prefix, so a test that stops cleaning up is caught the day it
+ * does, whatever other runs put in /tmp meanwhile.
+ */
+async function unitPhase(unitFiles) {
+  const tmp = makeUnitTmp();
+  const code = await phase(['--test', '--test-reporter=spec', ...unitFiles], { ...env, TMPDIR: tmp });
+  const left = collectUnitTmp(tmp);
+  if (left.others.length > 0) console.log(`note: tools the unit tests ran left in their temp dir (removed now): ${left.others.join(', ')}`);
+  if (left.ours.length === 0) return code;
+  console.log(`✖ the unit tests left temp files behind (removed now; use tempDir(t) from test/support/temp-dir.ts): ${left.ours.join(', ')}`);
+  totals.fail += 1;
+  return 1;
+}
+
 /** One node:test run, echoed as it goes; its pass and fail counts are added to the totals. */
-async function phase(args) {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'], env });
+async function phase(args, phaseEnv = env) {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'], env: phaseEnv });
   // The spec reporter's summary lines (ℹ pass N, ℹ fail N) come before the list of failures, so every
   // line is looked at, not only the end.
   let partial = '';

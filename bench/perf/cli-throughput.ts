@@ -35,8 +35,13 @@ for (const policy of (values.policies ?? 'static,predictive').split(',')) {
   const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8' });
   const timing = r.stderr.trim().split(/\s+/).map(Number);
   const [user, sys, wall] = [timing[0] ?? NaN, timing[1] ?? NaN, timing[2] ?? NaN];
-  const result = (JSON.parse(readFileSync(out, 'utf8')) as Array<{ trace: { samples: number } }>)[0];
-  rmSync(dirname(out), { recursive: true, force: true });
+  // The folder goes also when the run wrote no JSON (a failed bench), which JSON.parse then reports.
+  let result: { trace: { samples: number } } | undefined;
+  try {
+    result = (JSON.parse(readFileSync(out, 'utf8')) as Array<{ trace: { samples: number } }>)[0];
+  } finally {
+    rmSync(dirname(out), { recursive: true, force: true });
+  }
   const samples = result?.trace.samples ?? 0;
   console.log(
     `${policy.padEnd(12)} ${samples} samples  ${(user + sys).toFixed(2)} CPU s  ${rate(samples / (user + sys))} per CPU second  ` +

@@ -61,15 +61,41 @@ export class FloorMeter {
 
   /** ∫ the packed node count over the trace, in node-hours. */
   nodeHours(): number {
+    return this.heldNodeHours(0);
+  }
+
+  /**
+   * The floor with the cluster autoscaler's removal delay: a node that held memory at τ is not removed
+   * before τ + holdS, so at t at least max over [t − holdS, t] of the nodes memory alone packs into are
+   * alive (memory only: CPU past a node's cores is throttled, not a node more). Each second the larger
+   * of that and the floor's own count. Still no scheduler, no requests and perfect repacking at every
+   * second: below what any policy without node OOM kills needs on a cluster with that delay
+   * (tools/held-floor.ts: how much of the gap to the floor is cluster mechanics).
+   */
+  heldNodeHours(holdS: number): number {
     let mem = 0;
     let cpu = 0;
     let nodeSeconds = 0;
+    // Monotonic deque of (second, count), counts decreasing: the window's max at its head.
+    const at: number[] = [];
+    const count: number[] = [];
+    let head = 0;
     for (let i = 0; i < this.lastBin; i++) {
       mem += this.mem[i] ?? 0;
       cpu += this.cpu[i] ?? 0;
       // A relative epsilon, so float drift in the running sums never adds a phantom node.
       const need = Math.max(mem / this.node.memBytes, cpu / this.node.cpuCores);
-      nodeSeconds += need > 1e-9 ? Math.ceil(need - 1e-9) : 0;
+      const now = need > 1e-9 ? Math.ceil(need - 1e-9) : 0;
+      const memNeed = mem / this.node.memBytes;
+      const n = memNeed > 1e-9 ? Math.ceil(memNeed - 1e-9) : 0;
+      while (count.length > head && (count[count.length - 1] ?? 0) <= n) {
+        count.pop();
+        at.pop();
+      }
+      count.push(n);
+      at.push(i);
+      while ((at[head] ?? i) < i - holdS) head++;
+      nodeSeconds += holdS > 0 ? Math.max(now, count[head] ?? 0) : now;
     }
     return nodeSeconds / 3600;
   }

@@ -1,16 +1,17 @@
 import { qosOf } from '../../src/core/resources.js';
 import { createRng, type Rng } from '../../src/core/rng.js';
-import type { QosClass, Resources } from '../../src/core/types.js';
-import type { AdmissionRequest, AdmissionResponse } from '../../src/policy/policy.js';
+import type { QosClass } from '../../src/core/types.js';
 import type { SimSettings, TimelinePoint } from '../replay/replay-types.js';
 import { Scorer, slack } from '../score/scoring.js';
 import type { SimTuning } from './defaults.js';
+import type { AdmissionHook, ClusterOptions, PodResources, SessionScore } from './cluster-types.js';
 import type { HintChannel } from './hints.js';
 import { oomKill, workResizes } from './kubelet.js';
 import { evictUnderPressure, kernelLimitBytes, kernelOomKill } from './node-memory.js';
 import { NodePool } from './nodes.js';
 import { Phase, SimPod } from './pod.js';
 import { ScrapeStore } from './scrapes.js';
+import { SessionTimelines } from './timeline.js';
 import type { DemandAhead, SessionData } from './session.js';
 
 /** How fast a throttled session progresses: limit / demand when demand exceeds a CPU limit. */
@@ -18,45 +19,7 @@ function stretchRate(demand: number, limit: number): number {
   return limit > 0 && demand > limit ? limit / demand : 1;
 }
 
-/** Per-session score the report's distributions read. */
-export interface SessionScore {
-  readonly session: string;
-  readonly memSlack: number;
-  readonly peakMem: number;
-  /** Peak memory held (demand capped at the enforced limit, where the kernel kills): what a cgroup's max_usage shows. */
-  readonly peakHeldMem: number;
-  readonly oomKills: number;
-}
-
-/**
- * A mutating admission webhook: sees a pod at creation, before scheduling, and may set its resources
- * (VPA's admission controller). `T` is the trace time in seconds.
- */
-export type AdmissionHook = (pod: AdmissionRequest, T: number) => AdmissionResponse | undefined;
-
-/** Options of one simulated cluster. */
-export interface ClusterOptions {
-  readonly sim: SimSettings;
-  readonly tuning: SimTuning;
-  readonly namespace: string;
-  readonly seed: number;
-  readonly warmupS: number;
-  readonly timelineSessions: number;
-  /**
-   * The pod template's resources per agent class, as the deployment (or an admission webhook) sets
-   * them at pod creation; `sim.initial` for classes it leaves out. A policy that is a fixed per-class
-   * sizing (static-tuned) ships it in the template, as an engineer would.
-   */
-  readonly podTemplate?: (agentClass: string) => PodResources | undefined;
-  /** `--hints`: the harness announces each tool start a pod reaches on this channel. */
-  readonly hints?: HintChannel;
-}
-
-/** Requests and limits of a pod template. */
-export interface PodResources {
-  readonly requests: Resources;
-  readonly limits: Resources;
-}
+export type { AdmissionHook, ClusterOptions, PodResources, SessionScore } from './cluster-types.js';
 
 /**
  * The simulated cluster. `step(T)` advances it over (T - stepS, T]: pods do their sessions' work, the
@@ -77,7 +40,7 @@ export class SimCluster {
   readonly resizing: SimPod[] = [];
   /** The kubelet's reusable list of Deferred resizes to retry this step (no allocation per step). */
   readonly deferredScratch: SimPod[] = [];
-  readonly timeline: TimelinePoint[] = [];
+  private readonly timelines: SessionTimelines;
   readonly perSession: SessionScore[] = [];
   /** Keys of pods gone since the replay last asked (so the policy can forget them). */
   readonly gone: string[] = [];
@@ -85,7 +48,6 @@ export class SimCluster {
   private readonly rng: Rng;
   private readonly qos: QosClass;
   private readonly podTemplate: ClusterOptions['podTemplate'];
-  private timelineLeft: number;
   private anyGone = false;
   /** The webhook pods pass at creation; none by default. */
   admission: AdmissionHook | undefined;
@@ -99,7 +61,7 @@ export class SimCluster {
     this.warmupS = o.warmupS;
     this.podTemplate = o.podTemplate;
     this.hints = o.hints;
-    this.timelineLeft = o.timelineSessions;
+    this.timelines = new SessionTimelines(o.timelineSessions, o.tuning.timelineEveryS);
     this.rng = createRng(o.seed).fork('scrape-offsets');
     this.qos = qosOf(o.sim.initial.requests, o.sim.initial.limits);
     this.pool = new NodePool(o.sim.nodeAllocatable, o.sim.nodeProvisionDelayS, o.sim.nodeRemoveDelayS, o.sim.maxNodes, o.tuning.minNodes);
@@ -131,10 +93,7 @@ export class SimCluster {
       this.admit(pod, T);
       pod.scrapeOffsetS = Math.floor((this.rng.next() * interval) / dt) * dt;
       // With a report, every pod records its timeline; end() keeps the disrupted ones and the first few.
-      if (this.timelineLeft > 0) {
-        pod.timeline = true;
-        pod.nextTimelineT = T;
-      }
+      this.timelines.start(pod, T);
       this.live.push(pod);
       this.byKey.set(pod.key, pod);
       this.pending.push(pod);
@@ -318,41 +277,18 @@ export class SimCluster {
       } else if (pod.phase !== Phase.Running) {
         while (pod.nextScrapeT <= T) pod.nextScrapeT += interval;
       }
-      if (pod.timeline && T >= pod.nextTimelineT) {
-        this.point(pod, T);
-        pod.nextTimelineT = T + this.tuning.timelineEveryS;
-      }
+      this.timelines.sample(pod, T);
     }
   }
 
   /** Records an event (OOM kill, eviction, resize) on the timeline of a charted session. */
   mark(pod: SimPod, T: number, event: NonNullable<TimelinePoint['event']>): void {
-    if (event !== 'resize') pod.disrupted = true;
-    if (pod.timeline) this.point(pod, T, event);
+    this.timelines.mark(pod, T, event);
   }
 
-  /** A finished pod's timeline joins the outcome when it was disrupted, or while the first few are kept. */
-  private keepTimeline(pod: SimPod): void {
-    if (!pod.timeline) return;
-    if (pod.disrupted || this.timelineLeft > 0) {
-      if (!pod.disrupted) this.timelineLeft--;
-      for (const p of pod.points) this.timeline.push(p);
-    }
-    pod.points = [];
-  }
-
-  private point(pod: SimPod, T: number, event?: TimelinePoint['event']): void {
-    const p: TimelinePoint = {
-      session: pod.session.id,
-      tS: T,
-      memUsed: pod.phase === Phase.Running ? pod.usageMem : 0,
-      memRequest: pod.allocReqMem,
-      memLimit: pod.actLimMem,
-      cpuUsed: pod.phase === Phase.Running ? pod.usageCpu : 0,
-      cpuLimit: pod.actLimCpu,
-      ...(event === undefined ? {} : { event }),
-    };
-    pod.points.push(p);
+  /** The charted sessions' points (the report's timelines). */
+  get timeline(): readonly TimelinePoint[] {
+    return this.timelines.points;
   }
 
   /** The session failed (restartPolicy Never, or requests no node can hold). */
@@ -373,7 +309,7 @@ export class SimCluster {
     this.byKey.delete(pod.key);
     this.gone.push(pod.key);
     this.anyGone = true;
-    this.keepTimeline(pod);
+    this.timelines.keep(pod);
     this.perSession.push({ session: pod.session.id, memSlack: slack(pod.scoredMemUsed, pod.scoredMemReq), peakMem: pod.peakMem, peakHeldMem: pod.peakHeldMem, oomKills: pod.oomKills });
   }
 

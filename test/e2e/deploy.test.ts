@@ -9,12 +9,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
-import { startControlPlane, type ControlPlane } from './harness/control-plane.js';
 import { withControlPlane } from './harness/api-fixture.js';
 import { helmBin } from './harness/helm.js';
-import { adminKubeConfig, clients, createNamespace, type Clients } from './harness/kube.js';
+import type { Clients } from './harness/kube.js';
 import { deployRole } from './harness/sa-token.js';
 import { parseConfigYaml } from '../../src/config/index.js';
 
@@ -27,19 +26,8 @@ const helm = helmBin();
 const skip = !existsSync(join(chart, 'Chart.yaml')) ? 'deploy/helm/burstguard has no Chart.yaml yet' : helm === undefined ? 'no helm binary (run tools/build-control-plane.sh)' : false;
 
 describe('deploy: Helm chart renders and the API server accepts it', { timeout: 180_000, skip }, () => {
-  let cp: ControlPlane;
-  let admin: Clients;
-  let ns: string;
+  const api = withControlPlane('deploy');
   let rendered: k8s.KubernetesObject[] = [];
-
-  before(async () => {
-    cp = await startControlPlane();
-    admin = clients(adminKubeConfig(cp));
-    ns = await createNamespace(admin.core, 'deploy');
-  });
-  after(async () => {
-    await cp?.stop();
-  });
 
   it('refuses to render while image.repository is the placeholder, saying what to do', () => {
     const r = spawnSync(helm!, ['template', 'burstguard', chart], { encoding: 'utf8' });
@@ -65,7 +53,7 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
   });
 
   it('renders with helm template into namespaced objects with a least-privilege Role', () => {
-    const out = execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...IMAGE], { encoding: 'utf8' });
+    const out = execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', api.ns, ...IMAGE], { encoding: 'utf8' });
     rendered = k8s.loadAllYaml(out).filter((o): o is k8s.KubernetesObject => o !== null && typeof o === 'object' && 'kind' in o);
     const kinds = rendered.map((o) => o.kind);
     for (const k of ['ServiceAccount', 'Role', 'RoleBinding', 'Deployment', 'ConfigMap']) assert.ok(kinds.includes(k), `chart renders a ${k} (got ${kinds.join(', ')})`);
@@ -73,7 +61,7 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
     const cluster = rendered.filter((o) => String(o.kind).startsWith('Cluster'));
     assert.deepEqual(cluster.map((o) => o.kind).sort(), ['ClusterRole', 'ClusterRoleBinding']);
     assert.deepEqual(JSON.stringify((cluster.find((o) => o.kind === 'ClusterRole') as k8s.V1ClusterRole).rules), JSON.stringify([{ apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'] }]));
-    const off = k8s.loadAllYaml(execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...IMAGE, '--set', 'nodeRead.enabled=false'], { encoding: 'utf8' }));
+    const off = k8s.loadAllYaml(execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', api.ns, ...IMAGE, '--set', 'nodeRead.enabled=false'], { encoding: 'utf8' }));
     assert.ok(!off.some((o) => o !== null && typeof o === 'object' && String((o as k8s.KubernetesObject).kind).startsWith('Cluster')), 'nodeRead.enabled=false: a namespace Role, no cluster-wide rights');
     const role = rendered.find((o) => o.kind === 'Role') as k8s.V1Role;
     const rules = JSON.stringify(role.rules ?? []);
@@ -86,7 +74,7 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
 
   it('keeps hostNetwork and the API server override off by default; the schema and template refuse bad values', () => {
     const deployment = (...set: string[]): k8s.V1Deployment => {
-      const out = execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...IMAGE, ...set.flatMap((v) => ['--set', v])], { encoding: 'utf8' });
+      const out = execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', api.ns, ...IMAGE, ...set.flatMap((v) => ['--set', v])], { encoding: 'utf8' });
       return k8s.loadAllYaml(out).find((o: { kind?: string } | null) => o?.kind === 'Deployment') as k8s.V1Deployment;
     };
     const envNames = (d: k8s.V1Deployment): string[] => (d.spec?.template.spec?.containers[0]?.env ?? []).map((e) => e.name);
@@ -111,7 +99,7 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
 
   it('admissionWebhook: off by default; on, a MutatingWebhookConfiguration that never blocks, limited to the namespace, trusting the Secret it serves with', async () => {
     const render = (...set: string[]): k8s.KubernetesObject[] =>
-      k8s.loadAllYaml(execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...IMAGE, ...set.flatMap((v) => ['--set', v])], { encoding: 'utf8' }))
+      k8s.loadAllYaml(execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', api.ns, ...IMAGE, ...set.flatMap((v) => ['--set', v])], { encoding: 'utf8' }))
         .filter((o): o is k8s.KubernetesObject => o !== null && typeof o === 'object' && 'kind' in o)
         .map((o) => JSON.parse(JSON.stringify(o)) as k8s.KubernetesObject); // plain objects, for deepEqual
     assert.ok(!render().some((o) => o.kind === 'MutatingWebhookConfiguration' || o.kind === 'Secret'), 'off by default');
@@ -123,15 +111,15 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
     assert.equal(wh.failurePolicy, 'Ignore');
     assert.equal(wh.sideEffects, 'None');
     assert.ok((wh.timeoutSeconds ?? 10) <= 2);
-    assert.deepEqual(wh.namespaceSelector, { matchLabels: { 'kubernetes.io/metadata.name': ns } });
+    assert.deepEqual(wh.namespaceSelector, { matchLabels: { 'kubernetes.io/metadata.name': api.ns } });
     assert.deepEqual(wh.objectSelector, { matchLabels: { 'burstguard.io/managed': 'true' } });
     assert.deepEqual(wh.rules, [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' }]);
-    assert.deepEqual(wh.clientConfig.service, { name: 'burstguard', namespace: ns, path: '/v1/admit', port: 443 });
+    assert.deepEqual(wh.clientConfig.service, { name: 'burstguard', namespace: api.ns, path: '/v1/admit', port: 443 });
     // The caBundle signed the serving certificate, issued for the Service's DNS name.
     const ca = new X509Certificate(Buffer.from(wh.clientConfig.caBundle ?? '', 'base64'));
     const served = new X509Certificate(Buffer.from(secret.data?.['tls.crt'] ?? '', 'base64'));
     assert.ok(served.verify(ca.publicKey), 'the serving certificate is signed by the caBundle');
-    assert.ok(served.checkHost(`burstguard.${ns}.svc`) !== undefined, served.subjectAltName);
+    assert.ok(served.checkHost(`burstguard.${api.ns}.svc`) !== undefined, served.subjectAltName);
     const dep = on.find((o) => o.kind === 'Deployment') as k8s.V1Deployment;
     const c = dep.spec?.template.spec?.containers[0];
     assert.deepEqual(c?.args?.slice(c.args.indexOf('--admission-port')), ['--admission-port', '8443', '--admission-cert', '/etc/burstguard/admission/tls.crt', '--admission-key', '/etc/burstguard/admission/tls.key']);
@@ -143,7 +131,7 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
     const failures: string[] = [];
     for (const obj of on.filter((o) => o.kind === 'MutatingWebhookConfiguration' || o.kind === 'Secret')) {
       try {
-        await admin.objects.create(obj, undefined, 'All');
+        await api.admin.objects.create(obj, undefined, 'All');
       } catch (e) {
         failures.push(`${obj.kind}/${obj.metadata?.name}: ${(e as { body?: string }).body ?? String(e)}`);
       }
@@ -157,7 +145,7 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
 
   it('listens where the binary chooses and probes the pod IP by default; listenAddress and probes.host render as documented', () => {
     const container = (...set: string[]): k8s.V1Container => {
-      const out = execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', ns, ...IMAGE, ...set.flatMap((v) => ['--set', v])], { encoding: 'utf8' });
+      const out = execFileSync(helm!, ['template', 'burstguard', chart, '--namespace', api.ns, ...IMAGE, ...set.flatMap((v) => ['--set', v])], { encoding: 'utf8' });
       const d = k8s.loadAllYaml(out).find((o: { kind?: string } | null) => o?.kind === 'Deployment') as k8s.V1Deployment;
       return d.spec?.template.spec?.containers[0] as k8s.V1Container;
     };
@@ -184,19 +172,9 @@ describe('deploy: Helm chart renders and the API server accepts it', { timeout: 
 
   it('is accepted by the real API server (server-side dry run of every rendered object)', async () => {
     assert.ok(rendered.length > 0, 'rendered in the previous test');
-    const failures: string[] = [];
-    for (const obj of rendered) {
-      if (obj.apiVersion?.startsWith('monitoring.coreos.com/')) continue; // Prometheus Operator CRDs are not part of this tier
-      obj.metadata = { ...obj.metadata, namespace: obj.metadata?.namespace ?? ns };
-      try {
-        await admin.objects.create(obj, undefined, 'All');
-      } catch (e) {
-        failures.push(`${obj.kind}/${obj.metadata.name}: ${(e as { body?: string }).body ?? String(e)}`);
-      }
-    }
-    assert.deepEqual(failures, []);
+    assert.deepEqual(await dryRunRefusals(api.admin, rendered, api.ns), []);
     // Dry run: nothing was stored.
-    const sas = await admin.core.listNamespacedServiceAccount({ namespace: ns });
+    const sas = await api.admin.core.listNamespacedServiceAccount({ namespace: api.ns });
     assert.equal(sas.items.length, 0);
   });
 });
@@ -220,17 +198,7 @@ describe("deploy: the chart exposes KEDA's external scaler when asked", { timeou
     assert.ok(cfg.ok, JSON.stringify(cfg));
     assert.equal(cfg.value.keda.externalScaler.port, 9500);
     assert.equal(cfg.value.keda.mode, 'externalScaler');
-    const failures: string[] = [];
-    for (const obj of objs) {
-      if (obj.apiVersion?.startsWith('monitoring.coreos.com/')) continue;
-      obj.metadata = { ...obj.metadata, namespace: obj.metadata?.namespace ?? api.ns };
-      try {
-        await api.admin.objects.create(obj, undefined, 'All');
-      } catch (e) {
-        failures.push(`${obj.kind}/${obj.metadata.name}: ${(e as { body?: string }).body ?? String(e)}`);
-      }
-    }
-    assert.deepEqual(failures, []);
+    assert.deepEqual(await dryRunRefusals(api.admin, objs, api.ns), []);
   });
 
   it('adds no port by default, and refuses a scaler the config asks for but the chart would not expose', () => {
@@ -246,6 +214,25 @@ describe("deploy: the chart exposes KEDA's external scaler when asked", { timeou
     assert.match(String(typo.stderr), /additional properties 'enabld' not allowed/, 'values.schema.json refuses a misspelt value');
   });
 });
+
+/**
+ * Each object created with a server-side dry run in `ns` (unless it names its own), as `kubectl apply
+ * --dry-run=server` would; what the API server refused, one line each. Prometheus Operator objects are
+ * skipped: their CRDs are not part of this tier.
+ */
+async function dryRunRefusals(admin: Clients, objs: readonly k8s.KubernetesObject[], ns: string): Promise<string[]> {
+  const refused: string[] = [];
+  for (const obj of objs) {
+    if (obj.apiVersion?.startsWith('monitoring.coreos.com/')) continue;
+    obj.metadata = { ...obj.metadata, namespace: obj.metadata?.namespace ?? ns };
+    try {
+      await admin.objects.create(obj, undefined, 'All');
+    } catch (e) {
+      refused.push(`${obj.kind}/${obj.metadata.name}: ${(e as { body?: string }).body ?? String(e)}`);
+    }
+  }
+  return refused;
+}
 
 function normalise(rules: readonly k8s.V1PolicyRule[]): string[] {
   return rules.flatMap((r) => (r.apiGroups ?? ['']).flatMap((g) => (r.resources ?? []).flatMap((res) => (r.verbs ?? []).map((v) => `${g}/${res}/${v}`)))).sort();

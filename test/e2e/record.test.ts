@@ -3,8 +3,7 @@
 // is the container's own (nothing counted twice), the agent series come through, and the bench
 // replays it. No kubelet: the exporter stands in for cAdvisor and the agents.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +16,7 @@ import { startExporter, type Exporter } from './harness/exporter.js';
 import { waitFor } from './harness/proc.js';
 import { startPrometheus, type PromServer } from './harness/prometheus.js';
 import { Mi } from './harness/quantities.js';
+import { tempDir } from '../support/temp-dir.js';
 
 function capture(): { io: CliIo; out: () => string; err: () => string } {
   let out = '';
@@ -28,10 +28,9 @@ function capture(): { io: CliIo; out: () => string; err: () => string } {
 describe('trace record from a real Prometheus', () => {
   let exporter: Exporter;
   let prom: PromServer;
-  let dir: string;
+  const dir = tempDir({ after }, 'burstguard-e2e-record-');
   let fromS: number;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'burstguard-e2e-record-'));
     exporter = await startExporter();
     prom = await startPrometheus([exporter.target]);
     fromS = Math.ceil(Date.now() / 1000) + 1;
@@ -46,7 +45,6 @@ describe('trace record from a real Prometheus', () => {
   after(async () => {
     await prom?.close();
     await exporter?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   it('records the namespace in chunks into a trace that validates, memory per pod not double-counted', async (t) => {

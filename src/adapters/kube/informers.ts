@@ -27,23 +27,22 @@ export function nodeCache(kc: KubeConfig, log: Logger): SyncedCache<V1Node> {
 
 /** KEDA ScaledObjects of the namespace (scaledobjects list + watch through the custom-objects API). */
 export function scaledObjectCache(kc: KubeConfig, namespace: string, log: Logger): SyncedCache<ScaledObject & { metadata: object }> {
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const path = `/apis/${KEDA.group}/${KEDA.version}/namespaces/${encodeURIComponent(namespace)}/${KEDA.plural}`;
-  const list = async (): Promise<KubernetesListObject<ScaledObject & { metadata: object }>> =>
-    (await custom.listNamespacedCustomObject({ group: KEDA.group, version: KEDA.version, plural: KEDA.plural, namespace })) as KubernetesListObject<
-      ScaledObject & { metadata: object }
-    >;
-  return new SyncedCache(makeInformer(kc, path, list), { name: 'scaledobjects', log });
+  return customObjectCache<ScaledObject>(kc, KEDA, namespace, log);
 }
 
 /** agent-sandbox Sandboxes of the namespace (sandboxes list + watch): their pod templates, for write-back. */
 export function sandboxCache(kc: KubeConfig, namespace: string, log: Logger): SyncedCache<Sandbox & { metadata: object }> {
+  return customObjectCache<Sandbox>(kc, SANDBOX, namespace, log);
+}
+
+/** One namespaced custom resource, listed and watched at the same coordinates; the cache is named by its plural. */
+function customObjectCache<T>(kc: KubeConfig, crd: { group: string; version: string; plural: string }, namespace: string, log: Logger): SyncedCache<T & { metadata: object }> {
   const custom = kc.makeApiClient(CustomObjectsApi);
-  const coords = { group: SANDBOX.group, version: SANDBOX.version, plural: SANDBOX.plural };
-  const path = `/apis/${SANDBOX.group}/${SANDBOX.version}/namespaces/${encodeURIComponent(namespace)}/${SANDBOX.plural}`;
-  const list = async (): Promise<KubernetesListObject<Sandbox & { metadata: object }>> =>
-    (await custom.listNamespacedCustomObject({ ...coords, namespace })) as KubernetesListObject<Sandbox & { metadata: object }>;
-  return new SyncedCache(makeInformer(kc, path, list), { name: 'sandboxes', log });
+  const { group, version, plural } = crd;
+  const path = `/apis/${group}/${version}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
+  const list = async (): Promise<KubernetesListObject<T & { metadata: object }>> =>
+    (await custom.listNamespacedCustomObject({ group, version, plural, namespace })) as KubernetesListObject<T & { metadata: object }>;
+  return new SyncedCache(makeInformer(kc, path, list), { name: plural, log });
 }
 
 /**

@@ -83,6 +83,11 @@ export async function startPrometheus(targets: readonly string[], scrapeInterval
     if (process.env.BURSTGUARD_E2E_KEEP !== '1') rmSync(dir, { recursive: true, force: true });
   };
 
-  await start();
+  try {
+    await start();
+  } catch (e) {
+    await close().catch(() => undefined);
+    throw e;
+  }
   return { url, start, stop, query, logs: (lines = 30) => tail(logFile, lines), close };
 }

@@ -101,12 +101,24 @@ export function merge(a: Record<string, unknown>, b: Record<string, unknown>): R
 }
 
 export async function startWorld(): Promise<World> {
-  const dir = mkdtempSync(join(tmpdir(), 'burstguard-e2e-'));
+  // Each part stops and removes itself when it fails to start; what started before it is undone here.
   const cp = await startControlPlane();
-  const admin = clients(adminKubeConfig(cp));
-  await createNode(admin.core);
-  const exporter = await startExporter();
-  const prom = await startPrometheus([exporter.target]);
+  let exporter: Exporter | undefined;
+  try {
+    const admin = clients(adminKubeConfig(cp));
+    await createNode(admin.core);
+    exporter = await startExporter();
+    return worldOf(cp, admin, exporter, await startPrometheus([exporter.target]));
+  } catch (e) {
+    await exporter?.close().catch(() => undefined);
+    await cp.stop().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** The world over started parts, with the folder its scenes keep their files in; close() stops all. */
+function worldOf(cp: ControlPlane, admin: Clients, exporter: Exporter, prom: PromServer): World {
+  const dir = mkdtempSync(join(tmpdir(), 'burstguard-e2e-'));
   const scenes: Scene[] = [];
 
   const world: World = {

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { benchCommand, runBenchCommand } from '../../../src/cli/bench-cmd.js';
 import type { BenchResult } from '../../../bench/score/result-types.js';
-import { capture, tempDir, tinyTrace } from './cli-helpers.js';
+import { capture, tinyTrace } from './cli-helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const FAST = ['--policies', 'static,predictive,oracle'];
@@ -19,7 +20,7 @@ function withoutTimings(json: string): string {
 }
 
 describe('burstguard bench: bad input exits 2 with a clear message', () => {
-  const trace = tinyTrace();
+  const trace = tinyTrace({ after });
   const cases: ReadonlyArray<readonly [string, readonly string[], RegExp]> = [
     ['unknown flag', ['--trace', trace, '--frobnicate'], /Unknown option '--frobnicate'/],
     ['stray argument', ['--trace', trace, 'extra'], /extra/],
@@ -49,8 +50,8 @@ describe('burstguard bench: bad input exits 2 with a clear message', () => {
     assert.match(c.err(), /\/nonexistent\/t\.jsonl:1: file: cannot read/);
   });
 
-  it('a malformed trace names file, line and field before any replay', async () => {
-    const dir = tempDir();
+  it('a malformed trace names file, line and field before any replay', async (t) => {
+    const dir = tempDir(t);
     const good = readFileSync(tinyTrace(dir), 'utf8').split('\n');
     good[3] = good[3]!.replace(/"cpuCores":[0-9.]+/, '"cpuCores":-2');
     const bad = join(dir, 'bad.jsonl');
@@ -60,19 +61,19 @@ describe('burstguard bench: bad input exits 2 with a clear message', () => {
     assert.match(c.err(), new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: cpuCores: must be >= 0`));
   });
 
-  it('an invalid config file exits 2', async () => {
-    const cfg = join(tempDir(), 'bad.yaml');
+  it('an invalid config file exits 2', async (t) => {
+    const cfg = join(tempDir(t), 'bad.yaml');
     writeFileSync(cfg, 'policies:\n  predictive: [1, 2]\nnotAKey: 3\n');
     const c = capture();
-    assert.equal(await benchCommand(['--trace', tinyTrace(), '--config', cfg], c.io), 2);
+    assert.equal(await benchCommand(['--trace', tinyTrace(t), '--config', cfg], c.io), 2);
     assert.match(c.err(), /config: .*bad\.yaml/);
   });
 });
 
 describe('burstguard bench: output', () => {
-  it('--json - prints only parseable JSON on stdout, the table on stderr', async () => {
+  it('--json - prints only parseable JSON on stdout, the table on stderr', async (t) => {
     const c = capture();
-    assert.equal(await benchCommand(['--trace', tinyTrace(), ...FAST, '--json', '-'], c.io), 0);
+    assert.equal(await benchCommand(['--trace', tinyTrace(t), ...FAST, '--json', '-'], c.io), 0);
     const all = JSON.parse(c.out()) as BenchResult[];
     assert.equal(all.length, 1, 'one trace still gives an array');
     const r = all[0]!;
@@ -92,17 +93,17 @@ describe('burstguard bench: output', () => {
     assert.match(c.err(), /policy +node-h +×floor +disrupt/);
   });
 
-  it('prints the side-by-side table with the oracle gap on stdout by default', async () => {
+  it('prints the side-by-side table with the oracle gap on stdout by default', async (t) => {
     const c = capture();
-    assert.equal(await benchCommand(['--trace', tinyTrace(), ...FAST], c.io), 0);
+    assert.equal(await benchCommand(['--trace', tinyTrace(t), ...FAST], c.io), 0);
     assert.match(c.out(), /^tiny: 4 sessions, \d+ samples/);
     assert.match(c.out(), /\nstatic +\d+/);
     assert.match(c.out(), /\n(winner at zero disruptions|no policy without disruptions)/);
     assert.match(c.out(), /gap predictive - oracle: node-hours/);
   });
 
-  it('the same seed gives byte-identical JSON apart from replaySeconds', async () => {
-    const trace = tinyTrace();
+  it('the same seed gives byte-identical JSON apart from replaySeconds', async (t) => {
+    const trace = tinyTrace(t);
     const runs: string[] = [];
     for (let i = 0; i < 2; i++) {
       const c = capture();
@@ -112,8 +113,8 @@ describe('burstguard bench: output', () => {
     assert.equal(runs[0], runs[1]);
   });
 
-  it('several traces give an array, written to --json FILE', async () => {
-    const dir = tempDir();
+  it('several traces give an array, written to --json FILE', async (t) => {
+    const dir = tempDir(t);
     const a = tinyTrace(dir);
     const out = join(dir, 'r.json');
     const c = capture();
@@ -123,19 +124,19 @@ describe('burstguard bench: output', () => {
     assert.equal(v.length, 2);
   });
 
-  it('a folder given to --trace stands for every trace under it', async () => {
-    const dir = tempDir();
+  it('a folder given to --trace stands for every trace under it', async (t) => {
+    const dir = tempDir(t);
     tinyTrace(dir);
     const c = capture();
     assert.equal(await benchCommand(['--trace', dir, '--policies', 'static', '--json', '-'], c.io), 0);
     assert.equal((JSON.parse(c.out()) as BenchResult[])[0]!.trace.name, 'tiny');
     const empty = capture();
-    assert.equal(await benchCommand(['--trace', tempDir()], empty.io), 2);
+    assert.equal(await benchCommand(['--trace', tempDir(t)], empty.io), 2);
     assert.match(empty.err(), /no \*\.jsonl or \*\.jsonl\.gz trace under/);
   });
 
-  it('--report writes one self-contained HTML file with SVG charts', async () => {
-    const dir = tempDir();
+  it('--report writes one self-contained HTML file with SVG charts', async (t) => {
+    const dir = tempDir(t);
     const out = join(dir, 'r.html');
     const c = capture();
     assert.equal(await benchCommand(['--trace', tinyTrace(dir), ...FAST, '--report', out], c.io), 0);
@@ -148,18 +149,18 @@ describe('burstguard bench: output', () => {
     assert.match(c.err(), /report written to/);
   });
 
-  it('with several traces the report opens with an overview grid linking to each', async () => {
-    const dir = tempDir();
-    const t = tinyTrace(dir);
+  it('with several traces the report opens with an overview grid linking to each', async (t) => {
+    const dir = tempDir(t);
+    const trace = tinyTrace(dir);
     const out = join(dir, 'r.html');
-    assert.equal(await benchCommand(['--trace', t, '--trace', t, '--policies', 'static,predictive', '--report', out], capture().io), 0);
+    assert.equal(await benchCommand(['--trace', trace, '--trace', trace, '--policies', 'static,predictive', '--report', out], capture().io), 0);
     const html = readFileSync(out, 'utf8');
     assert.match(html, /<table class="overview">.*href="#trace-1"/s);
     assert.match(html, /<section id="trace-1">/);
   });
 
-  it('draws a progress bar on stderr only when it is a terminal', async () => {
-    const trace = tinyTrace();
+  it('draws a progress bar on stderr only when it is a terminal', async (t) => {
+    const trace = tinyTrace(t);
     const tty = capture(true);
     assert.equal(await benchCommand(['--trace', trace, '--policies', 'static', '--json', '-'], tty.io), 0);
     assert.ok(tty.err().includes('\r\u001b[K['), 'redraws in place');
@@ -169,13 +170,13 @@ describe('burstguard bench: output', () => {
     assert.doesNotMatch(pipe.err(), /\r/);
   });
 
-  it('a replay that fails exits 1 with its message; an unwritable output is bad input (2), found before the replay', async () => {
+  it('a replay that fails exits 1 with its message; an unwritable output is bad input (2), found before the replay', async (t) => {
     const c = capture();
     const broken = (): Promise<never> => Promise.reject(new Error('simulator exploded'));
-    assert.equal(await runBenchCommand(['--trace', tinyTrace(), '--policies', 'static'], c.io, broken), 1);
+    assert.equal(await runBenchCommand(['--trace', tinyTrace(t), '--policies', 'static'], c.io, broken), 1);
     assert.match(c.err(), /replay failed: .*simulator exploded/);
     const w = capture();
-    assert.equal(await benchCommand(['--trace', tinyTrace(), '--policies', 'static', '--json', '/nonexistent/dir/r.json'], w.io), 2);
+    assert.equal(await benchCommand(['--trace', tinyTrace(t), '--policies', 'static', '--json', '/nonexistent/dir/r.json'], w.io), 2);
     assert.match(w.err(), /--json \/nonexistent\/dir\/r\.json: cannot be written/);
   });
 
@@ -185,8 +186,8 @@ describe('burstguard bench: output', () => {
     assert.match(c.out(), /usage: burstguard bench/);
   });
 
-  it('the real process: `bench --json -` writes nothing but JSON to stdout', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'bench', '--trace', tinyTrace(), '--policies', 'static', '--json', '-'], { cwd: root, encoding: 'utf8' });
+  it('the real process: `bench --json -` writes nothing but JSON to stdout', (t) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'bench', '--trace', tinyTrace(t), '--policies', 'static', '--json', '-'], { cwd: root, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const v = JSON.parse(r.stdout) as BenchResult[];
     assert.equal(v[0]!.policies.length, 1);

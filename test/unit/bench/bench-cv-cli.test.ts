@@ -11,9 +11,9 @@ function first(json: string): BenchResult | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-test('--cv 2: each fold refits priors and static-tuned on the other fold, rows are the folds pooled, folds in the JSON and the table', async () => {
+test('--cv 2: each fold refits priors and static-tuned on the other fold, rows are the folds pooled, folds in the JSON and the table', async (t) => {
   const c = capture();
-  const code = await benchCommand(['--trace', tinyTrace(), '--cv', '2', '--policies', 'static-tuned,predictive', '--json', '-'], c.io);
+  const code = await benchCommand(['--trace', tinyTrace(t), '--cv', '2', '--policies', 'static-tuned,predictive', '--json', '-'], c.io);
   assert.equal(code, 0, c.err());
   const r = first(c.out());
   assert.ok(r);
@@ -32,21 +32,21 @@ test('--cv 2: each fold refits priors and static-tuned on the other fold, rows a
   assert.match(c.err(), /cross-validation: 2 folds of the sessions \(seed 1\)/);
 });
 
-test('--cv needs at least two folds and the resize scenario', async () => {
+test('--cv needs at least two folds and the resize scenario', async (t) => {
   for (const [argv, says] of [
     [['--cv', '1'], /--cv expects a whole number of folds >= 2/],
     [['--cv', 'x'], /--cv expects/],
     [['--cv', '3', '--scenario', 'replicas'], /--cv applies to --scenario resize only/],
   ] as const) {
     const c = capture();
-    assert.equal(await benchCommand(['--trace', tinyTrace(), ...argv], c.io), 2);
+    assert.equal(await benchCommand(['--trace', tinyTrace(t), ...argv], c.io), 2);
     assert.match(c.err(), says);
   }
 });
 
-test('a trace that is not bundled is replayed with priors fitted on all bundled traces, and the JSON says so', async () => {
+test('a trace that is not bundled is replayed with priors fitted on all bundled traces, and the JSON says so', async (t) => {
   const c = capture();
-  assert.equal(await benchCommand(['--trace', tinyTrace(), '--policies', 'predictive', '--json', '-'], c.io), 0, c.err());
+  assert.equal(await benchCommand(['--trace', tinyTrace(t), '--policies', 'predictive', '--json', '-'], c.io), 0, c.err());
   const r = first(c.out());
   assert.match((r?.['priors'] as Record<string, string>)['default'] ?? '', /fitted on all bundled traces .*this trace is not among them/);
 });

@@ -5,7 +5,8 @@ import { parseHintLatency, parseHintLoss } from '../../../bench/replay/hint-flag
 import type { BenchResult } from '../../../bench/score/result-types.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { capture, tempDir, tinyTrace } from './cli-helpers.js';
+import { capture, tinyTrace } from './cli-helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 describe('burstguard bench --hints', () => {
   it('parses latencies and loss rates, and names what is wrong', () => {
@@ -31,17 +32,17 @@ describe('burstguard bench --hints', () => {
     ['replicas scenario', ['--hints', '--scenario', 'replicas'], /--hints applies to --scenario resize only/],
     ['bad latency', ['--hints', '--hint-latency', 'x'], /--hint-latency expects/],
   ] as const) {
-    it(`refuses ${name}`, async () => {
+    it(`refuses ${name}`, async (t) => {
       const c = capture();
-      assert.equal(await benchCommand(['--trace', tinyTrace(), ...argv], c.io), 2);
+      assert.equal(await benchCommand(['--trace', tinyTrace(t), ...argv], c.io), 2);
       assert.match(c.err(), says);
     });
   }
 
-  it('replays predictive twice in one run, unhinted and +hints; baselines once; settings carry the knobs; the table compares', async () => {
+  it('replays predictive twice in one run, unhinted and +hints; baselines once; settings carry the knobs; the table compares', async (t) => {
     const c = capture();
-    const report = join(tempDir(), 'r.html');
-    const code = await benchCommand(['--trace', tinyTrace(), '--policies', 'static,predictive,oracle', '--hints', '--hint-latency', '100ms', '--hint-loss', '0', '--json', '-', '--report', report], c.io);
+    const report = join(tempDir(t), 'r.html');
+    const code = await benchCommand(['--trace', tinyTrace(t), '--policies', 'static,predictive,oracle', '--hints', '--hint-latency', '100ms', '--hint-loss', '0', '--json', '-', '--report', report], c.io);
     assert.equal(code, 0, c.err());
     const [r] = JSON.parse(c.out()) as BenchResult[];
     assert.deepEqual(r?.policies.map((p) => p.policy), ['static', 'predictive', 'predictive+hints', 'oracle']);
@@ -60,9 +61,9 @@ describe('burstguard bench --hints', () => {
     assert.match(html, /predictive\+hints vs predictive: node-h/);
   });
 
-  it('under --cv the hinted twin runs in every fold, and the fold table stays aligned', async () => {
+  it('under --cv the hinted twin runs in every fold, and the fold table stays aligned', async (t) => {
     const c = capture();
-    assert.equal(await benchCommand(['--trace', tinyTrace(), '--policies', 'static,predictive', '--hints', '--cv', '2', '--json', '-'], c.io), 0, c.err());
+    assert.equal(await benchCommand(['--trace', tinyTrace(t), '--policies', 'static,predictive', '--hints', '--cv', '2', '--json', '-'], c.io), 0, c.err());
     const [r] = JSON.parse(c.out()) as Array<BenchResult & { cv: { folds: Array<{ policies: Array<{ policy: string }> }> } }>;
     assert.deepEqual(r?.policies.map((p) => p.policy), ['static', 'predictive', 'predictive+hints']);
     for (const f of r?.cv.folds ?? []) assert.deepEqual(f.policies.map((p) => p.policy), ['static', 'predictive', 'predictive+hints']);
@@ -72,18 +73,18 @@ describe('burstguard bench --hints', () => {
     assert.equal(hinted.search(/\d/), plain.search(/\d/), 'fold cells start in the same column');
   });
 
-  it('a seeded hinted run is byte-identical apart from replaySeconds', async () => {
+  it('a seeded hinted run is byte-identical apart from replaySeconds', async (t) => {
     const once = async (): Promise<string> => {
       const c = capture();
-      assert.equal(await benchCommand(['--trace', tinyTrace(), '--policies', 'predictive', '--hints', '--hint-loss', '0.3', '--json', '-'], c.io), 0);
+      assert.equal(await benchCommand(['--trace', tinyTrace(t), '--policies', 'predictive', '--hints', '--hint-loss', '0.3', '--json', '-'], c.io), 0);
       return c.out().replace(/"replaySeconds": [\d.e-]+/g, '');
     };
     assert.equal(await once(), await once());
   });
 
-  it('without --hints the settings say hints: null and no twin runs', async () => {
+  it('without --hints the settings say hints: null and no twin runs', async (t) => {
     const c = capture();
-    assert.equal(await benchCommand(['--trace', tinyTrace(), '--policies', 'static,predictive', '--json', '-'], c.io), 0);
+    assert.equal(await benchCommand(['--trace', tinyTrace(t), '--policies', 'static,predictive', '--json', '-'], c.io), 0);
     const [r] = JSON.parse(c.out()) as BenchResult[];
     assert.equal(r?.settings['hints'], null);
     assert.deepEqual(r?.policies.map((p) => p.policy), ['static', 'predictive']);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { benchCommand } from '../../../src/cli/bench-cmd.js';
 import type { BenchResult } from '../../../bench/score/result-types.js';
-import { capture, tempDir, tinyTrace } from './cli-helpers.js';
+import { capture, tinyTrace } from './cli-helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const BINDING = ['policy', 'queueWaitP50Seconds', 'queueWaitP95Seconds', 'replicaHours', 'coldStarts', 'sessionsFailed', 'replaySeconds'];
 
@@ -15,7 +16,7 @@ function withoutTimings(json: string): string {
 }
 
 describe('burstguard bench --scenario replicas', () => {
-  const trace = tinyTrace();
+  const trace = tinyTrace({ after });
 
   it('--json - prints one result whose rows carry the binding fields, for the scenario default policies', async () => {
     const c = capture();
@@ -55,8 +56,8 @@ describe('burstguard bench --scenario replicas', () => {
     assert.equal(withoutTimings(a.out()), withoutTimings(b.out()));
   });
 
-  it('writes the table to stdout and an HTML report with the replicas table', async () => {
-    const dir = tempDir();
+  it('writes the table to stdout and an HTML report with the replicas table', async (t) => {
+    const dir = tempDir(t);
     const report = join(dir, 'r.html');
     const c = capture();
     assert.equal(await benchCommand(['--trace', trace, '--scenario', 'replicas', '--report', report], c.io), 0, c.err());

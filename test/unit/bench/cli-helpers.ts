@@ -1,10 +1,10 @@
 // Shared by the bench CLI tests: a captured CliIo and a tiny inline trace written to a temp file.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { CliIo } from '../../../src/cli/io.js';
+import { dirOf, type TempOwner } from '../../support/temp-dir.js';
 
 export interface Captured {
   readonly io: CliIo;
@@ -25,17 +25,15 @@ export function capture(stderrIsTty = false): Captured {
   return { io: { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), stderrIsTty }, out: () => out, err: () => err };
 }
 
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'bg-bench-'));
-}
-
 const MiB = 2 ** 20;
 
 /**
  * Four short sessions (3 to 6 minutes at 5 s) with a tool burst each, one of them above the default
- * 2 GiB limit, so static gets killed and the policies have something to do. Deterministic.
+ * 2 GiB limit, so static gets killed and the policies have something to do. Deterministic. Written to
+ * folder `at`, or to a fresh temp folder that test `at` removes when done.
  */
-export function tinyTrace(dir = tempDir()): string {
+export function tinyTrace(at: string | TempOwner): string {
+  const dir = dirOf(at, 'bg-bench-');
   const lines = [JSON.stringify({ format: 'burstguard-trace', version: 1, name: 'tiny', source: 'inline test trace', license: 'CC0-1.0', intervalSeconds: 5 })];
   const samples: Array<{ session: string; t: number; memBytes: number; cpuCores: number; tool?: string }> = [];
   for (let s = 0; s < 4; s++) {

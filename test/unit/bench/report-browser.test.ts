@@ -4,8 +4,7 @@
 // the test tries to install it, and skips, saying why, only when that is impossible here.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
@@ -13,7 +12,8 @@ import { chromium } from 'playwright-core';
 import { runBenchCommand } from '../../../src/cli/bench-cmd.js';
 import { replay } from '../../../bench/replay/replay.js';
 import type { ReplayInput, ReplayOutcome } from '../../../bench/replay/replay-types.js';
-import { capture, tempDir, tinyTrace } from './cli-helpers.js';
+import { capture, tinyTrace } from './cli-helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -33,11 +33,10 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
 
 describe('the bench report in headless chromium', () => {
   const found = findChromium();
-  const profile = mkdtempSync(join(tmpdir(), 'burstguard-chromium-'));
-  after(() => rmSync(profile, { recursive: true, force: true }));
+  const profile = tempDir({ after }, 'burstguard-chromium-');
 
-  it('renders every chart, keeps every label inside its chart, and shows every disrupted session', { skip: 'skip' in found ? found.skip : false }, async () => {
-    const dir = tempDir();
+  it('renders every chart, keeps every label inside its chart, and shows every disrupted session', { skip: 'skip' in found ? found.skip : false }, async (t) => {
+    const dir = tempDir(t);
     const report = join(dir, 'report.html');
     const outcomes: ReplayOutcome[] = [];
     const recording = async (input: ReplayInput): Promise<ReplayOutcome> => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { benchEngineConfig, policyFactory, simSettingsFor } from '../../../bench/replay/bench-deps.js';
 import { DEFAULT_SIM_SETTINGS, replay } from '../../../bench/replay/replay.js';
 import type { ReplayInput } from '../../../bench/replay/replay-types.js';
@@ -19,7 +19,7 @@ function rowsWithoutTimings(runs: Awaited<ReturnType<typeof runBench>>): unknown
 }
 
 describe('runBench', () => {
-  const req = { traces: [tinyTrace()], policies: ['static', 'predictive', 'oracle'], seed: 3, warmupS: 0 };
+  const req = { traces: [tinyTrace({ after })], policies: ['static', 'predictive', 'oracle'], seed: 3, warmupS: 0 };
 
   it('replaying from memory and streaming from the file give the same rows', async () => {
     const cached = await runBench(req, deps());

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { tempDir } from '../../support/temp-dir.js';
 
 const run = promisify(execFile);
 const bin = new URL('../../../bin/burstguard.js', import.meta.url).pathname;
@@ -27,9 +27,9 @@ test('package.json points its bin at the shim, which exists without a build', ()
   assert.equal(pkg.bin.burstguard, 'bin/burstguard.js');
 });
 
-test('npm ci links this package\'s own bin (prepare), so npx burstguard finds it in a clone', async () => {
+test('npm ci links this package\'s own bin (prepare), so npx burstguard finds it in a clone', async (t) => {
   assert.equal(pkg.scripts.prepare, 'node tools/link-bin.mjs');
-  const root = mkdtempSync(join(tmpdir(), 'bg-link-'));
+  const root = tempDir(t, 'bg-link-');
   mkdirSync(join(root, 'bin'));
   mkdirSync(join(root, 'node_modules'));
   writeFileSync(join(root, 'bin', 'burstguard.js'), '');

@@ -8,7 +8,8 @@ import { claudeLogActivities, commandHead, parseClaudeLog } from '../../../bench
 import { otelActivities, otelSessions, parseOtlpText } from '../../../bench/record/importers/otel-spans.js';
 import { traceImportCommand } from '../../../src/cli/trace-import-cmd.js';
 import { scanTrace } from '../../../src/trace/reader.js';
-import { capture, tempDir } from '../bench/cli-helpers.js';
+import { capture } from '../bench/cli-helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const FIX = join(import.meta.dirname, '..', '..', 'fixtures', 'agent-logs');
 
@@ -53,9 +54,9 @@ test('OTLP JSON: execute_tool spans become calls, chat input tokens the context;
   assert.equal(acts[0]?.tools[1]?.retry, true);
 });
 
-test('trace import --logs writes a valid trace whose header says memory and CPU are modelled', async () => {
+test('trace import --logs writes a valid trace whose header says memory and CPU are modelled', async (t) => {
   for (const [source, path] of [['claude-code', join(FIX, 'claude-code')], ['otel', join(FIX, 'otel', 'spans.jsonl')]] as const) {
-    const out = join(tempDir(), `${source}.jsonl.gz`);
+    const out = join(tempDir(t), `${source}.jsonl.gz`);
     const c = capture();
     assert.equal(await traceImportCommand([source, '--logs', path, '--out', out], c.io), 0, c.err());
     const scan = await scanTrace(out);
@@ -65,14 +66,14 @@ test('trace import --logs writes a valid trace whose header says memory and CPU 
   }
 });
 
-test('trace import without its data folder says what it needs and where the data comes from (exit 2)', async () => {
+test('trace import without its data folder says what it needs and where the data comes from (exit 2)', async (t) => {
   const c = capture();
-  assert.equal(await traceImportCommand(['mini-swe-agent', '--data', join(tempDir(), 'none'), '--out', join(tempDir(), 'x.jsonl.gz')], c.io), 2);
+  assert.equal(await traceImportCommand(['mini-swe-agent', '--data', join(tempDir(t), 'none'), '--out', join(tempDir(t), 'x.jsonl.gz')], c.io), 2);
   assert.match(c.err(), /needs the public data set under .*none.*mini-swe-agent-gemini3pro\/steps\.csv\.gz/);
   assert.match(c.err(), /github\.com\/gruckion\/mini-swe-agent/);
   assert.match(c.err(), /--data DIR/);
   assert.match(c.err(), /trace import claude-code --logs/);
   const none = capture();
-  assert.equal(await traceImportCommand(['otel', '--logs', tempDir(), '--out', join(tempDir(), 'x.jsonl.gz')], none.io), 1);
+  assert.equal(await traceImportCommand(['otel', '--logs', tempDir(t), '--out', join(tempDir(t), 'x.jsonl.gz')], none.io), 1);
   assert.match(none.err(), /--logs: no \.json or \.jsonl file under/);
 });

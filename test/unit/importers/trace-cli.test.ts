@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { traceImportCommand } from '../../../src/cli/trace-import-cmd.js';
 import { traceSynthCommand } from '../../../src/cli/trace-synth-cmd.js';
 import type { CliIo } from '../../../src/cli/io.js';
+import { tempDir, type TempOwner } from '../../support/temp-dir.js';
 
 function capture(): { io: CliIo; out: () => string; err: () => string } {
   let out = '';
@@ -23,8 +23,8 @@ function capture(): { io: CliIo; out: () => string; err: () => string } {
 }
 
 /** A tiny shared-data folder: Azure arrivals, a SWE-agent step table, an AgentCgroup series. */
-function fixtureData(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bg-import-'));
+function fixtureData(t: TempOwner): string {
+  const dir = tempDir(t, 'bg-import-');
   mkdirSync(join(dir, 'arrivals', 'azure-llm-2023'), { recursive: true });
   const arrivals = ['TIMESTAMP,ContextTokens,GeneratedTokens', ...Array.from({ length: 20 }, (_, i) => `2023-11-16 18:15:${String(10 + i).padStart(2, '0')}.5000000,100,10`)];
   writeFileSync(join(dir, 'arrivals', 'azure-llm-2023', 'AzureLLMInferenceTrace_code.csv'), `${arrivals.join('\n')}\n`);
@@ -58,8 +58,8 @@ test('trace import --help prints usage; bad arguments exit 2', async () => {
   }
 });
 
-test('trace import swe-agent writes a valid, sorted, reproducible trace with its command', async () => {
-  const data = fixtureData();
+test('trace import swe-agent writes a valid, sorted, reproducible trace with its command', async (t) => {
+  const data = fixtureData(t);
   const out = join(data, 'swe.jsonl.gz');
   const argv = ['swe-agent', '--data', data, '--out', out, '--sessions', '2', '--seed', '5'];
   const c = capture();
@@ -80,8 +80,8 @@ test('trace import swe-agent writes a valid, sorted, reproducible trace with its
   assert.deepEqual(readFileSync(out), first, 'same seed, same bytes');
 });
 
-test('trace import agentcgroup keeps the measured series and the GPL-2.0 licence', async () => {
-  const data = fixtureData();
+test('trace import agentcgroup keeps the measured series and the GPL-2.0 licence', async (t) => {
+  const data = fixtureData(t);
   const out = join(data, 'ac.jsonl.gz');
   assert.equal(await traceImportCommand(['agentcgroup', '--data', data, '--out', out], capture().io), 0);
   const lines = readLines(out);
@@ -91,8 +91,8 @@ test('trace import agentcgroup keeps the measured series and the GPL-2.0 licence
   assert.equal(lines[1]?.agentClass, 'swe');
 });
 
-test('trace synth: --model-in-pod and --params change the model; a bad params file exits 2', async () => {
-  const data = fixtureData();
+test('trace synth: --model-in-pod and --params change the model; a bad params file exits 2', async (t) => {
+  const data = fixtureData(t);
   const plain = join(data, 'plain.jsonl.gz');
   const inPod = join(data, 'pod.jsonl.gz');
   const base = ['--steps', 'swe-agent', '--data', data, '--sessions', '1'];

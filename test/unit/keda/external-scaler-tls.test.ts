@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { loadExternalScalerPackage, readScalerTls, startExternalScaler } from '../../../src/adapters/keda/external-scaler.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 // Mutual TLS as KEDA does it (trigger auth caCert + tlsClientCert/tlsClientKey), with throwaway certificates
 // made by openssl at test time; skipped with the reason where openssl is missing.
@@ -20,8 +20,7 @@ function makeCerts(dir: string): void {
 }
 
 test('TLS with a required client certificate: KEDA with its client cert gets answers, a client without one does not', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'bg-scaler-tls-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bg-scaler-tls-');
   try {
     makeCerts(dir);
   } catch (e) {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import {
   resolveClusterAccess as resolveResult,
   SERVICE_ACCOUNT_NAMESPACE_FILE,
@@ -12,9 +11,10 @@ import {
   type ClusterAccessOptions,
 } from '../../../src/adapters/kube/kube-config.js';
 import { kubeconfigText } from '../../support/manifests.js';
+import { tempDir } from '../../support/temp-dir.js';
 import { listenAddressFor, parseRunArgs } from '../../../src/cli/run-cmd.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'bg-kc-'));
+const dir = tempDir({ after }, 'bg-kc-');
 const kubeconfig = join(dir, 'kubeconfig');
 writeFileSync(kubeconfig, kubeconfigText('https://127.0.0.1:6443', 'team-a'));
 

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { PlanResult } from '../../../bench/plan/run-plan.js';
 import { planCommand } from '../../../src/cli/plan-cmd.js';
-import { capture, tempDir, tinyTrace } from '../bench/cli-helpers.js';
+import { capture, tinyTrace } from '../bench/cli-helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-test('plan: two shapes × two scales × one policy, table, JSON and report', async () => {
-  const dir = tempDir();
+test('plan: two shapes × two scales × one policy, table, JSON and report', async (t) => {
+  const dir = tempDir(t);
   const c = capture();
   const json = join(dir, 'plan.json');
   const code = await planCommand(['--trace', tinyTrace(dir), '--scale', '1,3', '--node-shape', '2x4Gi,8x32Gi', '--price', '0.1,0.4', '--policies', 'static', '--jobs', '1', '--json', json, '--report', join(dir, 'p.html')], c.io);
@@ -26,8 +27,8 @@ test('plan: two shapes × two scales × one policy, table, JSON and report', asy
   assert.match(readFileSync(join(dir, 'p.html'), 'utf8'), /Cost against traffic[^]*<svg/);
 });
 
-test('plan: bad flags exit 2 naming the flag', async () => {
-  const trace = tinyTrace();
+test('plan: bad flags exit 2 naming the flag', async (t) => {
+  const trace = tinyTrace(t);
   const cases: Array<[string[], RegExp]> = [
     [['--scale', '1', '--price', '0.38'], /need --node-shape/],
     [['--node-shape', 'eightx32Gi', '--price', '0.38'], /--node-shape expects CPUxMEMORY/],

@@ -5,10 +5,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { planCommand, planMergeCommand } from '../../../src/cli/plan-cmd.js';
-import { capture, cliProcess, tempDir, tinyTrace } from '../bench/cli-helpers.js';
+import { capture, cliProcess, tinyTrace } from '../bench/cli-helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-test('three plan shard processes merged equal one run', async () => {
-  const dir = tempDir();
+test('three plan shard processes merged equal one run', async (t) => {
+  const dir = tempDir(t);
   const trace = tinyTrace(dir);
   // 2 policies x 2 shapes x 2 scales = 8 cells: shards of 3, 3 and 2.
   const common = ['--trace', trace, '--policies', 'static,predictive', '--node-shape', '4x16Gi,8x32Gi', '--price', '0.2,0.4', '--scale', '1,2', '--jobs', '1'];

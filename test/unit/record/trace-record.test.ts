@@ -7,7 +7,8 @@ import { after, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { traceRecordCommand } from '../../../src/cli/trace-record-cmd.js';
 import { scanTrace } from '../../../src/trace/reader.js';
-import { capture, tempDir } from '../bench/cli-helpers.js';
+import { capture } from '../bench/cli-helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
 import { matrix, podsHandler, signalOf, startFakePrometheus, type FakePrometheus } from '../prometheus/fake-prometheus.js';
 
 const FROM = '2026-12-01T10:00:00Z';
@@ -29,9 +30,9 @@ async function record(url: string, out: string, extra: string[] = []): Promise<{
   return { code, out: c.out(), err: c.err() };
 }
 
-test('records every pod in chunks, with the per-pod memory query, into a trace that validates', async () => {
+test('records every pod in chunks, with the per-pod memory query, into a trace that validates', async (t) => {
   const prom = await fake();
-  const out = join(tempDir(), 'rec.jsonl.gz');
+  const out = join(tempDir(t), 'rec.jsonl.gz');
   const r = await record(prom.url, out);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /3 sessions \(pods\), 363 samples, .* 4 chunks/);
@@ -56,8 +57,8 @@ test('records every pod in chunks, with the per-pod memory query, into a trace t
   assert.equal(existsSync(`${out}.progress.json`), false, 'progress file removed when complete');
 });
 
-test('a failed chunk keeps the complete ones; --resume appends the rest, same content as one run', async () => {
-  const whole = join(tempDir(), 'whole.jsonl.gz');
+test('a failed chunk keeps the complete ones; --resume appends the rest, same content as one run', async (t) => {
+  const whole = join(tempDir(t), 'whole.jsonl.gz');
   assert.equal((await record((await fake()).url, whole)).code, 0);
 
   let ranges = 0;
@@ -66,7 +67,7 @@ test('a failed chunk keeps the complete ones; --resume appends the rest, same co
     if (req.path === '/api/v1/query_range' && ++ranges > 7 * 2) return { status: 503, body: 'unavailable' };
     return good(req);
   });
-  const out = join(tempDir(), 'cut.jsonl.gz');
+  const out = join(tempDir(t), 'cut.jsonl.gz');
   const failed = await record(prom.url, out);
   assert.equal(failed.code, 1);
   assert.match(failed.err, /chunk 3\/4 .*HTTP 503.*2 complete chunks kept, run again with --resume/);
@@ -84,23 +85,23 @@ test('a failed chunk keeps the complete ones; --resume appends the rest, same co
   assert.deepEqual(samples(out), samples(whole));
 });
 
-test('--resume with nothing to resume, or another server, says so', async () => {
+test('--resume with nothing to resume, or another server, says so', async (t) => {
   const prom = await fake();
-  const out = join(tempDir(), 'none.jsonl.gz');
+  const out = join(tempDir(t), 'none.jsonl.gz');
   const c = capture();
   assert.equal(await traceRecordCommand(['--prometheus', prom.url, '--namespace', 'agents', '--out', out, '--resume'], c.io), 1);
   assert.match(c.err(), /nothing to resume: .*none\.jsonl\.gz\.progress\.json does not exist/);
 });
 
-test('unreachable Prometheus: a clear error, exit 1', async () => {
-  const r = await record('http://127.0.0.1:1', join(tempDir(), 'x.jsonl.gz'));
+test('unreachable Prometheus: a clear error, exit 1', async (t) => {
+  const r = await record('http://127.0.0.1:1', join(tempDir(t), 'x.jsonl.gz'));
   assert.equal(r.code, 1);
   assert.match(r.err, /cannot reach Prometheus at http:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/);
 });
 
-test('unauthorised Prometheus: says to pass a token, or that the token was refused', async () => {
+test('unauthorised Prometheus: says to pass a token, or that the token was refused', async (t) => {
   const prom = await fake((req) => (req.headers.authorization === 'Bearer s3cret' ? podsHandler(1)(req) : { status: 401, body: 'Unauthorized' }));
-  const dir = tempDir();
+  const dir = tempDir(t);
   const r = await record(prom.url, join(dir, 'x.jsonl.gz'));
   assert.equal(r.code, 1);
   assert.match(r.err, /answered HTTP 401 \(unauthorised\): it wants credentials: pass --bearer-token-file FILE/);
@@ -113,9 +114,9 @@ test('unauthorised Prometheus: says to pass a token, or that the token was refus
   assert.equal(ok.code, 0, ok.err);
 });
 
-test('empty range: a clear error naming namespace, window and series; no file left behind', async () => {
+test('empty range: a clear error naming namespace, window and series; no file left behind', async (t) => {
   const prom = await fake(() => matrix([]));
-  const out = join(tempDir(), 'empty.jsonl.gz');
+  const out = join(tempDir(t), 'empty.jsonl.gz');
   const r = await record(prom.url, out);
   assert.equal(r.code, 1);
   assert.match(r.err, /has no samples for namespace 'agents' between 2026-12-01T10:00:00\.000Z and 2026-12-01T10:30:00\.000Z .*container_memory_working_set_bytes/);

@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { kubeconfigText } from '../../support/manifests.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const bin = new URL('../../../bin/burstguard.js', import.meta.url).pathname;
 
@@ -29,8 +29,8 @@ async function status(url: string): Promise<{ code: number; body: string }> {
   }
 }
 
-test('/healthz answers before the API server does; /readyz says why it is not ready', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bg-healthz-'));
+test('/healthz answers before the API server does; /readyz says why it is not ready', async (t) => {
+  const dir = tempDir(t, 'bg-healthz-');
   // A TCP port nobody listens on: every API call fails, none ever succeeds.
   const deadApi = await freePort();
   const kubeconfig = join(dir, 'kubeconfig');

@@ -2,8 +2,7 @@
 // exits 0 on acceptance, 1 on refusal, 2 on bad usage.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Registry } from 'prom-client';
@@ -13,6 +12,7 @@ import type { ToolHint } from '../../../src/policy/policy.js';
 import { startHttpServer } from '../../../src/runtime/http.js';
 import { TokenBuckets } from '../../../src/runtime/token-bucket.js';
 import { fixedClock } from '../../support/fakes.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 function io() {
   const out = new PassThrough();
@@ -50,10 +50,10 @@ async function hintServer(leading?: () => boolean) {
   return { server, acted };
 }
 
-test('burstguard hint posts the hint with the pod token and reports the answer', async () => {
+test('burstguard hint posts the hint with the pod token and reports the answer', async (t) => {
   const { server: s, acted } = await hintServer();
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'bg-hint-'));
+    const dir = tempDir(t, 'bg-hint-');
     const good = join(dir, 'good');
     const bad = join(dir, 'bad');
     writeFileSync(good, 'tok-a\n');
@@ -74,12 +74,12 @@ test('burstguard hint posts the hint with the pod token and reports the answer',
   }
 });
 
-test('a standby answers 503 with Retry-After and closes the connection; burstguard hint retries on a new one', async () => {
+test('a standby answers 503 with Retry-After and closes the connection; burstguard hint retries on a new one', async (t) => {
   let calls = 0;
   // The first two connections reach the standby, as a Service may route them.
   const { server: s, acted } = await hintServer(() => ++calls > 2);
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'bg-hint-'));
+    const dir = tempDir(t, 'bg-hint-');
     const tok = join(dir, 'tok');
     writeFileSync(tok, 'tok-a');
     const url = `http://127.0.0.1:${s.port}`;

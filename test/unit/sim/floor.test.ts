@@ -32,3 +32,16 @@ test('no usage, no nodes; the meter is exact at the node boundary', () => {
   for (const s of sorted(flat('a', 0, 3600, 2048), flat('b', 0, 3600, 2048))) m.add(s);
   assert.equal(m.nodeHours(), 1, 'exactly 4 GiB fits one 4 GiB node');
 });
+
+test('the held floor keeps each packed node for the removal delay after its usage ends', () => {
+  const m = new FloorMeter(node, 300);
+  // Two nodes' worth for the first 600 s, one node's worth to 3600 s.
+  for (const s of sorted(flat('a', 0, 3600, 3072), flat('b', 0, 600, 3072))) m.add(s);
+  const floor = m.nodeHours();
+  assert.ok(Math.abs(floor - (600 * 2 + 3000) / 3600) < 1e-2, `floor ${floor}`);
+  assert.equal(m.heldNodeHours(0), floor, 'no delay: the floor');
+  // With a 600 s delay the second node stays 600 s after b ends (to the trace's end at most).
+  assert.ok(Math.abs(m.heldNodeHours(600) - (1200 * 2 + 2400) / 3600) < 1e-2, `held ${m.heldNodeHours(600)}`);
+  // A delay past the end holds the peak to the end, never beyond the trace.
+  assert.ok(Math.abs(m.heldNodeHours(1e6) - 2) < 1e-2);
+});

@@ -54,8 +54,8 @@ const cases: readonly Case[] = [
 describe('trace reader: each malformation names file, line and field', () => {
   for (const c of cases) {
     for (const ext of ['jsonl', 'jsonl.gz']) {
-      it(`${c.name} (.${ext})`, async () => {
-        const path = traceFile(`bad.${ext}`, c.lines);
+      it(`${c.name} (.${ext})`, async (t) => {
+        const path = traceFile(`bad.${ext}`, c.lines, t);
         const e = await failure(path);
         assert.equal(e.traceError.file, path);
         assert.equal(e.traceError.line, c.line);
@@ -66,15 +66,15 @@ describe('trace reader: each malformation names file, line and field', () => {
     }
   }
 
-  it('an empty file asks for the header', async () => {
-    const e = await failure(traceFile('empty.jsonl', []));
+  it('an empty file asks for the header', async (t) => {
+    const e = await failure(traceFile('empty.jsonl', [], t));
     assert.equal(e.traceError.line, 1);
     assert.match(e.message, /empty file/);
   });
 
-  it('a truncated gzip fails at the line it was reading, field gzip', async () => {
+  it('a truncated gzip fails at the line it was reading, field gzip', async (t) => {
     const lines = [H, ...Array.from({ length: 2000 }, (_, i) => sampleJson({ t: i, memBytes: (i * 7919) % 100003 }))];
-    const path = traceFile('trunc.jsonl.gz', lines);
+    const path = traceFile('trunc.jsonl.gz', lines, t);
     const whole = readFileSync(path);
     writeFileSync(path, whole.subarray(0, Math.floor(whole.length * 0.6)));
     const e = await failure(path);
@@ -83,8 +83,8 @@ describe('trace reader: each malformation names file, line and field', () => {
     assert.ok(e.traceError.line > 1 && e.traceError.line <= lines.length, `line ${e.traceError.line}`);
   });
 
-  it('a corrupt gzip body fails with field gzip', async () => {
-    const path = traceFile('corrupt.jsonl.gz', [H, sampleJson()]);
+  it('a corrupt gzip body fails with field gzip', async (t) => {
+    const path = traceFile('corrupt.jsonl.gz', [H, sampleJson()], t);
     const b = readFileSync(path);
     for (let i = 12; i < b.length - 8; i++) b[i] = 0xff;
     writeFileSync(path, b);
@@ -98,8 +98,8 @@ describe('trace reader: each malformation names file, line and field', () => {
     assert.match(e.message, /^\/nonexistent\/dir\/trace\.jsonl:/);
   });
 
-  it('stops at the first error: samples before it were valid, none after it is yielded', async () => {
-    const path = traceFile('stop.jsonl', [H, sampleJson({ t: 1 }), sampleJson({ t: 2, cpuCores: 'x' }), sampleJson({ t: 3 })]);
+  it('stops at the first error: samples before it were valid, none after it is yielded', async (t) => {
+    const path = traceFile('stop.jsonl', [H, sampleJson({ t: 1 }), sampleJson({ t: 2, cpuCores: 'x' }), sampleJson({ t: 3 })], t);
     const { samples } = await readTrace(path);
     const seen: number[] = [];
     await assert.rejects(async () => {

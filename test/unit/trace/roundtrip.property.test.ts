@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { readTrace } from '../../../src/trace/reader.js';
 import type { TraceSample } from '../../../src/trace/types.js';
 import { writeTrace } from '../../../src/trace/writer.js';
-import { HEADER, tempDir } from './fixtures.js';
+import { HEADER } from './fixtures.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const nonNeg = fc.double({ min: 0, max: 1e12, noNaN: true, noDefaultInfinity: true }).map((x) => (Object.is(x, -0) ? 0 : x));
 const count = fc.nat({ max: 1000 });
@@ -39,8 +40,8 @@ function toSamples(drafts: ReadonlyArray<{ session: string; dt: number } & Recor
 }
 
 describe('trace writer/reader round trip (property)', () => {
-  it('reads back exactly what was written', async () => {
-    const dir = tempDir();
+  it('reads back exactly what was written', async (t) => {
+    const dir = tempDir(t);
     let n = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(draft, { maxLength: 30 }), fc.boolean(), async (drafts, gz) => {

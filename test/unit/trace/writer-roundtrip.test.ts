@@ -6,7 +6,8 @@ import { gunzipSync } from 'node:zlib';
 import { TraceFormatError, openTraceSource, parseTrace, readTrace } from '../../../src/trace/reader.js';
 import type { TraceSample } from '../../../src/trace/types.js';
 import { writeTrace } from '../../../src/trace/writer.js';
-import { HEADER, bytes, tempDir } from './fixtures.js';
+import { HEADER, bytes } from './fixtures.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const samples: TraceSample[] = [
   { session: 'a', t: 0, memBytes: 100, cpuCores: 0.1 },
@@ -22,8 +23,8 @@ async function collect(it: AsyncIterable<TraceSample>): Promise<TraceSample[]> {
 
 describe('trace writer -> reader', () => {
   for (const name of ['rt.jsonl', 'rt.jsonl.gz']) {
-    it(`round-trips header extras and optional fields exactly (${name})`, async () => {
-      const path = join(tempDir(), name);
+    it(`round-trips header extras and optional fields exactly (${name})`, async (t) => {
+      const path = join(tempDir(t), name);
       const header = { ...HEADER, generatedBy: 'burstguard trace synth --seed 1' };
       await writeTrace(path, header, samples);
       const back = await readTrace(path);
@@ -35,8 +36,8 @@ describe('trace writer -> reader', () => {
     });
   }
 
-  it('writes the same bytes twice (deterministic gzip)', async () => {
-    const dir = tempDir();
+  it('writes the same bytes twice (deterministic gzip)', async (t) => {
+    const dir = tempDir(t);
     await writeTrace(join(dir, 'x.jsonl.gz'), HEADER, samples);
     await writeTrace(join(dir, 'y.jsonl.gz'), HEADER, samples);
     assert.deepEqual(readFileSync(join(dir, 'x.jsonl.gz')), readFileSync(join(dir, 'y.jsonl.gz')));
@@ -44,8 +45,8 @@ describe('trace writer -> reader', () => {
     assert.ok(text.startsWith('{"format":"burstguard-trace","version":1,"name":"tiny"'), text.slice(0, 80));
   });
 
-  it('accepts an async iterable of samples', async () => {
-    const path = join(tempDir(), 'async.jsonl');
+  it('accepts an async iterable of samples', async (t) => {
+    const path = join(tempDir(t), 'async.jsonl');
     async function* gen(): AsyncGenerator<TraceSample> {
       for (const s of samples) yield await Promise.resolve(s);
     }
@@ -53,8 +54,8 @@ describe('trace writer -> reader', () => {
     assert.deepEqual(await collect((await readTrace(path)).samples), samples);
   });
 
-  it('refuses to write an invalid sample and leaves no file', async () => {
-    const path = join(tempDir(), 'bad.jsonl');
+  it('refuses to write an invalid sample and leaves no file', async (t) => {
+    const path = join(tempDir(t), 'bad.jsonl');
     await assert.rejects(writeTrace(path, HEADER, [samples[0]!, { ...samples[0]!, t: -1 }]), (e: unknown) => {
       assert.ok(e instanceof TraceFormatError);
       assert.equal(e.traceError.line, 3);
@@ -79,8 +80,8 @@ describe('trace writer -> reader', () => {
     assert.deepEqual(await collect(t.samples), [{ session: 'a', t: 1, memBytes: 5, cpuCores: 1 }]);
   });
 
-  it('a trace source re-opens the file for each pass', async () => {
-    const path = join(tempDir(), 'src.jsonl.gz');
+  it('a trace source re-opens the file for each pass', async (t) => {
+    const path = join(tempDir(t), 'src.jsonl.gz');
     await writeTrace(path, HEADER, samples);
     const src = await openTraceSource(path);
     assert.equal(src.header.name, 'tiny');

@@ -5,10 +5,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tuneCommand, tuneMergeCommand } from '../../../src/cli/tune-cmd.js';
-import { capture, cliProcess, tempDir, tinyTrace } from '../bench/cli-helpers.js';
+import { capture, cliProcess, tinyTrace } from '../bench/cli-helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-test('three shard processes merged equal one run', async () => {
-  const dir = tempDir();
+test('three shard processes merged equal one run', async (t) => {
+  const dir = tempDir(t);
   const trace = tinyTrace(dir);
   writeFileSync(join(dir, 'grid.yaml'), 'riskBudget: [0.001, 0.01]\nengine.guards.downscaleCooldownS: [300, 900]\nusageMarginFraction: [0.1]\n');
   // A budget every point meets: this test is about the merge, not about the tiny trace's kills.

@@ -14,7 +14,8 @@ import { benchCommand } from '../../../src/cli/bench-cmd.js';
 import { tuneCommand } from '../../../src/cli/tune-cmd.js';
 import { loadConfigFile } from '../../../src/config/index.js';
 import { ConfigWatcher } from '../../../src/runtime/config-watch.js';
-import { capture, tempDir, tinyTrace } from '../bench/cli-helpers.js';
+import { capture, tinyTrace } from '../bench/cli-helpers.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const score = (nodeHours: number, per100: number, apiWrites = 0): Score => ({ nodeHours, peakNodes: 1, p95Nodes: 1, liveHours: 1, disruptions: per100, disruptionsPer100PodHours: per100, oomKills: per100, evictions: 0, apiWrites, memSlack: 0, podHours: 100 });
 const scored = (pairs: Array<[number, number]>): Scored[] => pairs.map(([n, d], index) => ({ index, point: { k: index }, score: score(n, d) }));
@@ -70,8 +71,8 @@ async function tune(args: string[]): Promise<{ code: number; out: string; err: s
   return { code, out: c.out(), err: c.err() };
 }
 
-test('tune writes a ConfigMap that bench --config and the hot reload accept; --jobs 2 equals --jobs 1', async () => {
-  const dir = tempDir();
+test('tune writes a ConfigMap that bench --config and the hot reload accept; --jobs 2 equals --jobs 1', async (t) => {
+  const dir = tempDir(t);
   const trace = tinyTrace(dir);
   writeFileSync(join(dir, 'grid.yaml'), 'riskBudget: [0.001, 0.01]\nengine.guards.downscaleCooldownS: [300, 900]\n');
   const run = async (jobs: string): Promise<Record<string, unknown>> => {
@@ -109,8 +110,8 @@ test('tune writes a ConfigMap that bench --config and the hot reload accept; --j
   assert.match(readFileSync(join(dir, 't.html'), 'utf8'), /<svg[^]*chosen/);
 });
 
-test('bad input: bad grid, unknown knob, impossible budget, bad budget: clear message, exit 2', async () => {
-  const dir = tempDir();
+test('bad input: bad grid, unknown knob, impossible budget, bad budget: clear message, exit 2', async (t) => {
+  const dir = tempDir(t);
   const trace = tinyTrace(dir);
   const out = join(dir, 'cm.yaml');
   writeFileSync(join(dir, 'bad.yaml'), 'riskBudget: [0.001\n');
