@@ -1,7 +1,7 @@
 import { err, ok, type Result } from '../../core/result.js';
 import type { AgentSample } from '../../core/types.js';
 import type { Series } from './response.js';
-import { SIGNALS, type Signal } from './queries.js';
+import type { Signal } from './queries.js';
 import { addCpuSeries, addMemorySeries, commitCounters, cpuAt, type CounterUpdates, type Interval, type RawCursor } from './raw-series.js';
 
 /** The answers of one fetch, by signal. */
@@ -165,13 +165,6 @@ export class AnswerFold {
     for (const pod of this.grid.pods.keys()) out.set(pod, this.sorted.get(pod) ?? agentRows(this.grid.pods.get(pod)));
     return out;
   }
-}
-
-/** The whole fetch's answers at once: an AnswerFold fed every signal (kept for callers that hold them all). */
-export function joinAnswers(answers: Answers, o: JoinOptions, cursor: RawCursor): Result<AgentSample[], JoinError> {
-  const fold = new AnswerFold(o, cursor);
-  for (const signal of SIGNALS) fold.add(signal, answers[signal]);
-  return fold.finish();
 }
 
 type AgentFields = Partial<Pick<AgentSample, 'contextTokens' | 'toolCalls' | 'toolRetries' | 'toolErrors' | 'tool'>>;
