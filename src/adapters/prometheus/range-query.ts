@@ -1,5 +1,5 @@
-import { err, ok, type Result } from '../../core/result.js';
-import { parseRangeResponse, type Series } from './response.js';
+import { err, type Result } from '../../core/result.js';
+import { eachSeries, parseRangeResponse, type Series } from './response.js';
 import { abortMessage, type HttpGet } from './transport.js';
 
 /** The window of one range query, in epoch seconds, with its step. */
@@ -25,12 +25,21 @@ export interface RangeTarget {
  * caller knows that.
  */
 export async function queryRange(t: RangeTarget, promql: string, w: RangeWindow, abort: AbortSignal): Promise<Result<Series[], string>> {
+  return getMatrix(t, rangeUrl(t, promql, w), abort, parseRangeResponse);
+}
+
+/** queryRange handing each series to `each` as it is decoded (response.ts eachSeries); the series count. */
+export async function streamRange(t: RangeTarget, promql: string, w: RangeWindow, abort: AbortSignal, each: (s: Series) => void): Promise<Result<number, string>> {
+  return getMatrix(t, rangeUrl(t, promql, w), abort, (status, body) => eachSeries(status, body, each));
+}
+
+function rangeUrl(t: RangeTarget, promql: string, w: RangeWindow): URL {
   const url = new URL(`${t.base}/api/v1/query_range`);
   url.searchParams.set('query', promql);
   url.searchParams.set('start', w.start.toFixed(3));
   url.searchParams.set('end', w.end.toFixed(3));
   url.searchParams.set('step', `${w.stepS}s`);
-  return getMatrix(t, url, abort);
+  return url;
 }
 
 /**
@@ -39,19 +48,27 @@ export async function queryRange(t: RangeTarget, promql: string, w: RangeWindow,
  * (queries.ts RAW_SIGNALS), whose samples are stamped irregularly and arrive late.
  */
 export async function queryRawWindow(t: RangeTarget, promql: string, timeS: number, abort: AbortSignal): Promise<Result<Series[], string>> {
+  return getMatrix(t, rawUrl(t, promql, timeS), abort, parseRangeResponse);
+}
+
+/** queryRawWindow handing each series to `each` as it is decoded; the series count. */
+export async function streamRawWindow(t: RangeTarget, promql: string, timeS: number, abort: AbortSignal, each: (s: Series) => void): Promise<Result<number, string>> {
+  return getMatrix(t, rawUrl(t, promql, timeS), abort, (status, body) => eachSeries(status, body, each));
+}
+
+function rawUrl(t: RangeTarget, promql: string, timeS: number): URL {
   const url = new URL(`${t.base}/api/v1/query`);
   url.searchParams.set('query', promql);
   url.searchParams.set('time', timeS.toFixed(3));
-  return getMatrix(t, url, abort);
+  return url;
 }
 
-async function getMatrix(t: RangeTarget, url: URL, abort: AbortSignal): Promise<Result<Series[], string>> {
+async function getMatrix<T>(t: RangeTarget, url: URL, abort: AbortSignal, decode: (status: number, body: string) => Result<T, string>): Promise<Result<T, string>> {
   url.searchParams.set('timeout', `${Math.max(1, Math.floor(t.timeoutMs / 1000))}s`);
   const answer = await t.get(url, t.headers, abort);
   if (!answer.ok) {
     const why = abort.aborted ? abortMessage(abort) : answer.error;
     return err(why === 'timed out' ? `timed out after ${t.timeoutMs} ms` : why);
   }
-  const parsed = parseRangeResponse(answer.value.status, answer.value.body);
-  return parsed.ok ? ok(parsed.value) : err(parsed.error);
+  return decode(answer.value.status, answer.value.body);
 }

@@ -20,7 +20,14 @@ export interface RawCursor {
   /** Newest sample timestamp emitted per pod. */
   readonly lastEmittedMs: Map<string, number>;
   /** Newest counter point per CPU series (labels key), and the rate of the interval that ended there. */
-  readonly lastCounter: Map<string, { readonly tMs: number; readonly v: number; readonly rate?: number }>;
+  readonly lastCounter: Map<string, CounterPoint>;
+}
+
+/** The newest point of a CPU counter series, and the rate of the interval that ended there. */
+export interface CounterPoint {
+  readonly tMs: number;
+  readonly v: number;
+  readonly rate?: number;
 }
 
 export function newRawCursor(): RawCursor {
@@ -46,8 +53,21 @@ export function windowStartMs(c: RawCursor, fromMs: number, overlapMs: number, m
   return Math.max(minMs, oldest - overlapMs);
 }
 
+/**
+ * Start of the raw reads (after windowStartMs has forgotten the quiet pods): everything newer than
+ * each pod's newest emitted sample and each CPU series' newest counter point is read again, and,
+ * for pods not seen yet, back from `fromMs` by the overlap. Earlier samples would only be dropped
+ * as already seen, so the answers are smaller than the look-back's and the samples the same.
+ */
+export function rawStartMs(c: RawCursor, fromMs: number, overlapMs: number, minMs: number): number {
+  let oldest = fromMs - overlapMs;
+  for (const t of c.lastEmittedMs.values()) if (t < oldest) oldest = t;
+  for (const p of c.lastCounter.values()) if (p.tMs < oldest) oldest = p.tMs;
+  return Math.max(minMs, oldest);
+}
+
 /** One CPU interval of one series: the counter's increase over (fromMs, toMs] as a rate in cores. */
-interface Interval {
+export interface Interval {
   readonly fromMs: number;
   readonly toMs: number;
   readonly rate: number;
@@ -61,41 +81,46 @@ const seriesKey = (labels: Readonly<Record<string, string>>): string => {
 };
 
 /**
- * Memory per pod and timestamp (the largest series when a pod has several, as after a restart).
- * Series without the pod label (a kubelet without `--containerd` gives `pod=""`) are not ours: skipped.
+ * Folds one memory series into memory per pod and timestamp (the largest series when a pod has several,
+ * as after a restart). Series without the pod label (a kubelet without `--containerd` gives `pod=""`)
+ * are not ours: skipped.
  */
-export function memoryByPod(series: readonly Series[], podLabel: string): Map<string, Map<number, number>> {
-  const out = new Map<string, Map<number, number>>();
-  for (const s of series) {
-    const pod = s.labels[podLabel];
-    if (pod === undefined || pod === '') continue;
-    let byT = out.get(pod);
-    if (!byT) out.set(pod, (byT = new Map<number, number>()));
-    for (const [t, v] of s.points) byT.set(t, Math.max(v, byT.get(t) ?? -Infinity));
-  }
-  return out;
+export function addMemorySeries(out: Map<string, Map<number, number>>, s: Series, podLabel: string): void {
+  const pod = s.labels[podLabel];
+  if (pod === undefined || pod === '') return;
+  let byT = out.get(pod);
+  if (!byT) out.set(pod, (byT = new Map<number, number>()));
+  for (const [t, v] of s.points) byT.set(t, Math.max(v, byT.get(t) ?? -Infinity));
 }
 
-/** CPU intervals per pod, one list per series, from consecutive counter samples. */
-export function cpuIntervalsByPod(c: RawCursor, series: readonly Series[], podLabel: string): Map<string, Interval[][]> {
-  const out = new Map<string, Interval[][]>();
-  for (const s of series) {
-    const pod = s.labels[podLabel];
-    if (pod === undefined || pod === '') continue;
-    const list = seriesIntervals(c, seriesKey(s.labels), s.points);
-    const lists = out.get(pod);
-    if (lists) lists.push(list);
-    else out.set(pod, [list]);
-  }
-  return out;
+/**
+ * The counter points one fetch has found, by series: written to the cursor (commitCounters) only once
+ * every answer of the fetch has been read, so a fetch that fails part-way leaves the cursor as it was
+ * and the next one reads the same intervals again (none lost, none counted twice).
+ */
+export type CounterUpdates = Map<string, CounterPoint>;
+
+/** Folds one CPU series into the pod's interval lists, from consecutive counter samples. */
+export function addCpuSeries(c: RawCursor, staged: CounterUpdates, out: Map<string, Interval[][]>, s: Series, podLabel: string): void {
+  const pod = s.labels[podLabel];
+  if (pod === undefined || pod === '') return;
+  const list = seriesIntervals(c, staged, seriesKey(s.labels), s.points);
+  const lists = out.get(pod);
+  if (lists) lists.push(list);
+  else out.set(pod, [list]);
+}
+
+/** Makes a fetch's counter points the cursor's. */
+export function commitCounters(c: RawCursor, staged: CounterUpdates): void {
+  for (const [key, p] of staged) c.lastCounter.set(key, p);
 }
 
 /**
  * One series' intervals, starting from the counter remembered from the previous fetch (points at or
  * before it are the overlap, already folded). A counter reset counts from zero, as rate() reads it.
  */
-function seriesIntervals(c: RawCursor, key: string, points: Series['points']): Interval[] {
-  const known = c.lastCounter.get(key);
+function seriesIntervals(c: RawCursor, staged: CounterUpdates, key: string, points: Series['points']): Interval[] {
+  const known = staged.get(key) ?? c.lastCounter.get(key);
   const list: Interval[] = [];
   let prev: readonly [number, number] | undefined = known !== undefined ? [known.tMs, known.v] : undefined;
   if (known?.rate !== undefined) list.push({ fromMs: known.tMs, toMs: known.tMs, rate: known.rate });
@@ -109,7 +134,7 @@ function seriesIntervals(c: RawCursor, key: string, points: Series['points']): I
   }
   if (prev !== undefined) {
     const last = list[list.length - 1];
-    c.lastCounter.set(key, { tMs: prev[0], v: prev[1], ...(last !== undefined && last.toMs === prev[0] ? { rate: last.rate } : {}) });
+    staged.set(key, { tMs: prev[0], v: prev[1], ...(last !== undefined && last.toMs === prev[0] ? { rate: last.rate } : {}) });
   }
   return list;
 }

@@ -23,7 +23,8 @@ beforeEach(() => {
   prom.handler = podsHandler(1);
 });
 
-const T0 = 1_700_000_000_000;
+// On the epoch-aligned 15 s grid, so the agent signals' grid ends at the query end.
+const T0 = 1_700_000_010_000;
 const Q: MetricQuery = { namespace: 'agents', fromMs: T0 - 60_000, toMs: T0, stepS: 15 };
 
 function cfg(over: Partial<PrometheusConfig> = {}): PrometheusConfig {
@@ -87,7 +88,7 @@ test('the next fetch reaches back from the newest sample seen, and returns no sa
   assert.ok(again.ok);
   assert.deepEqual(again.value.map((s) => s.tMs), [T0 + 5_000]); // only the sample the fake stamped since
   const raw = prom.requests.find((r) => r.query.includes('container_memory'));
-  // From the newest sample (T0) minus the 20 s overlap: 25 s, rounded up to whole steps.
+  // Back from the previous end (T0) by the 20 s overlap, for pods not seen yet: 25 s, in whole steps.
   assert.match(raw?.query ?? '', /\[30s\]$/);
 });
 
