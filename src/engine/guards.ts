@@ -3,7 +3,7 @@ import type { PodView, Resources } from '../core/types.js';
 import type { ResizeRecommendation } from '../policy/policy.js';
 import type { GuardConfig } from './engine-config.js';
 import { recentPeak, type PodMemory, type ResourceField } from './pod-memory.js';
-import { memoryTrend, rampGrowth } from '../../models/memory-trend.js';
+import { memoryTrendFlat, rampGrowth } from '../../models/memory-trend.js';
 import { MISSING_USAGE_QUIRK } from './verdict.js';
 
 /** The outcome of guarding one recommendation: new targets with the notes that explain changes, or a skip. */
@@ -82,7 +82,7 @@ export function guardResize(
 function freshness(mem: PodMemory, ctx: { readonly nowMs: number; readonly staleAfterS: number }): { ageS: number; stale: boolean; grownBytes: number } {
   const ageS = mem.lastSampleMs === undefined ? Infinity : (ctx.nowMs - mem.lastSampleMs) / 1000;
   const stale = ageS > ctx.staleAfterS;
-  return { ageS, stale, grownBytes: stale ? 0 : rampGrowth(memoryTrend(mem.recent ?? []), ageS) };
+  return { ageS, stale, grownBytes: stale ? 0 : rampGrowth(memoryTrendFlat(mem.recent ?? []), ageS) };
 }
 
 /**

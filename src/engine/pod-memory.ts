@@ -1,5 +1,4 @@
 import type { AgentSample, Resources } from '../core/types.js';
-import type { MemoryPoint } from '../../models/memory-trend.js';
 import type { AwaitedResize } from './verdict.js';
 
 /**
@@ -13,8 +12,11 @@ export interface PodMemory {
    * in both values is dropped (keepPeak), as it can no longer be the window's maximum.
    */
   peaks: Array<{ tMs: number; memBytes: number; cpuCores: number }>;
-  /** The newest samples' memory (at most TREND_POINTS, none older than TREND_WINDOW_MS): the pod's own trend. */
-  recent?: MemoryPoint[];
+  /**
+   * The newest samples' memory (at most TREND_POINTS, none older than TREND_WINDOW_MS): the pod's own
+   * trend, stored flat as `[tMs, memBytes, tMs, memBytes, …]`, oldest first (memoryTrendFlat).
+   */
+  recent?: number[];
   /** Typical spacing of the pod's sample timestamps (EWMA), seconds: what "stale" is measured against. */
   gapS?: number;
   lastSampleMs?: number;
@@ -106,7 +108,9 @@ function noteNewSample(m: PodMemory, s: AgentSample, last: number): number {
     m.gapS = m.gapS === undefined ? gapS : m.gapS + 0.2 * (gapS - m.gapS);
   }
   const recent = (m.recent ??= []);
-  recent.push({ tMs: s.tMs, memBytes: s.memBytes });
-  while (recent.length > TREND_POINTS || (recent[0]?.tMs ?? s.tMs) < s.tMs - TREND_WINDOW_MS) recent.shift();
+  recent.push(s.tMs, s.memBytes);
+  let drop = 0;
+  while (recent.length - drop > 2 * TREND_POINTS || (recent[drop] ?? s.tMs) < s.tMs - TREND_WINDOW_MS) drop += 2;
+  if (drop > 0) recent.splice(0, drop);
   return s.tMs;
 }

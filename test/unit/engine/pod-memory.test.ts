@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { AgentSample } from '../../../src/core/types.js';
-import { newPodMemory, recentPeak, rememberUsage } from '../../../src/engine/pod-memory.js';
+import { newPodMemory, recentPeak, rememberUsage, TREND_POINTS, TREND_WINDOW_MS } from '../../../src/engine/pod-memory.js';
+import { memoryTrend, memoryTrendFlat, type MemoryPoint } from '../../../models/memory-trend.js';
 
 /*
  * The engine keeps only the per-tick peaks no later peak covers in both values (keepPeak): the recent
@@ -46,4 +47,28 @@ test('a steady pod keeps one peak, not one per tick of the window', () => {
   for (let k = 0; k < 100; k++) rememberUsage(m, [sample(T0 + k * TICK_MS, 300e6, 0.2)], T0 + k * TICK_MS, 900);
   assert.equal(m.peaks.length, 1);
   assert.deepEqual(recentPeak(m), { memBytes: 300e6, cpuCores: 0.2 });
+});
+
+test('the trend points kept flat are the newest TREND_POINTS within the window, and give the same trend', () => {
+  const stepArb = fc.tuple(fc.integer({ min: 0, max: 120_000 }), fc.integer({ min: 100, max: 2000 }));
+  fc.assert(
+    fc.property(fc.array(stepArb, { minLength: 1, maxLength: 60 }), (steps) => {
+      const m = newPodMemory();
+      let kept: MemoryPoint[] = [];
+      let tMs = T0;
+      for (const [gapMs, mib] of steps) {
+        tMs += gapMs;
+        const s = sample(tMs, mib * 2 ** 20 + 0.5, 0.1);
+        const isNew = kept.length === 0 || tMs > (kept[kept.length - 1]?.tMs ?? 0);
+        rememberUsage(m, [s], tMs, 900);
+        if (isNew) {
+          kept.push({ tMs, memBytes: s.memBytes });
+          kept = kept.filter((p) => p.tMs >= tMs - TREND_WINDOW_MS).slice(-TREND_POINTS);
+        }
+        assert.deepEqual(m.recent, kept.flatMap((p) => [p.tMs, p.memBytes]));
+        assert.deepEqual(memoryTrendFlat(m.recent ?? []), memoryTrend(kept));
+      }
+    }),
+    { numRuns: 300 },
+  );
 });
