@@ -113,11 +113,13 @@ describe('bursts: resize through the real API server', { timeout: 420_000 }, () 
   it('scales down slowly and never below usage', async () => {
     await scene.check(async () => {
       // The idle pod has a 12 Gi limit and uses 200 Mi: the limit comes down in bounded steps (the
-      // request may drop straight to usage + margin, but never below usage).
-      await waitFor('two memory-limit decreases of the idle pod', () => {
+      // request may drop straight to usage + margin, but never below usage). It stops at
+      // CREATED_LIMIT_TRUST × the model's target (~7 Gi here: the coder prior's burst is +3.4 Gi), so one
+      // step of at most maxDecreaseFraction is what this scene can show.
+      await waitFor('a memory-limit decrease of the idle pod', () => {
         const h = scene.history.byPod.get('down') ?? [];
         const decreases = h.filter((s, i) => i > 0 && s.limits.memBytes < h[i - 1]!.limits.memBytes);
-        return decreases.length >= 2 ? true : undefined;
+        return decreases.length >= 1 ? true : undefined;
       }, PATIENCE);
       const usage = 200 * Mi;
       const h = scene.history.byPod.get('down') ?? [];

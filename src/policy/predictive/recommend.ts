@@ -133,15 +133,20 @@ export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
 }
 
 /**
- * A memory limit is never lowered below the one the pod was created with (the template's, or admission's
- * from the class model, which is never below the template's: admit.ts). A lower limit buys no node (the
- * scheduler never sees limits), and the first target of a young pod comes from the class's prior tail,
- * which out of sample is short: a limit cut 2Gi → 1.5Gi by the write that raised a pod's CPU request, ten
- * seconds after it started, was what a 2.1Gi spike of that pod hit (mini-swe-agent, 4x8Gi ×4, --cv 5).
+ * A memory limit is not lowered below the one the pod was created with (the template's, or admission's
+ * from the class model, which is never below the template's: admit.ts) while that limit is within
+ * CREATED_LIMIT_TRUST × the model's target. A lower limit buys no node (the scheduler never sees limits),
+ * and the target of a young pod comes from the class's prior tail, which out of sample is short: a limit
+ * cut 2Gi → 1.5Gi by the write that raised a pod's CPU request, ten seconds after it started, was what a
+ * 2.1Gi spike of that pod hit (mini-swe-agent, 4x8Gi ×4, --cv 5). A created limit many times the target
+ * (a 12Gi template for a 200Mi agent) is slack, not evidence: it still comes down, slowly (guards), to
+ * that multiple of the target, so the node budget gets it back.
  */
+export const CREATED_LIMIT_TRUST = 2;
+
 function creationFloor(pod: PodView, t: PodTrack, z: Sizing): Sizing {
   if (t.createdMemLimit === 0) t.createdMemLimit = pod.limits.memBytes;
-  const floor = Math.min(t.createdMemLimit, pod.limits.memBytes);
+  const floor = Math.min(t.createdMemLimit, pod.limits.memBytes, z.memLimit * CREATED_LIMIT_TRUST);
   return z.memLimit >= floor ? z : { ...z, memLimit: floor, binding: 'created-limit' };
 }
 
