@@ -8,7 +8,8 @@
 //
 // CPU time is the tick's own (process.cpuUsage, GC included) and the figure to compare on a shared
 // machine; wall time waits for the other processes on the cores. BENCH_CPU_PROFILE=FILE profiles the
-// steady ticks; BENCH_HEAP_SNAPSHOT=FILE writes a heap snapshot after them. The child runs with the chart's heap cap (values.yaml heapLimitMiB).
+// steady ticks; BENCH_HEAP_SNAPSHOT=FILE writes a heap snapshot after them. The child runs with the
+// chart's heap cap (values.yaml heapLimitMiB).
 //
 // Each size runs in its own child process so RSS is that size's alone.
 import { spawn, spawnSync } from 'node:child_process';
