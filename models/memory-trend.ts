@@ -46,22 +46,33 @@ const FLAT: MemoryTrend = { slope: 0, upper: 0, rising: 0, n: 0 };
 
 /** Theil–Sen over the points (any order); FLAT when there are too few usable pairs. */
 export function memoryTrend(points: readonly MemoryPoint[]): MemoryTrend {
-  if (points.length < MIN_TREND_POINTS) return { ...FLAT, n: points.length };
+  const flat: number[] = [];
+  for (const p of points) flat.push(p.tMs, p.memBytes);
+  return memoryTrendFlat(flat);
+}
+
+/**
+ * memoryTrend over points stored flat, `[t0, mem0, t1, mem1, …]`: how the engine keeps each pod's
+ * recent points (one array of unboxed numbers per pod instead of an object and a boxed time per point:
+ * at 10,000 pods that is ~6 MB and ~240,000 objects less for every full GC to mark).
+ */
+export function memoryTrendFlat(flat: readonly number[]): MemoryTrend {
+  const n = flat.length >> 1;
+  if (n < MIN_TREND_POINTS) return { ...FLAT, n };
   const slopes: number[] = [];
-  for (let i = 0; i < points.length; i++) {
-    const a = points[i];
-    for (let j = i + 1; j < points.length; j++) {
-      const b = points[j];
-      if (a === undefined || b === undefined) continue;
-      const dt = b.tMs - a.tMs;
+  for (let i = 0; i < n; i++) {
+    const at = flat[2 * i] ?? 0;
+    const am = flat[2 * i + 1] ?? 0;
+    for (let j = i + 1; j < n; j++) {
+      const dt = (flat[2 * j] ?? 0) - at;
       if (Math.abs(dt) < MIN_PAIR_SPACING_MS) continue;
-      slopes.push(((b.memBytes - a.memBytes) / dt) * 1000);
+      slopes.push((((flat[2 * j + 1] ?? 0) - am) / dt) * 1000);
     }
   }
-  if (slopes.length < MIN_TREND_POINTS) return { ...FLAT, n: points.length };
+  if (slopes.length < MIN_TREND_POINTS) return { ...FLAT, n };
   slopes.sort((x, y) => x - y);
   const rising = slopes.filter((s) => s > 0).length / slopes.length;
-  return { slope: medianSorted(slopes), upper: quantileSorted(slopes, UPPER_QUANTILE), rising, n: points.length };
+  return { slope: medianSorted(slopes), upper: quantileSorted(slopes, UPPER_QUANTILE), rising, n };
 }
 
 /**

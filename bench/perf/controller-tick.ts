@@ -8,7 +8,8 @@
 //
 // CPU time is the tick's own (process.cpuUsage, GC included) and the figure to compare on a shared
 // machine; wall time waits for the other processes on the cores. BENCH_CPU_PROFILE=FILE profiles the
-// steady ticks. The child runs with the chart's heap cap (values.yaml heapLimitMiB).
+// steady ticks; BENCH_HEAP_SNAPSHOT=FILE writes a heap snapshot after them. The child runs with the
+// chart's heap cap (values.yaml heapLimitMiB).
 //
 // Each size runs in its own child process so RSS is that size's alone.
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, get as httpGet } from 'node:http';
 import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
+import { writeHeapSnapshot } from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import type { V1Pod } from '@kubernetes/client-node';
 import { parse } from 'yaml';
@@ -314,6 +316,11 @@ async function runSize(n: number): Promise<void> {
     const { profile } = (await post(profiler, 'Profiler.stop')) as { profile: object };
     writeFileSync(`${process.env.BENCH_CPU_PROFILE}.${n}.cpuprofile`, JSON.stringify(profile));
     profiler.disconnect();
+  }
+  // BENCH_HEAP_SNAPSHOT=FILE: the live heap after the measured ticks (what the controller keeps per pod).
+  if (process.env.BENCH_HEAP_SNAPSHOT) {
+    (globalThis as { gc?: () => void }).gc?.();
+    writeHeapSnapshot(`${process.env.BENCH_HEAP_SNAPSHOT}.${n}.heapsnapshot`);
   }
   fake.stop();
   transport.value.close();

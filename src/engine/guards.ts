@@ -3,7 +3,7 @@ import type { PodView, Resources } from '../core/types.js';
 import type { ResizeRecommendation } from '../policy/policy.js';
 import type { GuardConfig } from './engine-config.js';
 import { recentPeak, type PodMemory, type ResourceField } from './pod-memory.js';
-import { memoryTrend, rampGrowth } from '../../models/memory-trend.js';
+import { memoryTrendFlat, rampGrowth } from '../../models/memory-trend.js';
 import { MISSING_USAGE_QUIRK } from './verdict.js';
 
 /** The outcome of guarding one recommendation: new targets with the notes that explain changes, or a skip. */
@@ -54,7 +54,7 @@ export function guardResize(
   const slow = { stale, ageS, staleAfterS: ctx.staleAfterS, hold: busy.hold, cooling, maxDecreaseFraction: cfg.maxDecreaseFraction, notes };
 
   for (const r of RESOURCES) {
-    const g = guardOne(r, { rec, pod, mem, cfg, peak: peak[r], grown: r === 'memBytes' ? grownBytes : 0 }, slow);
+    const g = guardOne(r, { rec, pod, mem, cfg, peak: peak[r], grown: r === 'memBytes' ? grownBytes : noGrowth }, slow);
     limits[r] = g.limit;
     requests[r] = g.request;
     floors[r] = g.floor;
@@ -79,11 +79,16 @@ export function guardResize(
  * on its own recent trend: a decrease is judged against usage now, not usage then (issue 11: a ramp
  * lowered below what it really used).
  */
-function freshness(mem: PodMemory, ctx: { readonly nowMs: number; readonly staleAfterS: number }): { ageS: number; stale: boolean; grownBytes: number } {
+function freshness(mem: PodMemory, ctx: { readonly nowMs: number; readonly staleAfterS: number }): { ageS: number; stale: boolean; grownBytes: () => number } {
   const ageS = mem.lastSampleMs === undefined ? Infinity : (ctx.nowMs - mem.lastSampleMs) / 1000;
   const stale = ageS > ctx.staleAfterS;
-  return { ageS, stale, grownBytes: stale ? 0 : rampGrowth(memoryTrend(mem.recent ?? []), ageS) };
+  // Fitted only when a memory limit would come down (floorDecreaseByGrowth): the fit is the pairwise
+  // slopes of a pod's points, sorted, and most ticks lower no pod's limit.
+  let grown: number | undefined;
+  return { ageS, stale, grownBytes: () => (grown ??= stale ? 0 : rampGrowth(memoryTrendFlat(mem.recent ?? []), ageS)) };
 }
+
+const noGrowth = (): number => 0;
 
 /**
  * A resize the kubelet has not finished. PodResizeInProgress (no reason) makes the pod wait, except
@@ -127,7 +132,7 @@ interface SlowRules {
  */
 function guardOne(
   r: Res,
-  x: { readonly rec: ResizeRecommendation; readonly pod: PodView; readonly mem: PodMemory; readonly cfg: GuardConfig; readonly peak: number; readonly grown: number },
+  x: { readonly rec: ResizeRecommendation; readonly pod: PodView; readonly mem: PodMemory; readonly cfg: GuardConfig; readonly peak: number; readonly grown: () => number },
   slow: SlowRules,
 ): { limit: number; request: number; floor: number } {
   const { rec, pod, mem, cfg } = x;
@@ -187,9 +192,11 @@ function slowDecrease(r: Res, what: 'limit' | 'request', target: number, current
  * A limit decrease keeps room for the growth the pod's trend allows since its newest sample (usage
  * floor + grown bytes), never rising above the current limit on that account.
  */
-function floorDecreaseByGrowth(r: Res, limit: number, current: number, u: { readonly usageFloor: number; readonly grown: number }, s: SlowRules): number {
-  const { usageFloor, grown } = u;
-  if (grown <= 0 || limit >= current) return limit;
+function floorDecreaseByGrowth(r: Res, limit: number, current: number, u: { readonly usageFloor: number; readonly grown: () => number }, s: SlowRules): number {
+  if (limit >= current) return limit;
+  const { usageFloor } = u;
+  const grown = u.grown();
+  if (grown <= 0) return limit;
   const floor = Math.min(current, usageFloor + grown);
   if (limit >= floor) return limit;
   s.notes.push(`${r} limit decrease floored at ${fmt(r, floor)}: the pod may have grown ${fmt(r, grown)} on its trend since its newest sample, ${Math.round(s.ageS)} s old`);

@@ -1,17 +1,22 @@
 import type { AgentSample, Resources } from '../core/types.js';
-import type { MemoryPoint } from '../../models/memory-trend.js';
 import type { AwaitedResize } from './verdict.js';
 
 /**
  * What the engine remembers of each pod between ticks, apart from the policy's own state: recent peak
  * usage (for the never-below-usage floor), when it last changed the pod, and Deferred/Infeasible
- * outcomes. Bounded: one small ring of per-tick peaks per pod.
+ * outcomes. Bounded: the per-tick peaks no later peak covers, per pod.
  */
 export interface PodMemory {
-  /** Per-tick usage peaks, oldest first, kept for GuardConfig.usageWindowS. */
+  /**
+   * Per-tick usage peaks, oldest first, kept for GuardConfig.usageWindowS; a peak a later one matches
+   * in both values is dropped (keepPeak), as it can no longer be the window's maximum.
+   */
   peaks: Array<{ tMs: number; memBytes: number; cpuCores: number }>;
-  /** The newest samples' memory (at most TREND_POINTS, none older than TREND_WINDOW_MS): the pod's own trend. */
-  recent?: MemoryPoint[];
+  /**
+   * The newest samples' memory (at most TREND_POINTS, none older than TREND_WINDOW_MS): the pod's own
+   * trend, stored flat as `[tMs, memBytes, tMs, memBytes, …]`, oldest first (memoryTrendFlat).
+   */
+  recent?: number[];
   /** Typical spacing of the pod's sample timestamps (EWMA), seconds: what "stale" is measured against. */
   gapS?: number;
   lastSampleMs?: number;
@@ -64,11 +69,25 @@ export function rememberUsage(m: PodMemory, samples: readonly AgentSample[], now
       if (s.cpuCores > cpuCores) cpuCores = s.cpuCores;
       if (s.tMs > last) last = noteNewSample(m, s, last);
     }
-    m.peaks.push({ tMs: nowMs, memBytes, cpuCores });
+    keepPeak(m.peaks, { tMs: nowMs, memBytes, cpuCores });
     m.lastSampleMs = last;
   }
   const horizon = nowMs - windowS * 1000;
   while (m.peaks.length > 0 && (m.peaks[0]?.tMs ?? 0) < horizon) m.peaks.shift();
+}
+
+/**
+ * Appends a tick's peak and drops the older peaks it matches or exceeds in both values. A dropped peak
+ * can never be a window's maximum again (the new one is in every window the old one is in, and at
+ * least as large), so `recentPeak` is unchanged; what it saves is memory: a pod's ring holds the few
+ * peaks no later one covers (a handful) instead of one per tick of the window (60 at the defaults,
+ * 10,000 pods ≈ 20 MB of live heap that every full GC marks).
+ */
+function keepPeak(peaks: Array<{ tMs: number; memBytes: number; cpuCores: number }>, p: { tMs: number; memBytes: number; cpuCores: number }): void {
+  let kept = 0;
+  for (const q of peaks) if (q.memBytes > p.memBytes || q.cpuCores > p.cpuCores) peaks[kept++] = q;
+  peaks.length = kept;
+  peaks.push(p);
 }
 
 /** The largest usage seen in the window. */
@@ -89,7 +108,9 @@ function noteNewSample(m: PodMemory, s: AgentSample, last: number): number {
     m.gapS = m.gapS === undefined ? gapS : m.gapS + 0.2 * (gapS - m.gapS);
   }
   const recent = (m.recent ??= []);
-  recent.push({ tMs: s.tMs, memBytes: s.memBytes });
-  while (recent.length > TREND_POINTS || (recent[0]?.tMs ?? s.tMs) < s.tMs - TREND_WINDOW_MS) recent.shift();
+  recent.push(s.tMs, s.memBytes);
+  let drop = 0;
+  while (recent.length - drop > 2 * TREND_POINTS || (recent[drop] ?? s.tMs) < s.tMs - TREND_WINDOW_MS) drop += 2;
+  if (drop > 0) recent.splice(0, drop);
   return s.tMs;
 }

@@ -20,6 +20,12 @@ export interface MetricQuery {
   readonly fromMs: number;
   readonly toMs: number;
   readonly stepS: number;
+  /**
+   * Keys (`namespace/name`) of the pods in the cluster view the tick acts on. A source that reads back
+   * from each pod's newest sample (Prometheus's raw reads) lets only these hold its window back: a
+   * deleted pod's last sample would otherwise stretch every read to ten minutes for all pods.
+   */
+  readonly livePods?: ReadonlySet<string>;
 }
 
 export interface SourceError {

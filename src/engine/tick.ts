@@ -94,9 +94,10 @@ async function observeWindow<S>(
   const chunkMs = Math.max(cfg.tickIntervalS, cfg.scrapeIntervalS) * FETCH_CHUNK_TICKS * 1000;
   let fromMs = state.lastFetchMs ?? ctx.nowMs - cfg.initialLookbackS * 1000;
   let count = 0;
+  const livePods = new Set(ctx.pods.map((p) => p.key));
   do {
     const toMs = Math.min(ctx.nowMs, fromMs + chunkMs);
-    const fetched = await deps.source.fetch({ namespace: cfg.namespace, fromMs, toMs, stepS: cfg.scrapeIntervalS }, signal);
+    const fetched = await deps.source.fetch({ namespace: cfg.namespace, fromMs, toMs, stepS: cfg.scrapeIntervalS, livePods }, signal);
     if (!fetched.ok) return fetched;
     deps.policy.observe(state.policyState, fetched.value, ctx);
     for (const x of fetched.value) sampled.add(x.pod);

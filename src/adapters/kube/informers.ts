@@ -2,6 +2,7 @@ import { CoreV1Api, CustomObjectsApi, ListWatch, makeInformer, Watch, type KubeC
 import type { Logger } from '../../engine/ports.js';
 import { SANDBOX, type Sandbox } from './agent-sandbox.js';
 import { KEDA, type ScaledObject } from './scaled-object-view.js';
+import { stripManagedFields, transformList, TransformingWatch } from './cache-transform.js';
 import { SyncedCache } from './synced-cache.js';
 
 /**
@@ -10,7 +11,14 @@ import { SyncedCache } from './synced-cache.js';
  */
 export function podCache(kc: KubeConfig, namespace: string, labelSelector: string, log: Logger): SyncedCache<V1Pod> {
   const core = kc.makeApiClient(CoreV1Api);
-  const informer = makeInformer<V1Pod>(kc, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, () => core.listNamespacedPod({ namespace, labelSelector }), labelSelector);
+  // Pods are cached without their managedFields (cache-transform.ts): at 10,000 pods they are tens of MB.
+  const informer = new ListWatch<V1Pod>(
+    `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+    new TransformingWatch<V1Pod>(kc, stripManagedFields),
+    async () => transformList(await core.listNamespacedPod({ namespace, labelSelector }), stripManagedFields),
+    false,
+    labelSelector,
+  );
   return new SyncedCache(informer, { name: 'pods', log });
 }
 
@@ -21,7 +29,7 @@ export function podCache(kc: KubeConfig, namespace: string, labelSelector: strin
  */
 export function nodeCache(kc: KubeConfig, log: Logger): SyncedCache<V1Node> {
   const core = kc.makeApiClient(CoreV1Api);
-  const informer = makeInformer<V1Node>(kc, '/api/v1/nodes', () => core.listNode());
+  const informer = new ListWatch<V1Node>('/api/v1/nodes', new TransformingWatch<V1Node>(kc, stripManagedFields), async () => transformList(await core.listNode(), stripManagedFields), false);
   return new SyncedCache(informer, { name: 'nodes', log, quietFailures: true, backoffMs: { initial: 1000, max: 300_000 } });
 }
 

@@ -25,6 +25,8 @@ export interface RawCursor {
 
 /** The newest point of a CPU counter series, and the rate of the interval that ended there. */
 export interface CounterPoint {
+  /** The series' pod (its pod label), so a deleted pod's counters stop holding the look-back back. */
+  readonly pod: string;
   readonly tMs: number;
   readonly v: number;
   readonly rate?: number;
@@ -40,14 +42,27 @@ export const FORGET_AFTER_MS = 10 * 60_000;
 const CARRY_RATE_MS = 60_000;
 
 /**
+ * Which pods' newest samples may hold a window back: with the keys (`namespace/name`) of the pods the
+ * caller still has, only those; a deleted pod's (or one the caller does not manage) no longer does, so
+ * its last sample does not stretch every read to FORGET_AFTER_MS for all pods. Without them, every
+ * pod remembered: the source cannot tell a deleted pod from one whose samples are late.
+ */
+export interface LiveFilter {
+  readonly namespace: string;
+  readonly livePods?: ReadonlySet<string> | undefined;
+}
+
+const holdsBack = (f: LiveFilter | undefined, podKey: string): boolean => f?.livePods === undefined || f.livePods.has(podKey);
+
+/**
  * Start of the look-back window: the oldest newest-sample of the live pods or the caller's `fromMs`,
  * whichever is earlier, minus the overlap; never before `minMs`. Forgets pods gone quiet.
  */
-export function windowStartMs(c: RawCursor, fromMs: number, overlapMs: number, minMs: number): number {
+export function windowStartMs(c: RawCursor, fromMs: number, overlapMs: number, minMs: number, live?: LiveFilter): number {
   let oldest = fromMs;
   for (const [pod, t] of c.lastEmittedMs) {
     if (t < fromMs - FORGET_AFTER_MS) c.lastEmittedMs.delete(pod);
-    else if (t < oldest) oldest = t;
+    else if (t < oldest && holdsBack(live, pod)) oldest = t;
   }
   for (const [key, p] of c.lastCounter) if (p.tMs < fromMs - FORGET_AFTER_MS) c.lastCounter.delete(key);
   return Math.max(minMs, oldest - overlapMs);
@@ -59,10 +74,10 @@ export function windowStartMs(c: RawCursor, fromMs: number, overlapMs: number, m
  * for pods not seen yet, back from `fromMs` by the overlap. Earlier samples would only be dropped
  * as already seen, so the answers are smaller than the look-back's and the samples the same.
  */
-export function rawStartMs(c: RawCursor, fromMs: number, overlapMs: number, minMs: number): number {
+export function rawStartMs(c: RawCursor, fromMs: number, overlapMs: number, minMs: number, live?: LiveFilter): number {
   let oldest = fromMs - overlapMs;
-  for (const t of c.lastEmittedMs.values()) if (t < oldest) oldest = t;
-  for (const p of c.lastCounter.values()) if (p.tMs < oldest) oldest = p.tMs;
+  for (const [pod, t] of c.lastEmittedMs) if (t < oldest && holdsBack(live, pod)) oldest = t;
+  for (const p of c.lastCounter.values()) if (p.tMs < oldest && (live === undefined || holdsBack(live, `${live.namespace}/${p.pod}`))) oldest = p.tMs;
   return Math.max(minMs, oldest);
 }
 
@@ -104,7 +119,7 @@ export type CounterUpdates = Map<string, CounterPoint>;
 export function addCpuSeries(c: RawCursor, staged: CounterUpdates, out: Map<string, Interval[][]>, s: Series, podLabel: string): void {
   const pod = s.labels[podLabel];
   if (pod === undefined || pod === '') return;
-  const list = seriesIntervals(c, staged, seriesKey(s.labels), s.points);
+  const list = seriesIntervals(c, staged, { key: seriesKey(s.labels), pod }, s.points);
   const lists = out.get(pod);
   if (lists) lists.push(list);
   else out.set(pod, [list]);
@@ -119,7 +134,8 @@ export function commitCounters(c: RawCursor, staged: CounterUpdates): void {
  * One series' intervals, starting from the counter remembered from the previous fetch (points at or
  * before it are the overlap, already folded). A counter reset counts from zero, as rate() reads it.
  */
-function seriesIntervals(c: RawCursor, staged: CounterUpdates, key: string, points: Series['points']): Interval[] {
+function seriesIntervals(c: RawCursor, staged: CounterUpdates, series: { readonly key: string; readonly pod: string }, points: Series['points']): Interval[] {
+  const { key, pod } = series;
   const known = staged.get(key) ?? c.lastCounter.get(key);
   const list: Interval[] = [];
   let prev: readonly [number, number] | undefined = known !== undefined ? [known.tMs, known.v] : undefined;
@@ -134,7 +150,7 @@ function seriesIntervals(c: RawCursor, staged: CounterUpdates, key: string, poin
   }
   if (prev !== undefined) {
     const last = list[list.length - 1];
-    staged.set(key, { tMs: prev[0], v: prev[1], ...(last !== undefined && last.toMs === prev[0] ? { rate: last.rate } : {}) });
+    staged.set(key, { pod, tMs: prev[0], v: prev[1], ...(last !== undefined && last.toMs === prev[0] ? { rate: last.rate } : {}) });
   }
   return list;
 }

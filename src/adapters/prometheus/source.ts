@@ -88,12 +88,13 @@ export function createPrometheusSource(cfg: PrometheusConfig, deps: PrometheusSo
       const stepMs = stepS * 1000;
       const overlapMs = (stepS + cfg.ingestionDelayS) * 1000;
       const minMs = q.toMs - MAX_POINTS * stepMs;
-      const lookBackMs = windowStartMs(cursor, q.fromMs, overlapMs, minMs);
+      const live = { namespace: q.namespace, livePods: q.livePods };
+      const lookBackMs = windowStartMs(cursor, q.fromMs, overlapMs, minMs, live);
       // The agent signals' grid: whole steps since the epoch, reaching at least to the look-back start.
       const endMs = gridEndMs(q.toMs, stepMs);
       const gridLookBackMs = endMs - Math.ceil((endMs - lookBackMs) / stepMs) * stepMs;
       const grid = planGrid(incremental ? carry : undefined, { stepMs, lookBackMs: gridLookBackMs, endMs, toMs: q.toMs, settleMs: overlapMs });
-      const rawFromMs = incremental ? rawStartMs(cursor, q.fromMs, overlapMs, minMs) : lookBackMs;
+      const rawFromMs = incremental ? rawStartMs(cursor, q.fromMs, overlapMs, minMs, live) : lookBackMs;
       const window: RangeWindow = { start: grid.freshFromMs / 1000, end: endMs / 1000, stepS };
       // The raw range in whole steps, as before (the first fetch reads the same samples as it did).
       const rawWindowS = Math.ceil((q.toMs - rawFromMs) / stepMs) * stepS;

@@ -19,17 +19,19 @@ import { foldStartupUsage, startupUsageOf, type StartupUsage } from './startup-s
 import { groupSize, newDesignEffectState, type DesignEffectState } from './design-effect.js';
 import type { Packing } from './effective-request.js';
 
-/** A forecast waiting for its horizon to pass, so it can be scored. */
-interface Pending {
-  readonly tMs: number;
-  readonly base: number;
-  readonly state: string;
-  readonly limit: number;
-  peakMem: number;
-  peakCpu: number;
-}
-
 const MAX_PENDING = 8;
+/**
+ * A forecast waiting for its horizon to pass, so it can be scored, is PENDING_FIELDS numbers in
+ * PodTrack.pending: its time, the baseline and the model's limit then, and the peaks since (peakMem −1
+ * until a sample arrives). Flat numbers, not an object per forecast: at 10,000 pods the objects and
+ * their boxed numbers were ~6 MB and ~200,000 objects of live heap for every full GC to mark.
+ */
+const PENDING_FIELDS = 5;
+const P_TMS = 0;
+const P_BASE = 1;
+const P_LIMIT = 2;
+const P_PEAK_MEM = 3;
+const P_PEAK_CPU = 4;
 
 /** What the policy remembers of one pod. */
 export interface PodTrack {
@@ -67,7 +69,9 @@ export interface PodTrack {
   /** Kubernetes restart count last seen, to notice OOM kills. */
   restarts: number;
   lastOomAtMs: number;
-  readonly pending: Pending[];
+  /** Open forecasts, oldest first, PENDING_FIELDS numbers each; their tool states in `pendingStates`. */
+  readonly pending: number[];
+  readonly pendingStates: string[];
   readonly context: ContextGrowthStats;
   /** First sample time and the peak since; folded into the class once the start-up window has passed. */
   firstTMs: number;
@@ -165,6 +169,7 @@ function newTrack(agentClass: string, s: AgentSample, priorBase: number): PodTra
     restarts: -1,
     lastOomAtMs: 0,
     pending: [],
+    pendingStates: [],
     context: newContextStats(),
     firstTMs: s.tMs,
     startupPeak: -1,
@@ -232,8 +237,12 @@ export function foldSample(st: PredictiveState, s: AgentSample, podClass: (key: 
   t.lastCpu = s.cpuCores;
   t.lastState = state;
   if (s.contextTokens !== undefined) t.lastTokens = s.contextTokens;
-  if (t.pending.length >= MAX_PENDING) t.pending.shift();
-  t.pending.push({ tMs: s.tMs, base: t.base, state, limit: modelMemLimit(t, cm, o), peakMem: -1, peakCpu: 0 });
+  if (t.pendingStates.length >= MAX_PENDING) {
+    t.pending.splice(0, PENDING_FIELDS);
+    t.pendingStates.shift();
+  }
+  t.pending.push(s.tMs, t.base, modelMemLimit(t, cm, o), -1, 0);
+  t.pendingStates.push(state);
 }
 
 /** Call durations (did the last category survive the gap?) and retry runs. */
@@ -276,20 +285,27 @@ function foldStartup(t: PodTrack, cm: ClassModel, s: AgentSample): void {
 function closeForecasts(t: PodTrack, cm: ClassModel, s: AgentSample, o: ResolvedPredictiveOptions): void {
   const horizonMs = o.horizonS * 1000;
   const hist = maxWeight(o);
+  const p = t.pending;
   let drop = 0;
-  for (const p of t.pending) {
-    if (s.tMs <= p.tMs + horizonMs) {
-      if (s.memBytes > p.peakMem) p.peakMem = s.memBytes;
-      if (s.cpuCores > p.peakCpu) p.peakCpu = s.cpuCores;
+  for (let i = 0; i < t.pendingStates.length; i++) {
+    const at = i * PENDING_FIELDS;
+    const peakMem = p[at + P_PEAK_MEM] ?? -1;
+    const peakCpu = p[at + P_PEAK_CPU] ?? 0;
+    if (s.tMs <= (p[at + P_TMS] ?? 0) + horizonMs) {
+      if (s.memBytes > peakMem) p[at + P_PEAK_MEM] = s.memBytes;
+      if (s.cpuCores > peakCpu) p[at + P_PEAK_CPU] = s.cpuCores;
     } else {
-      if (p.peakMem >= 0) {
-        foldHorizonOutcome(cm, p.state, p.peakMem - p.base, p.peakCpu, hist);
-        pushResidual(cm.residuals, p.peakMem - p.limit);
+      if (peakMem >= 0) {
+        foldHorizonOutcome(cm, t.pendingStates[i] ?? 'idle', peakMem - (p[at + P_BASE] ?? 0), peakCpu, hist);
+        pushResidual(cm.residuals, peakMem - (p[at + P_LIMIT] ?? 0));
       }
       drop++;
     }
   }
-  if (drop > 0) t.pending.splice(0, drop);
+  if (drop > 0) {
+    p.splice(0, drop * PENDING_FIELDS);
+    t.pendingStates.splice(0, drop);
+  }
 }
 
 /**
