@@ -8,27 +8,13 @@ import type { AdmissionRequest } from '../../../src/policy/policy.js';
 import { createPredictivePolicy, resolvePredictiveOptions } from '../../../src/policy/predictive/index.js';
 import { ADMIT_WARM_OUTCOMES } from '../../../src/policy/predictive/admit.js';
 import { classModel } from '../../../src/policy/predictive/state.js';
+import { agentPodView } from './agent-pod-view.js';
 
 const template = { requests: { memBytes: 512 * MiB, cpuCores: 0.25 }, limits: { memBytes: 4 * GiB, cpuCores: 1 } };
 const req: AdmissionRequest = { key: 'ns/new', agentClass: 'swe', ...template };
 const node = { memBytes: 8 * GiB, cpuCores: 4 };
 
-function view(key: string): PodView {
-  return {
-    ref: { namespace: 'ns', name: key.slice(3) },
-    key,
-    agentClass: 'swe',
-    container: 'agent',
-    qos: 'Burstable',
-    ...template,
-    resize: { phase: 'none' },
-    running: true,
-    startedAtMs: 0,
-    restarts: 0,
-    nodeName: 'n1',
-    nodeAllocatable: node,
-  };
-}
+const view = (key: string): PodView => agentPodView(key, { ...template, nodeAllocatable: node });
 
 describe('admission floor', () => {
   it('a cold class whose live pods use more than the template is admitted at their median usage, and says so', () => {

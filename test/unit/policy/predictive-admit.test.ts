@@ -8,27 +8,13 @@ import { createPredictivePolicy, resolvePredictiveOptions } from '../../../src/p
 import { ADMIT_WARM_OUTCOMES } from '../../../src/policy/predictive/admit.js';
 import { classPricing, effectiveMemRequest } from '../../../src/policy/predictive/effective-request.js';
 import { classModel, classPacking, type PredictiveState } from '../../../src/policy/predictive/state.js';
+import { agentPodView } from './agent-pod-view.js';
 
 const template = { requests: { memBytes: 512 * MiB, cpuCores: 0.25 }, limits: { memBytes: 2 * GiB, cpuCores: 1 } };
 const req = (over: Partial<AdmissionRequest> = {}): AdmissionRequest => ({ key: 'ns/new', agentClass: 'swe', ...template, ...over });
 const node = { memBytes: 8 * GiB, cpuCores: 4 };
 
-function view(key: string): PodView {
-  return {
-    ref: { namespace: 'ns', name: key.slice(3) },
-    key,
-    agentClass: 'swe',
-    container: 'agent',
-    qos: 'Burstable',
-    ...template,
-    resize: { phase: 'none' },
-    running: true,
-    startedAtMs: 0,
-    restarts: 0,
-    nodeName: 'n1',
-    nodeAllocatable: node,
-  };
-}
+const view = (key: string): PodView => agentPodView(key, { ...template, nodeAllocatable: node });
 
 /** `pods` pods of class swe, idle at ~`mem` bytes with small bursts, observed for `minutes`. */
 function warm(pods: number, minutes: number, mem: number): { p: ReturnType<typeof createPredictivePolicy>; st: PredictiveState } {

@@ -10,6 +10,7 @@ import { classPricing, effectiveMemRequest } from '../../../src/policy/predictiv
 import { foldStartupUsage, maxPieces, newStartupUsage, startupShare, startupShareMoved, withStartup } from '../../../src/policy/predictive/startup-share.js';
 import { priorFor } from '../../../models/priors/index.js';
 import { classModel, classPacking } from '../../../src/policy/predictive/state.js';
+import { agentPodView } from './agent-pod-view.js';
 
 describe('start-up share', () => {
   it('q is the share of samples in a start-up window, and 0 before any', () => {
@@ -87,19 +88,5 @@ describe('start-up share', () => {
 });
 
 function view(key: string, node: { memBytes: number; cpuCores: number }): PodView {
-  return {
-    ref: { namespace: 'ns', name: key.slice(3) },
-    key,
-    agentClass: 'swe',
-    container: 'agent',
-    qos: 'Burstable',
-    requests: { memBytes: 256 * MiB, cpuCores: 0.25 },
-    limits: { memBytes: 2 * GiB, cpuCores: 1 },
-    resize: { phase: 'none' },
-    running: true,
-    startedAtMs: 0,
-    restarts: 0,
-    nodeName: `n${key.length % 3}`,
-    nodeAllocatable: node,
-  };
+  return agentPodView(key, { requests: { memBytes: 256 * MiB, cpuCores: 0.25 }, limits: { memBytes: 2 * GiB, cpuCores: 1 }, nodeAllocatable: node, nodeName: `n${key.length % 3}` });
 }
