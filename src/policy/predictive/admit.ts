@@ -25,7 +25,8 @@ import type { AdmissionRequest, AdmissionResponse } from '../policy.js';
 import { startupLimit, stateHeadroom, type ClassModel } from '../../../models/burst-model.js';
 import { classPricing, effectiveMemRequest, packingNote } from './effective-request.js';
 import type { ResolvedPredictiveOptions } from './options.js';
-import { classTick, fmtMem } from './recommend.js';
+import { classTick } from './recommend.js';
+import { fmtMem } from './reason-text.js';
 import { classModel, classPacking, tailOptions, type PredictiveState } from './state.js';
 import { contextMemoryGrowth } from './context-forecast.js';
 

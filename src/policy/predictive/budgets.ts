@@ -9,7 +9,8 @@ import type { ClassModel } from '../../../models/burst-model.js';
 import { classPricing, nodeAlphaBudget, podAlpha, type ClassPricing } from './effective-request.js';
 import { nodeBudget, type BudgetPod } from './node-budget.js';
 import type { ResolvedPredictiveOptions } from './options.js';
-import { fmtMem, planChanges, type PodPlan } from './recommend.js';
+import { planChanges, type PodPlan } from './recommend.js';
+import { fmtMem } from './reason-text.js';
 import { classPacking, type PredictiveState } from './state.js';
 import { hasToken, noteWrites, tickCut } from './write-budget.js';
 

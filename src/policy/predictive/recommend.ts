@@ -4,7 +4,6 @@
  * the next action can land. Limits rise at once and come down slowly (the held value decays with
  * `limitHoldHalfLifeS`); the engine's guards add cooldowns and step limits on top.
  */
-import { MiB } from '../../core/resources.js';
 import type { PodView } from '../../core/types.js';
 import type { ResizeRecommendation } from '../policy.js';
 import { blendedMemHeadroom, memExcessTail, startupLimit, stateHeadroom, type ClassModel } from '../../../models/burst-model.js';
@@ -15,7 +14,8 @@ import { contextMemoryGrowth } from './context-forecast.js';
 import { oomShare } from './oom-share.js';
 import { memoryOnlyForecast, soloHeadroom } from './memory-only.js';
 import { decayed, OOM_BUMP, OOM_MEMORY_HALF_LIFE_S, tailOptions, type PodTrack } from './state.js';
-import { effectiveMemRequest, packingNote, type ClassPricing, type PackingNumbers } from './effective-request.js';
+import { effectiveMemRequest, type ClassPricing, type PackingNumbers } from './effective-request.js';
+import { describe, fmtMem, pct } from './reason-text.js';
 import { hintedIdleHeadroom, hintedIdleTail } from './hint.js';
 import { materialChanges, type Materiality } from './write-budget.js';
 
@@ -76,7 +76,7 @@ export function sizeNewPod(pod: PodView, cm: ClassModel, ct: ClassTick, o: Resol
 }
 
 /** The numbers behind one pod's sizing, before they are worded. */
-interface Sizing {
+export interface Sizing {
   readonly memLimit: number;
   readonly memRequest: number;
   readonly cpuLimit: number;
@@ -324,7 +324,7 @@ function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, 
 }
 
 /** The numbers behind an effective request, for the reason and the inputs. */
-interface EffectiveNumbers {
+export interface EffectiveNumbers {
   readonly memRequest: number;
   readonly alpha: number;
   readonly scale: number;
@@ -361,43 +361,4 @@ function hold(t: PodTrack, r: 'mem' | 'cpu', target: number, nowMs: number, half
     }
   }
   return value;
-}
-
-function describe(t: PodTrack, z: Sizing, ct: ClassTick, o: ResolvedPredictiveOptions): string {
-  const idle = z.hinted === true ? `idle, tool calls hinted (${o.hintLossRate} of hints lost)` : 'idle';
-  const state = t.lastState === 'idle' ? (z.pRetry > 0 ? `idle in a retry run of ${t.runState}` : idle) : `tool ${t.lastState} in flight`;
-  return (
-    `memory limit ${fmtMem(z.memLimit)}: ${state}, p(burst) ${Math.round(z.pBurst * 100) / 100}, class ${t.agentClass} burst p${pct(o.riskBudget)} +${fmtMem(z.headroom)}` +
-    (ct.correction > 0 ? `, calibration +${fmtMem(ct.correction)}` : '') +
-    (z.growthUpper > 0 ? `, context growth +${fmtMem(z.growthUpper)}` : '') +
-    (z.trendNote !== '' ? `, ${z.trendNote}` : '') +
-    `, ε=${o.riskBudget}, headroom +${Math.round(((z.memLimit - t.base) / Math.max(t.base, 1)) * 100)}% over baseline ${fmtMem(t.base)}` +
-    (z.binding !== 'model' ? ` (held by ${z.binding}${z.binding === 'oom-memory' ? `: ${z.oomNote}` : ''})` : '') +
-    `; request ${fmtMem(z.memRequest)} ${z.sequenced === true ? 'held: the limit raise goes first, alone' : requestBasis(z.effective, o)}; cpu ${fmtCpu(z.cpuRequest)}/${fmtCpu(z.cpuLimit)}`
-  );
-}
-
-function requestBasis(e: EffectiveNumbers | undefined, o: ResolvedPredictiveOptions): string {
-  if (!e) return 'at expected usage';
-  return (
-    `(target ${fmtMem(e.memRequest)}: effective memory α ${fmtMem(e.alpha)} × ${e.scale.toFixed(2)} on a ${fmtMem(e.nodeMemBytes)} node, ε_node ${o.nodeRiskBudget}, s 1/${fmtMem(1 / e.s)}` +
-    packingNote(e.packing) +
-    (e.cpuRequest !== undefined ? `; cpu target ${fmtCpu(e.cpuRequest)} effective at ε ${o.cpuNodeRiskBudget})` : ')')
-  );
-}
-
-export function fmtMem(b: number): string {
-  return b >= 1024 * MiB ? `${Math.round(b / (10.24 * MiB)) / 100}Gi` : `${Math.round(b / MiB)}Mi`;
-}
-
-function fmtCpu(c: number): string {
-  return `${Math.round(c * 1000)}m`;
-}
-
-const pctLabels = new Map<number, string>();
-
-function pct(eps: number): string {
-  let l = pctLabels.get(eps);
-  if (l === undefined) pctLabels.set(eps, (l = String(Number(((1 - eps) * 100).toFixed(2)))));
-  return l;
 }
