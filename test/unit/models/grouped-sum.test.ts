@@ -2,21 +2,10 @@
 // m(N/G) against a Monte Carlo of sums over N/G perfectly correlated groups of G.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createRng, type Rng } from '../../../src/core/rng.js';
-import { knotPieces, type Pieces } from '../../../models/effective-memory.js';
+import { createRng } from '../../../src/core/rng.js';
+import type { Pieces } from '../../../models/effective-memory.js';
 import { sumMargins, sumRequest } from '../../../models/sum-quantile.js';
-
-const MB = 1e6;
-const bursty: Pieces = knotPieces({ p50: 20 * MB, p90: 60 * MB, p99: 400 * MB, max: 1900 * MB, n: 500 }, 0.25);
-
-function draw(a: Pieces, rng: Rng): number {
-  let u = rng.next();
-  for (const x of a) {
-    if (u < x.p) return x.lo + (x.hi - x.lo) * rng.next();
-    u -= x.p;
-  }
-  return a[a.length - 1]?.hi ?? 0;
-}
+import { bursty, draw, MB } from './excess-draws.js';
 
 /** Monte Carlo P(Σ > threshold) for `pods` pods in groups of `g` that share one draw (the last group may be short). */
 function groupedOverflow(a: Pieces, pods: number, g: number, threshold: number, trials: number, seed: number): number {

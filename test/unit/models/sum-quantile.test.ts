@@ -2,23 +2,10 @@
 // against a Monte Carlo of the sum on fixed distributions, with tolerances.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createRng, type Rng } from '../../../src/core/rng.js';
-import { chooseS, effectiveRequestAt, knotPieces, shiftPieces, type Pieces } from '../../../models/effective-memory.js';
+import { createRng } from '../../../src/core/rng.js';
+import { chooseS, effectiveRequestAt, shiftPieces, type Pieces } from '../../../models/effective-memory.js';
 import { sumMargins, sumRequest } from '../../../models/sum-quantile.js';
-
-const MB = 1e6;
-
-/** Burst-like excess: mostly small, a 1 % tail to ~2 GB (like the swe prior's). */
-const bursty: Pieces = knotPieces({ p50: 20 * MB, p90: 60 * MB, p99: 400 * MB, max: 1900 * MB, n: 500 }, 0.25);
-
-function draw(a: Pieces, rng: Rng): number {
-  let u = rng.next();
-  for (const x of a) {
-    if (u < x.p) return x.lo + (x.hi - x.lo) * rng.next();
-    u -= x.p;
-  }
-  return a[a.length - 1]?.hi ?? 0;
-}
+import { bursty, draw, MB } from './excess-draws.js';
 
 /** Monte Carlo P(Σ of n draws > threshold). */
 function overflowMc(a: Pieces, n: number, threshold: number, trials: number, seed: number): number {
