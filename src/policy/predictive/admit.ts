@@ -61,12 +61,13 @@ export function noteNodeShape(st: PredictiveState, pods: readonly PodView[]): vo
  * prior's; and the median of what they are expected to use (baseline + expected context growth; the
  * prior's baseline while none has settled), the floor of an admitted request.
  */
-function typicalPod(st: PredictiveState, cm: ClassModel, o: ResolvedPredictiveOptions): { memBytes: number; cpuCores: number; usageBytes: number; n: number } {
+function typicalPod(st: PredictiveState, agentClass: string, cm: ClassModel, o: ResolvedPredictiveOptions): { memBytes: number; cpuCores: number; usageBytes: number; n: number } {
   const mems: number[] = [];
   const cpus: number[] = [];
   const uses: number[] = [];
   for (const t of st.pods.values()) {
-    if (t.agentClass !== cm.prior.agentClass || t.samples < SETTLED_SAMPLES) continue;
+    // The pod's class, not the prior's name: a class without a prior of its own runs on the default prior.
+    if (t.agentClass !== agentClass || t.samples < SETTLED_SAMPLES) continue;
     mems.push(t.base);
     cpus.push(t.cpuLevel);
     uses.push(t.base + contextMemoryGrowth(t, cm, o).expected);
@@ -97,7 +98,7 @@ export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: numb
   if (pod.limits.memBytes <= 0 || pod.limits.cpuCores <= 0) return undefined;
   const cm = classModel(st, pod.agentClass, o);
   const ct = classTick(cm, nowMs, o);
-  const typical = typicalPod(st, cm, o);
+  const typical = typicalPod(st, pod.agentClass, cm, o);
   const base = typical.memBytes;
   const idle = stateHeadroom(cm, 'idle', tailOptions(o));
   const startup = startupLimit(cm, o.riskBudget);

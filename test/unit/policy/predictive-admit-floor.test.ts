@@ -57,4 +57,16 @@ describe('admission floor', () => {
     assert.ok(r.requests.memBytes >= 890 * MiB && r.requests.memBytes < r.limits.memBytes, `request ${Math.round(r.requests.memBytes / MiB)}Mi`);
     assert.match(r.reason, /median start-up peak/);
   });
+  it('a class without a prior of its own (on the default prior) still takes its typical pod from its own live pods', () => {
+    const p = createPredictivePolicy({ riskBudget: 0.002 });
+    const st = p.init();
+    const views = [{ ...view('ns/c0'), agentClass: 'coder-without-prior' }];
+    for (let k = 1; k <= 5; k++) {
+      const tMs = k * 15_000;
+      p.observe(st, [{ pod: 'ns/c0', tMs, memBytes: 150 * MiB, cpuCores: 0.05, agentClass: 'coder-without-prior' }], { nowMs: tMs, pods: views, scaledObjects: [] });
+    }
+    const r = p.admit?.(st, { ...req, agentClass: 'coder-without-prior' }, 75_000);
+    assert.ok(r);
+    assert.match(r.reason, /typical baseline 1[45]\dMi \(median of 1 live pods\)/);
+  });
 });
