@@ -62,10 +62,14 @@ describe('resilience: conflicts, Prometheus outage, API server restart', { timeo
   it('holds (no scale-down) while Prometheus is away and resumes when it returns', async () => {
     await scene.check(async () => {
       // Created now so that its step-by-step descent (limit 12 Gi towards a few Gi, at most 25 % per
-      // step, one step per 3 s cooldown) is under way when Prometheus goes.
+      // step, one step per 3 s cooldown) is under way when Prometheus goes. It exports no agent series,
+      // so its target is the memory-only one (headroom ≤ 3 × its 150 Mi baseline). With the agent
+      // counters at zero it turned into an agent once rate() had two scrapes of them (~20 s, which a
+      // loaded CI machine reaches before the first step lands): the class tail (3.4 Gi at this ε) then
+      // set the creation floor at 2 × 3.5 Gi, and a limit-only cut from 9 Gi buys no node, so nothing resumed.
       await createAgentPod(world.admin.core, scene.ns, { name: 'idle', requests: { memBytes: 1 * Gi, cpuCores: 0.5 }, limits: { memBytes: 12 * Gi, cpuCores: 1 } });
       await markRunning(world.admin.core, scene.ns, 'idle');
-      drivers.push(drive(world.exporter, scene.ns, 'idle', () => ({ memBytes: 150 * Mi, cpuCores: 0.05 })));
+      drivers.push(drive(world.exporter, scene.ns, 'idle', () => ({ memBytes: 150 * Mi, cpuCores: 0.05, agentSeries: false })));
       const memOf = (s: { requests: { memBytes: number }; limits: { memBytes: number } }) => ({ req: s.requests.memBytes, lim: s.limits.memBytes });
       await waitFor('a first memory-limit decrease of the idle pod', () =>
         (scene.history.byPod.get('idle') ?? []).some((s) => s.limits.memBytes < 12 * Gi) ? true : undefined, PATIENCE);

@@ -21,6 +21,11 @@ export interface PodUsage {
   toolCallsPerS?: number;
   toolErrorsPerS?: number;
   toolRetriesPerS?: number;
+  /**
+   * false: a workload without agent instrumentation, which exports only what cAdvisor does. By default
+   * a pod also exports the agent counters, at zero until a rate is set, as an instrumented harness does.
+   */
+  agentSeries?: boolean;
 }
 
 /** Series names of the agent signals (the controller's defaults for metricNames 'cadvisor'). */
@@ -137,13 +142,14 @@ export async function startExporter(names: AgentSeriesNames = DEFAULT_AGENT_SERI
       [c(p, ''), p.cpuSeconds + 0.01],
     ] as Array<[Record<string, string>, number]>));
     const agent = (p: PodState): Record<string, string> => ({ namespace: p.namespace, pod: p.pod });
+    const agents = all.filter((p) => p.usage.agentSeries !== false);
     family(names.contextTokens, 'gauge', 'Context tokens at the latest model call.',
-      all.filter((p) => p.usage.contextTokens !== undefined).map((p) => [agent(p), p.usage.contextTokens ?? 0]));
+      agents.filter((p) => p.usage.contextTokens !== undefined).map((p) => [agent(p), p.usage.contextTokens ?? 0]));
     family(names.toolCallsInFlight, 'gauge', 'Tool calls in flight by tool.',
-      all.flatMap((p) => Object.entries(p.usage.toolCallsInFlight ?? {}).map(([tool, n]): [Record<string, string>, number] => [{ ...agent(p), tool }, n])));
-    family(names.toolCalls, 'counter', 'Tool calls made.', all.map((p) => [agent(p), p.toolCalls]));
-    family(names.toolErrors, 'counter', 'Tool calls that failed.', all.map((p) => [agent(p), p.toolErrors]));
-    family(names.toolRetries, 'counter', 'Tool calls retried.', all.map((p) => [agent(p), p.toolRetries]));
+      agents.flatMap((p) => Object.entries(p.usage.toolCallsInFlight ?? {}).map(([tool, n]): [Record<string, string>, number] => [{ ...agent(p), tool }, n])));
+    family(names.toolCalls, 'counter', 'Tool calls made.', agents.map((p) => [agent(p), p.toolCalls]));
+    family(names.toolErrors, 'counter', 'Tool calls that failed.', agents.map((p) => [agent(p), p.toolErrors]));
+    family(names.toolRetries, 'counter', 'Tool calls retried.', agents.map((p) => [agent(p), p.toolRetries]));
     for (const [name, rows] of counters) family(name, 'counter', `${name} (set by the test).`, [...rows.values()]);
     return `${out.join('\n')}\n`;
   };
