@@ -18,6 +18,7 @@ import type { WriteAccount } from './write-budget.js';
 import { foldStartupUsage, startupUsageOf, type StartupUsage } from './startup-share.js';
 import { groupSize, newDesignEffectState, type DesignEffectState } from './design-effect.js';
 import type { Packing } from './effective-request.js';
+import { killPeakBound, nodeNeighbours } from './kill-evidence.js';
 
 const MAX_PENDING = 8;
 /**
@@ -330,6 +331,7 @@ export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: n
     t.lastOomAtMs = Math.max(oomAt, nowMs);
     const cm = classModel(st, t.agentClass, o);
     const limitAtKill = Math.max(pod.limits.memBytes, pod.actualLimits?.memBytes ?? 0);
+    censorOpenHorizons(t, killPeakBound(limitAtKill, pod.nodeAllocatable?.memBytes, nodeNeighbours(pods, st.pods, pod)));
     const excess = limitAtKill * OOM_BUMP - t.base;
     if (excess > decayed(cm.oomExcessBytes, cm.oomAtMs, nowMs, OOM_MEMORY_HALF_LIFE_S)) {
       cm.oomExcessBytes = excess;
@@ -355,6 +357,11 @@ function noteUnsampledOom(st: PredictiveState, pod: PodView, o: ResolvedPredicti
   st.unsampledRestarts.set(pod.key, pod.restarts);
   const limitAtKill = Math.max(pod.limits.memBytes, pod.actualLimits?.memBytes ?? 0);
   foldStartupPeak(classModel(st, pod.agentClass, o), limitAtKill * OOM_BUMP);
+}
+
+/** A kill proved the pod's peak reached `peakBytes`: every horizon open at the kill had at least that peak. */
+function censorOpenHorizons(t: PodTrack, peakBytes: number): void {
+  for (let at = P_PEAK_MEM; at < t.pending.length; at += PENDING_FIELDS) t.pending[at] = Math.max(t.pending[at] ?? -1, peakBytes);
 }
 
 /** After an OOM kill the limit rises by at least this factor (VPA's bump). */
