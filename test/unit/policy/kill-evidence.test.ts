@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { GiB, MiB } from '../../../src/core/resources.js';
 import type { AgentSample, PodView } from '../../../src/core/types.js';
 import { createPredictivePolicy, resolvePredictiveOptions } from '../../../src/policy/predictive/index.js';
-import { killPeakBound } from '../../../src/policy/predictive/kill-evidence.js';
+import { KILL_STRATUM, killPeakBound } from '../../../src/policy/predictive/kill-evidence.js';
 import { classModel } from '../../../src/policy/predictive/state.js';
 import { agentPodView } from './agent-pod-view.js';
 
@@ -30,7 +30,7 @@ describe('an OOM kill in the class’s excess distribution', () => {
   const o = resolvePredictiveOptions({ riskBudget: 0.002 });
 
   /** Pods idle at 200Mi on one node; pod p0 is OOM-killed at `killS` (its samples after it are a restart at 50Mi). */
-  function run(killS: number | undefined): number {
+  function run(killS: number | undefined): { big: number; bigInKillStratum: number } {
     const p = createPredictivePolicy({ riskBudget: 0.002 });
     const st = p.init();
     const keys = ['ns/p0', 'ns/p1', 'ns/p2'];
@@ -44,20 +44,24 @@ describe('an OOM kill in the class’s excess distribution', () => {
       p.observe(st, samples, { nowMs: t * 1000, pods, scaledObjects: [] });
     }
     const cm = classModel(st, 'swe', o);
+    const bigIn = (h: { edges: Float64Array; counts: Float64Array } | undefined): number => {
+      let n = 0;
+      if (h) for (let i = 0; i < h.counts.length; i++) if ((h.edges[i] ?? 0) >= 1.5 * GiB) n += h.counts[i] ?? 0;
+      return n;
+    };
     let big = 0;
-    for (const s of cm.strata.values()) {
-      const { edges, counts } = s.mem;
-      for (let i = 0; i < counts.length; i++) if ((edges[i] ?? 0) >= 1.5 * GiB) big += counts[i] ?? 0;
-    }
-    return big;
+    for (const st of cm.strata.values()) big += bigIn(st.mem);
+    return { big, bigInKillStratum: bigIn(cm.strata.get(KILL_STRATUM)?.mem) };
   }
 
   it('without a kill the class has seen no excess near the limit', () => {
-    assert.equal(run(undefined), 0);
+    assert.equal(run(undefined).big, 0);
   });
 
   it('the horizons open at a kill close with the proven peak (the limit, the node having room), not the restart’s samples', () => {
-    const big = run(300);
+    const { big, bigInKillStratum } = run(300);
     assert.ok(big >= 2, `outcomes ≥ 1.5Gi excess after a kill at a 2Gi limit: ${big}`);
+    // Only in the kill stratum, which prices requests and sets no pod's limit (no pod is in that state).
+    assert.equal(bigInKillStratum, big);
   });
 });
