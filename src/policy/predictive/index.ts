@@ -17,7 +17,8 @@ import { classTick, planPod, recommendationOf, sizeNewPod, type ClassTick, type 
 import { hintRecommendation } from './hint.js';
 import { observeDesignEffect, podUsages } from './design-effect.js';
 import { classDemand, observeArrivals, scaleRecommendations } from './scale.js';
-import { classModel, foldSample, newPredictiveState, noteOoms, STARTUP_WINDOW_MS, type PredictiveState } from './state.js';
+import { classModel, foldSample, newPredictiveState, STARTUP_WINDOW_MS, type PredictiveState } from './state.js';
+import { noteOoms } from './oom-notes.js';
 
 export { DEFAULT_PREDICTIVE_OPTIONS, resolvePredictiveOptions, type PredictiveOptions, type ResolvedPredictiveOptions } from './options.js';
 export type { PredictiveState } from './state.js';

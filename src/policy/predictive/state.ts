@@ -3,7 +3,7 @@
  * MAX_PENDING open forecasts) and a ClassModel per agent class, pooled so new pods learn from older
  * ones. `foldSample` is the per-sample work: O(1) apart from the open forecasts it closes.
  */
-import type { AgentSample, PodView, Resources } from '../../core/types.js';
+import type { AgentSample, Resources } from '../../core/types.js';
 import { foldContext, foldRegression, newContextStats, newRegressionAcc, type ContextGrowthStats, type RegressionAcc } from '../../../models/context-growth.js';
 import { foldHorizonOutcome, foldStartupPeak, newClassModel, stateHeadroom, type ClassModel, type TailOptions } from '../../../models/burst-model.js';
 import { pushResidual } from '../../../models/headroom.js';
@@ -18,7 +18,7 @@ import type { WriteAccount } from './write-budget.js';
 import { foldStartupUsage, startupUsageOf, type StartupUsage } from './startup-share.js';
 import { groupSize, newDesignEffectState, type DesignEffectState } from './design-effect.js';
 import type { Packing } from './effective-request.js';
-import { KILL_STRATUM, killPeakBound, nodeNeighbours } from './kill-evidence.js';
+import { KILL_STRATUM } from './kill-evidence.js';
 
 const MAX_PENDING = 8;
 /**
@@ -138,7 +138,7 @@ export function classModel(st: PredictiveState, agentClass: string, o: ResolvedP
   return cm;
 }
 
-function maxWeight(o: ResolvedPredictiveOptions): number {
+export function maxWeight(o: ResolvedPredictiveOptions): number {
   // Enough history for the ε-tail to be resolvable (≈ 10/ε outcomes), never unbounded.
   return Math.min(20000, Math.max(1000, 10 / o.riskBudget));
 }
@@ -310,60 +310,10 @@ function closeForecasts(t: PodTrack, cm: ClassModel, s: AgentSample, o: Resolved
 }
 
 /**
- * Notices OOM kills from the cluster view (a newer lastOomAtMs; other restarts do not count). An OOM proves the
- * usage passed the limit in force: the class remembers an excess of at least limit × 1.2 − baseline
- * (the VPA-style bump), of which the killed pod carries all and its siblings a bounded share
- * (oom-share.ts), and the calibration window gets the proven residual (limit at the kill − model).
- */
-export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: number, o: ResolvedPredictiveOptions): void {
-  for (const pod of pods) {
-    const t = st.pods.get(pod.key);
-    if (!t) {
-      noteUnsampledOom(st, pod, o);
-      continue;
-    }
-    // Only a real OOM kill (lastState.terminated.reason OOMKilled) counts: a restart for any other
-    // reason (a SIGKILL with reason Error, a crash) says nothing about the memory limit.
-    const oomAt = pod.lastOomAtMs ?? 0;
-    const oom = oomAt > t.lastOomAtMs;
-    t.restarts = pod.restarts;
-    if (!oom) continue;
-    t.lastOomAtMs = Math.max(oomAt, nowMs);
-    const cm = classModel(st, t.agentClass, o);
-    const limitAtKill = Math.max(pod.limits.memBytes, pod.actualLimits?.memBytes ?? 0);
-    scoreKilledHorizons(t, cm, killPeakBound(limitAtKill, pod.nodeAllocatable?.memBytes, nodeNeighbours(pods, st.pods, pod)), oomAt, maxWeight(o));
-    const excess = limitAtKill * OOM_BUMP - t.base;
-    if (excess > decayed(cm.oomExcessBytes, cm.oomAtMs, nowMs, OOM_MEMORY_HALF_LIFE_S)) {
-      cm.oomExcessBytes = excess;
-      cm.oomAtMs = nowMs;
-      cm.oomBaseBytes = t.base;
-    }
-    // The kill proves the peak passed the limit in force: that, not the ×1.2 bump (a policy choice,
-    // not evidence), is the residual the whole class calibrates on.
-    pushResidual(cm.residuals, limitAtKill - modelMemLimit(t, cm, o));
-    t.heldMem = Math.max(t.heldMem, limitAtKill * OOM_BUMP);
-    t.heldAtMs = nowMs;
-  }
-}
-
-/**
- * A pod killed before its first sample: its start-up needed more than its limit, so the class's
- * start-up evidence gets the bumped limit (a censored lower bound) and new pods of the class start
- * bigger.
- */
-function noteUnsampledOom(st: PredictiveState, pod: PodView, o: ResolvedPredictiveOptions): void {
-  const seen = st.unsampledRestarts.get(pod.key) ?? 0;
-  if (pod.restarts <= seen || pod.lastOomAtMs === undefined) return;
-  st.unsampledRestarts.set(pod.key, pod.restarts);
-  const limitAtKill = Math.max(pod.limits.memBytes, pod.actualLimits?.memBytes ?? 0);
-  foldStartupPeak(classModel(st, pod.agentClass, o), limitAtKill * OOM_BUMP);
-}
-
-/**
  * A kill proved the pod's peak reached `peakBytes`: every horizon open at the kill is scored now, with at
  * least that peak, into the class's KILL_STRATUM (kill-evidence.ts), instead of later on the restart's samples.
  */
-function scoreKilledHorizons(t: PodTrack, cm: ClassModel, peakBytes: number, killAtMs: number, hist: number): void {
+export function scoreKilledHorizons(t: PodTrack, cm: ClassModel, peakBytes: number, killAtMs: number, hist: number): void {
   const p = t.pending;
   let n = 0;
   while (n < t.pendingStates.length && (p[n * PENDING_FIELDS + P_TMS] ?? 0) <= killAtMs) {
@@ -374,8 +324,3 @@ function scoreKilledHorizons(t: PodTrack, cm: ClassModel, peakBytes: number, kil
   p.splice(0, n * PENDING_FIELDS);
   t.pendingStates.splice(0, n);
 }
-
-/** After an OOM kill the limit rises by at least this factor (VPA's bump). */
-export const OOM_BUMP = 1.2;
-/** How long a class remembers an OOM-proven excess (half-life). */
-export const OOM_MEMORY_HALF_LIFE_S = 6 * 3600;
