@@ -63,7 +63,7 @@ async function runSize(n: number): Promise<void> {
   const transport = createHttpGet({ caFile: '', insecureSkipVerify: false });
   if (!transport.ok) throw new Error(transport.error);
   const prom = { requests: 0, answerMs: 0 };
-  const get: HttpGet = (url, headers, abort) => ((prom.requests += 1), transport.value.get(url, headers, abort));
+  const get: HttpGet = (url, headers, abort, open) => ((prom.requests += 1), transport.value.get(url, headers, abort, open));
   // A long query timeout: the fake makes seven 10,000-series answers one after another on a busy machine,
   // and a timed-out fetch would hold the tick (the figures count held ticks, which should be 0).
   const source = createPrometheusSource({ ...base.prometheus, url: fake.url, timeoutMs: 600_000 }, { container: base.targets.container, httpGet: get, token: { current: () => Promise.resolve(ok('')) } });
