@@ -54,7 +54,6 @@ async function applyKedaRbac(c: Clients): Promise<void> {
 
 export async function startKedaOperator(cp: ControlPlane, admin: Clients): Promise<KedaOperator> {
   const bin = process.env.KEDA_OPERATOR ?? '';
-  const dir = mkdtempSync(join(tmpdir(), 'burstguard-e2e-keda-'));
   await installKedaOperatorCrds(admin);
   try {
     await admin.core.createNamespace({ body: { metadata: { name: KEDA_NAMESPACE } } });
@@ -65,18 +64,27 @@ export async function startKedaOperator(cp: ControlPlane, admin: Clients): Promi
     if (statusOf(e) !== 409) throw e;
   });
   await applyKedaRbac(admin);
-  const kubeconfig = join(dir, 'kubeconfig.yaml');
-  writeKubeconfigFile(kubeconfig, cp, `system:serviceaccount:${KEDA_NAMESPACE}:${SA}`, await mintToken(admin, KEDA_NAMESPACE, SA), KEDA_NAMESPACE);
+  const token = await mintToken(admin, KEDA_NAMESPACE, SA);
+  const [metricsPort, probePort, grpcPort] = [await freePort(), await freePort(), await freePort()];
 
+  // The folder is made only now that nothing but local file work stands before the process's start,
+  // and goes again if that work fails.
+  const dir = mkdtempSync(join(tmpdir(), 'burstguard-e2e-keda-'));
+  const kubeconfig = join(dir, 'kubeconfig.yaml');
   // The gRPC metrics service (for the metrics adapter, not run here) loads ca.crt/tls.crt/tls.key at start.
   const certs = join(dir, 'certs');
-  mkdirSync(certs);
-  mkdirSync(join(dir, 'ca'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=keda-operator',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(certs, 'tls.key'), '-out', join(certs, 'tls.crt')], { stdio: 'ignore' });
-  copyFileSync(join(certs, 'tls.crt'), join(certs, 'ca.crt'));
+  try {
+    writeKubeconfigFile(kubeconfig, cp, `system:serviceaccount:${KEDA_NAMESPACE}:${SA}`, token, KEDA_NAMESPACE);
+    mkdirSync(certs);
+    mkdirSync(join(dir, 'ca'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=keda-operator',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(certs, 'tls.key'), '-out', join(certs, 'tls.crt')], { stdio: 'ignore' });
+    copyFileSync(join(certs, 'tls.crt'), join(certs, 'ca.crt'));
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
 
-  const [metricsPort, probePort, grpcPort] = [await freePort(), await freePort(), await freePort()];
   const logFile = join(dir, 'keda-operator.log');
   const proc = startProc('keda-operator', bin, [
     '--leader-elect=false', '--enable-cert-rotation=false', '--enable-webhook-patching=false', '--enable-apiservice-patching=false',

@@ -41,6 +41,16 @@ export interface RealWorldOptions extends RealNodeOptions {
 
 export async function startRealWorld(opts: RealWorldOptions = {}): Promise<RealWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'burstguard-e2e-real-'));
+  try {
+    return await startRealWorldIn(dir, opts);
+  } catch (e) {
+    // Each part already stopped what it had started; the folder is the world's own.
+    if (process.env.BURSTGUARD_E2E_KEEP !== '1') rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function startRealWorldIn(dir: string, opts: RealWorldOptions): Promise<RealWorld> {
   const base = realNodeControlPlaneOptions();
   // The tier disables ServiceAccount admission by default (no controller-manager makes the ServiceAccounts).
   const cp = await startControlPlane(opts.cluster === true ? { ...base, apiArgs: [...(base.apiArgs ?? []), '--disable-admission-plugins='] } : base);
