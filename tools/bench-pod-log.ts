@@ -10,7 +10,8 @@
  *
  *   node --import tsx tools/bench-pod-log.ts --node-shape 4x8Gi --scale 4 --cv 5 --policies predictive [--trace PATH]
  *
- * With BURSTGUARD_POD_LOG_REASONS=1 it also prints the first pods' writes with each action's full reason.
+ * With BURSTGUARD_POD_LOG_REASONS=1 it also prints the writes of the pods with the most of them
+ * (BURSTGUARD_POD_LOG_PODS pods, default 12), each with its trace time and the action's full reason.
  * Resizes are counted per action the engine sent (the PATCHes); the Event writes are in the bench's row.
  *
  * A diagnostic only: it reads the simulator's state, it changes nothing in it.
@@ -34,7 +35,11 @@ interface Log {
   policy: string;
   pods: Map<string, PodLog>;
   fields: Map<string, number>;
+  /** Resizes by the change that made them material on their own (see triggerOf). */
+  triggers: Map<string, number>;
   disruptions: string[];
+  /** Trace seconds of the latest tick, for the write lines. */
+  nowT: number;
 }
 
 const mi = (b: number): string => `${Math.round(b / 2 ** 20)}Mi`;
@@ -52,6 +57,15 @@ function fieldsOf(a: Action): string[] {
   const m = /writes: (.*?)(?:;|$)/.exec(a.reason);
   if (!m?.[1]) return [`${a.policy} (unclassified)`];
   return m[1].split(', ').map((f) => f.replace(/ \[.*$/, ''));
+}
+
+/**
+ * The change that made a write go, in the order of what can justify a write alone: a protecting memory-limit
+ * raise first, then a CPU limit raise, then request changes; the rest of a write's fields rode along.
+ */
+const TRIGGERS = ['memory limit up', 'cpu limit up', 'memory request up', 'memory request down', 'cpu request up', 'cpu request down', 'memory limit down'];
+function triggerOf(fields: readonly string[]): string {
+  return TRIGGERS.find((t) => fields.includes(t)) ?? fields[0] ?? '?';
 }
 
 function watch(c: SimCluster, log: Log, T: number): void {
@@ -95,6 +109,7 @@ function instrumented(policy: Policy, log: Log): Policy {
     });
   };
   w.recommend = (st, ctx) => {
+    log.nowT = Math.round((ctx.nowMs - SIM_EPOCH_MS) / 1000);
     if (cluster) watch(cluster, log, (ctx.nowMs - SIM_EPOCH_MS) / 1000);
     return policy.recommend(st, ctx);
   };
@@ -102,7 +117,7 @@ function instrumented(policy: Policy, log: Log): Policy {
 }
 
 async function loggingReplay(input: ReplayInput): Promise<ReplayOutcome> {
-  const log: Log = { trace: input.header.name, policy: input.policy.name, pods: new Map(), fields: new Map(), disruptions: [] };
+  const log: Log = { trace: input.header.name, policy: input.policy.name, pods: new Map(), fields: new Map(), triggers: new Map(), disruptions: [], nowT: 0 };
   const out = await replay(
     { ...input, policy: instrumented(input.policy, log) },
     {
@@ -112,7 +127,9 @@ async function loggingReplay(input: ReplayInput): Promise<ReplayOutcome> {
           const key = `${a.pod.namespace}/${a.pod.name}`;
           const fs = fieldsOf(a);
           for (const f of fs) log.fields.set(f, (log.fields.get(f) ?? 0) + 1);
-          podLog(log, key).writes.push(`${outcome} ${res(a.requests, a.limits)}: ${fs.join(', ')}${process.env['BURSTGUARD_POD_LOG_REASONS'] === '1' ? ` | ${a.reason}` : ''}`);
+          const trigger = triggerOf(fs);
+          log.triggers.set(trigger, (log.triggers.get(trigger) ?? 0) + 1);
+          podLog(log, key).writes.push(`${outcome} t=${log.nowT} ${res(a.requests, a.limits)}: ${fs.join(', ')}${process.env['BURSTGUARD_POD_LOG_REASONS'] === '1' ? ` | ${a.reason}` : ''}`);
         },
       },
     },
@@ -128,12 +145,15 @@ function report(l: Log): string {
     per[Math.min(3, p.writes.length)] = (per[Math.min(3, p.writes.length)] ?? 0) + 1;
     writes += p.writes.length;
   }
-  const fields = [...l.fields.entries()].sort((a, b) => b[1] - a[1]).map(([f, n]) => `    ${String(n).padStart(5)}  ${f}`);
+  const table = (m: Map<string, number>): string[] => [...m.entries()].sort((a, b) => b[1] - a[1]).map(([f, n]) => `    ${String(n).padStart(5)}  ${f}`);
+  const shown = Number(process.env['BURSTGUARD_POD_LOG_PODS'] ?? 12);
   return [
     `${l.trace} / ${l.policy}: ${l.pods.size} pods, ${writes} resizes; pods with 0/1/2/3+ resizes: ${per.join('/')}`,
     '  resizes by what they change (a resize can change several):',
-    ...fields,
-    ...(process.env['BURSTGUARD_POD_LOG_REASONS'] === '1' ? [...l.pods.entries()].slice(0, 12).map(([k, p]) => `  ${k} admitted ${p.admitted}\n${p.writes.map((w) => `      ${w}`).join('\n')}`) : []),
+    ...table(l.fields),
+    '  resizes by the change that made them go (the first of: memory limit up, cpu limit up, memory request up/down, cpu request up/down):',
+    ...table(l.triggers),
+    ...(process.env['BURSTGUARD_POD_LOG_REASONS'] === '1' ? [...l.pods.entries()].sort((a, b) => b[1].writes.length - a[1].writes.length).slice(0, shown).map(([k, p]) => `  ${k} admitted ${p.admitted}\n${p.writes.map((w) => `      ${w}`).join('\n')}`) : []),
     `  disruptions (${l.disruptions.length}):`,
     ...l.disruptions,
   ].join('\n');

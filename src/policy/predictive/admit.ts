@@ -91,6 +91,20 @@ function requestBasis(cold: boolean, folds: number, nodeMemBytes: number | undef
   return `expected usage + ${Math.round(o.requestMarginFraction * 100)} % (node size unknown)`;
 }
 
+/**
+ * Whether a cold class's template request still bounds its admitted request: only while it covers what
+ * the class's pods use (`usageBytes`, the floor below). The template is the ceiling because the cold
+ * price stands mostly on the prior's tail; a template below the class's typical usage, though, is no
+ * evidence of anything, and a pod admitted at the floor there gets no margin for the node's sum: the
+ * first sampled tick raises it to the price, and on the node its admission filled that raise is
+ * Deferred. On claude-code-local-model (template 512Mi, pods starting at 0.4–0.9Gi, 4x8Gi --scale 20
+ * --cv 5) the first wave was admitted at the floor (~0.7Gi), 12 to a node, its raises to ~1.1–1.9Gi
+ * Deferred while the pods grew; 35 of the 53 disruptions were those pods evicted or node-OOM-killed.
+ */
+export function templateCovers(templateRequestBytes: number, usageBytes: number): boolean {
+  return templateRequestBytes >= usageBytes;
+}
+
 /** The resources to create `pod` with; undefined keeps the template (a template without a memory limit). */
 export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: number, o: ResolvedPredictiveOptions): AdmissionResponse | undefined {
   // A template without limits is BestEffort or limit-free Burstable: setting limits would change what
@@ -115,8 +129,6 @@ export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: numb
 
   // A Guaranteed template (requests = limits) stays Guaranteed: requests are raised to the limits.
   const guaranteed = pod.requests.memBytes === pod.limits.memBytes && pod.requests.cpuCores === pod.limits.cpuCores;
-  const cold = cm.folds < ADMIT_WARM_OUTCOMES;
-  const priced = cold ? Math.min(pod.requests.memBytes, pricing ? memRequest : Infinity, memLimit) : memRequest;
   // Memory safety first: never below what the class's live pods use, cold or not. A cold class admitted
   // at the template's 512Mi while its pods used 0.6–0.9Gi packed 16 to a node whose raises were then
   // Deferred, and the node overflowed (claude-code-local-model, 4x8Gi --scale 20 --cv 5: 57 node OOM kills).
@@ -124,6 +136,8 @@ export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: numb
   // start-up peak; claude-code-local-model's pods use ~0.89Gi at age 9 s over a ~0.7Gi baseline).
   const startupTypical = startupLimit(cm, 0.5);
   const usage = Math.max(typical.usageBytes, startupTypical);
+  const cold = cm.folds < ADMIT_WARM_OUTCOMES && templateCovers(pod.requests.memBytes, usage);
+  const priced = cold ? Math.min(pod.requests.memBytes, pricing ? memRequest : Infinity, memLimit) : memRequest;
   const floored = Math.min(Math.max(priced, usage), memLimit);
   const requests = guaranteed ? { memBytes: memLimit, cpuCores: cpuLimit } : { memBytes: floored, cpuCores: Math.min(cpuRequest, cpuLimit) };
   const floorName = usage === startupTypical ? `the class's median start-up peak ${fmtMem(startupTypical)}` : `the live pods' median usage ${fmtMem(typical.usageBytes)} (baseline + expected context growth)`;

@@ -18,6 +18,7 @@ import type { WriteAccount } from './write-budget.js';
 import { foldStartupUsage, startupUsageOf, type StartupUsage } from './startup-share.js';
 import { groupSize, newDesignEffectState, type DesignEffectState } from './design-effect.js';
 import type { Packing } from './effective-request.js';
+import { KILL_STRATUM, killPeakBound, nodeNeighbours } from './kill-evidence.js';
 
 const MAX_PENDING = 8;
 /**
@@ -330,6 +331,7 @@ export function noteOoms(st: PredictiveState, pods: readonly PodView[], nowMs: n
     t.lastOomAtMs = Math.max(oomAt, nowMs);
     const cm = classModel(st, t.agentClass, o);
     const limitAtKill = Math.max(pod.limits.memBytes, pod.actualLimits?.memBytes ?? 0);
+    scoreKilledHorizons(t, cm, killPeakBound(limitAtKill, pod.nodeAllocatable?.memBytes, nodeNeighbours(pods, st.pods, pod)), oomAt, maxWeight(o));
     const excess = limitAtKill * OOM_BUMP - t.base;
     if (excess > decayed(cm.oomExcessBytes, cm.oomAtMs, nowMs, OOM_MEMORY_HALF_LIFE_S)) {
       cm.oomExcessBytes = excess;
@@ -355,6 +357,22 @@ function noteUnsampledOom(st: PredictiveState, pod: PodView, o: ResolvedPredicti
   st.unsampledRestarts.set(pod.key, pod.restarts);
   const limitAtKill = Math.max(pod.limits.memBytes, pod.actualLimits?.memBytes ?? 0);
   foldStartupPeak(classModel(st, pod.agentClass, o), limitAtKill * OOM_BUMP);
+}
+
+/**
+ * A kill proved the pod's peak reached `peakBytes`: every horizon open at the kill is scored now, with at
+ * least that peak, into the class's KILL_STRATUM (kill-evidence.ts), instead of later on the restart's samples.
+ */
+function scoreKilledHorizons(t: PodTrack, cm: ClassModel, peakBytes: number, killAtMs: number, hist: number): void {
+  const p = t.pending;
+  let n = 0;
+  while (n < t.pendingStates.length && (p[n * PENDING_FIELDS + P_TMS] ?? 0) <= killAtMs) {
+    const at = n * PENDING_FIELDS;
+    foldHorizonOutcome(cm, KILL_STRATUM, Math.max(p[at + P_PEAK_MEM] ?? -1, peakBytes) - (p[at + P_BASE] ?? 0), p[at + P_PEAK_CPU] ?? 0, hist);
+    n++;
+  }
+  p.splice(0, n * PENDING_FIELDS);
+  t.pendingStates.splice(0, n);
 }
 
 /** After an OOM kill the limit rises by at least this factor (VPA's bump). */

@@ -17,7 +17,7 @@ const node = { memBytes: 8 * GiB, cpuCores: 4 };
 const view = (key: string): PodView => agentPodView(key, { ...template, nodeAllocatable: node });
 
 describe('admission floor', () => {
-  it('a cold class whose live pods use more than the template is admitted at their median usage, and says so', () => {
+  it('a cold class whose live pods use more than the template is admitted at its price, above their usage, and says so (templateCovers)', () => {
     const p = createPredictivePolicy({ riskBudget: 0.002 });
     const st = p.init();
     const views = Array.from({ length: 4 }, (_, i) => view(`ns/p${i}`));
@@ -31,7 +31,8 @@ describe('admission floor', () => {
     assert.ok(r);
     assert.ok(r.requests.memBytes >= 700 * MiB, `request ${Math.round(r.requests.memBytes / MiB)}Mi ≥ the pods' ~710Mi`);
     assert.ok(r.requests.memBytes < r.limits.memBytes, 'Burstable stays Burstable');
-    assert.match(r.reason, /live pods' median usage/);
+    assert.match(r.reason, /effective memory on a 8Gi node/);
+    assert.doesNotMatch(r.reason, /the lower of the template/);
   });
 
   it('with no live pod, the prior baseline is the floor when it is above the template', () => {

@@ -5,7 +5,7 @@ import { GiB, MiB } from '../../../src/core/resources.js';
 import type { AgentSample, PodView } from '../../../src/core/types.js';
 import type { AdmissionRequest, PolicyContext } from '../../../src/policy/policy.js';
 import { createPredictivePolicy, resolvePredictiveOptions } from '../../../src/policy/predictive/index.js';
-import { ADMIT_WARM_OUTCOMES } from '../../../src/policy/predictive/admit.js';
+import { ADMIT_WARM_OUTCOMES, templateCovers } from '../../../src/policy/predictive/admit.js';
 import { classPricing, effectiveMemRequest } from '../../../src/policy/predictive/effective-request.js';
 import { classModel, classPacking, type PredictiveState } from '../../../src/policy/predictive/state.js';
 import { agentPodView } from './agent-pod-view.js';
@@ -54,6 +54,29 @@ describe('predictive admit()', () => {
     assert.ok(price < template.requests.memBytes, `the price ${Math.round(price / MiB)}Mi is below the template`);
     assert.ok(r.requests.memBytes < template.requests.memBytes, 'below the template');
     assert.ok(r.requests.memBytes >= 180 * MiB, 'never below what the pods use at rest');
+  });
+
+  it('a cold class whose pods use more than the template’s request is admitted at its price, not at the template', () => {
+    // Pods at 900Mi against a 512Mi template: the template is no ceiling there (templateCovers), and a pod
+    // admitted at the usage floor would get no margin for the node's sum (its first tick's raise Deferred).
+    const { p, st } = warm(8, 2, 900 * MiB);
+    const o = resolvePredictiveOptions({ riskBudget: 0.002 });
+    const cm = classModel(st, 'swe', o);
+    assert.ok(cm.folds > 0 && cm.folds < ADMIT_WARM_OUTCOMES, `cold: ${cm.folds} outcomes`);
+    const r = p.admit?.(st, req(), 120_000);
+    assert.ok(r);
+    const bases = [...st.pods.values()].map((t) => t.base).sort((x, y) => x - y);
+    const typicalBase = ((bases[3] ?? 0) + (bases[4] ?? 0)) / 2; // the median of 8
+    const price = Math.min(effectiveMemRequest(classPricing(st.pricing, cm, st.cpuUsage.get('swe'), node, o, classPacking(st, 'swe')), typicalBase), r.limits.memBytes);
+    assert.ok(price > 900 * MiB, 'the price carries a margin over the usage');
+    assert.ok(Math.abs(r.requests.memBytes - price) < 1 * MiB, `admitted at the price ${Math.round(price / MiB)}Mi, got ${Math.round(r.requests.memBytes / MiB)}Mi`);
+    assert.doesNotMatch(r.reason, /the lower of the template/);
+  });
+
+  it('templateCovers: the template bounds a cold class only while it covers the class’s usage', () => {
+    assert.equal(templateCovers(512 * MiB, 300 * MiB), true);
+    assert.equal(templateCovers(512 * MiB, 512 * MiB), true);
+    assert.equal(templateCovers(512 * MiB, 700 * MiB), false);
   });
 
   it('a warm class prices the request as its typical pod’s effective memory on the node the pods run on', () => {
