@@ -9,7 +9,7 @@
 // CPU time is the tick's own (process.cpuUsage, GC included) and the figure to compare on a shared
 // machine; wall time waits for the other processes on the cores. BENCH_CPU_PROFILE=FILE profiles the
 // steady ticks; BENCH_HEAP_SNAPSHOT=FILE writes a heap snapshot after them. The child runs with the
-// chart's heap cap (values.yaml heapLimitMiB).
+// chart's V8 flags (values.yaml heapLimitMiB and semiSpaceMiB), as the controller is deployed.
 //
 // Each size runs in its own child process so RSS is that size's alone; the fake Prometheus is
 // bench/perf/fake-prometheus.ts, in a process of its own too.
@@ -63,7 +63,7 @@ async function runSize(n: number): Promise<void> {
   const transport = createHttpGet({ caFile: '', insecureSkipVerify: false });
   if (!transport.ok) throw new Error(transport.error);
   const prom = { requests: 0, answerMs: 0 };
-  const get: HttpGet = (url, headers, abort) => ((prom.requests += 1), transport.value.get(url, headers, abort));
+  const get: HttpGet = (url, headers, abort, open) => ((prom.requests += 1), transport.value.get(url, headers, abort, open));
   // A long query timeout: the fake makes seven 10,000-series answers one after another on a busy machine,
   // and a timed-out fetch would hold the tick (the figures count held ticks, which should be 0).
   const source = createPrometheusSource({ ...base.prometheus, url: fake.url, timeoutMs: 600_000 }, { container: base.targets.container, httpGet: get, token: { current: () => Promise.resolve(ok('')) } });
@@ -214,30 +214,31 @@ function post(s: Session, method: string): Promise<unknown> {
   return new Promise((resolve, reject) => s.post(method, (e, r) => (e ? reject(e) : resolve(r))));
 }
 
-/** heapLimitMiB from the chart's values.yaml (the source of truth for how the controller runs). */
-function chartHeapLimitMiB(): number {
+/** The V8 flags the chart gives the controller (values.yaml heapLimitMiB, semiSpaceMiB: the source of truth). */
+function chartV8Flags(): string[] {
   const root = new URL(import.meta.url).pathname.replace(/\/(dist\/)?bench\/perf\/controller-tick\.[jt]s$/, '');
-  const values = parse(readFileSync(`${root}/deploy/helm/burstguard/values.yaml`, 'utf8')) as { heapLimitMiB?: number };
+  const values = parse(readFileSync(`${root}/deploy/helm/burstguard/values.yaml`, 'utf8')) as { heapLimitMiB?: number; semiSpaceMiB?: number };
   if (typeof values.heapLimitMiB !== 'number') throw new Error('deploy/helm/burstguard/values.yaml has no heapLimitMiB');
-  return values.heapLimitMiB;
+  if (typeof values.semiSpaceMiB !== 'number') throw new Error('deploy/helm/burstguard/values.yaml has no semiSpaceMiB');
+  return [`--max-old-space-size=${values.heapLimitMiB}`, `--max-semi-space-size=${values.semiSpaceMiB}`];
 }
 
 const arg = process.argv.indexOf('--pods');
 if (arg >= 0) {
   await runSize(Number(process.argv[arg + 1]));
 } else {
-  // The heap cap the chart gives the controller (values.yaml heapLimitMiB → --max-old-space-size): RSS
+  // The V8 flags the chart gives the controller (values.yaml heapLimitMiB, semiSpaceMiB → NODE_OPTIONS): RSS
   // is measured as deployed, not with V8's default, which lets garbage grow to several times the live heap.
-  const heapMiB = chartHeapLimitMiB();
+  const v8Flags = chartV8Flags();
   console.log(
-    `controller tick, policy=${defaultConfig().policy}, node ${process.version}, --max-old-space-size=${heapMiB} (the chart's heapLimitMiB) ` +
+    `controller tick, policy=${defaultConfig().policy}, node ${process.version}, ${v8Flags.join(' ')} (the chart's heapLimitMiB, semiSpaceMiB) ` +
       '(the fake Prometheus answers over loopback HTTP from its own process; tick wall time excludes its generating them, CPU time is this process alone: receiving, parsing, joining, deciding)',
   );
   for (const n of SIZES) {
     // Each size in a fresh process (so RSS is its own); compiled JS runs as is, TypeScript through tsx.
     const self = new URL(import.meta.url).pathname;
     const loader = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    const r = spawnSync(process.execPath, ['--expose-gc', `--max-old-space-size=${heapMiB}`, ...loader, self, '--pods', String(n)], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['--expose-gc', ...v8Flags, ...loader, self, '--pods', String(n)], { stdio: 'inherit' });
     if (r.status !== 0) process.exitCode = 1;
   }
 }

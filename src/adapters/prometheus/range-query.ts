@@ -1,5 +1,6 @@
 import { err, type Result } from '../../core/result.js';
-import { eachSeries, parseRangeResponse, type Series } from './response.js';
+import { parseRangeResponse, type Series } from './response.js';
+import { SeriesDecoder } from './series-stream.js';
 import { abortMessage, type HttpGet } from './transport.js';
 
 /** The window of one range query, in epoch seconds, with its step. */
@@ -28,9 +29,12 @@ export async function queryRange(t: RangeTarget, promql: string, w: RangeWindow,
   return getMatrix(t, rangeUrl(t, promql, w), abort, parseRangeResponse);
 }
 
-/** queryRange handing each series to `each` as it is decoded (response.ts eachSeries); the series count. */
+/**
+ * queryRange handing each series to `each` as it is decoded while the answer arrives (SeriesDecoder),
+ * so the answer is never held whole; the series count.
+ */
 export async function streamRange(t: RangeTarget, promql: string, w: RangeWindow, abort: AbortSignal, each: (s: Series) => void): Promise<Result<number, string>> {
-  return getMatrix(t, rangeUrl(t, promql, w), abort, (status, body) => eachSeries(status, body, each));
+  return streamMatrix(t, rangeUrl(t, promql, w), abort, each);
 }
 
 function rangeUrl(t: RangeTarget, promql: string, w: RangeWindow): URL {
@@ -51,9 +55,9 @@ export async function queryRawWindow(t: RangeTarget, promql: string, timeS: numb
   return getMatrix(t, rawUrl(t, promql, timeS), abort, parseRangeResponse);
 }
 
-/** queryRawWindow handing each series to `each` as it is decoded; the series count. */
+/** queryRawWindow handing each series to `each` as it is decoded while the answer arrives; the series count. */
 export async function streamRawWindow(t: RangeTarget, promql: string, timeS: number, abort: AbortSignal, each: (s: Series) => void): Promise<Result<number, string>> {
-  return getMatrix(t, rawUrl(t, promql, timeS), abort, (status, body) => eachSeries(status, body, each));
+  return streamMatrix(t, rawUrl(t, promql, timeS), abort, each);
 }
 
 function rawUrl(t: RangeTarget, promql: string, timeS: number): URL {
@@ -63,12 +67,27 @@ function rawUrl(t: RangeTarget, promql: string, timeS: number): URL {
   return url;
 }
 
-async function getMatrix<T>(t: RangeTarget, url: URL, abort: AbortSignal, decode: (status: number, body: string) => Result<T, string>): Promise<Result<T, string>> {
+async function getMatrix(t: RangeTarget, url: URL, abort: AbortSignal, decode: (status: number, body: string) => Result<Series[], string>): Promise<Result<Series[], string>> {
   url.searchParams.set('timeout', `${Math.max(1, Math.floor(t.timeoutMs / 1000))}s`);
   const answer = await t.get(url, t.headers, abort);
-  if (!answer.ok) {
-    const why = abort.aborted ? abortMessage(abort) : answer.error;
-    return err(why === 'timed out' ? `timed out after ${t.timeoutMs} ms` : why);
-  }
+  if (!answer.ok) return err(failure(t, abort, answer.error));
   return decode(answer.value.status, answer.value.body);
+}
+
+/** getMatrix decoding the body as it arrives, or whole from a GET that does not stream. */
+async function streamMatrix(t: RangeTarget, url: URL, abort: AbortSignal, each: (s: Series) => void): Promise<Result<number, string>> {
+  url.searchParams.set('timeout', `${Math.max(1, Math.floor(t.timeoutMs / 1000))}s`);
+  let decoder: SeriesDecoder | undefined;
+  const answer = await t.get(url, t.headers, abort, (status) => (decoder = new SeriesDecoder(status, each)));
+  if (!answer.ok) return err(failure(t, abort, answer.error));
+  if (decoder === undefined) {
+    decoder = new SeriesDecoder(answer.value.status, each);
+    decoder.write(answer.value.body);
+  }
+  return decoder.end();
+}
+
+function failure(t: RangeTarget, abort: AbortSignal, error: string): string {
+  const why = abort.aborted ? abortMessage(abort) : error;
+  return why === 'timed out' ? `timed out after ${t.timeoutMs} ms` : why;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import { err, ok, type Result } from '../../core/result.js';
 
 /** An HTTP answer as the source needs it. */
@@ -16,8 +17,23 @@ export interface HttpClient {
   close(): void;
 }
 
-/** A GET over HTTP(S); injected so tests and the bench can count or fake requests. */
-export type HttpGet = (url: URL, headers: Readonly<Record<string, string>>, signal: AbortSignal) => Promise<Result<HttpAnswer, string>>;
+/** Where a streamed body's text goes, piece by piece, as it arrives. */
+export interface BodySink {
+  write(text: string): void;
+}
+
+/**
+ * A GET over HTTP(S); injected so tests and the bench can count or fake requests. With `open`, the
+ * body may be streamed instead: `open` is called once with the status, its sink gets the body's text
+ * as it arrives, and the answer's `body` is ''. A GET that does not stream ignores `open` (and never
+ * calls it) and answers with the whole body, as test fakes do.
+ */
+export type HttpGet = (
+  url: URL,
+  headers: Readonly<Record<string, string>>,
+  signal: AbortSignal,
+  open?: (status: number) => BodySink,
+) => Promise<Result<HttpAnswer, string>>;
 
 export interface TransportOptions {
   /** PEM CA bundle file for https; '' for the system CAs. */
@@ -46,7 +62,7 @@ export function createHttpGet(o: TransportOptions): Result<HttpClient, string> {
   const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 16, ca, rejectUnauthorized: !o.insecureSkipVerify });
   const maxBody = o.maxBodyBytes ?? 256 * 2 ** 20;
 
-  const get: HttpGet = (url, headers, signal) =>
+  const get: HttpGet = (url, headers, signal, open) =>
     new Promise((resolve) => {
       if (signal.aborted) {
         resolve(err(abortMessage(signal)));
@@ -57,6 +73,11 @@ export function createHttpGet(o: TransportOptions): Result<HttpClient, string> {
         url,
         { method: 'GET', headers: { Accept: 'application/json', ...headers }, agent: isHttps ? httpsAgent : httpAgent, signal },
         (res) => {
+          const status = res.statusCode ?? 0;
+          // Streamed: each chunk's text goes on at once (a character split between chunks waits for the
+          // next), so the body is never held whole; else the chunks are kept and joined at the end.
+          const sink = open?.(status);
+          const text = sink !== undefined ? new StringDecoder('utf8') : undefined;
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (c: Buffer) => {
@@ -66,9 +87,15 @@ export function createHttpGet(o: TransportOptions): Result<HttpClient, string> {
               resolve(err(`answer larger than ${maxBody} bytes`));
               return;
             }
-            chunks.push(c);
+            if (sink !== undefined && text !== undefined) sink.write(text.write(c));
+            else chunks.push(c);
           });
-          res.on('end', () => resolve(ok({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })));
+          res.on('end', () => {
+            if (sink !== undefined && text !== undefined) {
+              sink.write(text.end());
+              resolve(ok({ status, body: '' }));
+            } else resolve(ok({ status, body: Buffer.concat(chunks).toString('utf8') }));
+          });
           res.on('error', (e) => resolve(err(signal.aborted ? abortMessage(signal) : e.message)));
         },
       );

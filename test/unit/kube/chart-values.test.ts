@@ -34,3 +34,10 @@ test('the pod annotations carry the metrics port from values; the container has 
   assert.match(dep, /startupProbe:/);
   assert.match(read('deploy/manifests/deployment.yaml'), /startupProbe:/);
 });
+
+test('the V8 flags: the chart passes heapLimitMiB and semiSpaceMiB, the plain manifests the same defaults', () => {
+  assert.match(read('deploy/helm/burstguard/templates/deployment.yaml'), /"--max-old-space-size=%d --max-semi-space-size=%d" \(int \.Values\.heapLimitMiB\) \(int \.Values\.semiSpaceMiB\)/);
+  const flags = `--max-old-space-size=${values.heapLimitMiB as number} --max-semi-space-size=${values.semiSpaceMiB as number}`;
+  assert.ok(read('deploy/manifests/deployment.yaml').includes(`value: "${flags}"`), `the plain manifests pass NODE_OPTIONS "${flags}"`);
+  assert.equal(schema.safeParse({ ...values, semiSpaceMiB: 0 }).success, false);
+});

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { eachSeries, parseRangeResponse, type Series } from '../../../src/adapters/prometheus/response.js';
+import { parseRangeResponse, type Series } from '../../../src/adapters/prometheus/response.js';
+import { eachSeries } from '../../../src/adapters/prometheus/series-stream.js';
 
 // eachSeries splits Prometheus's compact answers at the series boundaries; it must decode exactly what
 // parseRangeResponse decodes, and fail with the same message, whatever the label values hold.
