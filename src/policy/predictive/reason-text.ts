@@ -7,7 +7,8 @@ import { MiB } from '../../core/resources.js';
 import type { PodTrack } from './state.js';
 import type { ResolvedPredictiveOptions } from './options.js';
 import { packingNote } from './effective-request.js';
-import type { ClassTick, EffectiveNumbers, Sizing } from './recommend.js';
+import type { ClassTick } from './recommend.js';
+import type { EffectiveNumbers, Sizing } from './forecast-pod.js';
 
 export function describe(t: PodTrack, z: Sizing, ct: ClassTick, o: ResolvedPredictiveOptions): string {
   const idle = z.hinted === true ? `idle, tool calls hinted (${o.hintLossRate} of hints lost)` : 'idle';
