@@ -1,7 +1,7 @@
 /**
  * The words of predictive's resize reasons: what bound each number (the class's burst, the calibration,
  * the context growth, the effective-memory price and the packing it assumed). Kept apart from the
- * sizing so that recommend.ts holds the maths and this file holds how it is said.
+ * sizing so that forecast-pod.ts and recommend.ts hold the maths and this file holds how it is said.
  */
 import { MiB } from '../../core/resources.js';
 import type { PodTrack } from './state.js';
