@@ -68,7 +68,7 @@ function rawUrl(t: RangeTarget, promql: string, timeS: number): URL {
 }
 
 async function getMatrix(t: RangeTarget, url: URL, abort: AbortSignal, decode: (status: number, body: string) => Result<Series[], string>): Promise<Result<Series[], string>> {
-  url.searchParams.set('timeout', `${Math.max(1, Math.floor(t.timeoutMs / 1000))}s`);
+  withServerTimeout(t, url);
   const answer = await t.get(url, t.headers, abort);
   if (!answer.ok) return err(failure(t, abort, answer.error));
   return decode(answer.value.status, answer.value.body);
@@ -76,7 +76,7 @@ async function getMatrix(t: RangeTarget, url: URL, abort: AbortSignal, decode: (
 
 /** getMatrix decoding the body as it arrives, or whole from a GET that does not stream. */
 async function streamMatrix(t: RangeTarget, url: URL, abort: AbortSignal, each: (s: Series) => void): Promise<Result<number, string>> {
-  url.searchParams.set('timeout', `${Math.max(1, Math.floor(t.timeoutMs / 1000))}s`);
+  withServerTimeout(t, url);
   let decoder: SeriesDecoder | undefined;
   const answer = await t.get(url, t.headers, abort, (status) => (decoder = new SeriesDecoder(status, each)));
   if (!answer.ok) return err(failure(t, abort, answer.error));
@@ -85,6 +85,11 @@ async function streamMatrix(t: RangeTarget, url: URL, abort: AbortSignal, each: 
     decoder.write(answer.value.body);
   }
   return decoder.end();
+}
+
+/** Prometheus's own query timeout, in whole seconds, matching the client's: it gives up when the client does. */
+function withServerTimeout(t: RangeTarget, url: URL): void {
+  url.searchParams.set('timeout', `${Math.max(1, Math.floor(t.timeoutMs / 1000))}s`);
 }
 
 function failure(t: RangeTarget, abort: AbortSignal, error: string): string {
