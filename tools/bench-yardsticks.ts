@@ -11,6 +11,7 @@
  *   mem-cv20   --node-shape 16x14Gi --scale 20 --cv 5
  *
  *   node --import tsx tools/bench-yardsticks.ts [--out DIR] [--only mem-cv,mem-cv20] [--policies predictive --baselines DIR]
+ *   node --import tsx tools/bench-yardsticks.ts --from DIR     # lay out an earlier run's DIR/NAME.json again, no bench
  *
  * `--out DIR` keeps each yardstick's JSON as DIR/NAME.json (default: a temp folder, printed). With
  * `--policies predictive`, `--baselines DIR` judges the new predictive rows against the baseline rows of an
@@ -35,11 +36,11 @@ const YARDSTICKS: Readonly<Record<string, readonly string[]>> = {
 type Results = Parameters<typeof summarise>[0];
 
 const { values } = parseArgs({
-  options: { out: { type: 'string' }, only: { type: 'string' }, policies: { type: 'string' }, baselines: { type: 'string' } },
+  options: { out: { type: 'string' }, from: { type: 'string' }, only: { type: 'string' }, policies: { type: 'string' }, baselines: { type: 'string' } },
 });
 const names = values.only?.split(',') ?? Object.keys(YARDSTICKS);
 for (const n of names) if (!(n in YARDSTICKS)) throw new Error(`--only: '${n}' is not a yardstick (${Object.keys(YARDSTICKS).join(', ')})`);
-const out = values.out ?? mkdtempSync(join(tmpdir(), 'burstguard-yardsticks-'));
+const out = values.from ?? values.out ?? mkdtempSync(join(tmpdir(), 'burstguard-yardsticks-'));
 mkdirSync(out, { recursive: true });
 const cli = new URL('../src/cli/main.ts', import.meta.url).pathname;
 
@@ -51,10 +52,7 @@ const lines = [
 const rows: string[][] = [];
 for (const name of names) {
   const file = join(out, `${name}.json`);
-  const args = ['--import', 'tsx', cli, 'bench', '--seed', '1', ...(YARDSTICKS[name] ?? []), '--json', file, ...(values.policies ? ['--policies', values.policies] : [])];
-  process.stderr.write(`${name}: node ${args.join(' ')}\n`);
-  const run = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (run.status !== 0) throw new Error(`${name}: bench exited with ${run.status ?? run.signal}`);
+  if (values.from === undefined) runBench(name, file);
   const fresh = JSON.parse(readFileSync(file, 'utf8')) as Results;
   const base = values.baselines !== undefined ? join(values.baselines, `${name}.json`) : undefined;
   if (base !== undefined && !existsSync(base)) throw new Error(`--baselines: ${base} does not exist`);
@@ -64,6 +62,13 @@ for (const name of names) {
 // Grouped by trace, yardsticks in the order run.
 for (const r of rows) lines.push(...r);
 process.stdout.write(`${lines.join('\n')}\n\nJSON: ${out}\n`);
+
+function runBench(name: string, file: string): void {
+  const args = ['--import', 'tsx', cli, 'bench', '--seed', '1', ...(YARDSTICKS[name] ?? []), '--json', file, ...(values.policies ? ['--policies', values.policies] : [])];
+  process.stderr.write(`${name}: node ${args.join(' ')}\n`);
+  const run = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (run.status !== 0) throw new Error(`${name}: bench exited with ${run.status ?? run.signal}`);
+}
 
 /** The fresh predictive rows (and any other fresh rows) beside the earlier run's rows of the other policies. */
 function withBaselines(fresh: Results, earlier: Results): Results {
