@@ -32,6 +32,8 @@ export interface Sizing {
   readonly cpuPeak: number;
   /** Why OOM memory holds the limit, when it does. */
   readonly oomNote: string;
+  /** Whose kill the OOM memory stands on: this pod's ('own') or a sibling's ('class'). */
+  readonly oomSource?: 'own' | 'class' | 'none';
   /** The memory-only trend's growth, when the pod has no agent series and ramps. */
   readonly trendNote: string;
   /** Request increases held back so a limit raise can land first. */
@@ -112,6 +114,7 @@ export function forecastPod(t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: n
     binding,
     cpuPeak: head.cpuPeak,
     oomNote: oom.note,
+    oomSource: oom.source,
     ...(hinted ? { hinted } : {}),
     trendNote: solo !== undefined && solo.growth > 0 ? `memory trend +${fmtMem(solo.growth)} (${fmtMem(solo.slope)}/s over ${Math.round(solo.horizonS)} s, no agent series)` : '',
     effective,

@@ -101,6 +101,7 @@ export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
     eps: o.riskBudget,
     ageS: Math.max(0, (t.lastTMs - t.firstTMs) / 1000),
     worthNodeSeconds: o.writeWorthNodeSeconds,
+    carryLimitUp: siblingOomRides(z),
     ...(pricing ? { node: { memBytes: pricing.mem.node.capacity, cpuCores: pricing.cpuCapacity } } : {}),
   });
   if (!m) return undefined;
@@ -160,7 +161,10 @@ function riskAtLimit(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, z
   const limit = pod.actualLimits?.memBytes ?? pod.limits.memBytes;
   if (limit >= z.memLimit) return 0;
   const { tail, offset } = limitRisk(t, cm, ct, z, o);
-  // Evidence beyond the model (an OOM the class remembers, this pod's own largest burst) says the limit is short.
+  // Evidence beyond the model (this pod's own OOM kill, its own largest burst) says the limit is short.
+  // A sibling's kill is the class's evidence, not this pod's: its share rides with a write that goes
+  // anyway (siblingOomRides), and on its own the pod's model risk decides.
+  if (siblingOomRides(z)) return tail(limit - offset);
   return z.binding === 'model' || z.binding === 'usage' ? tail(limit - offset) : 1;
 }
 
@@ -170,6 +174,18 @@ function limitRisk(t: PodTrack, cm: ClassModel, ct: ClassTick, z: Sizing, o: Res
   const key = cm.prior.memory.excessBytes[state] !== undefined || cm.strata.has(state) ? state : '*';
   const tail = (z.hinted === true ? hintedIdleTail(cm, o) : undefined) ?? memExcessTail(cm, key, o.priorFloorWeight);
   return { tail, offset: t.base + z.growthUpper + ct.correction };
+}
+
+/**
+ * A limit held up by a sibling's OOM kill (oom-share.ts) alone is raised with a write that goes anyway
+ * (a request or CPU change, a raise the model itself asks for), not by a write of its own. One kill
+ * otherwise raised every live sibling's limit at once, a write each, and most of those pods were written
+ * again within a tick or two for their requests (mini-swe-agent, 4x8Gi ×4 --cv 5, fold 4: 6 limit-raise
+ * writes at t = 180 s, the same 6 pods' request raises at t = 210 s). The killed pod's own raise stays
+ * urgent.
+ */
+export function siblingOomRides(z: Pick<Sizing, 'binding' | 'oomSource'>): boolean {
+  return z.binding === 'oom-memory' && z.oomSource === 'class';
 }
 
 /** Whether a plan still changes anything after the budgets held parts of it. */

@@ -72,6 +72,11 @@ export interface MaterialityContext {
   readonly ageS: number;
   /** A decrease must free this many node-seconds (share of the node × expected time left) to be written. */
   readonly worthNodeSeconds: number;
+  /**
+   * The limit's raise is carried by any write that goes anyway, though not material on its own (a
+   * sibling's OOM kill holds the target up: recommend.ts `siblingOomRides`).
+   */
+  readonly carryLimitUp?: boolean;
   /** The node's allocatable, when known (a change's share of it). */
   readonly node?: { readonly memBytes: number; readonly cpuCores: number };
 }
@@ -131,14 +136,16 @@ export function materialChanges(pod: PodView, t: Targets, c: MaterialityContext)
   const cpuUp = cpuR >= CPU_REQUEST_RAISE_FRACTION && (cpuUpAlone || raiseMem || raiseCpu || moveMemReq);
   const moveCpuReq = cpuUp || (cpuR <= -REQUEST_CHANGE_FRACTION && (c.node === undefined || freed(cpuShare)));
   const dropMem = dropMemWanted && (raiseCpu || moveMemReq || moveCpuReq);
+  const carryMem = c.carryLimitUp === true && !raiseMem && memL > 0 && (raiseCpu || moveMemReq || moveCpuReq);
   const fields: string[] = [];
   if (raiseMem) fields.push(`memory limit up [risk at the current limit ${c.riskAtCurrent.toPrecision(2)} vs ε ${c.eps}]`);
+  if (carryMem) fields.push(`memory limit up (carried: a sibling's OOM kill)`);
   if (dropMem) fields.push('memory limit down');
   if (moveMemReq) fields.push(`memory request ${memR > 0 ? 'up' : 'down'}`);
   if (moveCpuReq) fields.push(`cpu request ${cpuR > 0 ? 'up' : 'down'}`);
   if (raiseCpu) fields.push('cpu limit up');
   if (fields.length === 0) return undefined;
-  const memLimit = raiseMem || dropMem ? t.memLimit : pod.limits.memBytes;
+  const memLimit = raiseMem || dropMem || carryMem ? t.memLimit : pod.limits.memBytes;
   const cpuLimit = raiseCpu ? cpuTarget : pod.limits.cpuCores;
   return {
     // A pod pressing its CPU limit is being throttled now (mid tool call): its raise does not wait for
