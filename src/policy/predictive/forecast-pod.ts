@@ -32,8 +32,11 @@ export interface Sizing {
   readonly cpuPeak: number;
   /** Why OOM memory holds the limit, when it does. */
   readonly oomNote: string;
-  /** Whose kill the OOM memory stands on: this pod's ('own') or a sibling's ('class'). */
-  readonly oomSource?: 'own' | 'class' | 'none';
+  /**
+   * Whose kill the OOM memory stands on: this pod's ('own') or a sibling's ('class'; 'class-urgent' in a
+   * class whose sessions are not short, where the sibling's raise does not wait: recommend.ts).
+   */
+  readonly oomSource?: 'own' | 'class' | 'class-urgent' | 'none';
   /** The memory-only trend's growth, when the pod has no agent series and ramps. */
   readonly trendNote: string;
   /** Request increases held back so a limit raise can land first. */

@@ -92,7 +92,11 @@ export interface PodPlan {
  * nothing when no change is material: the write would buy neither safety nor nodes.
  */
 export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions, pricing: ClassPricing | undefined, shortLengthS?: number): PodPlan | undefined {
-  const z = withinNode(pricing, sequenceForNode(pod, t, creationFloor(pod, t, forecastPod(t, cm, ct, nowMs, o, pricing))));
+  const f = forecastPod(t, cm, ct, nowMs, o, pricing);
+  // Only in a short-session class does a sibling's kill ride (siblingOomRides): on claude-code-local-model
+  // (hour-long copies of one session) the twin of a killed pod met the same spike before its next write
+  // (4x8Gi ×4 --cv 5: 3.8 → 5.7 disruptions per 100 pod-hours when every class's siblings waited).
+  const z = withinNode(pricing, sequenceForNode(pod, t, creationFloor(pod, t, shortLengthS === undefined ? { ...f, oomSource: f.oomSource === 'class' ? 'class-urgent' : f.oomSource } : f)));
   const m = materialChanges(pod, z, {
     usageBytes: t.lastMem,
     usageMargin: o.usageMarginFraction,

@@ -6,6 +6,7 @@ import type { AgentSample, PodView } from '../../../src/core/types.js';
 import type { ResizeRecommendation } from '../../../src/policy/policy.js';
 import { createPredictivePolicy, type PredictiveOptions } from '../../../src/policy/predictive/index.js';
 import { nodeBudget, type BudgetPod } from '../../../src/policy/predictive/node-budget.js';
+import { siblingOomRides } from '../../../src/policy/predictive/recommend.js';
 import { hasToken, materialChanges, noteWrites, tickCut, type MaterialityContext, type WriteAccount } from '../../../src/policy/predictive/write-budget.js';
 
 const node = { capacity: 10_000, epsNode: 1e-3 };
@@ -206,5 +207,32 @@ describe('predictive policy: requests priced by the node', () => {
     const rec = lastRec({}, view());
     assert.ok(rec);
     assert.doesNotMatch(rec.reason, /effective memory/);
+  });
+});
+
+describe("a sibling's OOM kill: its share of the limit rides with a write that goes anyway (recommend.ts siblingOomRides)", () => {
+  it('alone, a limit raise held up by a sibling kill is no write', () => {
+    assert.equal(materialChanges(view(), { ...same, memLimit: 3 * GiB }, ctx({ carryLimitUp: true })), undefined);
+  });
+  it('with a material request raise, the limit goes up with it', () => {
+    const m = materialChanges(view(), { ...same, memRequest: 700 * MiB, memLimit: 3 * GiB }, ctx({ carryLimitUp: true }));
+    assert.ok(m);
+    assert.equal(m.targets.memLimit, 3 * GiB);
+    assert.ok(m.fields.includes("memory limit up (carried: a sibling's OOM kill)"), m.fields.join(', '));
+    assert.equal(m.urgent, false);
+  });
+  it('without the carry, the same request raise leaves the limit where it is', () => {
+    const m = materialChanges(view(), { ...same, memRequest: 700 * MiB, memLimit: 3 * GiB }, ctx());
+    assert.equal(m?.targets.memLimit, 2 * GiB);
+  });
+  it("the pod's own model risk still raises it at once", () => {
+    const m = materialChanges(view(), { ...same, memLimit: 3 * GiB }, ctx({ carryLimitUp: true, riskAtCurrent: 0.01 }));
+    assert.equal(m?.urgent, true);
+  });
+  it("only a sibling's kill rides; the killed pod's own and other evidence do not", () => {
+    assert.equal(siblingOomRides({ binding: 'oom-memory', oomSource: 'class' }), true);
+    assert.equal(siblingOomRides({ binding: 'oom-memory', oomSource: 'own' }), false);
+    assert.equal(siblingOomRides({ binding: 'pod-burst', oomSource: 'class' }), false);
+    assert.equal(siblingOomRides({ binding: 'model', oomSource: 'none' }), false);
   });
 });
