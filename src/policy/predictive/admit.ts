@@ -29,6 +29,7 @@ import { classTick } from './recommend.js';
 import { fmtMem } from './reason-text.js';
 import { classModel, classPacking, tailOptions, type PredictiveState } from './state.js';
 import { contextMemoryGrowth } from './context-forecast.js';
+import { KILL_STRATUM } from './kill-evidence.js';
 import { liveAgesS, raisesCommon, sessionLimit, sessionPeakExcess, shortSessionLength, tokenPeriodS } from './short-sessions.js';
 
 /**
@@ -104,6 +105,11 @@ function requestBasis(cold: boolean, folds: number, nodeMemBytes: number | undef
  */
 export function templateCovers(templateRequestBytes: number, usageBytes: number): boolean {
   return templateRequestBytes >= usageBytes;
+}
+
+/** Whether the class's price stands on a kill the run has seen (its kill stratum has outcomes: kill-evidence.ts). */
+export function priceHasKillEvidence(cm: ClassModel): boolean {
+  return (cm.strata.get(KILL_STRATUM)?.mem.total ?? 0) > 0;
 }
 
 /** The resources to create `pod` with; undefined keeps the template (a template without a memory limit). */

@@ -17,7 +17,7 @@ import { describe, fmtMem, pct } from './reason-text.js';
 import { hintedIdleTail } from './hint.js';
 import { materialChanges, type Materiality } from './write-budget.js';
 import { carriedSessionLimit, SESSION_LIMIT_MARGIN, sessionLimit, sessionPeakExcess, writeGoesAnyway } from './short-sessions.js';
-import { ADMIT_WARM_OUTCOMES } from './admit.js';
+import { ADMIT_WARM_OUTCOMES, priceHasKillEvidence } from './admit.js';
 import { forecastPod, type EffectiveNumbers, type Sizing } from './forecast-pod.js';
 
 /** Per-class numbers computed once per recommend call. */
@@ -97,7 +97,7 @@ export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
   // Only in a short-session class does a sibling's kill ride (siblingOomRides): on claude-code-local-model
   // (hour-long copies of one session) the twin of a killed pod met the same spike before its next write
   // (4x8Gi ×4 --cv 5: 3.8 → 5.7 disruptions per 100 pod-hours when every class's siblings waited).
-  const z = withinNode(pricing, sequenceForNode(pod, t, coldRequestCap(pod, t, cm, o, creationFloor(pod, t, shortLengthS === undefined ? { ...f, oomSource: f.oomSource === 'class' ? 'class-urgent' : f.oomSource } : f))));
+  const z = withinNode(pricing, sequenceForNode(pod, t, coldRequestCap(pod, t, cm, o, shortLengthS !== undefined, creationFloor(pod, t, shortLengthS === undefined ? { ...f, oomSource: f.oomSource === 'class' ? 'class-urgent' : f.oomSource } : f))));
   const m = materialChanges(pod, z, {
     usageBytes: t.lastMem,
     usageMargin: o.usageMarginFraction,
@@ -154,8 +154,8 @@ function creationFloor(pod: PodView, t: PodTrack, z: Sizing): Sizing {
  * EXPERIMENT: the cold cap of admission (admit.ts) held for live pods too: while the class has fewer than
  * ADMIT_WARM_OUTCOMES outcomes, a request above what the pod uses is not raised to the class's price.
  */
-function coldRequestCap(pod: PodView, t: PodTrack, cm: ClassModel, o: ResolvedPredictiveOptions, z: Sizing): Sizing {
-  if (cm.folds >= ADMIT_WARM_OUTCOMES || z.memRequest <= pod.requests.memBytes) return z;
+function coldRequestCap(pod: PodView, t: PodTrack, cm: ClassModel, o: ResolvedPredictiveOptions, short: boolean, z: Sizing): Sizing {
+  if (!short || !priceHasKillEvidence(cm) || cm.folds >= ADMIT_WARM_OUTCOMES || z.memRequest <= pod.requests.memBytes) return z;
   if (pod.requests.memBytes < t.lastMem * (1 + o.requestMarginFraction)) return z;
   return { ...z, memRequest: pod.requests.memBytes };
 }
