@@ -16,7 +16,7 @@ import type { ClassPricing } from './effective-request.js';
 import { describe, fmtMem, pct } from './reason-text.js';
 import { hintedIdleTail } from './hint.js';
 import { materialChanges, type Materiality } from './write-budget.js';
-import { carriedSessionLimit, SESSION_LIMIT_MARGIN, sessionLimit, sessionPeakExcess, writeGoesAnyway } from './short-sessions.js';
+import { carriedSessionLimit, SESSION_LIMIT_MARGIN, SHORT_DECREASE_FRACTION, sessionLimit, sessionPeakExcess, writeGoesAnyway } from './short-sessions.js';
 import { ADMIT_WARM_OUTCOMES, priceHasKillEvidence } from './admit.js';
 import { forecastPod, type EffectiveNumbers, type Sizing } from './forecast-pod.js';
 
@@ -107,6 +107,7 @@ export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
     ageS: Math.max(0, (t.lastTMs - t.firstTMs) / 1000),
     worthNodeSeconds: o.writeWorthNodeSeconds,
     carryLimitUp: siblingOomRides(z),
+    ...(shortLengthS !== undefined ? { decreaseFraction: SHORT_DECREASE_FRACTION } : {}),
     ...(pricing ? { node: { memBytes: pricing.mem.node.capacity, cpuCores: pricing.cpuCapacity } } : {}),
   });
   if (!m) return undefined;
@@ -151,8 +152,14 @@ function creationFloor(pod: PodView, t: PodTrack, z: Sizing): Sizing {
 }
 
 /**
- * EXPERIMENT: the cold cap of admission (admit.ts) held for live pods too: while the class has fewer than
- * ADMIT_WARM_OUTCOMES outcomes, a request above what the pod uses is not raised to the class's price.
+ * The cold cap of admission (admit.ts ADMIT_WARM_OUTCOMES) held for live pods of a short-session class
+ * whose price stands on a kill the run has seen (priceHasKillEvidence): while the class has few outcomes,
+ * a pod whose request covers what it uses is not raised to the price. After mini-swe-agent's one kill
+ * (4x8Gi ×4 --cv 5, fold 4) the cold class was priced at ~2.1Gi and its pods of ~200Mi were raised to it
+ * 30 s later, then lowered again as the price fell; admission had held its pods at the template. A pod
+ * using more than its request is still raised. Held for every cold class, it cost claude-code-local-model
+ * one disruption at 16x14Gi ×4 --cv 5 (16.3 → 19.5 per 100 pod-hours) and agentcgroup-haiku writes at
+ * 4x8Gi ×4 (20.4 → 25.6).
  */
 function coldRequestCap(pod: PodView, t: PodTrack, cm: ClassModel, o: ResolvedPredictiveOptions, short: boolean, z: Sizing): Sizing {
   if (!short || !priceHasKillEvidence(cm) || cm.folds >= ADMIT_WARM_OUTCOMES || z.memRequest <= pod.requests.memBytes) return z;

@@ -28,6 +28,14 @@ export const SHORT_QUANTILE = 0.9;
  * alone, is not made. A session limit rides only on a write that goes anyway (recommend.ts).
  */
 export const GUARD_MIN_CHANGE = 0.05;
+/**
+ * A memory request decrease of a short-session pod is written only when it is at least this fraction
+ * (REQUEST_CHANGE_FRACTION, 15 %, for other classes). Such a pod has at most one write token of its session
+ * to spend, and a class price falling after a kill (kill-evidence.ts) brought each pod priced high down in
+ * two or three 15–35 % steps (mini-swe-agent, 4x8Gi ×4 --cv 5, fold 4: 1,022 → 645 → 481Mi); at 30 % the
+ * first step goes and the tail of the chain does not.
+ */
+export const SHORT_DECREASE_FRACTION = 0.3;
 /** The session limit's margin over baseline + largest ε-burst: room for the baseline's rise. */
 export const SESSION_LIMIT_MARGIN = 0.1;
 

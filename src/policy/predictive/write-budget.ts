@@ -77,6 +77,11 @@ export interface MaterialityContext {
    * sibling's OOM kill holds the target up: recommend.ts `siblingOomRides`).
    */
   readonly carryLimitUp?: boolean;
+  /**
+   * The fraction a memory request decrease must reach to be written (default REQUEST_CHANGE_FRACTION;
+   * SHORT_DECREASE_FRACTION for a short-session class: short-sessions.ts).
+   */
+  readonly decreaseFraction?: number;
   /** The node's allocatable, when known (a change's share of it). */
   readonly node?: { readonly memBytes: number; readonly cpuCores: number };
 }
@@ -126,7 +131,7 @@ export function materialChanges(pod: PodView, t: Targets, c: MaterialityContext)
   const freed = (share: number): boolean => raiseMem || share * c.ageS >= c.worthNodeSeconds;
   const memShare = c.node ? (pod.requests.memBytes - t.memRequest) / c.node.memBytes : 0;
   const cpuShare = c.node ? (pod.requests.cpuCores - t.cpuRequest) / c.node.cpuCores : 0;
-  const moveMemReq = memR >= REQUEST_RAISE_FRACTION || (memR <= -REQUEST_CHANGE_FRACTION && (c.node === undefined || freed(memShare)));
+  const moveMemReq = memR >= REQUEST_RAISE_FRACTION || (memR <= -(c.decreaseFraction ?? REQUEST_CHANGE_FRACTION) && (c.node === undefined || freed(memShare)));
   // A CPU limit costs no node (the scheduler packs by requests) and over it CPU is only throttled: raise
   // it only for a pod that is pressing against it.
   const raiseCpu = cpuL > CPU_LIMIT_RAISE_FRACTION && pressing;
