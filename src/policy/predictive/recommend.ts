@@ -162,9 +162,13 @@ function creationFloor(pod: PodView, t: PodTrack, z: Sizing): Sizing {
  * 4x8Gi ×4 (20.4 → 25.6).
  */
 function coldRequestCap(pod: PodView, t: PodTrack, cm: ClassModel, o: ResolvedPredictiveOptions, short: boolean, z: Sizing): Sizing {
-  if (!short || !priceHasKillEvidence(cm) || cm.folds >= ADMIT_WARM_OUTCOMES || z.memRequest <= pod.requests.memBytes) return z;
-  if (pod.requests.memBytes < t.lastMem * (1 + o.requestMarginFraction)) return z;
-  return { ...z, memRequest: pod.requests.memBytes };
+  const hold = coldCapHolds({ short, killEvidence: priceHasKillEvidence(cm), folds: cm.folds, requestBytes: pod.requests.memBytes, targetBytes: z.memRequest, usageBytes: t.lastMem * (1 + o.requestMarginFraction) });
+  return hold ? { ...z, memRequest: pod.requests.memBytes } : z;
+}
+
+/** Whether a live pod's request raise is held by the cold cap (coldRequestCap). */
+export function coldCapHolds(c: { short: boolean; killEvidence: boolean; folds: number; requestBytes: number; targetBytes: number; usageBytes: number }): boolean {
+  return c.short && c.killEvidence && c.folds < ADMIT_WARM_OUTCOMES && c.targetBytes > c.requestBytes && c.requestBytes >= c.usageBytes;
 }
 
 /** Limits above the node's allocatable mean nothing (the node runs out first): cap the targets there. */
