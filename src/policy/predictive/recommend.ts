@@ -107,7 +107,7 @@ export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
     ageS: Math.max(0, (t.lastTMs - t.firstTMs) / 1000),
     worthNodeSeconds: o.writeWorthNodeSeconds,
     carryLimitUp: siblingOomRides(z),
-    ...(shortLengthS !== undefined ? { decreaseFraction: SHORT_DECREASE_FRACTION } : {}),
+    ...(shortLengthS !== undefined && priceHasKillEvidence(cm) ? { decreaseFraction: SHORT_DECREASE_FRACTION } : {}),
     ...(pricing ? { node: { memBytes: pricing.mem.node.capacity, cpuCores: pricing.cpuCapacity } } : {}),
   });
   if (!m) return undefined;
