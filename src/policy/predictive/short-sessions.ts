@@ -29,11 +29,13 @@ export const SHORT_QUANTILE = 0.9;
  */
 export const GUARD_MIN_CHANGE = 0.05;
 /**
- * A memory request decrease of a short-session pod is written only when it is at least this fraction
- * (REQUEST_CHANGE_FRACTION, 15 %, for other classes). Such a pod has at most one write token of its session
- * to spend, and a class price falling after a kill (kill-evidence.ts) brought each pod priced high down in
- * two or three 15–35 % steps (mini-swe-agent, 4x8Gi ×4 --cv 5, fold 4: 1,022 → 645 → 481Mi); at 30 % the
- * first step goes and the tail of the chain does not.
+ * A memory request decrease of a short-session pod whose class's price stands on a kill (admit.ts
+ * priceHasKillEvidence) is written only when it is at least this fraction (REQUEST_CHANGE_FRACTION, 15 %,
+ * otherwise). Such a pod has at most one write token of its session to spend, and a price falling after a
+ * kill (kill-evidence.ts) brought each pod priced high down in two or three 15–35 % steps (mini-swe-agent,
+ * 4x8Gi ×4 --cv 5, fold 4: 1,022 → 645 → 481Mi); at 30 % the first step goes and the tail of the chain
+ * does not. For every short class it cost swe-agent 2.28 → 2.38 node-hours at 4x8Gi ×4 (no kill there:
+ * its decreases are the cold admission's price coming down, and each one frees nodes).
  */
 export const SHORT_DECREASE_FRACTION = 0.3;
 /** The session limit's margin over baseline + largest ε-burst: room for the baseline's rise. */
