@@ -57,6 +57,7 @@ interface Acc {
   readonly baselines: number[];
   readonly cpuBaselines: number[];
   readonly startup: number[];
+  readonly sessionS: number[];
   readonly runs: Map<string, number[]>;
   readonly retry: { errored: number; continued: number };
   readonly steps: number[];
@@ -77,6 +78,7 @@ export function fitClassPrior(agentClass: string, sessions: readonly FitSession[
     baselines: [],
     cpuBaselines: [],
     startup: [],
+    sessionS: [],
     runs: new Map(),
     retry: { errored: 0, continued: 0 },
     steps: [],
@@ -117,6 +119,7 @@ export function fitClassPrior(agentClass: string, sessions: readonly FitSession[
     cpu: { baselineCores: round(quantileOf(acc.cpuBaselines, 0.5), 0.001), peakCores: byState(acc.cpuPeak, 0.01) },
     toolLoop: toolLoopFit(acc, t),
     context: ctx.prior,
+    sessionS: knotsOf(acc.sessionS, acc.sessionS.length, 1),
     provenance: {
       fittedOn: where,
       'memory.baselineBytes': "median over sessions of each session's 20th-percentile memory",
@@ -124,6 +127,7 @@ export function fitClassPrior(agentClass: string, sessions: readonly FitSession[
         `peak memory over the next ${o.horizonS} s minus the session baseline, by the tool category in flight at the window start ('*' = every window); n = sampled seconds / ${o.horizonS}; ` +
         `'${HINTED_IDLE}': idle windows counting only idle samples and each tool call's first ${HINT_LANDING_S} s (what a pre-tool hint cannot cover)`,
       'memory.startupPeakBytes': `peak memory over each session's first ${STARTUP_S} s`,
+      sessionS: "each session's first to last sample, seconds",
       'memory.bytesPerToken': `first-difference regression over idle sample pairs: slope ${Math.round(slope.slope)} B/token, t ${slope.t.toFixed(1)}, n ${acc.regression.n}, shrunk by t²/(t²+4), never negative`,
       'cpu.peakCores': 'peak CPU cores over the same windows, grouped like memory',
       toolLoop: acc.retry.errored > 0 ? 'mean run length of each tool category; P(next call interval errors | this one errored)' : 'run lengths fitted; no tool errors in the data, retry figures from the template',
@@ -143,7 +147,11 @@ export function fitPriors(sessions: readonly FitSession[], o: FitOptions): Map<s
   }
   const out = new Map<string, AgentClassPrior>();
   for (const [cls, list] of [...byClass].sort((a, b) => (a[0] < b[0] ? -1 : 1))) out.set(cls, fitClassPrior(cls, list, o));
-  out.set('default', fitClassPrior('default', sessions, o));
+  // Pooled over classes, session lengths say nothing about a class without a prior of its own (a class of
+  // hour-long sessions would be sized as if its sessions were the others' minutes: short-sessions.ts).
+  const pooled = { ...fitClassPrior('default', sessions, o) };
+  delete pooled.sessionS;
+  out.set('default', { ...pooled, provenance: { ...pooled.provenance, sessionS: 'not fitted: pooled over classes' } });
   return out;
 }
 
@@ -165,6 +173,7 @@ function foldSession(acc: Acc, samples: readonly TraceSample[], horizonS: number
   const memAhead = peakAhead(ts, mem, horizonS);
   const cpuAhead = peakAhead(ts, cpu, horizonS);
   const t0 = ts[0] ?? 0;
+  acc.sessionS.push((ts[ts.length - 1] ?? t0) - t0);
   let startup = 0;
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i] as TraceSample;

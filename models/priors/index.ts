@@ -44,6 +44,7 @@ const priorSchema = z.object({
     compactionKeepFraction: z.number().min(0).max(1),
     weightSteps: nonNeg,
   }),
+  sessionS: knots.optional(),
   provenance: z.record(z.string(), z.string()),
 });
 
@@ -68,6 +69,11 @@ export interface AgentClassPrior {
   readonly cpu: { readonly baselineCores: number; readonly peakCores: Readonly<Record<string, QuantileKnots>> };
   readonly toolLoop: ToolLoopPrior;
   readonly context: ContextPrior;
+  /**
+   * Session lengths (s, first to last sample) of the class's own sessions, when fitted on them; absent
+   * in a prior pooled over classes, which says nothing about one class's sessions.
+   */
+  readonly sessionS?: QuantileKnots;
   readonly provenance: Readonly<Record<string, string>>;
 }
 

@@ -29,6 +29,7 @@ import { classTick } from './recommend.js';
 import { fmtMem } from './reason-text.js';
 import { classModel, classPacking, tailOptions, type PredictiveState } from './state.js';
 import { contextMemoryGrowth } from './context-forecast.js';
+import { liveAgesS, raisesCommon, sessionLimit, sessionPeakExcess, shortSessionLength, tokenPeriodS } from './short-sessions.js';
 
 /**
  * Outcomes (realized horizons) a class must have folded before admission prices its requests above the
@@ -119,7 +120,11 @@ export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: numb
   // Never below the template's limit: the loop does not lower limits on its own (write-budget.ts), so the
   // template's limit is the safety net a pod has in main without admission; admitted below it, pods were
   // OOM-killed in their first tool call under out-of-sample priors (swe-agent, 4x8Gi ×4, --cv 5: 6 kills).
-  const memLimit = Math.max(base + Math.max(idle.memExcess + ct.correction, ct.oomExcess), startup * (1 + o.usageMarginFraction), pod.limits.memBytes);
+  const idleLimit = Math.max(base + Math.max(idle.memExcess + ct.correction, ct.oomExcess), startup * (1 + o.usageMarginFraction), pod.limits.memBytes);
+  // A class whose sessions end before a write token comes gets its session limit at once (short-sessions.ts).
+  const shortS = shortSessionLength(cm.prior.sessionS, st.sessions.get(pod.agentClass), liveAgesS(st.pods.values(), pod.agentClass), tokenPeriodS(o.maxWritesPerPodHour));
+  const session = shortS === undefined || !raisesCommon(st.raisedSessions.get(pod.agentClass)) ? 0 : sessionLimit(base + ct.correction, sessionPeakExcess(cm, tailOptions(o)));
+  const memLimit = Math.max(idleLimit, session);
 
   const node: Resources | undefined = st.nodeShape.last ?? (o.nodeMemBytes > 0 && o.nodeCpuCores > 0 ? { memBytes: o.nodeMemBytes, cpuCores: o.nodeCpuCores } : undefined);
   const pricing = node ? classPricing(st.pricing, cm, st.cpuUsage.get(pod.agentClass), node, o, classPacking(st, pod.agentClass)) : undefined;
@@ -149,6 +154,6 @@ export function admitPod(st: PredictiveState, pod: AdmissionRequest, nowMs: numb
     reason:
       `predictive admission: class '${pod.agentClass}' typical baseline ${fmtMem(base)} (${typical.n > 0 ? `median of ${typical.n} live pods` : 'prior'}); ` +
       `request ${fmtMem(requests.memBytes)} (${basis}), limit ${fmtMem(memLimit)} (idle burst p${((1 - o.riskBudget) * 100).toFixed(1)} +${fmtMem(idle.memExcess)}, ` +
-      `start-up ${fmtMem(startup)}); cpu ${Math.round(requests.cpuCores * 1000)}m/${Math.round(cpuLimit * 1000)}m`,
+      `start-up ${fmtMem(startup)}${session > idleLimit ? `, session limit: sessions end within ${Math.round(shortS ?? 0)} s` : ''}); cpu ${Math.round(requests.cpuCores * 1000)}m/${Math.round(cpuLimit * 1000)}m`,
   };
 }

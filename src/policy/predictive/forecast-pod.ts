@@ -38,6 +38,8 @@ export interface Sizing {
   readonly sequenced?: boolean;
   /** Idle with tool calls hinted: the headroom is what a hinted call leaves to the limit (hint.ts). */
   readonly hinted?: boolean;
+  /** Why the limit stands at the session limit of a short-session class (short-sessions.ts), when it does. */
+  readonly sessionNote?: string;
   /** How the requests were priced on the node, when its size is known. */
   readonly effective?: EffectiveNumbers;
 }

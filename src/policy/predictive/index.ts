@@ -5,6 +5,7 @@
  * ScaledObjects of the classes it has seen are pre-warmed ahead of forecast session bursts (scale.ts).
  * See docs/models.md for the maths.
  */
+import { liveAgesS, noteRaised, noteSessionEnd, shortSessionLength, tokenPeriodS } from './short-sessions.js';
 import type { AgentSample, PodView } from '../../core/types.js';
 import type { Policy, PolicyContext, Recommendation, RefitReport, ResizeRecommendation, ToolHint } from '../policy.js';
 import { refitClassModel } from '../../../models/burst-model.js';
@@ -54,6 +55,11 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
         if (!pricing.has(pod.key)) pricing.set(pod.key, pricingFor(st, classModel(st, st.pods.get(pod.key)?.agentClass ?? pod.agentClass, o), pod, o));
         return pricing.get(pod.key);
       };
+      const short = new Map<string, number | undefined>();
+      const shortOf = (cls: string): number | undefined => {
+        if (!short.has(cls)) short.set(cls, shortSessionLength(classModel(st, cls, o).prior.sessionS, st.sessions.get(cls), liveAgesS(st.pods.values(), cls), tokenPeriodS(o.maxWritesPerPodHour)));
+        return short.get(cls);
+      };
       for (const pod of ctx.pods) {
         const t = st.pods.get(pod.key);
         const cls = t?.agentClass ?? pod.agentClass;
@@ -61,7 +67,7 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
         let ct = ticks.get(cls);
         if (!ct) ticks.set(cls, (ct = classTick(cm, ctx.nowMs, o)));
         if (t && t.samples > 0) {
-          const plan = planPod(pod, t, cm, ct, ctx.nowMs, o, pricingOf(pod));
+          const plan = planPod(pod, t, cm, ct, ctx.nowMs, o, pricingOf(pod), shortOf(cls));
           if (plan) plans.set(pod.key, plan);
         } else {
           const rec = sizeNewPod(pod, cm, ct, o);
@@ -103,6 +109,11 @@ export function createPredictivePolicy(opts: PredictiveOptions): Policy<Predicti
       return hintRecommendation(pod, t, cm, classTick(cm, ctx.nowMs, o), h, o);
     },
     forget(st: PredictiveState, podKey: string): void {
+      const t = st.pods.get(podKey);
+      if (t && t.samples > 0) {
+        noteSessionEnd(st.sessions, t.agentClass, (t.lastTMs - t.firstTMs) / 1000);
+        noteRaised(st.raisedSessions, t.agentClass, t.limitRaised);
+      }
       st.pods.delete(podKey);
       st.unsampledRestarts.delete(podKey);
       st.writes.delete(podKey);

@@ -16,6 +16,7 @@ import type { ClassPricing } from './effective-request.js';
 import { describe, fmtMem, pct } from './reason-text.js';
 import { hintedIdleTail } from './hint.js';
 import { materialChanges, type Materiality } from './write-budget.js';
+import { carriedSessionLimit, SESSION_LIMIT_MARGIN, sessionLimit, sessionPeakExcess, writeGoesAnyway } from './short-sessions.js';
 import { forecastPod, type EffectiveNumbers, type Sizing } from './forecast-pod.js';
 
 /** Per-class numbers computed once per recommend call. */
@@ -90,7 +91,7 @@ export interface PodPlan {
  * A pod with history: the full forecast, reduced to its material changes (write-budget.ts). Returns
  * nothing when no change is material: the write would buy neither safety nor nodes.
  */
-export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions, pricing: ClassPricing | undefined): PodPlan | undefined {
+export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions, pricing: ClassPricing | undefined, shortLengthS?: number): PodPlan | undefined {
   const z = withinNode(pricing, sequenceForNode(pod, t, creationFloor(pod, t, forecastPod(t, cm, ct, nowMs, o, pricing))));
   const m = materialChanges(pod, z, {
     usageBytes: t.lastMem,
@@ -105,7 +106,26 @@ export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
     ...(pricing ? { node: { memBytes: pricing.mem.node.capacity, cpuCores: pricing.cpuCapacity } } : {}),
   });
   if (!m) return undefined;
-  return { pod, t, z: { ...z, ...m.targets }, m, pricing, notes: [] };
+  if (m.targets.memLimit > pod.limits.memBytes) t.limitRaised = true;
+  const session = shortLengthS === undefined ? undefined : withSessionLimit(pod, t, cm, ct, z, m, o, pricing, shortLengthS);
+  return session ?? { pod, t, z: { ...z, ...m.targets }, m, pricing, notes: [] };
+}
+
+/**
+ * A pod whose class's sessions are short gets one limit for its session (short-sessions.ts): a write
+ * that goes anyway carries its limit up to the session limit, so the pod's rising baseline and its next
+ * tool call need no raise of their own; a raise alone that the guards would drop stays as it was
+ * (`writeGoesAnyway`). Capped by the node; a limit coming down stops at the session limit.
+ */
+function withSessionLimit(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, z: Sizing, m: Materiality, o: ResolvedPredictiveOptions, pricing: ClassPricing | undefined, shortLengthS: number): PodPlan | undefined {
+  const current = pod.limits.memBytes;
+  const goes = writeGoesAnyway(current, m.targets.memLimit, current < t.lastMem * (1 + 2 * o.usageMarginFraction), m.fields);
+  const session = Math.min(sessionLimit(t.base + z.growthUpper + ct.correction, sessionPeakExcess(cm, tailOptions(o))), pricing ? pricing.mem.node.capacity : Infinity);
+  const memLimit = goes ? carriedSessionLimit(current, m.targets.memLimit, session) : undefined;
+  if (memLimit === undefined) return undefined;
+  const note = `session limit ${fmtMem(session)} (largest ε-burst of any state + ${Math.round(SESSION_LIMIT_MARGIN * 100)} %: the class's sessions end within ${Math.round(shortLengthS)} s, before a write token)`;
+  const fields = memLimit > current && m.targets.memLimit <= current ? [...m.fields.filter((f) => f !== 'memory limit down'), 'memory limit up to the session limit (carried)'] : m.fields.filter((f) => memLimit < current || f !== 'memory limit down');
+  return { pod, t, z: { ...z, ...m.targets, memLimit, sessionNote: note }, m: { ...m, targets: { ...m.targets, memLimit }, fields }, pricing, notes: [] };
 }
 
 /**
@@ -141,12 +161,17 @@ function withinNode(pricing: ClassPricing | undefined, z: Sizing): Sizing {
 function riskAtLimit(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, z: Sizing, o: ResolvedPredictiveOptions): number {
   const limit = pod.actualLimits?.memBytes ?? pod.limits.memBytes;
   if (limit >= z.memLimit) return 0;
-  const room = limit - t.base - z.growthUpper - ct.correction;
+  const { tail, offset } = limitRisk(t, cm, ct, z, o);
+  // Evidence beyond the model (an OOM the class remembers, this pod's own largest burst) says the limit is short.
+  return z.binding === 'model' || z.binding === 'usage' ? tail(limit - offset) : 1;
+}
+
+/** The model's risk at a limit: P(excess > limit − offset), offset = baseline + context growth + calibration. */
+function limitRisk(t: PodTrack, cm: ClassModel, ct: ClassTick, z: Sizing, o: ResolvedPredictiveOptions): { tail: (room: number) => number; offset: number } {
   const state = t.lastState !== 'idle' ? t.lastState : z.pRetry > 0 && t.runState !== 'idle' ? t.runState : 'idle';
   const key = cm.prior.memory.excessBytes[state] !== undefined || cm.strata.has(state) ? state : '*';
-  const p = ((z.hinted === true ? hintedIdleTail(cm, o) : undefined) ?? memExcessTail(cm, key, o.priorFloorWeight))(room);
-  // Evidence beyond the model (an OOM the class remembers, this pod's own largest burst) says the limit is short.
-  return z.binding === 'model' || z.binding === 'usage' ? p : 1;
+  const tail = (z.hinted === true ? hintedIdleTail(cm, o) : undefined) ?? memExcessTail(cm, key, o.priorFloorWeight);
+  return { tail, offset: t.base + z.growthUpper + ct.correction };
 }
 
 /** Whether a plan still changes anything after the budgets held parts of it. */
@@ -158,7 +183,7 @@ export function planChanges(p: PodPlan): boolean {
 /** The recommendation a plan becomes, with its reason naming every number that bounds it. */
 export function recommendationOf(p: PodPlan, ct: ClassTick, o: ResolvedPredictiveOptions): ResizeRecommendation {
   const { t, z } = p;
-  const notes = p.notes.length > 0 ? `; ${p.notes.join('; ')}` : '';
+  const notes = [...(z.sessionNote !== undefined ? [z.sessionNote] : []), ...p.notes].map((n) => `; ${n}`).join('');
   return {
     kind: 'resize',
     pod: p.pod.key,

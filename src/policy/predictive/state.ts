@@ -67,6 +67,8 @@ export interface PodTrack {
    * chose (admit.ts). Decreases stop there (recommend.ts, `creationFloor`); 0 until first seen.
    */
   createdMemLimit: number;
+  /** Whether a memory-limit raise was planned for the pod (short-sessions.ts counts them per class). */
+  limitRaised: boolean;
   /** Kubernetes restart count last seen, to notice OOM kills. */
   restarts: number;
   lastOomAtMs: number;
@@ -101,6 +103,10 @@ export interface PredictiveState {
   /** Per class: usage in the start-up window and its share of samples; how the pods of a node move together. */
   readonly startupUsage: Map<string, StartupUsage>;
   readonly correlation: DesignEffectState;
+  /** Per class: lengths (s) of its most recent ended sessions (short-sessions.ts). */
+  readonly sessions: Map<string, number[]>;
+  /** Per class: ended pods, and how many of them needed a memory-limit raise (short-sessions.ts). */
+  readonly raisedSessions: Map<string, { ended: number; raised: number }>;
 }
 
 export function newPredictiveState(): PredictiveState {
@@ -116,6 +122,8 @@ export function newPredictiveState(): PredictiveState {
     nodeShape: {},
     startupUsage: new Map(),
     correlation: newDesignEffectState(),
+    sessions: new Map(),
+    raisedSessions: new Map(),
   };
 }
 
@@ -167,6 +175,7 @@ function newTrack(agentClass: string, s: AgentSample, priorBase: number): PodTra
     heldAtMs: s.tMs,
     heldCpuAtMs: s.tMs,
     createdMemLimit: 0,
+    limitRaised: false,
     restarts: -1,
     lastOomAtMs: 0,
     pending: [],

@@ -88,3 +88,11 @@ test("idle~hinted counts only what a hint cannot cover: a call's first HINT_LAND
   assert.equal(early[HINTED_IDLE]!.max, 1000 * MB, "a burst in the call's first second lands before the hinted raise");
   assert.equal(early[HINTED_IDLE]!.n, early['idle']!.n);
 });
+
+test("a class's prior carries its sessions' lengths; the pooled default does not (it says nothing about one class)", () => {
+  const m = fitPriors([session('a'), session('b'), session('c', 'chat')], { horizonS: 45, template, fittedOn: 'x' });
+  assert.equal(m.get('swe')!.sessionS?.p90, 599, 'first to last sample of 600 one-second samples');
+  assert.ok(parsePrior(m.get('swe')).ok, 'still a valid prior');
+  assert.equal(m.get('default')!.sessionS, undefined);
+  assert.match(m.get('default')!.provenance['sessionS'] ?? '', /pooled/);
+});
