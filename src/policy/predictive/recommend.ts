@@ -95,8 +95,7 @@ export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
   const z = withinNode(pricing, sequenceForNode(pod, t, creationFloor(pod, t, forecastPod(t, cm, ct, nowMs, o, pricing))));
   const m = materialChanges(pod, z, {
     usageBytes: t.lastMem,
-    // A baseline is evidence once it has settled: it starts at the first sample (or the class prior's).
-    ...(t.samples >= BASELINE_SETTLED_SAMPLES ? { baseBytes: t.base } : {}),
+    baseBytes: t.base,
     usageMargin: o.usageMarginFraction,
     cpuCores: t.lastCpu,
     riskAtCurrent: riskAtLimit(pod, t, cm, ct, z, o),
@@ -246,9 +245,6 @@ function sequenceForNode(pod: PodView, t: PodTrack, z: Sizing): Sizing {
   if (z.memRequest <= memCap && z.cpuRequest <= cpuCap) return z;
   return { ...z, memRequest: Math.min(z.memRequest, memCap), cpuRequest: Math.min(z.cpuRequest, cpuCap), sequenced: true };
 }
-
-/** Samples after which a pod's baseline says what it uses outside bursts (before, it is its first sample's or the prior's). */
-export const BASELINE_SETTLED_SAMPLES = 4;
 
 /** A limit short of its target by more than this is urgent and goes alone; smaller raises travel with requests. */
 export const URGENT_RAISE_FRACTION = 0.1;
