@@ -5,6 +5,7 @@
  *
  * - every OOM kill (at the limit or by the node; evictions are not listed): the pod, its age, what admission
  *   set, the limit in force, and the writes the pod got before it;
+ * - every eviction and OOM kill with its node at that second (each pod's usage, request and limit);
  * - the writes by what they changed (`writes: …` in predictive's reasons; the policy's own words
  *   otherwise), and how many pods got 0, 1, 2, 3+ of them.
  *
@@ -38,6 +39,8 @@ interface Log {
   /** Resizes by the change that made them material on their own (see triggerOf). */
   triggers: Map<string, number>;
   disruptions: string[];
+  /** Evictions and OOM kills with their node, as the simulator marked them (watchNodeEvents). */
+  events: string[];
   /** Trace seconds of the latest tick, for the write lines. */
   nowT: number;
 }
@@ -84,6 +87,32 @@ function watch(c: SimCluster, log: Log, T: number): void {
   }
 }
 
+/**
+ * Every eviction and OOM kill as the simulator marks it, with its node at that second: each pod's usage
+ * against its allocated request and limit, so a node-pressure eviction or a node OOM kill shows which
+ * pods had grown past their requests. An OOM kill whose pod was at its limit is "at the limit", else the
+ * node's kernel.
+ */
+function watchNodeEvents(c: SimCluster, log: Log): void {
+  const mark = c.mark.bind(c);
+  // oomKill counts the kill before it marks it: a node OOM kill is one that moved nodeOomKills.
+  let nodeKills = c.score.nodeOomKills;
+  c.mark = (pod, T, event): void => {
+    const byNode = c.score.nodeOomKills > nodeKills;
+    nodeKills = c.score.nodeOomKills;
+    if ((event === 'evicted' || event === 'oom') && c.scored(T)) {
+      const n = pod.node;
+      const what = event === 'evicted' ? 'evicted' : byNode ? 'oom kill by the node' : 'oom kill at the limit';
+      const pods = n ? n.pods.map((q) => `${q.key.replace(/^.*\//, '')} ${mi(q.usageMem)}/${mi(q.allocReqMem)}/${mi(q.actLimMem)}`).join(', ') : '';
+      log.events.push(
+        `  t=${Math.round(T)} ${pod.key} ${what}: usage ${mi(pod.usageMem)}, request ${mi(pod.allocReqMem)} (spec ${mi(pod.specReqMem)}), limit ${mi(pod.actLimMem)}; ` +
+          `node ${n?.name ?? '-'} Σusage ${mi(n?.usageMem ?? 0)} Σrequests ${mi(n?.reqMem ?? 0)}; pods usage/request/limit: ${pods}`,
+      );
+    }
+    mark(pod, T, event);
+  };
+}
+
 const logs: Log[] = [];
 
 function instrumented(policy: Policy, log: Log): Policy {
@@ -93,6 +122,7 @@ function instrumented(policy: Policy, log: Log): Policy {
   w.connect = (c: unknown): void => {
     cluster = c as SimCluster;
     inner.connect?.(c);
+    watchNodeEvents(cluster, log);
     // The replay wires admission after connect: wrap it as it is set, to see what each pod was created with.
     let admission = cluster.admission;
     Object.defineProperty(cluster, 'admission', {
@@ -117,7 +147,7 @@ function instrumented(policy: Policy, log: Log): Policy {
 }
 
 async function loggingReplay(input: ReplayInput): Promise<ReplayOutcome> {
-  const log: Log = { trace: input.header.name, policy: input.policy.name, pods: new Map(), fields: new Map(), triggers: new Map(), disruptions: [], nowT: 0 };
+  const log: Log = { trace: input.header.name, policy: input.policy.name, pods: new Map(), fields: new Map(), triggers: new Map(), disruptions: [], events: [], nowT: 0 };
   const out = await replay(
     { ...input, policy: instrumented(input.policy, log) },
     {
@@ -156,6 +186,8 @@ function report(l: Log): string {
     ...(process.env['BURSTGUARD_POD_LOG_REASONS'] === '1' ? [...l.pods.entries()].sort((a, b) => b[1].writes.length - a[1].writes.length).slice(0, shown).map(([k, p]) => `  ${k} admitted ${p.admitted}\n${p.writes.map((w) => `      ${w}`).join('\n')}`) : []),
     `  disruptions (${l.disruptions.length}):`,
     ...l.disruptions,
+    `  evictions and OOM kills with their node (${l.events.length}):`,
+    ...l.events,
   ].join('\n');
 }
 

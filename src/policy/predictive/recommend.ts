@@ -100,6 +100,7 @@ export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick
   const z = withinNode(pricing, sequenceForNode(pod, t, coldRequestCap(pod, t, cm, o, shortLengthS !== undefined, creationFloor(pod, t, shortLengthS === undefined ? { ...f, oomSource: f.oomSource === 'class' ? 'class-urgent' : f.oomSource } : f))));
   const m = materialChanges(pod, z, {
     usageBytes: t.lastMem,
+    baseBytes: t.base,
     usageMargin: o.usageMarginFraction,
     cpuCores: t.lastCpu,
     riskAtCurrent: riskAtLimit(pod, t, cm, ct, z, o),
@@ -162,7 +163,7 @@ function creationFloor(pod: PodView, t: PodTrack, z: Sizing): Sizing {
  * 4x8Gi ×4 (20.4 → 25.6).
  */
 function coldRequestCap(pod: PodView, t: PodTrack, cm: ClassModel, o: ResolvedPredictiveOptions, short: boolean, z: Sizing): Sizing {
-  const hold = coldCapHolds({ short, killEvidence: priceHasKillEvidence(cm), folds: cm.folds, requestBytes: pod.requests.memBytes, targetBytes: z.memRequest, usageBytes: t.lastMem * (1 + o.requestMarginFraction) });
+  const hold = coldCapHolds({ short, killEvidence: priceHasKillEvidence(cm), folds: cm.folds, requestBytes: pod.requests.memBytes, targetBytes: z.memRequest, usageBytes: Math.max(t.lastMem, t.base) * (1 + o.requestMarginFraction) });
   return hold ? { ...z, memRequest: pod.requests.memBytes } : z;
 }
 

@@ -60,6 +60,8 @@ export const CPU_PRESSED_STEP = 1.5;
 export interface MaterialityContext {
   readonly usageBytes: number;
   readonly usageMargin: number;
+  /** The pod's baseline memory (what it uses outside its bursts), when known. */
+  readonly baseBytes?: number;
   /** Last scraped CPU usage, cores. */
   readonly cpuCores: number;
   /** P(the pod passes its current memory limit within the horizon), under the same model as the target. */
@@ -131,7 +133,10 @@ export function materialChanges(pod: PodView, t: Targets, c: MaterialityContext)
   const freed = (share: number): boolean => raiseMem || share * c.ageS >= c.worthNodeSeconds;
   const memShare = c.node ? (pod.requests.memBytes - t.memRequest) / c.node.memBytes : 0;
   const cpuShare = c.node ? (pod.requests.cpuCores - t.cpuRequest) / c.node.cpuCores : 0;
-  const moveMemReq = memR >= REQUEST_RAISE_FRACTION || (memR <= -(c.decreaseFraction ?? REQUEST_CHANGE_FRACTION) && (c.node === undefined || freed(memShare)));
+  // A request below the pod's baseline is short whatever the step: the pod sits above it outside its
+  // bursts, first in the kubelet's eviction order, and its node's sum of requests understates its usage.
+  const belowBase = memR > 0 && c.baseBytes !== undefined && pod.requests.memBytes < c.baseBytes;
+  const moveMemReq = memR >= REQUEST_RAISE_FRACTION || belowBase || (memR <= -(c.decreaseFraction ?? REQUEST_CHANGE_FRACTION) && (c.node === undefined || freed(memShare)));
   // A CPU limit costs no node (the scheduler packs by requests) and over it CPU is only throttled: raise
   // it only for a pod that is pressing against it.
   const raiseCpu = cpuL > CPU_LIMIT_RAISE_FRACTION && pressing;
@@ -146,7 +151,7 @@ export function materialChanges(pod: PodView, t: Targets, c: MaterialityContext)
   if (raiseMem) fields.push(`memory limit up [risk at the current limit ${c.riskAtCurrent.toPrecision(2)} vs ε ${c.eps}]`);
   if (carryMem) fields.push(`memory limit up (carried: a sibling's OOM kill)`);
   if (dropMem) fields.push('memory limit down');
-  if (moveMemReq) fields.push(`memory request ${memR > 0 ? 'up' : 'down'}`);
+  if (moveMemReq) fields.push(`memory request ${memR > 0 ? 'up' : 'down'}${belowBase && memR < REQUEST_RAISE_FRACTION ? ` [below the baseline ${Math.round((c.baseBytes ?? 0) / 2 ** 20)}Mi]` : ''}`);
   if (moveCpuReq) fields.push(`cpu request ${cpuR > 0 ? 'up' : 'down'}`);
   if (raiseCpu) fields.push('cpu limit up');
   if (fields.length === 0) return undefined;

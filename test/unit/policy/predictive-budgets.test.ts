@@ -83,6 +83,8 @@ describe('materiality', () => {
     { name: 'a request 40 % lower on an hour-old pod', t: { memRequest: 300 * MiB }, write: true },
     { name: 'a request 40 % lower on a 30 s old pod (Lindy: little time left to save)', t: { memRequest: 300 * MiB }, c: { ageS: 30 }, write: false },
     { name: 'a request 30 % higher (node pricing)', t: { memRequest: 670 * MiB }, write: true },
+    { name: 'a request 10 % higher while the pod is at its baseline, below the price', t: { memRequest: 563 * MiB }, c: { baseBytes: 500 * MiB }, write: false },
+    { name: 'a request 10 % higher for a pod whose baseline has grown past the request (eviction order, node sum)', t: { memRequest: 563 * MiB }, c: { baseBytes: 540 * MiB }, write: true, urgent: false },
     { name: 'a CPU request 0.25 → 0.5 core, alone (6 % of a 4-core node: costs nodes, buys no safety)', t: { cpuRequest: 0.5 }, write: false },
     { name: 'a CPU request 0.25 → 0.75 core, alone (12.5 % of the node)', t: { cpuRequest: 0.75 }, write: true },
     { name: 'a CPU request 0.25 → 0.5 core with a material memory request raise', t: { cpuRequest: 0.5, memRequest: 670 * MiB }, write: true },
