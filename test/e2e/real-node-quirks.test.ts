@@ -1,8 +1,10 @@
 /**
  * What a real kubelet (v1.36.3 on containerd 1.6, cgroup v1) does that a fake one would not, and how
  * burstguard copes (docs/e2e.md "The real node"):
- * - after an OOM kill and restart, a memory decrease and a CPU change are applied: the "missing container
- *   memory usage" quirk of the reference recipe does not reproduce on this node (kubelet --containerd);
+ * - after an OOM kill and restart, a memory decrease and a CPU change are applied. Usually at once; when
+ *   the kubelet has no memory usage for the restarted container yet, the decrease is refused with the
+ *   reference recipe's "missing container memory usage" quirk, and the remedy burstguard's guards use
+ *   (a raise past the limit in force, guards.ts) clears it, after which the decrease applies;
  * - a resize the node has no room for is Deferred by the kubelet (burstguard says so in an Event) and
  *   completes once room frees.
  */
@@ -34,7 +36,7 @@ describe('real node: kubelet quirks and room', { skip, timeout: 600_000 }, () =>
     await world?.close();
   });
 
-  it('after an OOM kill a memory decrease and a CPU change are applied (the "missing container memory usage" quirk does not reproduce)', async () => {
+  it('after an OOM kill a memory decrease and a CPU change are applied (a "missing container memory usage" refusal is cleared by a raise)', async () => {
     const scene = await world.scene('quirk');
     const core = world.admin.core;
     // A spike past the limit on the first run only: the kernel OOM-kills it once, the restart stays at 150 Mi.
@@ -47,15 +49,31 @@ describe('real node: kubelet quirks and room', { skip, timeout: 600_000 }, () =>
       }, 60_000, 250);
       await waitFor('150 Mi held again', async () => ((await agentGauge(port, 'e2e_agent_ballast_bytes')) ?? 0) >= 150 * Mi ? true : undefined, 30_000);
       // The reference recipe saw this decrease stuck on "missing container memory usage" after any
-      // restart. It does not happen on this node (kubelet v1.36.3 with --containerd, so cAdvisor reads
-      // containerd's containers); whether that flag is what makes the difference was not isolated.
-      await patchResize(core, scene.ns, 'quirk', { limits: { memory: '450Mi' } });
-      const outcome = await waitFor('the decrease applied or refused', async () => {
-        const p = await readPod(core, scene.ns, 'quirk');
-        const refused = resizeConditions(p).find((c) => c.startsWith('PodResizeInProgress/Error'));
-        if (refused !== undefined) return refused;
-        return memOf(p, 'status', 'limits', 'memory') === 450 * Mi && resizeConditions(p).length === 0 ? 'applied' : undefined;
-      }, 60_000, 500);
+      // restart. On this node (kubelet v1.36.3 with --containerd) it is usually applied at once, but not
+      // always: on a loaded machine the kubelet can lack the restarted container's usage for a while
+      // (seen once in a CI-like run, 2026-12-05). Either way the decrease must land in the end, and on
+      // the refusal the way out is the guards' own (guards.ts busyResize): raise the limit past the one
+      // in force, which clears the stuck resize, then decrease again.
+      const decrease = async (what: string): Promise<string> => {
+        await patchResize(core, scene.ns, 'quirk', { limits: { memory: '450Mi' } });
+        return waitFor(what, async () => {
+          const p = await readPod(core, scene.ns, 'quirk');
+          const refused = resizeConditions(p).find((c) => c.startsWith('PodResizeInProgress/Error'));
+          if (refused !== undefined) return refused;
+          return memOf(p, 'status', 'limits', 'memory') === 450 * Mi && resizeConditions(p).length === 0 ? 'applied' : undefined;
+        }, 60_000, 500);
+      };
+      let outcome = await decrease('the decrease applied or refused');
+      for (let round = 1; outcome !== 'applied' && round <= 3; round++) {
+        assert.match(outcome, /missing container "agent" memory usage/, 'the only refusal expected after a restart is the quirk');
+        const raised = (600 + round) * Mi;
+        await patchResize(core, scene.ns, 'quirk', { limits: { memory: `${600 + round}Mi` } });
+        await waitFor('the raise that clears the stuck decrease', async () => {
+          const p = await readPod(core, scene.ns, 'quirk');
+          return memOf(p, 'status', 'limits', 'memory') === raised && resizeConditions(p).length === 0 ? true : undefined;
+        }, 60_000, 500);
+        outcome = await decrease('the decrease again, after the raise');
+      }
       assert.equal(outcome, 'applied');
       await patchResize(core, scene.ns, 'quirk', { limits: { cpu: '600m' } });
       await waitFor('the CPU change applied', async () =>
