@@ -93,11 +93,16 @@ export interface PodPlan {
  * nothing when no change is material: the write would buy neither safety nor nodes.
  */
 export function planPod(pod: PodView, t: PodTrack, cm: ClassModel, ct: ClassTick, nowMs: number, o: ResolvedPredictiveOptions, pricing: ClassPricing | undefined, shortLengthS?: number): PodPlan | undefined {
-  const f = forecastPod(t, cm, ct, nowMs, o, pricing);
+  const short = shortLengthS !== undefined;
+  const forecast = forecastPod(t, cm, ct, nowMs, o, pricing);
   // Only in a short-session class does a sibling's kill ride (siblingOomRides): on claude-code-local-model
   // (hour-long copies of one session) the twin of a killed pod met the same spike before its next write
   // (4x8Gi ×4 --cv 5: 3.8 → 5.7 disruptions per 100 pod-hours when every class's siblings waited).
-  const z = withinNode(pricing, sequenceForNode(pod, t, coldRequestCap(pod, t, cm, o, shortLengthS !== undefined, creationFloor(pod, t, shortLengthS === undefined ? { ...f, oomSource: f.oomSource === 'class' ? 'class-urgent' : f.oomSource } : f))));
+  const f = !short && forecast.oomSource === 'class' ? { ...forecast, oomSource: 'class-urgent' as const } : forecast;
+  // The plan's steps, in order: the creation floor, the cold cap, sequencing on a full node, the node's size.
+  const floored = creationFloor(pod, t, f);
+  const capped = coldRequestCap(pod, t, cm, o, short, floored);
+  const z = withinNode(pricing, sequenceForNode(pod, t, capped));
   const m = materialChanges(pod, z, {
     usageBytes: t.lastMem,
     baseBytes: t.base,
